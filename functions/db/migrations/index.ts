@@ -1,0 +1,10 @@
+import type { Migration } from "kysely/migration";
+import * as initialSchema from "./001-initial-schema";
+
+/**
+ * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
+ * carries them and their hash keys the deploy-time migration run.
+ */
+export const migrations: Record<string, Migration> = {
+  "001-initial-schema": initialSchema,
+};

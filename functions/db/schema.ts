@@ -1,0 +1,150 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/**
+ * The database as Kysely sees it: the single source of truth for every query's types.
+ *
+ * Conventions: every table leads with `store_id`; money is DECIMAL(19,4) and reaches JS as a
+ * string (never a float); times are DATETIME(3) holding UTC and reach JS as Date.
+ */
+
+type Money = ColumnType<string, string, string>;
+type UtcTime = ColumnType<Date, Date, Date>;
+
+export type OrderStatus = "paid" | "cancelled";
+export const EVENT_TYPES = [
+  "session_start",
+  "page_view",
+  "product_view",
+  "add_to_cart",
+  "checkout_start",
+  "purchase",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface StoresTable {
+  id: Generated<number>;
+  name: string;
+  currency: string;
+  timezone: string;
+  created_at: UtcTime;
+}
+
+/** A key is stored only as its SHA-256 hash; `id` is API Gateway's key id in AWS, `key_...` locally. */
+export interface ApiKeysTable {
+  id: string;
+  store_id: number;
+  key_hash: string;
+  created_at: UtcTime;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface ProductsTable {
+  store_id: number;
+  id: string;
+  name: string;
+  category: string | null;
+  updated_at: UtcTime;
+}
+
+export interface CustomersTable {
+  store_id: number;
+  id: string;
+  first_seen_at: UtcTime;
+}
+
+export interface OrdersTable {
+  store_id: number;
+  id: string;
+  customer_id: string | null;
+  created_at: UtcTime;
+  currency: string;
+  status: OrderStatus;
+  channel: string | null;
+  /** Denormalised from the lines at ingest so sales reports read one row per order. */
+  units: number;
+  gross_sales: Money;
+  discounts: Money;
+  shipping: Money;
+  taxes: Money;
+  /** What the customer paid: gross - discounts + shipping + taxes; refunds may not exceed it. */
+  total: Money;
+  updated_at: UtcTime;
+}
+
+export interface OrderLinesTable {
+  store_id: number;
+  order_id: string;
+  line_no: number;
+  product_id: string;
+  quantity: number;
+  unit_price: Money;
+  gross: Money;
+  discount: Money;
+  /** Copied from the order (rewritten with it) so product reports need no join. */
+  created_at: UtcTime;
+  status: OrderStatus;
+}
+
+export interface RefundsTable {
+  store_id: number;
+  id: string;
+  order_id: string;
+  created_at: UtcTime;
+  amount: Money;
+}
+
+export interface RefundLinesTable {
+  store_id: number;
+  refund_id: string;
+  line_no: number;
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  amount: Money;
+  created_at: UtcTime;
+}
+
+export interface EventsTable {
+  store_id: number;
+  id: string;
+  type: EventType;
+  session_id: string;
+  occurred_at: UtcTime;
+  customer_id: string | null;
+  product_id: string | null;
+  order_id: string | null;
+}
+
+/** One row per storefront session, maintained with its events: the funnel reads only this. */
+export interface SessionsTable {
+  store_id: number;
+  id: string;
+  started_at: UtcTime;
+  last_event_at: UtcTime;
+  customer_id: string | null;
+  events: number;
+  product_viewed: number;
+  added_to_cart: number;
+  reached_checkout: number;
+  converted: number;
+}
+
+export interface Database {
+  stores: StoresTable;
+  api_keys: ApiKeysTable;
+  products: ProductsTable;
+  customers: CustomersTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  refunds: RefundsTable;
+  refund_lines: RefundLinesTable;
+  events: EventsTable;
+  sessions: SessionsTable;
+}
+
+export type Store = Selectable<StoresTable>;
+export type NewOrder = Insertable<OrdersTable>;
+export type NewOrderLine = Insertable<OrderLinesTable>;
+export type NewRefund = Insertable<RefundsTable>;
+export type NewRefundLine = Insertable<RefundLinesTable>;
+export type NewEvent = Insertable<EventsTable>;

@@ -1,0 +1,55 @@
+/**
+ * The route table: the single source of truth for the HTTP API. The local server routes by
+ * it, the API Gateway stack builds its resources and methods from it, and the OpenAPI test
+ * checks the document against it. Data only: importing it loads no handler code.
+ */
+export type HttpMethod = "GET" | "POST";
+
+/**
+ * Routes are grouped into one Lambda function per concern: ingestion, reports, health. A
+ * group shares warm instances (fewer cold starts for a store's traffic than one function per
+ * route) while each function keeps a small bundle and its own alarms, memory and concurrency.
+ */
+export type FunctionName = "ingest" | "reports" | "health";
+
+export type OperationId =
+  | "ingestOrders"
+  | "ingestRefunds"
+  | "ingestEvents"
+  | "summaryReport"
+  | "salesReport"
+  | "productsReport"
+  | "funnelReport"
+  | "cohortsReport"
+  | "realtimeReport"
+  | "health";
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  operationId: OperationId;
+  functionName: FunctionName;
+  apiKeyRequired: boolean;
+  summary: string;
+}
+
+export const API_BASE_PATH = "/api/v1";
+
+export const routes: readonly Route[] = [
+  { method: "POST", path: "/api/v1/orders", operationId: "ingestOrders", functionName: "ingest", apiKeyRequired: true, summary: "Ingest orders (create or replace by id)" },
+  { method: "POST", path: "/api/v1/refunds", operationId: "ingestRefunds", functionName: "ingest", apiKeyRequired: true, summary: "Ingest refunds" },
+  { method: "POST", path: "/api/v1/events", operationId: "ingestEvents", functionName: "ingest", apiKeyRequired: true, summary: "Ingest storefront events (deduplicated by id)" },
+  { method: "GET", path: "/api/v1/reports/summary", operationId: "summaryReport", functionName: "reports", apiKeyRequired: true, summary: "Sales and customer summary for a date range" },
+  { method: "GET", path: "/api/v1/reports/sales", operationId: "salesReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per hour, day, week or month, zero-filled" },
+  { method: "GET", path: "/api/v1/reports/products", operationId: "productsReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per product" },
+  { method: "GET", path: "/api/v1/reports/funnel", operationId: "funnelReport", functionName: "reports", apiKeyRequired: true, summary: "Storefront conversion funnel" },
+  { method: "GET", path: "/api/v1/reports/cohorts", operationId: "cohortsReport", functionName: "reports", apiKeyRequired: true, summary: "Customer cohorts by first order period" },
+  { method: "GET", path: "/api/v1/reports/realtime", operationId: "realtimeReport", functionName: "reports", apiKeyRequired: true, summary: "The last 30 minutes" },
+  { method: "GET", path: "/health", operationId: "health", functionName: "health", apiKeyRequired: false, summary: "Service and database health" },
+];
+
+export const FUNCTION_NAMES: readonly FunctionName[] = ["ingest", "reports", "health"];
+
+export function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
