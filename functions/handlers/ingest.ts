@@ -1,0 +1,37 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { ingestEvents } from "../ingest/events";
+import { ingestOrders } from "../ingest/orders";
+import { ingestRefunds } from "../ingest/refunds";
+import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
+import { parseRequest } from "../ingest/validate";
+import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";
+import { metrics } from "../observability";
+
+const ingestOrdersOperation: KeyedOperation = async ({ db, store, body }) => {
+  const { orders } = parseRequest(ordersRequestSchema, body);
+  const result = await ingestOrders(db, store, orders);
+  metrics.addMetric("OrdersCreated", MetricUnit.Count, result.created);
+  metrics.addMetric("OrdersUpdated", MetricUnit.Count, result.updated);
+  return { body: result };
+};
+
+const ingestRefundsOperation: KeyedOperation = async ({ db, store, body }) => {
+  const { refunds } = parseRequest(refundsRequestSchema, body);
+  const result = await ingestRefunds(db, store, refunds);
+  metrics.addMetric("RefundsIngested", MetricUnit.Count, result.created + result.updated);
+  return { body: result };
+};
+
+const ingestEventsOperation: KeyedOperation = async ({ db, store, body }) => {
+  const { events } = parseRequest(eventsRequestSchema, body);
+  const result = await ingestEvents(db, store, events);
+  metrics.addMetric("EventsAccepted", MetricUnit.Count, result.accepted);
+  metrics.addMetric("EventsDuplicate", MetricUnit.Count, result.duplicates);
+  return { body: result };
+};
+
+export const handler = createHttpHandler("ingest", {
+  ingestOrders: ingestOrdersOperation,
+  ingestRefunds: ingestRefundsOperation,
+  ingestEvents: ingestEventsOperation,
+});

@@ -1,0 +1,67 @@
+import { cohortsReport, COHORT_INTERVALS } from "../reports/cohorts";
+import { toCsv } from "../reports/csv";
+import { funnelReport } from "../reports/funnel";
+import { parseChoice, parseInterval, parseLimit, parseReportQuery } from "../reports/params";
+import { PRODUCT_SORTS, productsReport } from "../reports/products";
+import { realtimeReport } from "../reports/realtime";
+import { salesReport } from "../reports/sales";
+import { summaryReport } from "../reports/summary";
+import { INTERVALS } from "../reports/time";
+import { badRequest } from "../http/errors";
+import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";
+
+const columnsOf = (row: object) => Object.keys(row);
+
+const summary: KeyedOperation = async ({ db, store, query }) => {
+  const report = await summaryReport(db, store, parseReportQuery(store, query));
+  return { body: report, csv: () => toCsv(columnsOf(report), [report]) };
+};
+
+const sales: KeyedOperation = async ({ db, store, query }) => {
+  const window = parseReportQuery(store, query, ["interval"]);
+  const report = await salesReport(db, store, window, parseInterval(query, INTERVALS, "day"));
+  return { body: report, csv: () => toCsv(columnsOf(report.periods[0] ?? {}), report.periods) };
+};
+
+const products: KeyedOperation = async ({ db, store, query }) => {
+  const window = parseReportQuery(store, query, ["sort", "limit", "category"]);
+  const sort = parseChoice(query, "sort", PRODUCT_SORTS, "netSales");
+  const limit = parseLimit(query, 20, 100);
+  const category = query.category;
+  if (category !== undefined && (category.length === 0 || category.length > 100)) {
+    throw badRequest("the report's parameters are invalid", [{ field: "category", message: "must be 1 to 100 characters" }]);
+  }
+  const report = await productsReport(db, store, window, { sort, limit, category });
+  const columns = ["productId", "productName", "category", "orders", "unitsSold", "grossSales", "discounts", "returns", "netSales"];
+  return { body: report, csv: () => toCsv(columns, report.products) };
+};
+
+const funnel: KeyedOperation = async ({ db, store, query }) => {
+  const report = await funnelReport(db, store, parseReportQuery(store, query));
+  return { body: report, csv: () => toCsv(["step", "sessions", "rateFromPrevious", "rateFromStart"], report.steps) };
+};
+
+const cohorts: KeyedOperation = async ({ db, store, query }) => {
+  const window = parseReportQuery(store, query, ["interval"]);
+  const report = await cohortsReport(db, store, window, parseChoice(query, "interval", COHORT_INTERVALS, "month"));
+  const rows = report.cohorts.flatMap((c) => c.periods.map((p) => ({ cohort: c.cohort, size: c.size, ...p })));
+  return { body: report, csv: () => toCsv(["cohort", "size", "k", "period", "customers", "share", "netSales"], rows) };
+};
+
+const realtime: KeyedOperation = async ({ db, store, query }) => {
+  const unknown = Object.keys(query);
+  if (unknown.length > 0) {
+    throw badRequest("the report's parameters are invalid", unknown.map((field) => ({ field, message: "the realtime report takes no parameters" })));
+  }
+  const report = await realtimeReport(db, store);
+  return { body: report, csv: () => toCsv(["minute", "orders", "netSales"], report.minutes) };
+};
+
+export const handler = createHttpHandler("reports", {
+  summaryReport: summary,
+  salesReport: sales,
+  productsReport: products,
+  funnelReport: funnel,
+  cohortsReport: cohorts,
+  realtimeReport: realtime,
+});

@@ -1,0 +1,99 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, EventType, NewEvent, Store } from "../db/schema";
+import { chunk, inTransaction } from "../db/transaction";
+import type { EventInput } from "./schemas";
+
+export interface EventsResult {
+  accepted: number;
+  duplicates: number;
+}
+
+interface SessionDelta {
+  store_id: number;
+  id: string;
+  started_at: Date;
+  last_event_at: Date;
+  customer_id: string | null;
+  events: number;
+  product_viewed: number;
+  added_to_cart: number;
+  reached_checkout: number;
+  converted: number;
+}
+
+const FUNNEL_FLAG: Partial<Record<EventType, keyof SessionDelta>> = {
+  product_view: "product_viewed",
+  add_to_cart: "added_to_cart",
+  checkout_start: "reached_checkout",
+  purchase: "converted",
+};
+
+function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
+  const sessions = new Map<string, SessionDelta>();
+  for (const event of events) {
+    const at = event.occurred_at as Date;
+    let s = sessions.get(event.session_id);
+    if (!s) {
+      s = { store_id: event.store_id, id: event.session_id, started_at: at, last_event_at: at, customer_id: null, events: 0,
+        product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 };
+      sessions.set(event.session_id, s);
+    }
+    if (at < s.started_at) s.started_at = at;
+    if (at > s.last_event_at) s.last_event_at = at;
+    s.customer_id ??= event.customer_id ?? null;
+    s.events += 1;
+    const flag = FUNNEL_FLAG[event.type];
+    if (flag) (s[flag] as number) = 1;
+  }
+  return [...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Stores new events and folds them into their sessions, in one transaction. An id seen
+ * before (in the database or earlier in the batch) is skipped and counted as a duplicate; a
+ * concurrent insert of the same id makes the transaction retry and then see it.
+ */
+export async function ingestEvents(db: Kysely<Database>, store: Store, events: readonly EventInput[]): Promise<EventsResult> {
+  const unique = new Map<string, NewEvent>();
+  for (const e of events) {
+    if (unique.has(e.id)) continue;
+    unique.set(e.id, {
+      store_id: store.id,
+      id: e.id,
+      type: e.type,
+      session_id: e.sessionId,
+      occurred_at: e.occurredAt,
+      customer_id: e.customerId ?? null,
+      product_id: e.productId ?? null,
+      order_id: e.orderId ?? null,
+    });
+  }
+  return inTransaction(db, async (trx) => {
+    const seen = await trx
+      .selectFrom("events")
+      .select("id")
+      .where("store_id", "=", store.id)
+      .where("id", "in", [...unique.keys()])
+      .execute();
+    for (const row of seen) unique.delete(row.id);
+    const fresh = [...unique.values()];
+    for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
+    for (const rows of chunk(sessionDeltas(fresh))) {
+      await trx
+        .insertInto("sessions")
+        .values(rows)
+        .onDuplicateKeyUpdate({
+          started_at: sql`least(started_at, values(started_at))`,
+          last_event_at: sql`greatest(last_event_at, values(last_event_at))`,
+          customer_id: sql`coalesce(customer_id, values(customer_id))`,
+          events: sql`events + values(events)`,
+          product_viewed: sql`greatest(product_viewed, values(product_viewed))`,
+          added_to_cart: sql`greatest(added_to_cart, values(added_to_cart))`,
+          reached_checkout: sql`greatest(reached_checkout, values(reached_checkout))`,
+          converted: sql`greatest(converted, values(converted))`,
+        })
+        .execute();
+    }
+    return { accepted: fresh.length, duplicates: events.length - fresh.length };
+  });
+}

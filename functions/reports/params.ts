@@ -1,0 +1,82 @@
+import { badRequest, type ErrorDetail } from "../http/errors";
+import type { Store } from "../db/schema";
+import { isInterval, isValidLocalDate, isValidTimeZone, utcBounds, type Interval, type LocalDateRange } from "./time";
+
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_RANGE_YEARS = 3;
+
+export interface ReportWindow {
+  range: LocalDateRange;
+  start: Date;
+  end: Date;
+}
+
+type Query = Readonly<Record<string, string | undefined>>;
+
+/** Today's date in `timezone`, YYYY-MM-DD. */
+export function localToday(timezone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+function shiftDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const target = new Date(Date.UTC(y + years, m - 1, d));
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0); // 29 February + 1 year -> 28 February
+  return target.toISOString().slice(0, 10);
+}
+
+/**
+ * Reads a report's query: `from`/`to` (inclusive local dates, default the last 30 days up to
+ * today), `timezone` (default the store's) and the report's own parameters, refusing unknown
+ * ones so a typo is not silently ignored. Every problem is named in one 400.
+ */
+export function parseReportQuery(store: Store, query: Query, extra: readonly string[] = []): ReportWindow {
+  const details: ErrorDetail[] = [];
+  const allowed = new Set(["from", "to", "timezone", ...extra]);
+  for (const name of Object.keys(query)) {
+    if (!allowed.has(name)) details.push({ field: name, message: `is not a parameter of this report (allowed: ${[...allowed].join(", ")})` });
+  }
+  const timezone = query.timezone ?? store.timezone;
+  if (!isValidTimeZone(timezone)) details.push({ field: "timezone", message: `${timezone} is not an IANA time zone` });
+  const zone = isValidTimeZone(timezone) ? timezone : "UTC";
+  const to = query.to ?? localToday(zone);
+  const from = query.from ?? shiftDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (!isValidLocalDate(from)) details.push({ field: "from", message: "must be a date YYYY-MM-DD" });
+  if (!isValidLocalDate(to)) details.push({ field: "to", message: "must be a date YYYY-MM-DD" });
+  if (details.length === 0) {
+    if (to < from) details.push({ field: "to", message: "must not be before from" });
+    else if (to >= addYears(from, MAX_RANGE_YEARS)) details.push({ field: "to", message: `the range may span at most ${MAX_RANGE_YEARS} years` });
+  }
+  if (details.length > 0) throw badRequest("the report's parameters are invalid", details);
+  const range = { from, to, timezone };
+  return { range, ...utcBounds(range) };
+}
+
+export function parseChoice<T extends string>(query: Query, name: string, choices: readonly T[], fallback: T): T {
+  const value = query[name] ?? fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw badRequest("the report's parameters are invalid", [{ field: name, message: `must be one of ${choices.join(", ")}` }]);
+  }
+  return value as T;
+}
+
+export function parseInterval(query: Query, choices: readonly Interval[], fallback: Interval): Interval {
+  const interval = parseChoice(query, "interval", choices, fallback);
+  if (!isInterval(interval)) throw new Error(`unreachable: ${interval}`);
+  return interval;
+}
+
+export function parseLimit(query: Query, fallback: number, max: number): number {
+  const raw = query.limit;
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw badRequest("the report's parameters are invalid", [{ field: "limit", message: `must be a whole number from 1 to ${max}` }]);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from "kysely";
+import type { Database, Store } from "../db/schema";
+import { salesFigures, sumsFromRows, type SalesFigures } from "./figures";
+import type { ReportWindow } from "./params";
+import { orderSumsByKey, returnsByKey } from "./sales-source";
+import { periodKeySql, periodsInRange, type Interval } from "./time";
+
+export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;
+
+export interface SalesReport {
+  from: string;
+  to: string;
+  timezone: string;
+  currency: string;
+  interval: Interval;
+  periods: SalesPeriod[];
+}
+
+/** Sales per period, every period of the range present (zero-filled), cut in the report's timezone. */
+export async function salesReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: Interval): Promise<SalesReport> {
+  const { range, start, end } = window;
+  const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
+  const [orders, returns] = await Promise.all([
+    orderSumsByKey(db, store.id, start, end, keyOf),
+    returnsByKey(db, store.id, start, end, keyOf),
+  ]);
+  const periods = periodsInRange(range, interval).map((p) => ({
+    period: p.label,
+    start: p.start.toISOString(),
+    end: p.end.toISOString(),
+    ...salesFigures(sumsFromRows(orders.get(p.key), returns.get(p.key)), store.currency),
+  }));
+  return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, periods };
+}
