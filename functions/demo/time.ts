@@ -105,35 +105,53 @@ export function formatOffset(offsetMinutes: number): string {
   return `${sign}${PAD2[Math.floor(abs / 60)]}:${PAD2[abs % 60]}`;
 }
 
+const MINUTE_CACHE = 4096;
+
 /**
- * RFC 3339 local time with offset, millisecond precision. Caches the date part of the last day it
- * wrote and every offset suffix, so a call is a handful of integer operations and one concat.
+ * RFC 3339 local time with offset, millisecond precision. Built for tens of millions of calls:
+ * the "YYYY-MM-DDTHH:MM:" part of recent minutes and every "SS.mmm+hh:mm" ending it has
+ * written are cached, so a call is a few integer operations and one string concatenation.
+ * Memory stays bounded (4096 minutes, 60,000 endings per offset).
  */
 export class Rfc3339Formatter {
-  private lastDay = Number.NaN;
-  private lastDayPrefix = "";
-  private readonly suffixes = new Map<number, string>();
+  private readonly minuteKeys = new Float64Array(MINUTE_CACHE).fill(Number.NaN);
+  private readonly minutePrefixes: string[] = new Array<string>(MINUTE_CACHE).fill("");
+  private readonly endings = new Map<number, string[]>();
+  private lastOffset = Number.NaN;
+  private lastEndings: string[] = [];
+  private lastOffsetText = "";
 
   format(ms: number, offsetMinutes: number): string {
     const local = Math.floor(ms) + offsetMinutes * MINUTE_MS;
-    const day = Math.floor(local / DAY_MS);
-    if (day !== this.lastDay) {
-      this.lastDay = day;
-      this.lastDayPrefix = `${new Date(day * DAY_MS).toISOString().slice(0, 10)}T`;
+    const minute = Math.floor(local / MINUTE_MS);
+    const slot = minute & (MINUTE_CACHE - 1);
+    let prefix: string;
+    if (this.minuteKeys[slot] === minute) {
+      prefix = this.minutePrefixes[slot];
+    } else {
+      const iso = new Date(minute * MINUTE_MS).toISOString(); // "YYYY-MM-DDTHH:MM:00.000Z"
+      prefix = iso.slice(0, 17);
+      this.minuteKeys[slot] = minute;
+      this.minutePrefixes[slot] = prefix;
     }
-    let suffix = this.suffixes.get(offsetMinutes);
-    if (suffix === undefined) {
-      suffix = formatOffset(offsetMinutes);
-      this.suffixes.set(offsetMinutes, suffix);
+    if (offsetMinutes !== this.lastOffset) {
+      let endings = this.endings.get(offsetMinutes);
+      if (endings === undefined) {
+        endings = new Array<string>(MINUTE_MS);
+        this.endings.set(offsetMinutes, endings);
+      }
+      this.lastOffset = offsetMinutes;
+      this.lastEndings = endings;
+      this.lastOffsetText = formatOffset(offsetMinutes);
     }
-    let rest = local - day * DAY_MS;
-    const hour = Math.floor(rest / HOUR_MS);
-    rest -= hour * HOUR_MS;
-    const minute = Math.floor(rest / MINUTE_MS);
-    rest -= minute * MINUTE_MS;
-    const second = Math.floor(rest / 1000);
-    const milli = rest - second * 1000;
-    return `${this.lastDayPrefix}${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.${PAD3[milli]}${suffix}`;
+    const withinMinute = local - minute * MINUTE_MS;
+    let ending = this.lastEndings[withinMinute];
+    if (ending === undefined) {
+      const second = Math.floor(withinMinute / 1000);
+      ending = `${PAD2[second]}.${PAD3[withinMinute - second * 1000]}${this.lastOffsetText}`;
+      this.lastEndings[withinMinute] = ending;
+    }
+    return prefix + ending;
   }
 }
 

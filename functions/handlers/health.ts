@@ -1,17 +1,18 @@
 import { sql } from "kysely";
 import { serviceUnavailable } from "../http/errors";
-import { createHttpHandler } from "../middleware/http-handler";
+import { createHttpHandler, type PublicOperation } from "../middleware/http-handler";
 import { toApiError } from "../middleware/error-handler";
 
-export const handler = createHttpHandler("health", {
-  health: async ({ db }) => {
-    const started = Date.now();
-    try {
-      await sql`select 1`.execute(db);
-    } catch (error) {
-      const apiError = toApiError(error);
-      throw apiError.status === 503 ? apiError : serviceUnavailable(5);
-    }
-    return { body: { status: "ok", database: { reachable: true, latencyMs: Date.now() - started } } };
-  },
-});
+/** Reports whether the database answers; 503 with Retry-After when it does not. */
+const health: PublicOperation = async ({ db }) => {
+  const started = Date.now();
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    const apiError = toApiError(error);
+    throw apiError.status === 503 ? apiError : serviceUnavailable(5);
+  }
+  return { body: { status: "ok", database: { reachable: true, latencyMs: Date.now() - started } } };
+};
+
+export const handler = createHttpHandler("health", { health });

@@ -10,8 +10,8 @@ function cell(value: CsvCell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvCell>[]): string {
+export function toCsv<Row extends object>(columns: readonly string[], rows: readonly Row[]): string {
   const lines = [columns.map(cell).join(",")];
-  for (const row of rows) lines.push(columns.map((c) => cell(row[c])).join(","));
+  for (const row of rows) lines.push(columns.map((c) => cell((row as Record<string, CsvCell>)[c])).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }
