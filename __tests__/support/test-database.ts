@@ -3,9 +3,9 @@ import { createConnection } from "mysql2/promise";
 
 const DEFAULT_SERVER_URL = "mysql://root@127.0.0.1:3306";
 
-/** Creates `analytics_test_<random>` on the server at MYSQL_URL (or the default) and returns its URL. */
-export async function createTestDatabase(): Promise<string> {
-  const server = new URL(process.env.MYSQL_URL ?? DEFAULT_SERVER_URL);
+/** Creates `analytics_test_<random>` on the server of `serverUrl` and returns the new database's URL. */
+export async function createTestDatabase(serverUrl = process.env.MYSQL_URL ?? DEFAULT_SERVER_URL): Promise<string> {
+  const server = new URL(serverUrl);
   const name = `analytics_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   server.pathname = "";
   const connection = await createConnection(server.toString());

@@ -8,7 +8,9 @@ import { salesReport } from "../reports/sales";
 import { summaryReport } from "../reports/summary";
 import { INTERVALS } from "../reports/time";
 import { badRequest } from "../http/errors";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";
+import { metrics } from "../observability";
 
 const columnsOf = (row: object) => Object.keys(row);
 
@@ -57,11 +59,20 @@ const realtime: KeyedOperation = async ({ db, store, query }) => {
   return { body: report, csv: () => toCsv(["minute", "orders", "netSales"], report.minutes) };
 };
 
+/** Counts each report served, for the dashboard's traffic widget. */
+const counted =
+  (operation: KeyedOperation): KeyedOperation =>
+  async (input) => {
+    const output = await operation(input);
+    metrics.addMetric("ReportsServed", MetricUnit.Count, 1);
+    return output;
+  };
+
 export const handler = createHttpHandler("reports", {
-  summaryReport: summary,
-  salesReport: sales,
-  productsReport: products,
-  funnelReport: funnel,
-  cohortsReport: cohorts,
-  realtimeReport: realtime,
+  summaryReport: counted(summary),
+  salesReport: counted(sales),
+  productsReport: counted(products),
+  funnelReport: counted(funnel),
+  cohortsReport: counted(cohorts),
+  realtimeReport: counted(realtime),
 });

@@ -1,7 +1,8 @@
 import { CircuitOpenError } from "../db/circuit-breaker";
 import { isDatabaseUnavailable } from "../db/errors";
 import { ApiError, errorBody, serviceUnavailable } from "../http/errors";
-import { logger } from "../observability";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logger, metrics } from "../observability";
 import { requestIdOf, type HttpMiddleware, type HttpRequest } from "./context";
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -18,8 +19,13 @@ export function errorHandler(): HttpMiddleware {
   return {
     onError: (request: HttpRequest) => {
       const apiError = toApiError(request.error);
-      if (apiError.status >= 500) logger.error("request failed", { error: request.error as Error, status: apiError.status });
-      else logger.info("request rejected", { status: apiError.status, code: apiError.code });
+      if (apiError.status >= 500) {
+        logger.error("request failed", { error: request.error as Error, status: apiError.status });
+        metrics.addMetric("RequestsFailed", MetricUnit.Count, 1);
+      } else {
+        logger.info("request rejected", { status: apiError.status, code: apiError.code });
+        metrics.addMetric("RequestsRejected", MetricUnit.Count, 1);
+      }
       request.response = {
         statusCode: apiError.status,
         headers: { "Content-Type": "application/json", ...apiError.headers },

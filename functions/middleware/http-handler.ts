@@ -1,6 +1,5 @@
 import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { correlationPaths } from "@aws-lambda-powertools/logger/correlationId";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
@@ -74,7 +73,9 @@ export function createHttpHandler(
   const keyedStore = storeFromApiKey(database);
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestState>()
-    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // The API Gateway request id as correlation id (set directly: the JMESPath route needs another package).
+    .use({ before: (request) => logger.setCorrelationId(requestIdOf(request.event)) })
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(cors())

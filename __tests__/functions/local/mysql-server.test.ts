@@ -1,0 +1,186 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createConnection } from "mysql2/promise";
+import {
+  DEFAULT_MYSQL_URL,
+  PrivateMysqlServer,
+  defaultServerSearchDirs,
+  ensureDatabase,
+  findServerBinary,
+  mysqlAnswers,
+  resolveMysql,
+} from "../../../functions/local/mysql-server";
+
+/** A port nothing listens on (bound, read back, released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function query<T>(url: string, sql: string, values: unknown[] = []): Promise<T> {
+  const connection = await createConnection(url);
+  try {
+    const [rows] = await connection.query(sql, values);
+    return rows as T;
+  } finally {
+    await connection.end();
+  }
+}
+
+const tempDirs: string[] = [];
+const servers: PrivateMysqlServer[] = [];
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop().catch(() => undefined)));
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("resolveMysql", () => {
+  it("returns MYSQL_URL untouched, without probing or starting anything", async () => {
+    const url = "mysql://app:s3cr%40t@db.internal:3310/shop?ssl=true";
+    const logged: string[] = [];
+    const resolved = await resolveMysql({
+      env: { MYSQL_URL: url },
+      probeUrl: `mysql://root@127.0.0.1:${await closedPort()}`,
+      searchDirs: [],
+      log: (line) => logged.push(line),
+    });
+    expect(resolved).toEqual({ url, source: "env" });
+    expect(logged).toEqual([]);
+  });
+
+  it("uses the server answering on 127.0.0.1:3306", async () => {
+    const resolved = await resolveMysql({ env: {}, searchDirs: [], createDatabase: false });
+    expect(resolved).toEqual({ url: DEFAULT_MYSQL_URL, source: "default" });
+  });
+
+  it("says what to install when nothing answers and no server binary exists", async () => {
+    const empty = await tempDir("mysql-nobin-");
+    const port = await closedPort();
+    const attempt = resolveMysql({
+      env: { PATH: empty },
+      probeUrl: `mysql://root@127.0.0.1:${port}`,
+      searchDirs: [empty],
+      projectRoot: empty,
+    });
+    await expect(attempt).rejects.toThrow(
+      `No MySQL-compatible server answers on 127.0.0.1:${port} and no mysqld or mariadbd binary was found. ` +
+        "Install one (Debian/Ubuntu: `apt-get install mariadb-server`; macOS: `brew install mysql@8.4`) " +
+        "or set MYSQL_URL=mysql://user:pass@host:port/db.",
+    );
+  });
+});
+
+describe("mysqlAnswers", () => {
+  it("is true for a live server (whatever database the URL names) and false for a closed port", async () => {
+    await expect(mysqlAnswers("mysql://root@127.0.0.1:3306/no_such_database_here")).resolves.toBe(true);
+    const started = Date.now();
+    await expect(mysqlAnswers(`mysql://root@127.0.0.1:${await closedPort()}`)).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(1600);
+  });
+});
+
+const serverBinary = findServerBinary(defaultServerSearchDirs());
+const describeWithBinary = serverBinary ? describe : describe.skip;
+
+describeWithBinary(`PrivateMysqlServer (${serverBinary ?? "no mysqld/mariadbd found"})`, () => {
+  // Both tests below use this project's `.local/mysql`, so the data dir is initialized (~2 s) only once.
+  let projectRoot: string;
+  beforeAll(async () => {
+    projectRoot = await tempDir("mysql-project-");
+  });
+
+  it("keeps its data across stop and start", async () => {
+    const dataDir = path.join(projectRoot, ".local", "mysql");
+    const server = new PrivateMysqlServer({ dataDir, port: 0 });
+    servers.push(server);
+    expect(server.running).toBe(false);
+
+    await server.start();
+    await server.start(); // idempotent
+    expect(server.running).toBe(true);
+    expect(server.url).toMatch(/^mysql:\/\/root@127\.0\.0\.1:\d+$/);
+    const url = `${server.url}/resilience`;
+    await ensureDatabase(url);
+    await query(url, "CREATE TABLE orders (id INT PRIMARY KEY, total_cents INT NOT NULL)");
+    await query(url, "INSERT INTO orders VALUES (?, ?)", [1, 4200]);
+
+    await server.stop();
+    expect(server.running).toBe(false);
+    await expect(createConnection(url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(mysqlAnswers(url)).resolves.toBe(false);
+    await server.stop(); // idempotent
+
+    const urlBefore = server.url;
+    await server.start();
+    expect(server.url).toBe(urlBefore);
+    await expect(query(url, "SELECT id, total_cents FROM orders")).resolves.toEqual([{ id: 1, total_cents: 4200 }]);
+    await server.stop();
+    expect(server.running).toBe(false);
+  });
+
+  it("is what resolveMysql starts when nothing answers, and is reused by the next run", async () => {
+    const options = {
+      env: { PATH: process.env.PATH },
+      projectRoot,
+      probeUrl: `mysql://root@127.0.0.1:${await closedPort()}`,
+      searchDirs: [path.dirname(serverBinary ?? "")],
+    };
+    const first = await resolveMysql(options);
+    if (first.server) servers.push(first.server);
+    expect(first.source).toBe("private");
+    expect(first.url).toMatch(/^mysql:\/\/root@127\.0\.0\.1:\d+\/analytics$/);
+    await expect(query(first.url, "SELECT DATABASE() AS db")).resolves.toEqual([{ db: "analytics" }]);
+    const [{ collation }] = await query<{ collation: string }[]>(
+      first.url,
+      "SELECT DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'analytics'",
+    );
+    expect(collation).toBe("utf8mb4_bin");
+
+    const logged: string[] = [];
+    const second = await resolveMysql({ ...options, log: (line) => logged.push(line) });
+    expect(second.url).toBe(first.url);
+    expect(second.server?.running).toBe(true);
+    expect(logged.join("\n")).toMatch(/reusing the private server/);
+
+    // A fresh instance on the same directory stops the server an earlier run left behind.
+    await new PrivateMysqlServer({ dataDir: path.join(projectRoot, ".local", "mysql") }).stop();
+    expect(first.server?.running).toBe(false);
+    await expect(mysqlAnswers(first.url)).resolves.toBe(false);
+  });
+
+  it("fails fast with the server's log when the server cannot start", async () => {
+    const dataDir = await tempDir("mysql-broken-");
+    await mkdir(path.join(dataDir, "data")); // looks initialized, has no system tables
+    const server = new PrivateMysqlServer({ dataDir, port: 0 });
+    servers.push(server);
+    const started = Date.now();
+    await expect(server.start()).rejects.toThrow(/exited with code \d+; .*mysqld\.log ends with:\n[\s\S]*\[ERROR\]/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.running).toBe(false);
+  });
+
+  it("refuses a fixed port that is taken", async () => {
+    const dataDir = await tempDir("mysql-taken-");
+    const server = new PrivateMysqlServer({ dataDir, port: 3306 });
+    servers.push(server);
+    // Checked before initializing or spawning anything.
+    await expect(server.start()).rejects.toThrow(/port 3306 on 127\.0\.0\.1 is already in use/);
+    expect(server.running).toBe(false);
+  });
+});
