@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDatabase, LOCAL_LIMITS, type DatabaseHandle } from "../../../functions/db/connection";
+import { migrateToLatest } from "../../../functions/db/migrate";
+import { setSharedDatabase } from "../../../functions/db/shared-database";
+import { defaultServerSearchDirs, findServerBinary } from "../../../functions/local/mysql-binaries";
+import { PrivateMysqlServer } from "../../../functions/local/mysql-private-server";
+import { ensureDatabase } from "../../../functions/local/mysql-probe";
+import { createStore } from "../../../functions/stores/repository";
+import { call, type TestStore } from "../../support/harness";
+
+/**
+ * The database goes away and comes back: handlers answer 503 with Retry-After within a bounded
+ * time, the circuit breaker then fails fast without touching the network, and service recovers
+ * by itself once the server is back. Uses a private server it can stop and start.
+ */
+const binary = findServerBinary(defaultServerSearchDirs());
+const describeWithServer = binary ? describe : describe.skip;
+
+describeWithServer("when the database is down", () => {
+  let dir: string;
+  let server: PrivateMysqlServer;
+  let handle: DatabaseHandle;
+  let shop: TestStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "analytics-resilience-"));
+    server = new PrivateMysqlServer({ dataDir: dir, port: 0 });
+    await server.start();
+    const url = `${server.url}/resilience`;
+    await ensureDatabase(url);
+    handle = createDatabase({ kind: "url", url }, { ...LOCAL_LIMITS, connectTimeoutMs: 1_000, queryTimeoutMs: 2_000, breakerFailureThreshold: 2, breakerOpenMs: 1_500 });
+    await migrateToLatest(handle.db as never);
+    const created = await createStore(handle.db, { name: "Resilient", currency: "USD", timezone: "UTC" });
+    shop = { store: created.store, keyId: created.keyId, apiKey: created.apiKey };
+    setSharedDatabase(handle);
+  }, 60_000);
+
+  afterAll(async () => {
+    await handle?.db.destroy().catch(() => undefined);
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it("answers 503 with Retry-After, fails fast while open, and recovers when the server returns", async () => {
+    expect((await call("GET", "/health")).status).toBe(200);
+    await server.stop();
+
+    const started = Date.now();
+    const down = await call("GET", "/api/v1/reports/summary", { store: shop });
+    expect(down.status).toBe(503);
+    expect(Number(down.headers["Retry-After"])).toBeGreaterThan(0);
+    expect(down.body.error.code).toBe("SERVICE_UNAVAILABLE");
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    expect((await call("GET", "/health")).status).toBe(503); // second failure opens the breaker
+    expect(handle.breaker.state).toBe("open");
+    const fastStart = Date.now();
+    const fast = await call("GET", "/health");
+    expect(fast.status).toBe(503);
+    expect(Date.now() - fastStart).toBeLessThan(200); // no connection attempt while open
+
+    await server.start();
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await call("GET", "/health")).status;
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(status).toBe(200);
+    expect(handle.breaker.state).toBe("closed");
+    expect((await call("GET", "/api/v1/reports/summary", { store: shop })).status).toBe(200);
+  }, 60_000);
+});
