@@ -60,11 +60,11 @@ export async function call(
   };
   const result = (await functionHandlers[functionName](apiGatewayEvent(request), lambdaContext(functionName))) as APIGatewayProxyResult;
   const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = JSON.parse(result.body);
   } catch {
-    body = undefined;
+    // not JSON (CSV): callers read `text`
   }
   return { status: result.statusCode, headers: responseHeaders, body, text: result.body };
 }
