@@ -27,7 +27,8 @@ describe("IAM authentication to RDS Proxy", () => {
 
   it("caches the token and fetches a new one before the 15-minute expiry", async () => {
     let now = 0;
-    const getAuthToken = jest.fn(async () => `token-${getAuthToken.mock.calls.length}`);
+    let fetched = 0;
+    const getAuthToken = jest.fn(async (): Promise<string> => `token-${++fetched}`);
     const source = new CachedTokenSource({ getAuthToken }, () => now);
     const [a, b] = await Promise.all([source.token(), source.token()]);
     expect([a, b]).toEqual(["token-1", "token-1"]);

@@ -10,7 +10,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * How far apart `offsetSegments` samples the zone. Two transitions closer than this that cancel
- * out (A -> B -> A) would be missed; tzdb has none since 1970.
+ * out (A -> B -> A) would be missed; the closest pair in any zone from 1970 to 2040 is 7 days
+ * apart (checked against a 3-hour scan of all of Intl's zones).
  */
 const SCAN_STEP_MS = DAY_MS;
 
