@@ -23,7 +23,7 @@ export interface RealtimeReport {
 }
 
 /**
- * The last 30 whole minutes plus the current one, in UTC: sessions with any event in the last
+ * The last 30 minutes (29 whole minutes and the current one), in UTC: sessions with any event in the last
  * 5 minutes, and counted orders and net sales (sales less returns booked) per minute.
  */
 export async function realtimeReport(db: Kysely<Database>, store: Store, now: Date = new Date()): Promise<RealtimeReport> {

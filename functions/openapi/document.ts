@@ -1,0 +1,368 @@
+import { z } from "zod";
+import { MAX_BODY_BYTES } from "../middleware/json-body";
+import { externalId, money, timestamp } from "../ingest/fields";
+import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
+import { COHORT_INTERVALS } from "../reports/cohorts";
+import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "../reports/params";
+import { PRODUCT_SORTS } from "../reports/products";
+import { INTERVALS } from "../reports/time";
+import { routes, type FunctionName, type OperationId, type Route } from "../routes";
+import { responseSchemas, type JsonSchema } from "./responses";
+
+/**
+ * The API's OpenAPI 3.1 document, built in code from the route table (paths, methods, operation
+ * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies) and
+ * responses.ts (response bodies). `npx tsx functions/openapi/write.ts` writes it to
+ * openapi.json; the OpenAPI test fails when that file is stale or the document and the handlers
+ * disagree.
+ */
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters?: JsonSchema[];
+  requestBody?: JsonSchema;
+  responses: Record<string, JsonSchema>;
+}
+
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: JsonSchema;
+  servers: JsonSchema[];
+  tags: JsonSchema[];
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: {
+    securitySchemes: Record<string, JsonSchema>;
+    parameters: Record<string, JsonSchema>;
+    responses: Record<string, JsonSchema>;
+    schemas: Record<string, JsonSchema>;
+  };
+}
+
+export const API_KEY_SCHEME = "apiKey";
+
+const PRODUCTS_DEFAULT_LIMIT = 20;
+const PRODUCTS_MAX_LIMIT = 100;
+
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies: the ingestion zod schemas, as their input (what a client sends) JSON Schema.
+
+/** Money accepted on input, as fields.ts reads it (a transform, which zod cannot describe itself). */
+export const MONEY_INPUT_PATTERN = "^\\d{1,15}(?:\\.\\d+)?$";
+
+const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$";
+
+/** Input field schemas the request bodies share by reference: what zod cannot derive from a transform or a refinement. */
+const inputFieldSchemas: Record<string, JsonSchema> = {
+  MoneyInput: {
+    description:
+      "A non-negative decimal amount: a string (preferred, exact) or a JSON number; at most 15 digits before the point " +
+      "and no more decimals than the store's currency has (USD 2, JPY 0, KWD 3).",
+    oneOf: [
+      { type: "string", pattern: MONEY_INPUT_PATTERN },
+      { type: "number", minimum: 0 },
+    ],
+    examples: ["19.99", 19.99],
+  },
+  Timestamp: {
+    type: "string",
+    format: "date-time",
+    description: "An RFC 3339 time with an offset, from 2000-01-01 up to a day from now.",
+    examples: ["2026-03-08T14:03:00Z", "2026-03-08T09:03:00-05:00"],
+  },
+  ExternalId: {
+    type: "string",
+    minLength: 1,
+    maxLength: 64,
+    pattern: NO_CONTROL_CHARACTERS,
+    description: "The store's own id: 1 to 64 characters, no control characters.",
+  },
+};
+
+const sharedFields = new Map<unknown, string>([
+  [money, "MoneyInput"],
+  [timestamp, "Timestamp"],
+  [externalId, "ExternalId"],
+]);
+
+/** Replaces the shared field schemas with references to inputFieldSchemas. */
+function referToSharedFields(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const name = sharedFields.get(ctx.zodSchema);
+  if (name === undefined) return;
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  ctx.jsonSchema.$ref = schemaRef(name).$ref;
+}
+
+function requestSchema(schema: z.ZodType, description: string): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    override: referToSharedFields,
+  }) as JsonSchema;
+  return { description, ...json };
+}
+
+const EXAMPLE_TIME = "2026-03-08T14:03:00Z";
+
+const requestBodies: Partial<Record<OperationId, { schema: string; description: string; example: unknown }>> = {
+  ingestOrders: {
+    schema: "OrdersRequest",
+    description:
+      "1 to 500 orders in the store's currency (else 422). An order id sent again replaces that order (e.g. to cancel it). " +
+      "Any invalid order rejects the whole request (400) and nothing is stored.",
+    example: {
+      orders: [
+        {
+          id: "1001",
+          customerId: "c-42",
+          createdAt: EXAMPLE_TIME,
+          currency: "USD",
+          status: "paid",
+          lines: [{ productId: "mug-01", productName: "Mug", category: "Kitchen", quantity: 2, unitPrice: "12.50", discount: "2.00" }],
+          discount: "0.00",
+          shipping: "4.90",
+          tax: "3.80",
+          channel: "web",
+        },
+      ],
+    },
+  },
+  ingestRefunds: {
+    schema: "RefundsRequest",
+    description:
+      "1 to 500 refunds of this store's orders (else 422). An amount must be greater than 0, a refund's lines may not add up to " +
+      "more than its amount (400), and an order's refunds may not exceed what was paid (422).",
+    example: { refunds: [{ id: "r-7", orderId: "1001", createdAt: "2026-03-10T09:00:00+01:00", amount: "11.50", lines: [{ productId: "mug-01", quantity: 1, amount: "11.50" }] }] },
+  },
+  ingestEvents: {
+    schema: "EventsRequest",
+    description: "1 to 1000 storefront events; an id already stored is skipped and counted as a duplicate.",
+    example: {
+      events: [
+        { id: "e-1", type: "session_start", sessionId: "s-9", occurredAt: EXAMPLE_TIME },
+        { id: "e-2", type: "product_view", sessionId: "s-9", occurredAt: "2026-03-08T14:04:10Z", productId: "mug-01" },
+      ],
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters of the reports.
+
+const queryParameters: Record<string, JsonSchema> = {
+  from: {
+    name: "from",
+    in: "query",
+    description: `First day of the range (inclusive), in the report's timezone. Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`.`,
+    schema: { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+    example: "2026-03-01",
+  },
+  to: {
+    name: "to",
+    in: "query",
+    description: `Last day of the range (inclusive), in the report's timezone; not before \`from\`, less than ${MAX_RANGE_YEARS} years after it. Default: today.`,
+    schema: { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+    example: "2026-03-31",
+  },
+  timezone: {
+    name: "timezone",
+    in: "query",
+    description: "IANA time zone that days, weeks (ISO, from Monday) and months are cut in. Default: the store's.",
+    schema: { type: "string", minLength: 1 },
+    example: "America/New_York",
+  },
+};
+
+/** Each report's own parameters after from, to and timezone; null: the report takes no parameters. */
+const reportParameters: Partial<Record<OperationId, JsonSchema[] | null>> = {
+  summaryReport: [],
+  salesReport: [
+    { name: "interval", in: "query", description: "The period of each row.", schema: { type: "string", enum: [...INTERVALS], default: "day" } },
+  ],
+  productsReport: [
+    { name: "sort", in: "query", description: "What ranks the products (descending).", schema: { type: "string", enum: [...PRODUCT_SORTS], default: "netSales" } },
+    { name: "limit", in: "query", description: "How many products.", schema: { type: "integer", minimum: 1, maximum: PRODUCTS_MAX_LIMIT, default: PRODUCTS_DEFAULT_LIMIT } },
+    { name: "category", in: "query", description: "Only products of this category.", schema: { type: "string", minLength: 1, maxLength: 100 } },
+  ],
+  funnelReport: [],
+  cohortsReport: [
+    { name: "interval", in: "query", description: "The cohort period.", schema: { type: "string", enum: [...COHORT_INTERVALS], default: "month" } },
+  ],
+  realtimeReport: null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Responses.
+
+const responseBodies: Record<OperationId, { schema: string; description: string }> = {
+  ingestOrders: { schema: "OrdersResult", description: "All orders stored: how many were new and how many replaced an earlier one." },
+  ingestRefunds: { schema: "RefundsResult", description: "All refunds stored." },
+  ingestEvents: { schema: "EventsResult", description: "All new events stored; repeated ids skipped." },
+  summaryReport: { schema: "SummaryReport", description: "The summary." },
+  salesReport: { schema: "SalesReport", description: "Sales per period." },
+  productsReport: { schema: "ProductsReport", description: "Sales per product." },
+  funnelReport: { schema: "FunnelReport", description: "The funnel." },
+  cohortsReport: { schema: "CohortsReport", description: "The cohorts." },
+  realtimeReport: { schema: "RealtimeReport", description: "The last 30 minutes." },
+  health: { schema: "Health", description: "The database is reachable." },
+};
+
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying.",
+    schema: { type: "integer", minimum: 1 },
+  },
+};
+
+const errorResponse = (description: string, headers?: JsonSchema): JsonSchema => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { "application/json": { schema: schemaRef("Error") } },
+});
+
+/** SPEC 3's error statuses, each with the one `Error` body. */
+const errorResponses: Record<string, JsonSchema> = {
+  BadRequest: errorResponse(
+    "The request is invalid (VALIDATION_FAILED: `details` names each field, and for ingestion the item's `index`; nothing was stored) " +
+      "or its body is not JSON (MALFORMED_JSON).",
+  ),
+  Forbidden: errorResponse("The API key is missing, unknown or revoked."),
+  NotFound: errorResponse("No such route."),
+  Conflict: errorResponse("The request conflicts with a concurrent change; retry it."),
+  PayloadTooLarge: errorResponse(`The body is over ${MAX_BODY_BYTES} bytes (1 MiB).`),
+  UnsupportedMediaType: errorResponse("The body is not sent as application/json."),
+  UnprocessableContent: errorResponse(
+    "Well-formed but not acceptable for this store (CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, BELOW_REFUNDED); nothing was stored.",
+  ),
+  TooManyRequests: errorResponse("Over the key's rate limit (1000 requests per minute).", retryAfter),
+  InternalError: errorResponse("An unexpected error; the requestId finds it in the logs."),
+  ServiceUnavailable: errorResponse("The database is unavailable; retry later.", retryAfter),
+};
+
+/** Which errors each kind of route can answer with. */
+function errorsOf(route: Route): Record<string, JsonSchema> {
+  const errors: Record<string, string> = {};
+  if (route.functionName !== "health") errors["400"] = "BadRequest";
+  if (route.apiKeyRequired) errors["403"] = "Forbidden";
+  if (route.method === "POST") {
+    errors["413"] = "PayloadTooLarge";
+    errors["415"] = "UnsupportedMediaType";
+  }
+  if (route.functionName === "ingest") errors["422"] = "UnprocessableContent";
+  errors["429"] = "TooManyRequests";
+  errors["500"] = "InternalError";
+  errors["503"] = "ServiceUnavailable";
+  return Object.fromEntries(Object.entries(errors).map(([status, name]) => [status, responseRef(name)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations.
+
+const tagOf: Record<FunctionName, { name: string; description: string }> = {
+  ingest: { name: "ingestion", description: "Send orders, refunds and storefront events. All-or-nothing per request, idempotent." },
+  reports: { name: "reports", description: "Read the store's analytics. Every report is also available as CSV (Accept: text/csv)." },
+  health: { name: "health", description: "Service health, without an API key." },
+};
+
+function parametersOf(route: Route): JsonSchema[] | undefined {
+  if (route.functionName !== "reports") return undefined;
+  const extra = reportParameters[route.operationId];
+  if (extra === undefined) throw new Error(`the OpenAPI document has no query parameters for ${route.operationId}`);
+  return extra === null ? undefined : [parameterRef("from"), parameterRef("to"), parameterRef("timezone"), ...extra];
+}
+
+function requestBodyOf(route: Route): JsonSchema | undefined {
+  if (route.method !== "POST") return undefined;
+  const body = requestBodies[route.operationId];
+  if (!body) throw new Error(`the OpenAPI document has no request body for ${route.operationId}`);
+  return {
+    required: true,
+    description: body.description,
+    content: { "application/json": { schema: schemaRef(body.schema), example: body.example } },
+  };
+}
+
+function operationOf(route: Route): OpenApiOperation {
+  const response = responseBodies[route.operationId];
+  const json = { "application/json": { schema: schemaRef(response.schema) } };
+  const csv = { "text/csv": { schema: { type: "string", description: "The same report as CSV, with a header row; send `Accept: text/csv`." } } };
+  const parameters = parametersOf(route);
+  const requestBody = requestBodyOf(route);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [tagOf[route.functionName].name],
+    ...(route.apiKeyRequired ? { security: [{ [API_KEY_SCHEME]: [] }] } : {}),
+    ...(parameters ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses: {
+      "200": { description: response.description, content: route.functionName === "reports" ? { ...json, ...csv } : json },
+      ...errorsOf(route),
+    },
+  };
+}
+
+function pathsOf(table: readonly Route[]): OpenApiDocument["paths"] {
+  const paths: OpenApiDocument["paths"] = {};
+  for (const route of table) {
+    const method = route.method.toLowerCase();
+    paths[route.path] ??= {};
+    if (paths[route.path][method]) throw new Error(`the route table has ${route.method} ${route.path} twice`);
+    paths[route.path][method] = operationOf(route);
+  }
+  return paths;
+}
+
+export function buildOpenApiDocument(table: readonly Route[] = routes): OpenApiDocument {
+  const usedTags = new Set(table.map((route) => route.functionName));
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "E-commerce analytics API",
+      version: "1.0.0",
+      description:
+        "Send a store's orders, refunds and storefront events; read its sales, products, funnel, cohorts and a near-real-time view. " +
+        "Every request acts for the API key's store only. Money is a decimal string, rounded on output to the currency's minor units. " +
+        "Errors share one body: {\"error\": {\"code\", \"message\", \"details\"}, \"requestId\"}.",
+    },
+    servers: [
+      { url: "/", description: "This host (the local server, or a deployment's base URL)." },
+      {
+        url: "https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}",
+        description: "A deployed stage of the API Gateway REST API.",
+        variables: {
+          restApiId: { default: "restApiId", description: "The REST API's id (see the deploy output)." },
+          region: { default: "us-east-1", description: "The AWS region it is deployed in." },
+          stage: { default: "dev", enum: ["dev", "staging", "prod"] },
+        },
+      },
+    ],
+    tags: (Object.keys(tagOf) as FunctionName[]).filter((name) => usedTags.has(name)).map((name) => tagOf[name]),
+    paths: pathsOf(table),
+    components: {
+      securitySchemes: {
+        [API_KEY_SCHEME]: { type: "apiKey", in: "header", name: "x-api-key", description: "The store's API key; it selects the store." },
+      },
+      parameters: queryParameters,
+      responses: errorResponses,
+      schemas: {
+        OrdersRequest: requestSchema(ordersRequestSchema, "An ingestion request of orders."),
+        RefundsRequest: requestSchema(refundsRequestSchema, "An ingestion request of refunds."),
+        EventsRequest: requestSchema(eventsRequestSchema, "An ingestion request of storefront events."),
+        ...inputFieldSchemas,
+        ...responseSchemas,
+      },
+    },
+  };
+}
+
+/** openapi.json's exact text. */
+export function renderOpenApiJson(document: OpenApiDocument = buildOpenApiDocument()): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
