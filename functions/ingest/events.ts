@@ -1,5 +1,5 @@
-import { sql, type Kysely } from "kysely";
-import type { Database, EventType, NewEvent, Store } from "../db/schema";
+import { sql, type Kysely, type Selectable } from "kysely";
+import type { Database, EventType, NewEvent, SessionsTable, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
 import type { EventInput } from "./schemas";
 
@@ -8,18 +8,8 @@ export interface EventsResult {
   duplicates: number;
 }
 
-interface SessionDelta {
-  store_id: number;
-  id: string;
-  started_at: Date;
-  last_event_at: Date;
-  customer_id: string | null;
-  events: number;
-  product_viewed: number;
-  added_to_cart: number;
-  reached_checkout: number;
-  converted: number;
-}
+/** A session's row as the new events describe it; merged into the stored row on upsert. */
+type SessionDelta = Selectable<SessionsTable>;
 
 const FUNNEL_FLAG: Partial<Record<EventType, keyof SessionDelta>> = {
   product_view: "product_viewed",
