@@ -59,7 +59,7 @@ export function apiGatewayEvent(request: GatewayRequest): APIGatewayProxyEvent {
         principalOrgId: null,
         sourceIp: request.sourceIp ?? "127.0.0.1",
         user: null,
-        userAgent: headers["user-agent"] ?? null,
+        userAgent: Object.entries(headers).find(([name]) => name.toLowerCase() === "user-agent")?.[1] ?? null,
         userArn: null,
       },
     },
@@ -67,7 +67,7 @@ export function apiGatewayEvent(request: GatewayRequest): APIGatewayProxyEvent {
 }
 
 /** A Lambda context for running a handler outside Lambda. */
-export function lambdaContext(functionName: string, requestId = randomUUID()): Context {
+export function lambdaContext(functionName: string, requestId: string = randomUUID()): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -13,7 +13,7 @@ export function storeFromApiKey(db: () => Kysely<Database>): HttpMiddleware {
   return {
     before: async (request: HttpRequest) => {
       const keyId = request.event.requestContext?.identity?.apiKeyId;
-      if (!keyId) throw forbidden("an API key is required: send it in the x-api-key header");
+      if (!keyId) throw forbidden("Missing API key: send it in the x-api-key header");
       const store = await findStoreByKeyId(db(), keyId);
       if (!store) throw forbidden("Forbidden");
       request.context.store = store;

@@ -31,7 +31,7 @@ describeWithServer("when the database is down", () => {
     const url = `${server.url}/resilience`;
     await ensureDatabase(url);
     handle = createDatabase({ kind: "url", url }, { ...LOCAL_LIMITS, connectTimeoutMs: 1_000, queryTimeoutMs: 2_000, breakerFailureThreshold: 2, breakerOpenMs: 1_500 });
-    await migrateToLatest(handle.db as never);
+    await migrateToLatest(handle.db);
     const created = await createStore(handle.db, { name: "Resilient", currency: "USD", timezone: "UTC" });
     shop = { store: created.store, keyId: created.keyId, apiKey: created.apiKey };
     setSharedDatabase(handle);

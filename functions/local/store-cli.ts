@@ -1,0 +1,203 @@
+/**
+ * `npm run -s store -- <command>`: provisions stores and their API keys in the local database
+ * (MYSQL_URL, else 127.0.0.1:3306, else the private server), migrating it first.
+ * A new key is printed once: only its hash is stored.
+ */
+import type { Kysely } from "kysely";
+import { createDatabase, LOCAL_LIMITS } from "../db/connection";
+import { migrateToLatest } from "../db/migrate";
+import type { Database } from "../db/schema";
+import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
+import { resolveMysql } from "./mysql-server";
+
+export const USAGE = `usage: npm run -s store -- <command> [options]
+
+  create --name NAME --currency CODE --timezone ZONE [--json]
+      creates a store and its first API key (printed once)
+  list [--json]
+      lists the stores and their number of active keys
+  rotate-key --store ID [--json]
+      issues a new key and revokes every other key of the store
+  revoke-key --store ID [--key KEYID]
+      revokes one key, or every active key of the store
+
+The database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/.`;
+
+export type StoreCommand =
+  | { command: "help" }
+  | { command: "create"; name: string; currency: string; timezone: string; json: boolean }
+  | { command: "list"; json: boolean }
+  | { command: "rotate-key"; storeId: number; json: boolean }
+  | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean };
+
+/** Bad command-line arguments: the message names the flag; exit code 2. */
+export class UsageError extends Error {}
+
+const VALUE_FLAGS: Record<string, readonly string[]> = {
+  create: ["name", "currency", "timezone"],
+  list: [],
+  "rotate-key": ["store"],
+  "revoke-key": ["store", "key"],
+};
+
+/** Parses `<command> --flag value --flag=value --json`; throws UsageError naming the offending flag. */
+export function parseStoreArgs(argv: readonly string[]): StoreCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
+  const allowed = VALUE_FLAGS[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key or revoke-key)`);
+
+  const values = new Map<string, string>();
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === "--help" || arg === "-h") return { command: "help" };
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf("=");
+    const flag = arg.slice(2, eq === -1 ? undefined : eq);
+    if (flag === "env") {
+      throw new UsageError("--env: provisioning a deployed environment is not yet supported; run without --env for the local database");
+    }
+    if (flag === "json") {
+      if (eq !== -1) throw new UsageError("--json takes no value");
+      json = true;
+      continue;
+    }
+    if (!allowed.includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
+    if (values.has(flag)) throw new UsageError(`--${flag} is given twice`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = rest[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`--${flag} needs a value`);
+      i += 1;
+    }
+    if (value.trim() === "") throw new UsageError(`--${flag} must not be empty`);
+    values.set(flag, value);
+  }
+
+  const required = (flag: string): string => {
+    const value = values.get(flag);
+    if (value === undefined) throw new UsageError(`${command} needs --${flag}`);
+    return value;
+  };
+  const storeId = (): number => {
+    const raw = required("store");
+    if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`--store must be a store id (a positive integer), got "${raw}"`);
+    return Number(raw);
+  };
+
+  switch (command) {
+    case "create":
+      return { command, name: required("name"), currency: required("currency"), timezone: required("timezone"), json };
+    case "list":
+      return { command, json };
+    case "rotate-key":
+      return { command, storeId: storeId(), json };
+    default:
+      return { command: "revoke-key", storeId: storeId(), keyId: values.get("key"), json };
+  }
+}
+
+export interface CliIo {
+  /** One call per line, without the newline. */
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store" };
+
+async function execute(db: Kysely<Database>, cmd: Exclude<StoreCommand, { command: "help" }>, io: CliIo): Promise<number> {
+  switch (cmd.command) {
+    case "create": {
+      const { store, apiKey, keyId } = await createStore(db, { name: cmd.name, currency: cmd.currency, timezone: cmd.timezone });
+      if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
+      else {
+        io.stdout(`Created store ${store.id} "${store.name}" (${store.currency}, ${store.timezone}).`);
+        io.stdout(`API key (shown only this once): ${apiKey}`);
+        io.stdout(`Key id: ${keyId}`);
+      }
+      return 0;
+    }
+    case "list": {
+      const stores = (await listStores(db)).map((s) => ({
+        id: s.id,
+        name: s.name,
+        currency: s.currency,
+        timezone: s.timezone,
+        createdAt: s.created_at.toISOString(),
+        activeKeys: Number(s.activeKeys),
+      }));
+      if (cmd.json) io.stdout(JSON.stringify(stores));
+      else if (stores.length === 0) io.stdout("No stores yet: npm run -s store -- create --name NAME --currency USD --timezone UTC");
+      else for (const s of stores) io.stdout(`${s.id}\t${s.name}\t${s.currency}\t${s.timezone}\tactive keys: ${s.activeKeys}\tcreated ${s.createdAt}`);
+      return 0;
+    }
+    case "rotate-key": {
+      const { apiKey, keyId } = await rotateKey(db, cmd.storeId);
+      if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, apiKey, keyId }));
+      else {
+        io.stdout(`New API key for store ${cmd.storeId} (shown only this once): ${apiKey}`);
+        io.stdout(`Key id: ${keyId}. Every earlier key of the store is revoked.`);
+      }
+      return 0;
+    }
+    case "revoke-key": {
+      const revoked = await revokeKeys(db, cmd.storeId, cmd.keyId);
+      if (cmd.keyId && revoked === 0) {
+        io.stderr(`error: --key: store ${cmd.storeId} has no active key ${cmd.keyId}`);
+        return 2;
+      }
+      if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, revoked }));
+      else io.stdout(`Revoked ${revoked} key(s) of store ${cmd.storeId}.`);
+      return 0;
+    }
+  }
+}
+
+/** Runs one command; returns the exit code (0 done, 1 failure, 2 bad arguments or input). */
+export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let cmd: StoreCommand;
+  try {
+    cmd = parseStoreArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`error: ${error.message}`);
+    io.stderr(`run with --help for usage`);
+    return 2;
+  }
+  if (cmd.command === "help") {
+    io.stdout(USAGE);
+    return 0;
+  }
+
+  let db: Kysely<Database> | undefined;
+  try {
+    const mysql = await resolveMysql({ env: io.env ?? process.env, log: io.stderr });
+    db = createDatabase({ kind: "url", url: mysql.url }, { ...LOCAL_LIMITS, connectionLimit: 2 }).db;
+    await migrateToLatest(db);
+    return await execute(db, cmd, io);
+  } catch (error) {
+    if (error instanceof StoreInputError) {
+      io.stderr(`error: ${FLAG_OF_FIELD[error.field] ?? error.field}: ${error.message.replace(`${error.field}: `, "")}`);
+      return 2;
+    }
+    io.stderr(`error: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  } finally {
+    await db?.destroy();
+  }
+}
+
+// Run as a script (tsx loads it as an ES module, so `require.main` is not available), not when imported by tests.
+if (/store-cli\.[cm]?[jt]s$/.test(process.argv[1] ?? "")) {
+  const io: CliIo = { stdout: (line) => process.stdout.write(`${line}\n`), stderr: (line) => process.stderr.write(`${line}\n`) };
+  runStoreCli(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      io.stderr(`error: ${String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
