@@ -20,6 +20,9 @@ export const DAY_OF_WEEK: readonly number[] = [1.1, 1.06, 0.99, 0.98, 0.97, 0.92
 /** Relative demand by month, 1..12 (index 0 unused), interpolated between mid-months. */
 const MONTH: readonly number[] = [0, 0.82, 0.84, 0.95, 0.96, 1.0, 0.95, 0.92, 0.96, 1.0, 1.06, 1.3, 1.42];
 
+/** Multipliers from Thanksgiving (index 0) to Cyber Monday (index 4). */
+const HOLIDAY_WEEKEND: readonly number[] = [1.4, 3.2, 2.0, 1.8, 2.8];
+
 /** Yearly growth of the store's demand (+60 % a year). */
 export const ANNUAL_GROWTH = 1.6;
 
@@ -48,16 +51,13 @@ export function seasonal(year: number, month: number, day: number): number {
     const next = month === 12 ? MONTH[1] : MONTH[month + 1];
     value = MONTH[month] + (next - MONTH[month]) * (position - 0.5);
   }
-  if (month === 11) {
-    const thanksgiving = thanksgivingDay(year);
-    const offset = day - thanksgiving;
-    const spike = [1.35, 2.7, 1.9, 1.75, 2.4][offset]; // Thanksgiving … Cyber Monday
+  if (month === 11 || month === 12) {
+    // Thanksgiving, Black Friday, the weekend, Cyber Monday (which can fall on December 1 or 2)
+    const offset = (month === 11 ? day : day + 30) - thanksgivingDay(year);
+    const spike = HOLIDAY_WEEKEND[offset];
     if (spike !== undefined) value *= spike;
-  } else if (month === 12) {
-    if (day === 1) value *= 1.5; // Cyber Monday sometimes lands here
-    if (day >= 24 && day <= 26) value *= day === 25 ? 0.45 : 0.7;
-    if (day >= 27) value *= 0.8;
   }
+  if (month === 12 && day >= 24) value *= day === 25 ? 0.45 : day === 24 || day === 26 ? 0.7 : 0.8;
   return value;
 }
 

@@ -11,7 +11,8 @@
  * comes in a later orders batch than the original. To keep batches full, such items wait for
  * the current orders batch to be emitted instead of cutting it short.
  *
- * See the README section in index.ts for the shape of the data.
+ * The store: see catalog.ts (products), calendar.ts and schedule.ts (when orders happen),
+ * customers.ts (who comes back), sessions.ts (the funnel) and the shares below.
  */
 import { buildCatalog, Catalog, pad } from "./catalog";
 import { hourlyDemand } from "./calendar";
@@ -19,9 +20,13 @@ import { CustomerPool } from "./customers";
 import { allocate, applyBasisPoints, charmPrice, formatMinor, mulDivFloor, usdRate } from "./money";
 import { Rng } from "./random";
 import { DueQueue, OrderClock } from "./schedule";
-import { extraEventsScale, SessionBuilder, Stage } from "./sessions";
+import { extraEventsScale, SessionBuilder } from "./sessions";
 import { assertTimeZone, DAY_MS, HOUR_MS, MINUTE_MS, Rfc3339Formatter, ZoneOffsets } from "./time";
 import { DEMO_BATCH_LIMITS, DemoBatch, DemoEvent, DemoOptions, DemoOrder, DemoOrderLine, DemoRefund, DemoRefundLine } from "./types";
+
+const ORDERS_PER_BATCH = DEMO_BATCH_LIMITS.orders;
+const REFUNDS_PER_BATCH = DEMO_BATCH_LIMITS.refunds;
+const EVENTS_PER_BATCH = DEMO_BATCH_LIMITS.events;
 
 /** Share of orders placed without an account. */
 export const GUEST_SHARE = 0.2;
@@ -94,6 +99,8 @@ function validate(options: DemoOptions): Settings {
   const endMs = options.end instanceof Date ? options.end.getTime() : Number.NaN;
   if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) problems.push("start and end must be valid Dates");
   else if (endMs <= startMs) problems.push("end must be after start");
+  else if (new Date(startMs).getUTCFullYear() < 1000 || new Date(endMs).getUTCFullYear() > 9999) problems.push("start and end must lie in the years 1000 to 9999");
+  else if (endMs - startMs > 100 * 366 * DAY_MS) problems.push("the range from start to end must be at most 100 years");
   if (typeof options.currency !== "string" || !/^[A-Z]{3}$/.test(options.currency)) {
     problems.push(`currency must be an ISO 4217 code like "USD", got ${String(options.currency)}`);
   }
@@ -349,7 +356,7 @@ class DemoRun {
       const startMs = live ? t + rng.next() * (this.s.endMs - t) : t + (rng.next() - 0.5) * 4 * HOUR_MS;
       let customerId: string | undefined;
       if (this.pool.acquired > 0 && rng.chance(KNOWN_BROWSER_SHARE)) customerId = this.pool.id(this.pool.pickAny(rng));
-      this.sessions.browsing(this.scratch, stage as Stage, startMs, customerId);
+      this.sessions.browsing(this.scratch, stage, startMs, customerId);
       this.pushScratch(0);
     }
   }
@@ -376,7 +383,7 @@ class DemoRun {
       // everything back, shipping included
       const lines = [];
       for (let i = 0; i < n; i++) if (paid[i] > 0) lines.push({ productId: productId(i), quantity: this.lineQuantities[i], amount: paid[i] });
-      this.pending.push(due, { kind: "refund", refund: { due, orderSeq: seq, orderId, amount: total, lines } });
+      this.pending.push(due, { kind: "refund", refund: { due, orderSeq: seq, orderId, amount: total, lines: lines.length > 0 ? lines : undefined } });
       return;
     }
     if (singleUnit) {
@@ -416,7 +423,7 @@ class DemoRun {
 
   private pushOrder(order: DemoOrder): void {
     this.ordersBuffer.push(order);
-    if (this.ordersBuffer.length >= DEMO_BATCH_LIMITS.orders) this.flushOrders();
+    if (this.ordersBuffer.length >= ORDERS_PER_BATCH) this.flushOrders();
   }
 
   private pushRefund(pending: PendingRefund): void {
@@ -431,12 +438,12 @@ class DemoRun {
       refund.lines = pending.lines.map((l): DemoRefundLine => ({ productId: l.productId, quantity: l.quantity, amount: formatMinor(l.amount, mu) }));
     }
     this.refundsBuffer.push(refund);
-    if (this.refundsBuffer.length >= DEMO_BATCH_LIMITS.refunds) this.flushRefunds();
+    if (this.refundsBuffer.length >= REFUNDS_PER_BATCH) this.flushRefunds();
   }
 
   private pushEvent(event: DemoEvent): void {
     this.eventsBuffer.push(event);
-    if (this.eventsBuffer.length >= DEMO_BATCH_LIMITS.events) this.flushEvents();
+    if (this.eventsBuffer.length >= EVENTS_PER_BATCH) this.flushEvents();
   }
 
   /** Moves scratch[from..] into the events stream. */

@@ -238,22 +238,46 @@ export class SessionBuilder {
     orderId: string | undefined,
   ): void {
     const { zone, formatter, catalog } = this.context;
-    const sessionId = `ses-${String(++this.sessionSeq).padStart(8, "0")}`;
+    const number = String(++this.sessionSeq).padStart(8, "0");
+    const sessionId = `ses-${number}`;
+    const idPrefix = `evt-${number}-`; // event ids: the session's number and the event's position
+    this.eventSeq += n;
     for (let i = 0; i < n; i++) {
       const ms = Math.floor(this.times[i]);
       const type = this.types[i];
-      const event: DemoEvent = {
-        id: `evt-${String(++this.eventSeq).padStart(9, "0")}`,
-        type: TYPES[type],
-        sessionId,
-        occurredAt: formatter.format(ms, zone.offsetMinutes(ms)),
-      };
+      const id = idPrefix + (i < 100 ? POSITION2[i] : String(i));
+      const at = formatter.format(ms, zone.offsetMinutes(ms));
       const customer = type === T_PURCHASE && purchaseCustomerId !== undefined ? purchaseCustomerId : customerId;
-      if (customer !== undefined) event.customerId = customer;
       const product = this.products[i];
-      if (product >= 0) event.productId = catalog.products[product].id;
-      if (type === T_PURCHASE && orderId !== undefined) event.orderId = orderId;
-      out.push(event);
+      out.push(
+        makeEvent(id, TYPES[type], sessionId, at, customer, product >= 0 ? catalog.products[product].id : undefined, type === T_PURCHASE ? orderId : undefined),
+      );
     }
   }
+}
+
+const POSITION2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+
+/**
+ * One object literal per combination of optional fields: every event is built with all of its
+ * properties at once (no property added later, no `undefined` values), which keeps tens of
+ * millions of them cheap to create.
+ */
+function makeEvent(
+  id: string,
+  type: DemoEventType,
+  sessionId: string,
+  occurredAt: string,
+  customerId: string | undefined,
+  productId: string | undefined,
+  orderId: string | undefined,
+): DemoEvent {
+  if (customerId === undefined) {
+    if (productId !== undefined) return { id, type, sessionId, occurredAt, productId };
+    if (orderId !== undefined) return { id, type, sessionId, occurredAt, orderId };
+    return { id, type, sessionId, occurredAt };
+  }
+  if (productId !== undefined) return { id, type, sessionId, occurredAt, customerId, productId };
+  if (orderId !== undefined) return { id, type, sessionId, occurredAt, customerId, orderId };
+  return { id, type, sessionId, occurredAt, customerId };
 }
