@@ -10,6 +10,7 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(kysely|@middy)/)"],
   // @middy packages export only an "import" condition, which jest's CommonJS resolver does not read.
   moduleNameMapper: { "^@middy/([^/]+)$": "<rootDir>/node_modules/@middy/$1/index.js" },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-cdktf.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   testTimeout: 30000,

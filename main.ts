@@ -1,9 +1,4 @@
-import { App } from "cdktf";
+import { buildApp } from "./stacks/app";
 
-/**
- * The cdktf app. The stacks of each environment (network, data, api, observability for dev,
- * staging and prod) are added by the infrastructure work (issue #3); until then synth writes
- * an empty manifest.
- */
-const app = new App();
-app.synth();
+/** The cdktf app (`npx cdktf synth`): every environment's stacks, or those in CDKTF_ENVIRONMENTS. */
+buildApp().synth();

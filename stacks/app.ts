@@ -1,0 +1,22 @@
+import { App } from "cdktf";
+import { ApiStack } from "./api-stack";
+import { loadEnvironments, selectedEnvironments, type EnvironmentName } from "./config";
+import { DataStack } from "./data-stack";
+import { NetworkStack } from "./network-stack";
+import { ObservabilityStack } from "./observability-stack";
+
+/**
+ * Four stacks per environment, in dependency order network -> data -> api -> observability.
+ * A broken config throws here, before any Terraform is written.
+ */
+export function buildApp(app: App = new App(), environments: readonly EnvironmentName[] = selectedEnvironments()): App {
+  const configs = loadEnvironments();
+  for (const name of environments) {
+    const config = configs[name];
+    const network = new NetworkStack(app, config);
+    const data = new DataStack(app, config, network.outputs);
+    const api = new ApiStack(app, config, network.outputs, data.outputs);
+    new ObservabilityStack(app, config, data.outputs, api.outputs);
+  }
+  return app;
+}

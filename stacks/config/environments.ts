@@ -1,0 +1,132 @@
+import type { EnvironmentConfig, EnvironmentName } from "./types";
+
+/**
+ * Every environment's settings: the only place they live. Dev is cheap (single NAT, single-AZ
+ * database, small instance, short retention); prod is SPEC section 4 in full. Staging mirrors
+ * prod's shape at a smaller size. `STATE_BUCKET` turns on S3 remote state for all of them.
+ */
+const PROJECT = "ecommerce-analytics";
+const REGION = "eu-west-1";
+
+const network = (natGateways: number): EnvironmentConfig["network"] => ({
+  vpcCidr: "10.0.0.0/16",
+  publicSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
+  privateSubnets: ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"],
+  databaseSubnets: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"],
+  natGateways,
+  flowLogTrafficType: "ALL",
+});
+
+const database = (overrides: Partial<EnvironmentConfig["database"]>): EnvironmentConfig["database"] => ({
+  engineVersion: "8.4",
+  parameterGroupFamily: "mysql8.4",
+  instanceClass: "db.t4g.medium",
+  multiAz: true,
+  allocatedStorageGb: 20,
+  maxAllocatedStorageGb: 200,
+  backupRetentionDays: 7,
+  deletionProtection: false,
+  finalSnapshot: false,
+  performanceInsightsRetentionDays: 7,
+  monitoringIntervalSeconds: 60,
+  databaseName: "analytics",
+  masterUsername: "admin_master",
+  appUsername: "app_user",
+  proxyIdleClientTimeoutSeconds: 1800,
+  proxyMaxConnectionsPercent: 90,
+  ...overrides,
+});
+
+const functions = (scale: number): EnvironmentConfig["functions"] => ({
+  ingest: { memoryMb: 512 * scale, timeoutSeconds: 15 },
+  reports: { memoryMb: 512 * scale, timeoutSeconds: 15 },
+  health: { memoryMb: 256, timeoutSeconds: 5 },
+  migrate: { memoryMb: 512, timeoutSeconds: 300 },
+  admin: { memoryMb: 256, timeoutSeconds: 30 },
+});
+
+const api: EnvironmentConfig["api"] = { stageName: "v1", requestsPerMinutePerKey: 1000, burstLimit: 100, wafRateLimitPerIp: 2000 };
+
+const alarms = (emails: string[]): EnvironmentConfig["alarms"] => ({
+  api5xxRatePercent: 5,
+  apiP99LatencyMs: 2000,
+  lambdaErrorsPerFiveMinutes: 5,
+  lambdaThrottlesPerFiveMinutes: 1,
+  rdsCpuPercent: 80,
+  rdsFreeableMemoryPercent: 80,
+  rdsStorageUsedPercent: 80,
+  proxyConnectionsPercent: 80,
+  criticalEmails: emails,
+  warningEmails: emails,
+});
+
+const state = (env: NodeJS.ProcessEnv): EnvironmentConfig["state"] => ({
+  bucket: env.STATE_BUCKET || undefined,
+  region: env.STATE_BUCKET_REGION || REGION,
+  keyPrefix: PROJECT,
+});
+
+const tags = (environment: EnvironmentName, costCenter: string) => ({
+  project: PROJECT,
+  environment,
+  "managed-by": "cdktf",
+  "cost-center": costCenter,
+});
+
+/** The raw (unvalidated) settings; `loadEnvironments` validates them. */
+export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Record<EnvironmentName, EnvironmentConfig> {
+  return {
+    dev: {
+      name: "dev",
+      project: PROJECT,
+      region: REGION,
+      azCount: 3,
+      network: network(1),
+      database: database({ instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, monitoringIntervalSeconds: 60 }),
+      functions: functions(1),
+      api,
+      logRetentionDays: 14,
+      alarms: alarms([]),
+      state: state(env),
+      tags: tags("dev", "analytics-dev"),
+    },
+    staging: {
+      name: "staging",
+      project: PROJECT,
+      region: REGION,
+      azCount: 3,
+      network: network(3),
+      database: database({ instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7 }),
+      functions: functions(1),
+      api,
+      logRetentionDays: 30,
+      alarms: alarms([]),
+      state: state(env),
+      tags: tags("staging", "analytics-staging"),
+    },
+    prod: {
+      name: "prod",
+      project: PROJECT,
+      region: REGION,
+      azCount: 3,
+      network: network(3),
+      database: database({
+        instanceClass: "db.r7g.large",
+        multiAz: true,
+        allocatedStorageGb: 100,
+        maxAllocatedStorageGb: 1000,
+        backupRetentionDays: 35,
+        deletionProtection: true,
+        finalSnapshot: true,
+        performanceInsightsRetentionDays: 31,
+        monitoringIntervalSeconds: 15,
+      }),
+      functions: functions(2),
+      api,
+      logRetentionDays: 365,
+      alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
+      state: state(env),
+      tags: tags("prod", "analytics-prod"),
+    },
+  };
+}

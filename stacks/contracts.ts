@@ -1,0 +1,48 @@
+/**
+ * What each stack hands to the next. Values are Terraform tokens (cdktf turns a reference
+ * across stacks into an output plus a remote-state lookup), so these are plain strings here.
+ */
+import type { FunctionName } from "../functions/routes";
+
+export interface NetworkOutputs {
+  vpcId: string;
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
+  databaseSubnetIds: string[];
+  /** Lambdas: egress to the proxy (3306) and the VPC endpoints (443) only. */
+  lambdaSecurityGroupId: string;
+  /** RDS Proxy: ingress 3306 from the Lambdas only; egress 3306 to the database. */
+  proxySecurityGroupId: string;
+  /** The database: ingress 3306 from the proxy only. */
+  databaseSecurityGroupId: string;
+  /** Customer-managed KMS key (rotation on) for every CloudWatch log group of the environment. */
+  logsKeyArn: string;
+}
+
+export interface DataOutputs {
+  dbInstanceIdentifier: string;
+  databaseName: string;
+  proxyName: string;
+  proxyArn: string;
+  proxyEndpoint: string;
+  /** `prx-...`, the id in `arn:aws:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`. */
+  proxyResourceId: string;
+  masterUsername: string;
+  appUsername: string;
+  /** RDS-managed master secret; the migration function connects with it (through the proxy). */
+  masterSecretArn: string;
+  /** The application user's secret, which the proxy uses to reach the database. */
+  appSecretArn: string;
+}
+
+export type DeployedFunction = FunctionName | "migrate" | "admin";
+
+export interface ApiOutputs {
+  restApiId: string;
+  restApiName: string;
+  stageName: string;
+  apiUrl: string;
+  usagePlanId: string;
+  /** Physical Lambda function names, e.g. `ecommerce-analytics-prod-ingest`. */
+  functionNames: Record<DeployedFunction, string>;
+}

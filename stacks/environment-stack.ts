@@ -1,0 +1,35 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "./config";
+
+export type StackKind = "network" | "data" | "api" | "observability";
+
+/** The name a stack carries everywhere (Terraform workspace, state key, CI matrix): `network-prod`. */
+export const stackName = (kind: StackKind, config: EnvironmentConfig) => `${kind}-${config.name}`;
+
+/**
+ * A stack of one environment: the AWS provider for its region with the environment's default
+ * tags, and its state — S3 with native lock files when a state bucket is configured, else a
+ * local file so `cdktf synth` (and `plan` against a sandbox) works with no AWS account.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  /** Prefix for physical names: `ecommerce-analytics-prod`. */
+  readonly prefix: string;
+
+  constructor(scope: Construct, kind: StackKind, config: EnvironmentConfig) {
+    super(scope, stackName(kind, config));
+    this.config = config;
+    this.prefix = `${config.project}-${config.name}`;
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
+    const { bucket, region, keyPrefix } = config.state;
+    if (bucket) {
+      new S3Backend(this, { bucket, region, key: `${keyPrefix}/${config.name}/${stackName(kind, config)}.tfstate`, encrypt: true });
+      // cdktf 0.21's S3BackendConfig predates S3-native locking (Terraform >= 1.10).
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: `terraform.${stackName(kind, config)}.tfstate` });
+    }
+  }
+}
