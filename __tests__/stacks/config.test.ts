@@ -1,0 +1,89 @@
+import { ConfigError, environmentSettings, loadEnvironments, selectedEnvironments, validateEnvironment, type EnvironmentConfig } from "../../stacks/config";
+
+const settings = () => environmentSettings({});
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+};
+const withChange = (name: "dev" | "staging" | "prod", change: (c: EnvironmentConfig) => void) => {
+  const all = settings();
+  change(all[name]);
+  return all;
+};
+
+describe("environment config", () => {
+  const { dev, staging, prod } = loadEnvironments(settings());
+
+  it("pins what differs between environments", () => {
+    const pick = (c: EnvironmentConfig) => ({
+      natGateways: c.network.natGateways,
+      instanceClass: c.database.instanceClass,
+      multiAz: c.database.multiAz,
+      backupRetentionDays: c.database.backupRetentionDays,
+      deletionProtection: c.database.deletionProtection,
+      finalSnapshot: c.database.finalSnapshot,
+      logRetentionDays: c.logRetentionDays,
+      performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
+    });
+    expect({ dev: pick(dev), staging: pick(staging), prod: pick(prod) }).toEqual({
+      dev: { natGateways: 1, instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, logRetentionDays: 14, performanceInsightsRetentionDays: 7 },
+      staging: { natGateways: 3, instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7, deletionProtection: false, finalSnapshot: false, logRetentionDays: 30, performanceInsightsRetentionDays: 7 },
+      prod: { natGateways: 3, instanceClass: "db.r7g.large", multiAz: true, backupRetentionDays: 35, deletionProtection: true, finalSnapshot: true, logRetentionDays: 365, performanceInsightsRetentionDays: 31 },
+    });
+  });
+
+  it("keeps what SPEC fixes the same everywhere", () => {
+    for (const c of [dev, staging, prod]) {
+      expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", publicSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"], privateSubnets: ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"], databaseSubnets: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"] });
+      expect(c.database.engineVersion).toBe("8.4");
+      expect(c.api.requestsPerMinutePerKey).toBe(1000);
+      expect(c.alarms).toMatchObject({ api5xxRatePercent: 5, apiP99LatencyMs: 2000, rdsCpuPercent: 80 });
+      expect(Object.keys(c.tags).sort()).toEqual(["cost-center", "environment", "managed-by", "project"]);
+    }
+  });
+
+  it("uses a local backend unless STATE_BUCKET is set", () => {
+    expect(dev.state.bucket).toBeUndefined();
+    expect(environmentSettings({ STATE_BUCKET: "acme-tf-state" }).prod.state.bucket).toBe("acme-tf-state");
+  });
+});
+
+describe("a broken config fails with the field at fault", () => {
+  it.each<[string, (c: EnvironmentConfig) => void, RegExp]>([
+    ["a missing field", (c) => delete (c.database as Partial<EnvironmentConfig["database"]>).instanceClass, /^prod\.database\.instanceClass: is required/],
+    ["an unknown field", (c) => Object.assign(c.network, { natGatewayz: 2 }), /^prod\.network\.natGatewayz/],
+    ["overlapping subnets", (c) => (c.network.privateSubnets[1] = "10.0.1.0/24"), /^prod\.network\.privateSubnets\[1\]: 10\.0\.1\.0\/24 overlaps prod\.network\.publicSubnets\[0\]/],
+    ["a subnet outside the VPC", (c) => (c.network.databaseSubnets[2] = "10.1.23.0/24"), /^prod\.network\.databaseSubnets\[2\]: .* is outside the VPC/],
+    ["a malformed CIDR", (c) => (c.network.vpcCidr = "10.0.0.0/33"), /^prod\.network\.vpcCidr: .* not an IPv4 network/],
+    ["more AZs than the region has", (c) => { c.region = "us-west-1"; }, /^prod\.azCount: 3 but us-west-1 has 2/],
+    ["an invalid instance class", (c) => (c.database.instanceClass = "r7g.large"), /^prod\.database\.instanceClass: must look like db\.r7g\.large/],
+    ["a retention CloudWatch does not offer", (c) => (c.logRetentionDays = 10), /^prod\.logRetentionDays/],
+    ["more NAT gateways than AZs", (c) => (c.network.natGateways = 4), /^prod\.network\.natGateways/],
+    ["storage that cannot autoscale", (c) => (c.database.maxAllocatedStorageGb = 100), /^prod\.database\.maxAllocatedStorageGb/],
+  ])("%s", (_name, change, expected) => {
+    const problems = problemsOf(() => loadEnvironments(withChange("prod", change)));
+    expect(problems.some((p) => expected.test(p))).toBe(true);
+  });
+
+  it("an unknown environment name", () => {
+    expect(problemsOf(() => validateEnvironment("qa", settings().dev))).toEqual(["qa: unknown environment (known: dev, staging, prod)"]);
+    expect(problemsOf(() => selectedEnvironments({ CDKTF_ENVIRONMENTS: "dev,qa" }))).toEqual(["CDKTF_ENVIRONMENTS: unknown environment qa"]);
+  });
+
+  it("a missing environment", () => {
+    const { dev, staging } = settings();
+    expect(problemsOf(() => loadEnvironments({ dev, staging }))).toEqual(["prod: missing environment"]);
+  });
+
+  it("reports the problems of every environment at once", () => {
+    const all = withChange("dev", (c) => (c.database.instanceClass = "large"));
+    all.prod.azCount = 9;
+    const fields = problemsOf(() => loadEnvironments(all)).map((p) => p.split(":")[0]);
+    expect(fields).toEqual(["dev.database.instanceClass", "prod.azCount"]);
+  });
+});
