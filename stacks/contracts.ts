@@ -33,6 +33,8 @@ export interface DataOutputs {
   masterSecretArn: string;
   /** The application user's secret, which the proxy uses to reach the database. */
   appSecretArn: string;
+  /** The KMS key of the storage and both secrets (reading or writing a secret needs it). */
+  databaseKeyArn: string;
 }
 
 export type DeployedFunction = FunctionName | "migrate" | "admin";

@@ -1,0 +1,97 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "./config";
+import { Database } from "./constructs/data/database";
+import { DatabaseKey } from "./constructs/data/kms";
+import { EnhancedMonitoringRole } from "./constructs/data/monitoring-role";
+import { MysqlParameterGroup } from "./constructs/data/parameter-group";
+import { DatabaseProxy } from "./constructs/data/proxy";
+import { AppUserSecret } from "./constructs/data/secrets";
+import type { DataOutputs, NetworkOutputs } from "./contracts";
+import { EnvironmentStack } from "./environment-stack";
+
+/**
+ * `data-<env>`: RDS for MySQL 8.4 behind RDS Proxy (SPEC section 4, data layer).
+ *
+ *   Lambdas (private subnets) --TLS + IAM token--> RDS Proxy (private subnets)
+ *     --TLS + password from Secrets Manager--> DB instance (database subnets)
+ *
+ * One KMS key encrypts the storage, Performance Insights and both secrets. The master password is
+ * generated and rotated by RDS in Secrets Manager; the app user's password is written by the
+ * migration function on deploy. Neither is ever in Terraform state.
+ */
+export class DataStack extends EnvironmentStack {
+  readonly outputs: DataOutputs;
+  readonly key: DatabaseKey;
+  readonly database: Database;
+  readonly appSecret: AppUserSecret;
+  readonly proxy: DatabaseProxy;
+
+  constructor(scope: Construct, config: EnvironmentConfig, network: NetworkOutputs) {
+    super(scope, "data", config);
+    const db = config.database;
+    const account = new DataAwsCallerIdentity(this, "account");
+    const partition = new DataAwsPartition(this, "partition");
+    const aws = { prefix: this.prefix, accountId: account.accountId, partition: partition.partition };
+
+    this.key = new DatabaseKey(this, "kms", aws);
+    const parameters = new MysqlParameterGroup(this, "parameters", { prefix: this.prefix, family: db.parameterGroupFamily });
+    const monitoring = db.monitoringIntervalSeconds > 0 ? new EnhancedMonitoringRole(this, "monitoring", aws) : undefined;
+
+    this.database = new Database(this, "database", {
+      prefix: this.prefix,
+      settings: db,
+      databaseSubnetIds: network.databaseSubnetIds,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      kmsKeyArn: this.key.key.arn,
+      monitoring,
+      parameterGroupName: parameters.group.name,
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: network.logsKeyArn,
+    });
+    const instance = this.database.instance;
+    const masterSecretArn = instance.masterUserSecret.get(0).secretArn;
+
+    this.appSecret = new AppUserSecret(this, "app-secret", {
+      prefix: this.prefix,
+      appUsername: db.appUsername,
+      kmsKeyArn: this.key.key.arn,
+      // Protected environments keep a deleted secret recoverable for 30 days; others free the name at once.
+      recoveryWindowInDays: db.deletionProtection ? 30 : 0,
+    });
+
+    this.proxy = new DatabaseProxy(this, "proxy", {
+      prefix: this.prefix,
+      region: config.region,
+      // The proxy sits with its clients in the private subnets; the database tier holds only the
+      // instance. Security groups do the isolation: Lambdas -> proxy SG -> database SG, 3306 only.
+      subnetIds: network.privateSubnetIds,
+      securityGroupId: network.proxySecurityGroupId,
+      dbInstanceIdentifier: instance.identifier,
+      secrets: [
+        { username: db.masterUsername, secretArn: masterSecretArn },
+        { username: db.appUsername, secretArn: this.appSecret.secret.arn },
+      ],
+      kmsKeyArn: this.key.key.arn,
+      idleClientTimeoutSeconds: db.proxyIdleClientTimeoutSeconds,
+      maxConnectionsPercent: db.proxyMaxConnectionsPercent,
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: network.logsKeyArn,
+    });
+
+    this.outputs = {
+      dbInstanceIdentifier: instance.identifier,
+      databaseName: instance.dbName,
+      proxyName: this.proxy.proxy.name,
+      proxyArn: this.proxy.proxy.arn,
+      proxyEndpoint: this.proxy.proxy.endpoint,
+      proxyResourceId: this.proxy.resourceId,
+      masterUsername: instance.username,
+      appUsername: db.appUsername,
+      masterSecretArn,
+      appSecretArn: this.appSecret.secret.arn,
+      databaseKeyArn: this.key.key.arn,
+    };
+  }
+}
