@@ -45,7 +45,16 @@ const functions = (scale: number): EnvironmentConfig["functions"] => ({
   admin: { memoryMb: 256, timeoutSeconds: 30 },
 });
 
-const api: EnvironmentConfig["api"] = { stageName: "v1", requestsPerMinutePerKey: 1000, burstLimit: 100, wafRateLimitPerIp: 2000 };
+/** Each environment is assumed to live in its own AWS account, so each manages API Gateway's logging role. */
+const api = (stageRateLimit: number): EnvironmentConfig["api"] => ({
+  stageName: "v1",
+  requestsPerMinutePerKey: 1000,
+  burstLimit: 100,
+  wafRateLimitPerIp: 2000,
+  stageRateLimit,
+  stageBurstLimit: stageRateLimit * 2,
+  manageAccountLogging: true,
+});
 
 const alarms = (emails: string[]): EnvironmentConfig["alarms"] => ({
   api5xxRatePercent: 5,
@@ -84,7 +93,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       network: network(1),
       database: database({ instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, monitoringIntervalSeconds: 60 }),
       functions: functions(1),
-      api,
+      api: api(100),
       logRetentionDays: 14,
       alarms: alarms([]),
       state: state(env),
@@ -98,7 +107,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       network: network(3),
       database: database({ instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7 }),
       functions: functions(1),
-      api,
+      api: api(200),
       logRetentionDays: 30,
       alarms: alarms([]),
       state: state(env),
@@ -122,7 +131,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
         monitoringIntervalSeconds: 15,
       }),
       functions: functions(2),
-      api,
+      api: api(500),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
       state: state(env),

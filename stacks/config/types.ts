@@ -49,6 +49,17 @@ export interface ApiConfig {
   burstLimit: number;
   /** Requests per 60-second window per client IP before WAF blocks it. */
   wafRateLimitPerIp: number;
+  /**
+   * Stage-wide method throttling (all keys and IPs together, per second): a ceiling above the
+   * per-key usage plan that bounds Lambda concurrency and RDS Proxy load when many stores are busy.
+   */
+  stageRateLimit: number;
+  stageBurstLimit: number;
+  /**
+   * Whether this environment sets API Gateway's account-wide CloudWatch role. One setting per
+   * account and region: environments sharing an account must leave it to one of them.
+   */
+  manageAccountLogging: boolean;
 }
 
 export interface AlarmConfig {

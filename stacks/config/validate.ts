@@ -46,7 +46,7 @@ const schema = z.strictObject({
     proxyMaxConnectionsPercent: z.number().int().min(1).max(100),
   }),
   functions: z.strictObject(Object.fromEntries([...FUNCTION_NAMES, "migrate", "admin"].map((n) => [n, functionConfig]))),
-  api: z.strictObject({ stageName: z.string().regex(/^[a-zA-Z0-9_]+$/), requestsPerMinutePerKey: positiveInt, burstLimit: positiveInt, wafRateLimitPerIp: z.number().int().min(10).max(2_000_000_000) }),
+  api: z.strictObject({ stageName: z.string().regex(/^[a-zA-Z0-9_]+$/), requestsPerMinutePerKey: positiveInt, burstLimit: positiveInt, wafRateLimitPerIp: z.number().int().min(10).max(2_000_000_000), stageRateLimit: positiveInt, stageBurstLimit: positiveInt, manageAccountLogging: z.boolean() }),
   logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
   alarms: z.strictObject({
     api5xxRatePercent: z.number().positive().max(100),

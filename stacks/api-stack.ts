@@ -1,0 +1,148 @@
+import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
+import { dependable, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { migrationsHash } from "../functions/handlers/migrate";
+import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../functions/routes";
+import type { EnvironmentConfig } from "./config";
+import { RestApi } from "./constructs/api/rest-api";
+import { ApiWaf } from "./constructs/api/waf";
+import { NodeFunction, rdsDbConnectStatement, type PolicyStatement } from "./constructs/compute/node-function";
+import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "./contracts";
+import { EnvironmentStack } from "./environment-stack";
+
+
+export interface ApiStackOptions {
+  /** The route table; default `functions/routes.ts` (tests pass a bigger one). */
+  routes?: readonly Route[];
+}
+
+/**
+ * The `api-<env>` stack: the Lambda functions (ingest, reports, health from the route table;
+ * migrate, run on every deploy whose migrations or code changed; admin, for the store command),
+ * the REST API built from the route table, the usage plan every store's key is attached to,
+ * and the WAF in front of the stage.
+ */
+export class ApiStack extends EnvironmentStack {
+  readonly outputs: ApiOutputs;
+  readonly functions: Record<DeployedFunction, NodeFunction>;
+  readonly restApi: RestApi;
+  readonly usagePlan: ApiGatewayUsagePlan;
+  readonly waf: ApiWaf;
+  readonly migration: LambdaInvocation;
+
+  constructor(scope: Construct, config: EnvironmentConfig, network: NetworkOutputs, data: DataOutputs, options: ApiStackOptions = {}) {
+    super(scope, "api", config);
+    const { region } = config;
+
+    const database = (dbUser: string) => ({
+      environment: { DB_PROXY_ENDPOINT: data.proxyEndpoint, DB_NAME: data.databaseName, DB_USER: dbUser },
+      statements: [rdsDbConnectStatement(this, { region, proxyResourceId: data.proxyResourceId, dbUser })],
+    });
+    const appDatabase = database(data.appUsername);
+
+    // --- the API's functions, one per concern of the route table ---------------------------
+    const apiFunctions = Object.fromEntries(
+      FUNCTION_NAMES.map((name) => [name, new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase })]),
+    ) as Record<FunctionName, NodeFunction>;
+
+    // --- migrations: run on deploy, as the master user, through the proxy --------------------
+    const masterDatabase = database(data.masterUsername);
+    const appSecretStatements: PolicyStatement[] = [
+      {
+        // The migration creates the app user's password and stores it where the proxy reads it.
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        resources: [data.appSecretArn],
+      },
+      {
+        // The secret is encrypted with the database's key: usable only through Secrets Manager
+        // and only for this secret.
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [data.databaseKeyArn],
+        conditions: [
+          { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] },
+          { test: "StringEquals", variable: "kms:EncryptionContext:SecretARN", values: [data.appSecretArn] },
+        ],
+      },
+    ];
+    const migrate = new NodeFunction(this, "function-migrate", {
+      name: "migrate",
+      config,
+      network,
+      environment: { ...masterDatabase.environment, APP_DB_USER: data.appUsername, APP_SECRET_ARN: data.appSecretArn },
+      statements: [...masterDatabase.statements, ...appSecretStatements],
+    });
+    // Invoked by `terraform apply` on create and whenever the migrations or the function's code
+    // change. A failed migration throws, so the invocation, and with it the apply, fails.
+    this.migration = new LambdaInvocation(this, "migration", {
+      functionName: migrate.fn.functionName,
+      input: JSON.stringify({}),
+      triggers: { migrations: migrationsHash(), code: migrate.bundle.hash },
+      dependsOn: [migrate.fn],
+    });
+
+    // --- admin: the store command's way into the database of a deployed environment ----------
+    const admin = new NodeFunction(this, "function-admin", { name: "admin", config, network, ...appDatabase });
+
+    // New handler code goes live only after the schema it expects: the functions that use the
+    // database are created or updated after the migration run (which, failing, stops the apply
+    // with the previous code still serving).
+    for (const fn of [...Object.values(apiFunctions), admin]) {
+      fn.fn.dependsOn = [...(fn.fn.dependsOn ?? []), dependable(this.migration)];
+    }
+
+    this.functions = { ...apiFunctions, migrate, admin };
+
+    // --- the REST API, its usage plan and WAF --------------------------------------------------
+    this.restApi = new RestApi(this, "rest-api", {
+      prefix: this.prefix,
+      stageName: config.api.stageName,
+      throttle: { rateLimit: config.api.stageRateLimit, burstLimit: config.api.stageBurstLimit },
+      manageAccountLogging: config.api.manageAccountLogging,
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: network.logsKeyArn,
+      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, apiFunctions[name].fn])) as Record<FunctionName, NodeFunction["fn"]>,
+      routes: options.routes ?? ROUTE_TABLE,
+    });
+
+    // No keys here: the store command creates each store's key and attaches it to this plan,
+    // which it finds by name.
+    this.usagePlan = new ApiGatewayUsagePlan(this, "usage-plan", {
+      name: `${this.prefix}-usage-plan`,
+      description: `Every store's API key: ${config.api.requestsPerMinutePerKey} requests per minute per key (SPEC 2)`,
+      apiStages: [{ apiId: this.restApi.api.id, stage: this.restApi.stage.stageName }],
+      throttleSettings: {
+        // Usage plans throttle per second: 1000/min is ~16.67/s, with the configured burst.
+        rateLimit: config.api.requestsPerMinutePerKey / 60,
+        burstLimit: config.api.burstLimit,
+      },
+    });
+
+    this.waf = new ApiWaf(this, "waf", {
+      prefix: this.prefix,
+      rateLimitPerIp: config.api.wafRateLimitPerIp,
+      stageArn: this.restApi.stage.arn,
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: network.logsKeyArn,
+    });
+
+    // Names known at synth time are handed over as plain strings, not cross-stack references:
+    // the observability stack's alarms and dashboard then plan without this stack's state
+    // (a fresh environment's PR plan) and do not churn when this stack is replaced.
+    const functionNames = Object.fromEntries(
+      Object.entries(this.functions).map(([name, fn]) => [name, fn.physicalName]),
+    ) as Record<DeployedFunction, string>;
+    this.outputs = {
+      restApiId: this.restApi.api.id,
+      restApiName: this.restApi.name,
+      stageName: config.api.stageName,
+      apiUrl: this.restApi.url,
+      usagePlanId: this.usagePlan.id,
+      functionNames,
+    };
+
+    new TerraformOutput(this, "api_url", { value: this.restApi.url, description: "The API's base URL (stage invoke URL)" });
+    new TerraformOutput(this, "usage_plan_id", { value: this.usagePlan.id, description: "The usage plan stores' keys are attached to" });
+    new TerraformOutput(this, "admin_function_name", { value: admin.fn.functionName, description: "The store command's admin function" });
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * The REST API (API Gateway v1: the only flavour with API keys, usage plans and WAF), built
+ * from the route table: one resource per path segment, one Lambda-proxy method per route, an
+ * OPTIONS mock per routed resource, gateway responses that answer with SPEC's error body and
+ * CORS headers, a deployment that redeploys whenever any of that changes, and a stage with
+ * X-Ray, JSON access logs, metrics and throttling.
+ */
+import { createHash } from "node:crypto";
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { CORS_HEADERS } from "../../../functions/middleware/cors";
+import { routes as ROUTE_TABLE, type FunctionName, type Route } from "../../../functions/routes";
+
+/** What the API needs of a Lambda function (an `aws_lambda_function` satisfies it). */
+export interface ApiFunction {
+  functionName: string;
+  invokeArn: string;
+}
+
+export interface StageThrottle {
+  /** Steady requests per second for the whole stage (all keys and IPs together). */
+  rateLimit: number;
+  burstLimit: number;
+}
+
+export interface RestApiProps {
+  /** Physical name prefix, e.g. `ecommerce-analytics-prod`. */
+  prefix: string;
+  stageName: string;
+  /** Stage-wide method throttling (`*\/*`); per-key limits are the usage plan's. */
+  throttle: StageThrottle;
+  logRetentionDays: number;
+  /** KMS key for the access and execution log groups. */
+  logsKeyArn: string;
+  functions: Record<FunctionName, ApiFunction>;
+  /** The route table; a parameter so tests can add a route. Default: `functions/routes.ts`. */
+  routes?: readonly Route[];
+  /**
+   * Whether this stack sets the region-wide `aws_api_gateway_account` CloudWatch role (needed
+   * for execution logs and access logs). Default true. It is a per-account-and-region
+   * singleton: where several environments share one account and region, exactly one should own it.
+   */
+  manageAccountLogging?: boolean;
+}
+
+/** A gateway response: API Gateway's own errors answered with SPEC's body. */
+export interface GatewayErrorSpec {
+  status?: string;
+  code: string;
+  /** A fixed message; default API Gateway's own (`$context.error.messageString`, already JSON-quoted). */
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * API Gateway's own errors. Unknown paths and unknown methods on known paths both come back
+ * from API Gateway as MISSING_AUTHENTICATION_TOKEN ("Missing Authentication Token", 403):
+ * with no IAM authorizer anywhere that can only mean "no such route", so it is a 404
+ * NOT_FOUND here, as on the local server. A missing key and an unknown or revoked key are
+ * both INVALID_API_KEY, which API Gateway cannot tell apart, so its message names both.
+ * The WAF's managed-rule blocks arrive as WAF_FILTERED (403); its per-IP rate rule answers
+ * 429 itself (see waf.ts). DEFAULT_5XX keeps API Gateway's status (502 for a function that
+ * crashed or answered malformed) so the 5XXError metric and alarms still see what happened.
+ */
+export const GATEWAY_RESPONSES: Readonly<Record<string, GatewayErrorSpec>> = {
+  DEFAULT_4XX: { code: "BAD_REQUEST" },
+  DEFAULT_5XX: { code: "INTERNAL_ERROR" },
+  ACCESS_DENIED: { status: "403", code: "FORBIDDEN" },
+  INVALID_API_KEY: {
+    status: "403",
+    code: "FORBIDDEN",
+    message: "Forbidden: send a valid API key in the x-api-key header (the key is missing, unknown or revoked)",
+  },
+  WAF_FILTERED: { status: "403", code: "FORBIDDEN", message: "Forbidden: the request was blocked by the web application firewall" },
+  MISSING_AUTHENTICATION_TOKEN: { status: "404", code: "NOT_FOUND", message: "no route for this method and path" },
+  RESOURCE_NOT_FOUND: { status: "404", code: "NOT_FOUND" },
+  THROTTLED: { status: "429", code: "TOO_MANY_REQUESTS", headers: { "Retry-After": "60" } },
+  QUOTA_EXCEEDED: { status: "429", code: "TOO_MANY_REQUESTS", headers: { "Retry-After": "60" } },
+  REQUEST_TOO_LARGE: { status: "413", code: "PAYLOAD_TOO_LARGE" },
+  UNSUPPORTED_MEDIA_TYPE: { status: "415", code: "UNSUPPORTED_MEDIA_TYPE" },
+  API_CONFIGURATION_ERROR: { status: "500", code: "INTERNAL_ERROR" },
+  // The function could not be reached or did not answer in time: transient, like the
+  // handlers' own 503 when the database is down.
+  INTEGRATION_FAILURE: { status: "503", code: "SERVICE_UNAVAILABLE", headers: { "Retry-After": "5" } },
+  INTEGRATION_TIMEOUT: { status: "503", code: "SERVICE_UNAVAILABLE", headers: { "Retry-After": "5" } },
+};
+
+/** The VTL body of a gateway response: SPEC's `{"error":{code,message,details},"requestId"}`. */
+export function gatewayErrorTemplate(spec: GatewayErrorSpec): string {
+  const message = spec.message === undefined ? "$context.error.messageString" : JSON.stringify(spec.message);
+  return `{"error":{"code":${JSON.stringify(spec.code)},"message":${message},"details":[]},"requestId":"$context.requestId"}`;
+}
+
+/** Static header values for `response_parameters` (API Gateway wants them single-quoted). */
+function staticHeaders(prefix: string, headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [`${prefix}.header.${name}`, `'${value}'`]));
+}
+
+/** One line of JSON per request; every value quoted so a missing one ("-") stays valid JSON. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  extendedRequestId: "$context.extendedRequestId",
+  ip: "$context.identity.sourceIp",
+  caller: "$context.identity.caller",
+  userAgent: "$context.identity.userAgent",
+  apiKeyId: "$context.identity.apiKeyId",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  path: "$context.path",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  integrationStatus: "$context.integration.status",
+  integrationLatency: "$context.integrationLatency",
+  responseLatency: "$context.responseLatency",
+  errorType: "$context.error.responseType",
+  errorMessage: "$context.error.message",
+  wafStatus: "$context.waf.status",
+  xrayTraceId: "$context.xrayTraceId",
+});
+
+/** `/api/v1/reports/summary` -> `api-v1-reports-summary` (construct ids; `{id}` -> `id`). */
+const slug = (path: string) => path.replace(/[{}+]/g, "").split("/").filter(Boolean).join("-") || "root";
+
+/** Every resource path the routes need, parents before children: `/api`, `/api/v1`, ... */
+export function resourcePaths(routeTable: readonly Route[]): string[] {
+  const paths = new Set<string>();
+  for (const route of routeTable) {
+    const segments = route.path.split("/").filter(Boolean);
+    for (let i = 1; i <= segments.length; i++) paths.add(`/${segments.slice(0, i).join("/")}`);
+  }
+  return [...paths].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+}
+
+export class RestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly deployment: ApiGatewayDeployment;
+  readonly accessLogGroup: CloudwatchLogGroup;
+  readonly executionLogGroup: CloudwatchLogGroup;
+  /** Resource by path (`/api/v1/orders`). */
+  readonly resources = new Map<string, ApiGatewayResource>();
+  /** Method by route key (`POST /api/v1/orders`, `OPTIONS /api/v1/orders`). */
+  readonly methods = new Map<string, ApiGatewayMethod>();
+  /** The stage's invoke URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/v1`. */
+  readonly url: string;
+  /** The API's name (a plain string: CloudWatch's `ApiName` dimension). */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+    const routeTable = props.routes ?? ROUTE_TABLE;
+    const { prefix, stageName } = props;
+
+    this.name = `${prefix}-api`;
+    this.api = new ApiGatewayRestApi(this, "api", {
+      name: this.name,
+      description: "E-commerce analytics HTTP API v1 (generated from functions/routes.ts)",
+      apiKeySource: "HEADER",
+      endpointConfiguration: { types: ["REGIONAL"] },
+      disableExecuteApiEndpoint: false,
+      // Reports (CSV especially) compress well; API Gateway gzips when the client accepts it.
+      minimumCompressionSize: "1024",
+    });
+
+    // --- resources: one per path segment, shared prefixes once -------------------------------
+    for (const path of resourcePaths(routeTable)) {
+      const cut = path.lastIndexOf("/");
+      const parentPath = path.slice(0, cut);
+      const parentId = parentPath === "" ? this.api.rootResourceId : this.resources.get(parentPath)!.id;
+      this.resources.set(
+        path,
+        new ApiGatewayResource(this, `resource-${slug(path)}`, { restApiId: this.api.id, parentId, pathPart: path.slice(cut + 1) }),
+      );
+    }
+
+    // --- methods: Lambda proxy per route --------------------------------------------------------
+    /** Everything the deployment snapshots; their ids feed its redeployment trigger. */
+    const dependables: Array<ITerraformDependable & { id: string }> = [];
+    for (const route of routeTable) {
+      const resource = this.resources.get(route.path)!;
+      const fn = props.functions[route.functionName];
+      const key = `${route.method}-${slug(route.path)}`;
+      const method = new ApiGatewayMethod(this, `method-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: route.method,
+        authorization: "NONE",
+        apiKeyRequired: route.apiKeyRequired,
+        operationName: route.operationId,
+      });
+      const integration = new ApiGatewayIntegration(this, `integration-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        type: "AWS_PROXY",
+        integrationHttpMethod: "POST",
+        uri: fn.invokeArn,
+      });
+      // Only this method (any stage, so the console's test invoke works too) may invoke; path
+      // parameters (`{id}`) match any value.
+      new LambdaPermission(this, `permission-${key}`, {
+        statementId: `AllowApiGateway-${route.operationId}`,
+        action: "lambda:InvokeFunction",
+        functionName: fn.functionName,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${this.api.executionArn}/*/${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`,
+      });
+      this.methods.set(`${route.method} ${route.path}`, method);
+      dependables.push(method, integration);
+    }
+
+    // --- CORS preflight: an OPTIONS mock on every resource that has routes --------------------
+    const corsResponse = staticHeaders("method.response", CORS_HEADERS);
+    for (const path of new Set(routeTable.map((r) => r.path))) {
+      const resource = this.resources.get(path)!;
+      const key = `OPTIONS-${slug(path)}`;
+      const method = new ApiGatewayMethod(this, `method-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: "OPTIONS",
+        authorization: "NONE",
+        apiKeyRequired: false,
+      });
+      const integration = new ApiGatewayIntegration(this, `integration-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        type: "MOCK",
+        requestTemplates: { "application/json": '{"statusCode": 204}' },
+      });
+      const methodResponse = new ApiGatewayMethodResponse(this, `method-response-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        statusCode: "204",
+        responseParameters: Object.fromEntries(Object.keys(corsResponse).map((name) => [name, true])),
+      });
+      const integrationResponse = new ApiGatewayIntegrationResponse(this, `integration-response-${key}`, {
+        restApiId: this.api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        statusCode: methodResponse.statusCode,
+        responseParameters: corsResponse,
+        dependsOn: [integration],
+      });
+      this.methods.set(`OPTIONS ${path}`, method);
+      dependables.push(method, integration, methodResponse, integrationResponse);
+    }
+
+    // --- gateway responses: API Gateway's own errors in SPEC's shape, with CORS ----------------
+    for (const [type, spec] of Object.entries(GATEWAY_RESPONSES)) {
+      dependables.push(
+        new ApiGatewayGatewayResponse(this, `gateway-response-${type.toLowerCase().replace(/_/g, "-")}`, {
+          restApiId: this.api.id,
+          responseType: type,
+          statusCode: spec.status,
+          responseParameters: staticHeaders("gatewayresponse", { ...CORS_HEADERS, ...spec.headers }),
+          responseTemplates: { "application/json": gatewayErrorTemplate(spec) },
+        }),
+      );
+    }
+
+    // --- deployment: redeploys when the routes, integrations or gateway responses change ------
+    const definition = createHash("sha256")
+      .update(
+        JSON.stringify({
+          routes: routeTable.map(({ method, path, operationId, functionName, apiKeyRequired }) => ({
+            method,
+            path,
+            operationId,
+            functionName,
+            apiKeyRequired,
+          })),
+          integration: { type: "AWS_PROXY", integrationHttpMethod: "POST" },
+          cors: CORS_HEADERS,
+          gatewayResponses: GATEWAY_RESPONSES,
+        }),
+      )
+      .digest("hex");
+    this.deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.api.id,
+      description: `routes ${definition.slice(0, 12)}`,
+      triggers: {
+        definition,
+        // The resources' ids change when one is replaced (e.g. an integration's function).
+        resources: Fn.sha1(Fn.jsonencode(dependables.map((d) => d.id))),
+      },
+      dependsOn: dependables,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // --- logging: the account's CloudWatch role, access and execution log groups --------------
+    const accountDependables: ITerraformDependable[] = [];
+    if (props.manageAccountLogging ?? true) {
+      const partition = new DataAwsPartition(this, "partition");
+      // ACCOUNT-WIDE: API Gateway has one CloudWatch Logs role per account and region, used by
+      // every REST API there for execution and access logging. This stack sets it; where
+      // environments share an account and region, only one of them should (manageAccountLogging).
+      const role = new IamRole(this, "cloudwatch-role", {
+        name: `${prefix}-apigw-cloudwatch`,
+        description: "API Gateway (account-wide setting) pushes execution and access logs to CloudWatch Logs",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      const attachment = new IamRolePolicyAttachment(this, "cloudwatch-role-policy", {
+        role: role.name,
+        policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+      });
+      accountDependables.push(
+        new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment] }),
+      );
+    }
+
+    this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {
+      name: `/aws/apigateway/${prefix}-api/access`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKeyArn,
+    });
+    // API Gateway writes execution logs to this fixed name; created here so that it has a
+    // retention and the KMS key instead of API Gateway's never-expiring, unencrypted default.
+    this.executionLogGroup = new CloudwatchLogGroup(this, "execution-logs", {
+      name: `API-Gateway-Execution-Logs_${this.api.id}/${stageName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKeyArn,
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.api.id,
+      deploymentId: this.deployment.id,
+      stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [...accountDependables, this.executionLogGroup],
+    });
+
+    new ApiGatewayMethodSettings(this, "method-settings", {
+      restApiId: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        metricsEnabled: true,
+        // ERROR, not INFO: INFO logs would carry request and response bodies (stores' data).
+        loggingLevel: "ERROR",
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+      dependsOn: accountDependables,
+    });
+
+    this.url = this.stage.invokeUrl;
+  }
+}
