@@ -13,7 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Signer } from "@aws-sdk/rds-signer";
-import { ensureAppUser, type AppUserOutcome } from "../db/app-user";
+import type { Kysely } from "kysely";
+import { ensureAppUser, type AppUserOptions, type AppUserOutcome } from "../db/app-user";
 import { createDatabase, databaseTargetFromEnv, LAMBDA_LIMITS, type DatabaseLimits } from "../db/connection";
 import { CachedTokenSource } from "../db/iam-auth";
 import { migrateToLatest } from "../db/migrate";
@@ -42,15 +43,21 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env, secret
   const signer = new Signer({ hostname: target.host, port: target.port, username: target.user, region: target.region });
   const { db } = createDatabase(target, MIGRATION_LIMITS, new CachedTokenSource(signer));
   try {
-    const result = await migrateToLatest(db);
-    const applied = (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
-    logger.info("migrations applied", { applied });
-    const outcome = await ensureAppUser(db, { secrets, secretArn, username: appUser, database: target.database });
-    logger.info("application user ready", { appUser, outcome });
-    return { applied, appUser: outcome };
+    return await migrateAndEnsureAppUser(db, { secrets, secretArn, username: appUser, database: target.database });
   } finally {
     await db.destroy();
   }
+}
+
+/** The run itself, on any connection with the master user's rights (tests use the local server's root). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
+export async function migrateAndEnsureAppUser(db: Kysely<any>, options: AppUserOptions): Promise<MigrateResult> {
+  const result = await migrateToLatest(db);
+  const applied = (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  logger.info("migrations applied", { applied });
+  const outcome = await ensureAppUser(db, options);
+  logger.info("application user ready", { appUser: options.username, outcome });
+  return { applied, appUser: outcome };
 }
 
 export const handler = async (): Promise<MigrateResult> => runMigrations();

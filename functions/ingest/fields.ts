@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_TYPES } from "../db/schema";
 
 /** Field schemas shared by the ingestion payloads (and, through z.toJSONSchema, the OpenAPI document). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { currencyCode, eventType, externalId, money, quantity, text, timestamp } from "./fields";
 
 export const MAX_ORDERS = 500;

@@ -1,43 +1,51 @@
 /**
  * `npm run -s store -- <command>`: provisions stores and their API keys in the local database
- * (MYSQL_URL, else 127.0.0.1:3306, else the private server), migrating it first.
+ * (MYSQL_URL, else 127.0.0.1:3306, else the private server), migrating it first; with
+ * `--env dev|staging|prod`, in that deployed environment (API Gateway keys and usage plan, and
+ * the admin function for the database; see aws-provisioning.ts).
  * A new key is printed once: only its hash is stored.
  */
 import type { Kysely } from "kysely";
+import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentName } from "../../stacks/config";
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
 import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
+import { AwsProvisioning } from "./aws-provisioning";
 import { resolveMysql } from "./mysql-server";
 
 export const USAGE = `usage: npm run -s store -- <command> [options]
 
-  create --name NAME --currency CODE --timezone ZONE [--json]
+  create --name NAME --currency CODE --timezone ZONE [--env ENV] [--json]
       creates a store and its first API key (printed once)
-  list [--json]
+  list [--env ENV] [--json]
       lists the stores and their number of active keys
-  rotate-key --store ID [--json]
+  rotate-key --store ID [--env ENV] [--json]
       issues a new key and revokes every other key of the store
-  revoke-key --store ID [--key KEYID]
+  revoke-key --store ID [--key KEYID] [--env ENV] [--json]
       revokes one key, or every active key of the store
 
-The database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/.`;
+Without --env the database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/.
+With --env dev|staging|prod the command works on that deployed environment with your AWS
+credentials: the key is created in API Gateway and attached to <prefix>-usage-plan, and the
+store, key id and key hash are recorded by the <prefix>-admin function.`;
 
+/** `env`: a deployed environment (absent: the local database). */
 export type StoreCommand =
   | { command: "help" }
-  | { command: "create"; name: string; currency: string; timezone: string; json: boolean }
-  | { command: "list"; json: boolean }
-  | { command: "rotate-key"; storeId: number; json: boolean }
-  | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean };
+  | { command: "create"; name: string; currency: string; timezone: string; json: boolean; env?: EnvironmentName }
+  | { command: "list"; json: boolean; env?: EnvironmentName }
+  | { command: "rotate-key"; storeId: number; json: boolean; env?: EnvironmentName }
+  | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean; env?: EnvironmentName };
 
 /** Bad command-line arguments: the message names the flag; exit code 2. */
 export class UsageError extends Error {}
 
 const VALUE_FLAGS: Record<string, readonly string[]> = {
-  create: ["name", "currency", "timezone"],
-  list: [],
-  "rotate-key": ["store"],
-  "revoke-key": ["store", "key"],
+  create: ["name", "currency", "timezone", "env"],
+  list: ["env"],
+  "rotate-key": ["store", "env"],
+  "revoke-key": ["store", "key", "env"],
 };
 
 /** Parses `<command> --flag value --flag=value --json`; throws UsageError naming the offending flag. */
@@ -55,9 +63,6 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
     if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf("=");
     const flag = arg.slice(2, eq === -1 ? undefined : eq);
-    if (flag === "env") {
-      throw new UsageError("--env: provisioning a deployed environment is not yet supported; run without --env for the local database");
-    }
     if (flag === "json") {
       if (eq !== -1) throw new UsageError("--json takes no value");
       json = true;
@@ -87,15 +92,21 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
     return Number(raw);
   };
 
+  const envValue = values.get("env");
+  if (envValue !== undefined && !(ENVIRONMENT_NAMES as readonly string[]).includes(envValue)) {
+    throw new UsageError(`--env must be one of ${ENVIRONMENT_NAMES.join(", ")}, got "${envValue}"`);
+  }
+  const env = envValue === undefined ? {} : { env: envValue as EnvironmentName };
+
   switch (command) {
     case "create":
-      return { command, name: required("name"), currency: required("currency"), timezone: required("timezone"), json };
+      return { command, name: required("name"), currency: required("currency"), timezone: required("timezone"), json, ...env };
     case "list":
-      return { command, json };
+      return { command, json, ...env };
     case "rotate-key":
-      return { command, storeId: storeId(), json };
+      return { command, storeId: storeId(), json, ...env };
     default:
-      return { command: "revoke-key", storeId: storeId(), keyId: values.get("key"), json };
+      return { command: "revoke-key", storeId: storeId(), keyId: values.get("key"), json, ...env };
   }
 }
 
@@ -104,20 +115,100 @@ export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** How `--env` reaches AWS (tests inject mocked clients). Default: the environment's region and prefix from stacks/config. */
+  aws?: (environment: EnvironmentName) => AwsProvisioning;
 }
 
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store" };
+/** The AWS side of a deployed environment: its region and physical-name prefix (`<project>-<env>`) from the config. */
+export function awsProvisioningFor(environment: EnvironmentName): AwsProvisioning {
+  const config = loadEnvironments()[environment];
+  return AwsProvisioning.forEnvironment({ prefix: `${config.project}-${config.name}`, region: config.region });
+}
 
-async function execute(db: Kysely<Database>, cmd: Exclude<StoreCommand, { command: "help" }>, io: CliIo): Promise<number> {
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store", keyId: "--key" };
+
+type Command = Exclude<StoreCommand, { command: "help" }>;
+
+function printCreated(io: CliIo, cmd: { json: boolean }, store: { id: number; name: string; currency: string; timezone: string }, apiKey: string, keyId: string): void {
+  if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
+  else {
+    io.stdout(`Created store ${store.id} "${store.name}" (${store.currency}, ${store.timezone}).`);
+    io.stdout(`API key (shown only this once): ${apiKey}`);
+    io.stdout(`Key id: ${keyId}`);
+  }
+}
+
+interface ListedStore {
+  id: number;
+  name: string;
+  currency: string;
+  timezone: string;
+  createdAt: string;
+  activeKeys: number;
+}
+
+function printStores(io: CliIo, cmd: { json: boolean; env?: EnvironmentName }, stores: ListedStore[]): void {
+  const env = cmd.env ? ` --env ${cmd.env}` : "";
+  if (cmd.json) io.stdout(JSON.stringify(stores));
+  else if (stores.length === 0) io.stdout(`No stores yet: npm run -s store -- create${env} --name NAME --currency USD --timezone UTC`);
+  else for (const s of stores) io.stdout(`${s.id}\t${s.name}\t${s.currency}\t${s.timezone}\tactive keys: ${s.activeKeys}\tcreated ${s.createdAt}`);
+}
+
+function printRotated(io: CliIo, cmd: { json: boolean; storeId: number }, apiKey: string, keyId: string): void {
+  if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, apiKey, keyId }));
+  else {
+    io.stdout(`New API key for store ${cmd.storeId} (shown only this once): ${apiKey}`);
+    io.stdout(`Key id: ${keyId}. Every earlier key of the store is revoked.`);
+  }
+}
+
+function printRevoked(io: CliIo, cmd: { json: boolean; storeId: number; keyId?: string }, revoked: number): number {
+  if (cmd.keyId && revoked === 0) {
+    io.stderr(`error: --key: store ${cmd.storeId} has no active key ${cmd.keyId}`);
+    return 2;
+  }
+  if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, revoked }));
+  else io.stdout(`Revoked ${revoked} key(s) of store ${cmd.storeId}.`);
+  return 0;
+}
+
+function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
+  if (notDeleted.length > 0) {
+    io.stderr(`warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; delete them in the console or with aws apigateway delete-api-key`);
+  }
+}
+
+/** A command against a deployed environment. */
+async function executeAws(aws: AwsProvisioning, cmd: Command, io: CliIo): Promise<number> {
+  switch (cmd.command) {
+    case "create": {
+      const { store, apiKey, keyId } = await aws.createStore({ name: cmd.name, currency: cmd.currency, timezone: cmd.timezone });
+      printCreated(io, cmd, store, apiKey, keyId);
+      return 0;
+    }
+    case "list":
+      printStores(io, cmd, await aws.listStores());
+      return 0;
+    case "rotate-key": {
+      const { apiKey, keyId, notDeleted } = await aws.rotateKey(cmd.storeId);
+      printRotated(io, cmd, apiKey, keyId);
+      warnNotDeleted(io, notDeleted);
+      return 0;
+    }
+    case "revoke-key": {
+      const { revokedKeyIds, notDeleted } = await aws.revokeKeys(cmd.storeId, cmd.keyId);
+      const code = printRevoked(io, cmd, revokedKeyIds.length);
+      warnNotDeleted(io, notDeleted);
+      return code;
+    }
+  }
+}
+
+async function execute(db: Kysely<Database>, cmd: Command, io: CliIo): Promise<number> {
   switch (cmd.command) {
     case "create": {
       const { store, apiKey, keyId } = await createStore(db, { name: cmd.name, currency: cmd.currency, timezone: cmd.timezone });
-      if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
-      else {
-        io.stdout(`Created store ${store.id} "${store.name}" (${store.currency}, ${store.timezone}).`);
-        io.stdout(`API key (shown only this once): ${apiKey}`);
-        io.stdout(`Key id: ${keyId}`);
-      }
+      printCreated(io, cmd, store, apiKey, keyId);
       return 0;
     }
     case "list": {
@@ -129,30 +220,16 @@ async function execute(db: Kysely<Database>, cmd: Exclude<StoreCommand, { comman
         createdAt: s.created_at.toISOString(),
         activeKeys: Number(s.activeKeys),
       }));
-      if (cmd.json) io.stdout(JSON.stringify(stores));
-      else if (stores.length === 0) io.stdout("No stores yet: npm run -s store -- create --name NAME --currency USD --timezone UTC");
-      else for (const s of stores) io.stdout(`${s.id}\t${s.name}\t${s.currency}\t${s.timezone}\tactive keys: ${s.activeKeys}\tcreated ${s.createdAt}`);
+      printStores(io, cmd, stores);
       return 0;
     }
     case "rotate-key": {
       const { apiKey, keyId } = await rotateKey(db, cmd.storeId);
-      if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, apiKey, keyId }));
-      else {
-        io.stdout(`New API key for store ${cmd.storeId} (shown only this once): ${apiKey}`);
-        io.stdout(`Key id: ${keyId}. Every earlier key of the store is revoked.`);
-      }
+      printRotated(io, cmd, apiKey, keyId);
       return 0;
     }
-    case "revoke-key": {
-      const revoked = await revokeKeys(db, cmd.storeId, cmd.keyId);
-      if (cmd.keyId && revoked === 0) {
-        io.stderr(`error: --key: store ${cmd.storeId} has no active key ${cmd.keyId}`);
-        return 2;
-      }
-      if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, revoked }));
-      else io.stdout(`Revoked ${revoked} key(s) of store ${cmd.storeId}.`);
-      return 0;
-    }
+    case "revoke-key":
+      return printRevoked(io, cmd, await revokeKeys(db, cmd.storeId, cmd.keyId));
   }
 }
 
@@ -174,6 +251,7 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
 
   let db: Kysely<Database> | undefined;
   try {
+    if (cmd.env) return await executeAws((io.aws ?? awsProvisioningFor)(cmd.env), cmd, io);
     const mysql = await resolveMysql({ env: io.env ?? process.env, log: io.stderr });
     db = createDatabase({ kind: "url", url: mysql.url }, { ...LOCAL_LIMITS, connectionLimit: 2 }).db;
     await migrateToLatest(db);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_BODY_BYTES } from "../middleware/json-body";
 import { externalId, money, timestamp } from "../ingest/fields";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";

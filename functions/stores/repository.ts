@@ -58,11 +58,88 @@ export async function createStore(
 async function insertKey(db: Kysely<Database>, storeId: number, key: Partial<IssuedKey>): Promise<IssuedKey> {
   const apiKey = key.apiKey ?? generateApiKey();
   const keyId = key.keyId ?? generateLocalKeyId();
-  await db
-    .insertInto("api_keys")
-    .values({ id: keyId, store_id: storeId, key_hash: hashApiKey(apiKey), created_at: new Date() })
-    .execute();
+  await insertKeyHash(db, storeId, { keyId, keyHash: hashApiKey(apiKey) });
   return { keyId, apiKey };
+}
+
+/** A key known only by its id and SHA-256 hash (issued elsewhere: API Gateway in AWS, by the store command). */
+export interface RecordedKey {
+  keyId: string;
+  keyHash: string;
+}
+
+export function validateRecordedKey(key: RecordedKey): void {
+  if (typeof key.keyId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(key.keyId)) throw new StoreInputError("keyId", "must be 1 to 64 letters, digits, _ or -");
+  if (typeof key.keyHash !== "string" || !/^[0-9a-f]{64}$/.test(key.keyHash)) throw new StoreInputError("keyHash", "must be a lower-case hex SHA-256");
+}
+
+async function insertKeyHash(db: Kysely<Database>, storeId: number, key: RecordedKey): Promise<void> {
+  await db.insertInto("api_keys").values({ id: key.keyId, store_id: storeId, key_hash: key.keyHash, created_at: new Date() }).execute();
+}
+
+/** Creates a store with a key given by id and hash (the admin function; the key itself never reaches it). */
+export async function createStoreWithKeyHash(db: Kysely<Database>, input: NewStore, key: RecordedKey): Promise<{ store: Store; keyId: string }> {
+  validateNewStore(input);
+  validateRecordedKey(key);
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .insertInto("stores")
+      .values({ name: input.name.trim(), currency: input.currency, timezone: input.timezone, created_at: new Date() })
+      .executeTakeFirstOrThrow();
+    const storeId = Number(result.insertId);
+    await insertKeyHash(trx, storeId, key);
+    const store = await trx.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirstOrThrow();
+    return { store, keyId: key.keyId };
+  });
+}
+
+/**
+ * Adds a key given by id and hash to a store; with `revokeOthers` (rotation) every other active
+ * key of the store is revoked in the same transaction. Returns the revoked keys' ids.
+ */
+export async function addKeyHash(
+  db: Kysely<Database>,
+  storeId: number,
+  key: RecordedKey,
+  options: { revokeOthers?: boolean } = {},
+): Promise<{ keyId: string; revokedKeyIds: string[] }> {
+  validateRecordedKey(key);
+  return db.transaction().execute(async (trx) => {
+    await requireStore(trx, storeId);
+    let revokedKeyIds: string[] = [];
+    if (options.revokeOthers) {
+      revokedKeyIds = await activeKeyIds(trx, storeId);
+      if (revokedKeyIds.length > 0) {
+        await trx.updateTable("api_keys").set({ revoked_at: new Date() }).where("store_id", "=", storeId).where("id", "in", revokedKeyIds).execute();
+      }
+    }
+    await insertKeyHash(trx, storeId, key);
+    return { keyId: key.keyId, revokedKeyIds };
+  });
+}
+
+/** Revokes one key, or every active key of the store, and returns the revoked keys' ids. */
+export async function revokeKeyIds(db: Kysely<Database>, storeId: number, keyId?: string): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    await requireStore(trx, storeId);
+    const ids = (await activeKeyIds(trx, storeId)).filter((id) => keyId === undefined || id === keyId);
+    if (ids.length > 0) {
+      await trx.updateTable("api_keys").set({ revoked_at: new Date() }).where("store_id", "=", storeId).where("id", "in", ids).execute();
+    }
+    return ids;
+  });
+}
+
+async function activeKeyIds(db: Kysely<Database>, storeId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("api_keys")
+    .select("id")
+    .where("store_id", "=", storeId)
+    .where("revoked_at", "is", null)
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function listStores(db: Kysely<Database>) {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FUNCTION_NAMES } from "../../functions/routes";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";

@@ -39,6 +39,8 @@ describe("parseStoreArgs", () => {
     expect(parseStoreArgs(["revoke-key", "--store", "3", "--key", "key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
     expect(parseStoreArgs([])).toEqual({ command: "help" });
     expect(parseStoreArgs(["create", "--help"])).toEqual({ command: "help" });
+    expect(parseStoreArgs(["list", "--env", "prod", "--json"])).toEqual({ command: "list", json: true, env: "prod" });
+    expect(parseStoreArgs(["revoke-key", "--env=dev", "--store", "3"])).toEqual({ command: "revoke-key", storeId: 3, keyId: undefined, json: false, env: "dev" });
   });
 
   it.each([
@@ -54,8 +56,9 @@ describe("parseStoreArgs", () => {
     [["rotate-key"], /rotate-key needs --store/],
     [["rotate-key", "--store", "abc"], /--store must be a store id/],
     [["revoke-key", "--store", "0"], /--store must be a store id/],
-    [["list", "--env", "prod"], /--env.*not yet supported/],
-    [["create", "--env=staging", "--name", "x"], /--env.*not yet supported/],
+    [["list", "--env", "production"], /--env must be one of dev, staging, prod, got "production"/],
+    [["create", "--env=staging", "--name", "x"], /create needs --currency/],
+    [["list", "--env"], /--env needs a value/],
   ])("rejects %j", (argv, message) => {
     expect(usageError(argv)).toMatch(message);
   });
