@@ -1,0 +1,314 @@
+import { Testing } from "cdktf";
+import { environmentSettings, loadEnvironments, type EnvironmentName } from "../../stacks/config";
+import { ERROR_SEVERITY } from "../../stacks/constructs/observability/lambda-alarms";
+import { freeableMemoryThresholdBytes, instanceMemoryGib } from "../../stacks/constructs/observability/instance-memory";
+import { BUSINESS_METRICS } from "../../stacks/constructs/observability/dashboard";
+import type { ApiOutputs, DataOutputs, DeployedFunction } from "../../stacks/contracts";
+import { ObservabilityStack } from "../../stacks/observability-stack";
+import { checkStack } from "../../stacks/policy";
+
+/**
+ * The observability stack (SPEC section 4, observability layer) against fake data and API
+ * outputs: literal names stand in for the other stacks' outputs, so this file depends only on
+ * the contracts. Prod (with an alarm email) and dev (none) are synthesized once each.
+ */
+const data: DataOutputs = {
+  dbInstanceIdentifier: "ea-db",
+  databaseName: "analytics",
+  proxyName: "ea-proxy",
+  proxyArn: "arn:aws:rds:eu-west-1:111122223333:db-proxy:prx-123",
+  proxyEndpoint: "ea-proxy.proxy-abc.eu-west-1.rds.amazonaws.com",
+  proxyResourceId: "prx-123",
+  masterUsername: "admin_master",
+  appUsername: "app_user",
+  masterSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:master",
+  appSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app",
+  databaseKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/database",
+};
+
+const FUNCTIONS: DeployedFunction[] = ["ingest", "reports", "health", "migrate", "admin"];
+const api: ApiOutputs = {
+  restApiId: "abc123",
+  restApiName: "ea-api",
+  stageName: "v1",
+  apiUrl: "https://abc123.execute-api.eu-west-1.amazonaws.com/v1",
+  usagePlanId: "plan-1",
+  functionNames: { ingest: "fn-ingest", reports: "fn-reports", health: "fn-health", migrate: "fn-migrate", admin: "fn-admin" },
+};
+
+const EMAIL = "oncall@example.com";
+const configs = loadEnvironments(environmentSettings({ ALARM_EMAIL: EMAIL }));
+
+type Block = Record<string, unknown>;
+interface Tf {
+  resource: Record<string, Record<string, Block>>;
+  data: Record<string, Record<string, Block>>;
+}
+interface Synthesized {
+  json: string;
+  tf: Tf;
+  /** Resources of a type, `[name, config]`. */
+  all: (type: string) => [string, Block][];
+  /** The one resource of a type whose config matches. */
+  one: (type: string, match?: (r: Block) => boolean) => [string, Block];
+  alarm: (nameSuffix: string) => Block;
+  /** Statements of the aws_iam_policy_document whose JSON the given attribute value references. */
+  policyStatements: (reference: unknown) => Block[];
+}
+
+const cache = new Map<EnvironmentName, Synthesized>();
+function synth(env: EnvironmentName): Synthesized {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const stack = new ObservabilityStack(Testing.app(), configs[env], data, api);
+  const json = Testing.synth(stack);
+  const tf = JSON.parse(json) as Tf;
+  const all = (type: string) => Object.entries(tf.resource[type] ?? {});
+  const one = (type: string, match: (r: Block) => boolean = () => true): [string, Block] => {
+    const found = all(type).filter(([, r]) => match(r));
+    if (found.length !== 1) throw new Error(`${found.length} ${type} resources match`);
+    return found[0];
+  };
+  const prefix = `ecommerce-analytics-${env}`;
+  const out: Synthesized = {
+    json,
+    tf,
+    all,
+    one,
+    alarm: (suffix) => one("aws_cloudwatch_metric_alarm", (r) => r.alarm_name === `${prefix}-${suffix}`)[1],
+    policyStatements: (reference) => {
+      const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(reference))?.[1];
+      const doc = name ? tf.data.aws_iam_policy_document[name] : undefined;
+      if (!doc) throw new Error(`${String(reference)} is not a policy document reference`);
+      return doc.statement as Block[];
+    },
+  };
+  cache.set(env, out);
+  return out;
+}
+
+const ref = (type: string, name: string, attribute: string) => `\${${type}.${name}.${attribute}}`;
+
+describe("observability stack", () => {
+  const prod = () => synth("prod");
+  const topicArn = (severity: "critical" | "warning") => ref("aws_sns_topic", prod().one("aws_sns_topic", (t) => t.name === `ecommerce-analytics-prod-${severity}`)[0], "arn");
+
+  test("is named observability-<env> and passes the platform policy rules", () => {
+    const stack = new ObservabilityStack(Testing.app(), configs.staging, data, api);
+    expect(stack.node.id).toBe("observability-staging");
+    expect(checkStack(prod().json, "observability-prod")).toEqual([]);
+    expect(checkStack(synth("dev").json, "observability-dev")).toEqual([]);
+  });
+
+  describe("alarm topics", () => {
+    test("critical and warning topics, encrypted with the stack's own rotating key", () => {
+      const [keyName, key] = prod().one("aws_kms_key", (k) => String(k.description).includes("alarm topics"));
+      expect(key.enable_key_rotation).toBe(true);
+      for (const severity of ["critical", "warning"]) {
+        const [, topic] = prod().one("aws_sns_topic", (t) => t.name === `ecommerce-analytics-prod-${severity}`);
+        expect(topic.kms_master_key_id).toBe(ref("aws_kms_key", keyName, "arn"));
+      }
+      expect(prod().all("aws_sns_topic")).toHaveLength(2);
+    });
+
+    test("the key lets CloudWatch use it; the topic policy lets this account's alarms publish", () => {
+      const [, key] = prod().one("aws_kms_key", (k) => String(k.description).includes("alarm topics"));
+      const cloudwatch = prod().policyStatements(key.policy).find((s) => JSON.stringify(s.principals).includes("cloudwatch.amazonaws.com"));
+      expect(cloudwatch).toMatchObject({ actions: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]) });
+
+      const [, policy] = prod().one("aws_sns_topic_policy", (p) => p.arn === topicArn("critical"));
+      const publish = prod().policyStatements(policy.policy).find((s) => s.sid === "CloudWatchAlarmsPublish");
+      expect(publish).toMatchObject({ actions: ["sns:Publish"], resources: [topicArn("critical")] });
+      expect(JSON.stringify(publish?.condition)).toContain("aws:SourceAccount");
+      expect(JSON.stringify(publish?.condition)).toContain(":alarm:ecommerce-analytics-prod-*");
+    });
+
+    test("email subscriptions from the config: prod's alarm email on both topics, none in dev", () => {
+      const subscriptions = prod().all("aws_sns_topic_subscription").map(([, s]) => s);
+      expect(subscriptions).toHaveLength(2);
+      for (const severity of ["critical", "warning"] as const) {
+        expect(subscriptions).toContainEqual(expect.objectContaining({ topic_arn: topicArn(severity), protocol: "email", endpoint: EMAIL }));
+      }
+      expect(synth("dev").all("aws_sns_topic_subscription")).toHaveLength(0);
+    });
+  });
+
+  describe("alarms", () => {
+    test("every alarm notifies exactly one topic on ALARM and on OK", () => {
+      const alarms = prod().all("aws_cloudwatch_metric_alarm");
+      expect(alarms).toHaveLength(2 + 2 * FUNCTIONS.length + 5);
+      for (const [, alarm] of alarms) {
+        const severity = (alarm.tags as Record<string, string>).severity as "critical" | "warning";
+        expect([alarm.alarm_name, alarm.alarm_actions]).toEqual([alarm.alarm_name, [topicArn(severity)]]);
+        expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
+        expect(alarm.actions_enabled).toBe(true);
+      }
+    });
+
+    test("API 5XX rate above 5% is critical: metric math 5XXError / Count * 100 over ApiName + Stage", () => {
+      const alarm = prod().alarm("api-5xx-rate");
+      expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 5, treat_missing_data: "notBreaching", alarm_actions: [topicArn("critical")] });
+      const queries = alarm.metric_query as Block[];
+      const byId = Object.fromEntries(queries.map((q) => [q.id, q]));
+      expect(byId.rate).toMatchObject({ expression: "100 * errors / requests", return_data: true });
+      const dimensions = { ApiName: "ea-api", Stage: "v1" };
+      expect(byId.errors).toMatchObject({ return_data: false, metric: { namespace: "AWS/ApiGateway", metric_name: "5XXError", stat: "Sum", dimensions } });
+      expect(byId.requests).toMatchObject({ return_data: false, metric: { namespace: "AWS/ApiGateway", metric_name: "Count", stat: "Sum", dimensions } });
+    });
+
+    test("API p99 latency above 2000 ms is a warning", () => {
+      expect(prod().alarm("api-p99-latency")).toMatchObject({
+        namespace: "AWS/ApiGateway",
+        metric_name: "Latency",
+        extended_statistic: "p99",
+        dimensions: { ApiName: "ea-api", Stage: "v1" },
+        comparison_operator: "GreaterThanThreshold",
+        threshold: 2000,
+        alarm_actions: [topicArn("warning")],
+      });
+      expect(prod().alarm("api-p99-latency").statistic).toBeUndefined();
+    });
+
+    test.each(FUNCTIONS)("Lambda %s: errors (request path critical) and throttles (warning)", (fn) => {
+      const errors = prod().alarm(`lambda-${fn}-errors`);
+      expect(errors).toMatchObject({
+        namespace: "AWS/Lambda",
+        metric_name: "Errors",
+        statistic: "Sum",
+        period: 300,
+        dimensions: { FunctionName: api.functionNames[fn] },
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 5,
+        alarm_actions: [topicArn(["ingest", "reports", "health"].includes(fn) ? "critical" : "warning")],
+      });
+      expect(ERROR_SEVERITY[fn]).toBe(["ingest", "reports", "health"].includes(fn) ? "critical" : "warning");
+      expect(prod().alarm(`lambda-${fn}-throttles`)).toMatchObject({
+        metric_name: "Throttles",
+        dimensions: { FunctionName: api.functionNames[fn] },
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        alarm_actions: [topicArn("warning")],
+      });
+    });
+
+    test("RDS CPU above 80%", () => {
+      expect(prod().alarm("rds-cpu")).toMatchObject({
+        namespace: "AWS/RDS",
+        metric_name: "CPUUtilization",
+        dimensions: { DBInstanceIdentifier: "ea-db" },
+        comparison_operator: "GreaterThanThreshold",
+        threshold: 80,
+        alarm_actions: [topicArn("warning")],
+      });
+    });
+
+    test("RDS freeable memory below 20% of the instance class's memory (bytes computed per environment)", () => {
+      // prod db.r7g.large: 16 GiB; dev db.t4g.micro: 1 GiB.
+      expect(prod().alarm("rds-freeable-memory")).toMatchObject({ metric_name: "FreeableMemory", comparison_operator: "LessThanThreshold", threshold: Math.round(16 * 2 ** 30 * 0.2), alarm_actions: [topicArn("warning")] });
+      expect(synth("dev").alarm("rds-freeable-memory").threshold).toBe(Math.round(2 ** 30 * 0.2));
+    });
+
+    test("RDS free storage below 20% of the allocated storage (more than 80% used)", () => {
+      // prod allocates 100 GiB, dev 20 GiB.
+      expect(prod().alarm("rds-free-storage")).toMatchObject({ metric_name: "FreeStorageSpace", statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 20 * 2 ** 30, alarm_actions: [topicArn("warning")] });
+      expect(synth("dev").alarm("rds-free-storage").threshold).toBe(4 * 2 ** 30);
+    });
+
+    test.each([
+      ["rds-proxy-borrowed-connections", "DatabaseConnectionsCurrentlyBorrowed", "critical"],
+      ["rds-proxy-client-connections", "ClientConnections", "warning"],
+    ] as const)("%s: %s as a percent of MaxDatabaseConnectionsAllowed above 80%", (suffix, metric, severity) => {
+      const alarm = prod().alarm(suffix);
+      expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 80, alarm_actions: [topicArn(severity)] });
+      const byId = Object.fromEntries((alarm.metric_query as Block[]).map((q) => [q.id, q]));
+      expect(byId.saturation).toMatchObject({ expression: "100 * used / allowed", return_data: true });
+      expect(byId.used).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: metric, dimensions: { ProxyName: "ea-proxy" } } });
+      expect(byId.allowed).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: "MaxDatabaseConnectionsAllowed", dimensions: { ProxyName: "ea-proxy" } } });
+    });
+  });
+
+  describe("instance memory table", () => {
+    test("covers every configured instance class", () => {
+      for (const config of Object.values(configs)) expect(instanceMemoryGib(config.database.instanceClass)).toBeGreaterThan(0);
+      expect(instanceMemoryGib("db.t4g.medium")).toBe(4);
+      expect(freeableMemoryThresholdBytes("db.t4g.medium", 80)).toBe(Math.round(4 * 2 ** 30 * 0.2));
+    });
+
+    test("an unknown class fails synth instead of alarming on a wrong threshold", () => {
+      expect(() => instanceMemoryGib("db.x9z.large")).toThrow(/db\.x9z\.large/);
+    });
+  });
+
+  test("dashboard <prefix> with API, Lambda, RDS, proxy and business metrics", () => {
+    const [, dashboard] = prod().one("aws_cloudwatch_dashboard");
+    expect(dashboard.dashboard_name).toBe("ecommerce-analytics-prod");
+    const body = JSON.parse(String(dashboard.dashboard_body)) as { widgets: { type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } }[] };
+    const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []);
+    const has = (namespace: string, name: string, dimension: string) =>
+      metrics.some((m) => m[0] === namespace && m[1] === name && m.includes(dimension));
+    for (const name of ["Count", "4XXError", "5XXError", "Latency"]) expect(has("AWS/ApiGateway", name, "ea-api")).toBe(true);
+    for (const fn of FUNCTIONS) {
+      for (const name of ["Invocations", "Errors", "Duration", "ConcurrentExecutions"]) expect(has("AWS/Lambda", name, api.functionNames[fn])).toBe(true);
+    }
+    for (const name of ["CPUUtilization", "FreeableMemory", "DatabaseConnections"]) expect(has("AWS/RDS", name, "ea-db")).toBe(true);
+    for (const name of ["ClientConnections", "DatabaseConnectionsCurrentlyBorrowed", "MaxDatabaseConnectionsAllowed"]) expect(has("AWS/RDS", name, "ea-proxy")).toBe(true);
+    const expressions = JSON.stringify(metrics.flat().filter((m) => typeof m === "object"));
+    for (const name of BUSINESS_METRICS) expect(expressions).toContain(`SEARCH('{EcommerceAnalytics,service} MetricName=\\"${name}\\"', 'Sum', 300)`);
+    expect(body.widgets.find((w) => w.type === "alarm")?.properties.alarms).toHaveLength(prod().all("aws_cloudwatch_metric_alarm").length);
+  });
+
+  describe("CloudTrail", () => {
+    const trail = () => prod().one("aws_cloudtrail");
+    const bucketName = () => prod().one("aws_s3_bucket")[0];
+    const forBucket = (type: string) => prod().one(type, (r) => r.bucket === ref("aws_s3_bucket", bucketName(), "id"))[1];
+    const trailKey = () => prod().one("aws_kms_key", (k) => String(k.description).includes("CloudTrail"));
+
+    test("multi-region, global service events, log file validation, KMS-encrypted into its bucket", () => {
+      const [, t] = trail();
+      expect(t).toMatchObject({
+        name: "ecommerce-analytics-prod-trail",
+        is_multi_region_trail: true,
+        include_global_service_events: true,
+        enable_log_file_validation: true,
+        enable_logging: true,
+        s3_bucket_name: ref("aws_s3_bucket", bucketName(), "id"),
+        kms_key_id: ref("aws_kms_key", trailKey()[0], "arn"),
+      });
+      expect(t.depends_on).toContain(`aws_s3_bucket_policy.${prod().one("aws_s3_bucket_policy")[0]}`);
+    });
+
+    test("the key rotates and lets only this trail encrypt", () => {
+      const [, key] = trailKey();
+      expect(key.enable_key_rotation).toBe(true);
+      const statements = prod().policyStatements(key.policy);
+      const encrypt = statements.find((s) => s.sid === "CloudTrailEncryptsLogs");
+      expect(encrypt).toMatchObject({ actions: ["kms:GenerateDataKey*"] });
+      expect(JSON.stringify(encrypt?.condition)).toContain(":trail/ecommerce-analytics-prod-trail");
+    });
+
+    test("bucket: versioned, all public access blocked, owner enforced, KMS default encryption, lifecycle", () => {
+      expect(forBucket("aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" } });
+      expect(forBucket("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(forBucket("aws_s3_bucket_ownership_controls")).toMatchObject({ rule: { object_ownership: "BucketOwnerEnforced" } });
+      expect(forBucket("aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref("aws_kms_key", trailKey()[0], "arn") } }],
+      });
+      const [rule] = forBucket("aws_s3_bucket_lifecycle_configuration").rule as Block[];
+      expect(rule).toMatchObject({ status: "Enabled", expiration: [{ days: 365 }] });
+      expect((rule.transition as Block[]).map((t) => t.storage_class)).toEqual(["STANDARD_IA", "GLACIER"]);
+      expect(prod().one("aws_s3_bucket")[1].force_destroy).toBe(false);
+    });
+
+    test("bucket policy: TLS only, CloudTrail ACL check and write scoped to this trail", () => {
+      const statements = prod().policyStatements(forBucket("aws_s3_bucket_policy").policy);
+      const sid = (name: string) => statements.find((s) => s.sid === name);
+      expect(sid("DenyInsecureTransport")).toMatchObject({ effect: "Deny", actions: ["s3:*"], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+      for (const name of ["CloudTrailAclCheck", "CloudTrailWrite"]) {
+        const conditions = sid(name)?.condition as Block[];
+        expect(conditions).toContainEqual(expect.objectContaining({ test: "StringEquals", variable: "aws:SourceArn", values: [expect.stringContaining(":trail/ecommerce-analytics-prod-trail")] }));
+      }
+      expect(sid("CloudTrailAclCheck")).toMatchObject({ actions: ["s3:GetBucketAcl"] });
+      expect(sid("CloudTrailWrite")).toMatchObject({ actions: ["s3:PutObject"] });
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import type { AwsAccount } from "./alarm-topics";
+
+export interface AuditTrailProps {
+  prefix: string;
+  account: AwsAccount;
+  /** Days before log files expire (transitions to cheaper classes happen before). */
+  expireAfterDays: number;
+  /** Let `terraform destroy` empty the bucket (dev only: audit logs are otherwise kept). */
+  forceDestroy: boolean;
+}
+
+/**
+ * CloudTrail: a multi-region trail of management events (global services included) with log
+ * file validation, into a bucket of its own that is KMS-encrypted (a key with rotation that
+ * CloudTrail may use for this trail only), versioned, private (all four public access block
+ * flags, BucketOwnerEnforced), TLS-only, and aged out by a lifecycle rule. CloudWatch Logs
+ * delivery is left out: it duplicates every event into a second paid store for no alarm here.
+ */
+export class AuditTrail extends Construct {
+  readonly bucket: S3Bucket;
+  readonly key: KmsKey;
+  readonly trail: Cloudtrail;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const { prefix, account, expireAfterDays } = props;
+    const { partition, accountId, region } = account;
+    const trailName = `${prefix}-trail`;
+    // Known before the trail exists, so the key and bucket policies can name it (no cycle).
+    const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+    const root = `arn:${partition}:iam::${accountId}:root`;
+    const cloudtrail = [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }];
+    const sourceArn = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
+    const trailContext = { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`] };
+
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+      statement: [
+        { sid: "AccountAdministersKey", principals: [{ type: "AWS", identifiers: [root] }], actions: ["kms:*"], resources: ["*"] },
+        { sid: "CloudTrailEncryptsLogs", principals: cloudtrail, actions: ["kms:GenerateDataKey*"], resources: ["*"], condition: [sourceArn, trailContext] },
+        { sid: "CloudTrailDescribesKey", principals: cloudtrail, actions: ["kms:DescribeKey"], resources: ["*"], condition: [sourceArn] },
+        {
+          sid: "AccountDecryptsLogs",
+          principals: [{ type: "AWS", identifiers: [root] }],
+          actions: ["kms:Decrypt", "kms:ReEncryptFrom"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] }, trailContext],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", { description: `${prefix} CloudTrail logs`, enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy.json });
+    new KmsAlias(this, "key-alias", { name: `alias/${prefix}-cloudtrail`, targetKeyId: this.key.keyId });
+
+    this.bucket = new S3Bucket(this, "bucket", { bucket: `${prefix}-cloudtrail-${accountId}`, forceDestroy: props.forceDestroy });
+    const bucket = this.bucket.id;
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket,
+      rule: [
+        {
+          id: "age-out-trail-logs",
+          status: "Enabled",
+          filter: [{ prefix: "AWSLogs/" }],
+          transition: [
+            { days: 30, storageClass: "STANDARD_IA" },
+            { days: 90, storageClass: "GLACIER" },
+          ],
+          expiration: [{ days: expireAfterDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+
+    const bucketPolicy = new DataAwsIamPolicyDocument(this, "bucket-policy", {
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+        { sid: "CloudTrailAclCheck", principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [this.bucket.arn], condition: [sourceArn] },
+        {
+          sid: "CloudTrailWrite",
+          principals: cloudtrail,
+          actions: ["s3:PutObject"],
+          resources: [`${this.bucket.arn}/AWSLogs/${accountId}/*`],
+          condition: [sourceArn, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+        },
+      ],
+    });
+    // After the public access block: S3 aborts concurrent configuration changes of one bucket.
+    const policy = new S3BucketPolicy(this, "policy", { bucket, policy: bucketPolicy.json, dependsOn: [publicAccess] });
+
+    this.trail = new Cloudtrail(this, "trail", {
+      name: trailName,
+      s3BucketName: bucket,
+      kmsKeyId: this.key.arn,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      // CloudTrail checks at creation that it may write to the bucket.
+      dependsOn: [policy],
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
+import type { AlarmConfig, DatabaseConfig } from "../../config";
+import type { DataOutputs } from "../../contracts";
+import { severityAlarm, type AlarmTopicArns } from "./alarm";
+import { freeableMemoryThresholdBytes, GIB } from "./instance-memory";
+
+export interface DatabaseAlarmsProps {
+  prefix: string;
+  data: Pick<DataOutputs, "dbInstanceIdentifier" | "proxyName">;
+  database: Pick<DatabaseConfig, "instanceClass" | "allocatedStorageGb">;
+  thresholds: Pick<AlarmConfig, "rdsCpuPercent" | "rdsFreeableMemoryPercent" | "rdsStorageUsedPercent" | "proxyConnectionsPercent">;
+  topics: AlarmTopicArns;
+}
+
+/**
+ * FreeStorageSpace threshold in bytes: (100 - used %) of the storage the instance is created
+ * with. CloudWatch has no "allocated storage" metric, so "used %" can only be taken against a
+ * size known at synth. Against `maxAllocatedStorageGb` it would be wrong: until autoscaling has
+ * grown the volume to the maximum, free space is always below 20 % of the maximum (prod: 100 GB
+ * allocated vs a 200 GB threshold), i.e. the alarm would be permanently in ALARM. Against the
+ * initial allocation it is exactly "more than 80 % used" at that size; autoscaling (which adds
+ * storage below 10 % free) then keeps free space above the floor, so the alarm later means
+ * autoscaling is not keeping up or has reached `maxAllocatedStorageGb`.
+ */
+export function freeStorageThresholdBytes(allocatedStorageGb: number, usedPercent: number): number {
+  return Math.round(allocatedStorageGb * GIB * ((100 - usedPercent) / 100));
+}
+
+/**
+ * RDS instance and RDS Proxy alarms:
+ * - CPUUtilization above the configured percent for 15 minutes (warning).
+ * - FreeableMemory below (100 - configured) % of the instance class's memory for 15 minutes
+ *   (warning). MySQL's default InnoDB buffer pool takes 3/4 of the instance's memory, so on the
+ *   smallest classes free memory sits close to this line by design; it is a warning, not a page.
+ * - FreeStorageSpace below the floor above (warning; see freeStorageThresholdBytes).
+ * - Proxy pool saturation: borrowed database connections as a percent of
+ *   MaxDatabaseConnectionsAllowed (critical: above it, requests queue for a connection and then
+ *   time out), and client connections as a percent of the same (warning: the Lambdas' concurrent
+ *   connections approach what the pool could ever serve at once).
+ */
+export class DatabaseAlarms extends Construct {
+  readonly cpu: CloudwatchMetricAlarm;
+  readonly freeableMemory: CloudwatchMetricAlarm;
+  readonly freeStorage: CloudwatchMetricAlarm;
+  readonly proxyBorrowed: CloudwatchMetricAlarm;
+  readonly proxyClients: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: DatabaseAlarmsProps) {
+    super(scope, id);
+    const { prefix, data, database, thresholds, topics } = props;
+    const instance = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: data.dbInstanceIdentifier }, statistic: "Average", period: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
+
+    this.cpu = severityAlarm(this, "cpu", topics, {
+      ...instance,
+      severity: "warning",
+      alarmName: `${prefix}-rds-cpu`,
+      alarmDescription: `RDS CPU above ${thresholds.rdsCpuPercent}% for 15 minutes`,
+      metricName: "CPUUtilization",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: thresholds.rdsCpuPercent,
+    });
+
+    const freePercent = 100 - thresholds.rdsFreeableMemoryPercent;
+    this.freeableMemory = severityAlarm(this, "freeable-memory", topics, {
+      ...instance,
+      severity: "warning",
+      alarmName: `${prefix}-rds-freeable-memory`,
+      alarmDescription: `RDS freeable memory below ${freePercent}% of the ${database.instanceClass}'s memory for 15 minutes`,
+      metricName: "FreeableMemory",
+      comparisonOperator: "LessThanThreshold",
+      threshold: freeableMemoryThresholdBytes(database.instanceClass, thresholds.rdsFreeableMemoryPercent),
+    });
+
+    this.freeStorage = severityAlarm(this, "free-storage", topics, {
+      ...instance,
+      severity: "warning",
+      alarmName: `${prefix}-rds-free-storage`,
+      alarmDescription: `RDS storage more than ${thresholds.rdsStorageUsedPercent}% used (free space below ${100 - thresholds.rdsStorageUsedPercent}% of the initial ${database.allocatedStorageGb} GiB) for 15 minutes`,
+      metricName: "FreeStorageSpace",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: freeStorageThresholdBytes(database.allocatedStorageGb, thresholds.rdsStorageUsedPercent),
+    });
+
+    // Proxy metrics are published per proxy node: Sum aggregates both sides of the ratio alike.
+    const proxyMetric = (metricName: string) => ({ namespace: "AWS/RDS", metricName, dimensions: { ProxyName: data.proxyName }, period: 60, stat: "Sum" });
+    const proxySaturation = (numerator: string, label: string) => [
+      { id: "used", metric: proxyMetric(numerator), returnData: false },
+      { id: "allowed", metric: proxyMetric("MaxDatabaseConnectionsAllowed"), returnData: false },
+      { id: "saturation", expression: "100 * used / allowed", label, returnData: true },
+    ];
+    const proxy = { comparisonOperator: "GreaterThanThreshold", threshold: thresholds.proxyConnectionsPercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" };
+
+    this.proxyBorrowed = severityAlarm(this, "proxy-borrowed", topics, {
+      ...proxy,
+      severity: "critical",
+      alarmName: `${prefix}-rds-proxy-borrowed-connections`,
+      alarmDescription: `RDS Proxy borrowed database connections above ${thresholds.proxyConnectionsPercent}% of MaxDatabaseConnectionsAllowed in 3 of 5 minutes`,
+      metricQuery: proxySaturation("DatabaseConnectionsCurrentlyBorrowed", "Borrowed connections (% of allowed)"),
+    });
+
+    this.proxyClients = severityAlarm(this, "proxy-clients", topics, {
+      ...proxy,
+      severity: "warning",
+      alarmName: `${prefix}-rds-proxy-client-connections`,
+      alarmDescription: `RDS Proxy client connections above ${thresholds.proxyConnectionsPercent}% of MaxDatabaseConnectionsAllowed in 3 of 5 minutes`,
+      metricQuery: proxySaturation("ClientConnections", "Client connections (% of allowed)"),
+    });
+  }
+}
