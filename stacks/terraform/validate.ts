@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, sep, resolve } from "node:path";
 
 export type ProviderSource = { kind: "mirror"; path: string } | { kind: "registry" };
 
@@ -228,6 +228,43 @@ export async function validateSynthOutput(outdir: string, options: ValidateOptio
   } finally {
     rmSync(configDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Validates every stack at once, as child modules of one generated root: one `init` and one
+ * `validate` (Terraform loads the provider schema once instead of once per stack), ~3x faster
+ * than stack by stack. Backends of child modules are ignored (a warning, dropped here); each
+ * diagnostic is attributed to its stack by the file it points at.
+ */
+export async function validateSynthOutputAsOneRoot(outdir: string, options: ValidateOptions): Promise<StackValidation[]> {
+  const { tooling } = options;
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; workingDirectory: string }> };
+  const stacks = Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
+  const root = mkdtempSync(join(outdir, "validate-root-"));
+  const modules = Object.fromEntries(stacks.map((s) => [s.name, { source: relative(root, s.dir).split(sep).join("/") }]));
+  writeFileSync(join(root, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
+
+  const pluginCacheDir = resolve(options.pluginCacheDir ?? (process.env.TF_PLUGIN_CACHE_DIR || join(tmpdir(), "terraform-plugin-cache")));
+  mkdirSync(pluginCacheDir, { recursive: true });
+  const cliConfigFile = join(root, "terraform.tfrc");
+  writeFileSync(cliConfigFile, cliConfig(tooling.providers, pluginCacheDir));
+  const combined = await validateStackDir("all", root, tooling.terraform, terraformEnv(cliConfigFile));
+  const ownerOf = (d: Diagnostic) => stacks.find((s) => d.at?.includes(`/${s.name}/`) || d.at?.startsWith(`${relative(root, s.dir)}/`));
+  const isIgnoredBackend = (d: Diagnostic) => d.severity === "warning" && /backend configuration ignored/i.test(d.summary);
+  const orphans = combined.errors.filter((d) => !ownerOf(d));
+  return stacks.map((s) => {
+    const mine = (list: Diagnostic[]) => list.filter((d) => ownerOf(d)?.name === s.name);
+    const errors = [...mine(combined.errors), ...orphans];
+    return {
+      stack: s.name,
+      dir: s.dir,
+      valid: errors.length === 0,
+      errors,
+      warnings: mine(combined.warnings).filter((d) => !isIgnoredBackend(d)),
+      initMs: combined.initMs,
+      validateMs: combined.validateMs,
+    };
+  });
 }
 
 /** One block of text per failed stack, for an assertion message. */
