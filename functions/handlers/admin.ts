@@ -10,7 +10,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
-import { addKeyHash, createStoreWithKeyHash, listStores, revokeKeyIds, StoreInputError } from "../stores/repository";
+import { addKeyHash, createStoreWithKeyHash, listStores, revokeKeyIds, StoreInputError, type StoreSummary } from "../stores/repository";
 
 export type AdminEvent =
   | { action: "createStore"; name: string; currency: string; timezone: string; apiKeyId: string; apiKeyHash: string }
@@ -18,14 +18,8 @@ export type AdminEvent =
   | { action: "revokeKey"; storeId: number; keyId?: string }
   | { action: "addKey"; storeId: number; apiKeyId: string; apiKeyHash: string; revokeOthers?: boolean };
 
-export interface AdminStore {
-  id: number;
-  name: string;
-  currency: string;
-  timezone: string;
-  createdAt: string;
-  activeKeys: number;
-}
+/** A store as the admin function returns it. */
+export type AdminStore = StoreSummary;
 
 export type AdminResult =
   | { storeId: number; keyId: string; store: AdminStore }
@@ -66,15 +60,7 @@ export async function runAdmin(db: Kysely<Database>, input: unknown): Promise<Ad
         };
       }
       case "listStores": {
-        const stores = (await listStores(db)).map((s) => ({
-          id: s.id,
-          name: s.name,
-          currency: s.currency,
-          timezone: s.timezone,
-          createdAt: s.created_at.toISOString(),
-          activeKeys: Number(s.activeKeys),
-        }));
-        return { stores };
+        return { stores: await listStores(db) };
       }
       case "revokeKey": {
         const storeId = storeIdOf(event);

@@ -212,15 +212,7 @@ async function execute(db: Kysely<Database>, cmd: Command, io: CliIo): Promise<n
       return 0;
     }
     case "list": {
-      const stores = (await listStores(db)).map((s) => ({
-        id: s.id,
-        name: s.name,
-        currency: s.currency,
-        timezone: s.timezone,
-        createdAt: s.created_at.toISOString(),
-        activeKeys: Number(s.activeKeys),
-      }));
-      printStores(io, cmd, stores);
+      printStores(io, cmd, await listStores(db));
       return 0;
     }
     case "rotate-key": {

@@ -142,8 +142,18 @@ async function activeKeyIds(db: Kysely<Database>, storeId: number): Promise<stri
   return rows.map((r) => r.id);
 }
 
-export async function listStores(db: Kysely<Database>) {
-  return db
+/** A store as the store command and the admin function list it. */
+export interface StoreSummary {
+  id: number;
+  name: string;
+  currency: string;
+  timezone: string;
+  createdAt: string;
+  activeKeys: number;
+}
+
+export async function listStores(db: Kysely<Database>): Promise<StoreSummary[]> {
+  const rows = await db
     .selectFrom("stores")
     .leftJoin("api_keys", (join) => join.onRef("api_keys.store_id", "=", "stores.id").on("api_keys.revoked_at", "is", null))
     .select(({ fn }) => [
@@ -157,6 +167,14 @@ export async function listStores(db: Kysely<Database>) {
     .groupBy(["stores.id", "stores.name", "stores.currency", "stores.timezone", "stores.created_at"])
     .orderBy("stores.id")
     .execute();
+  return rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    currency: s.currency,
+    timezone: s.timezone,
+    createdAt: s.created_at.toISOString(),
+    activeKeys: Number(s.activeKeys),
+  }));
 }
 
 async function requireStore(db: Kysely<Database>, storeId: number): Promise<Store> {
