@@ -1,18 +1,21 @@
 import { App } from "cdktf";
 import { ApiStack } from "./api-stack";
+import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments, selectedEnvironments, type EnvironmentName } from "./config";
 import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
 import { ObservabilityStack } from "./observability-stack";
 
 /**
- * Four stacks per environment, in dependency order network -> data -> api -> observability.
+ * Per environment: `bootstrap-<env>` (the CI roles, applied once by an admin; nothing depends on
+ * it), then the four deployed stacks in dependency order network -> data -> api -> observability.
  * A broken config throws here, before any Terraform is written.
  */
 export function buildApp(app: App = new App(), environments: readonly EnvironmentName[] = selectedEnvironments()): App {
   const configs = loadEnvironments();
   for (const name of environments) {
     const config = configs[name];
+    new BootstrapStack(app, config);
     const network = new NetworkStack(app, config);
     const data = new DataStack(app, config, network.outputs);
     const api = new ApiStack(app, config, network.outputs, data.outputs);

@@ -3,7 +3,8 @@ import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "./config";
 
-export type StackKind = "network" | "data" | "api" | "observability";
+/** `bootstrap` is applied once per account by an admin (the CI roles); CI plans and deploys the other four. */
+export type StackKind = "bootstrap" | "network" | "data" | "api" | "observability";
 
 /** The name a stack carries everywhere (Terraform workspace, state key, CI matrix): `network-prod`. */
 export const stackName = (kind: StackKind, config: EnvironmentConfig) => `${kind}-${config.name}`;

@@ -3,7 +3,8 @@ import type { EnvironmentConfig, EnvironmentName } from "./types";
 /**
  * Every environment's settings: the only place they live. Dev is cheap (single NAT, single-AZ
  * database, small instance, short retention); prod is SPEC section 4 in full. Staging mirrors
- * prod's shape at a smaller size. `STATE_BUCKET` turns on S3 remote state for all of them.
+ * prod's shape at a smaller size. `STATE_BUCKET` turns on S3 remote state for all of them
+ * (`STATE_BUCKET_KMS_KEY_ARN` names its KMS key, if any, for the CI roles).
  */
 const PROJECT = "ecommerce-analytics";
 const REGION = "eu-west-1";
@@ -75,6 +76,22 @@ const state = (env: NodeJS.ProcessEnv): EnvironmentConfig["state"] => ({
   keyPrefix: PROJECT,
 });
 
+/** The repository whose GitHub Actions workflows plan and deploy every environment. */
+const GITHUB_REPOSITORY = "acme/ecommerce-analytics";
+
+/**
+ * CI access of an environment (the `bootstrap-<env>` stack). The deploy job of each environment
+ * runs in the GitHub environment of the same name. Each environment is assumed to live in its own
+ * AWS account, so each bootstrap creates that account's GitHub OIDC provider; environments that
+ * share an account must set `createOidcProvider: false` on all but one.
+ */
+const ci = (githubEnvironment: EnvironmentName, env: NodeJS.ProcessEnv): EnvironmentConfig["ci"] => ({
+  githubRepository: GITHUB_REPOSITORY,
+  githubEnvironment,
+  createOidcProvider: true,
+  stateKmsKeyArn: env.STATE_BUCKET_KMS_KEY_ARN || undefined,
+});
+
 const tags = (environment: EnvironmentName, costCenter: string) => ({
   project: PROJECT,
   environment,
@@ -97,6 +114,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 14,
       alarms: alarms([]),
       state: state(env),
+      ci: ci("dev", env),
       tags: tags("dev", "analytics-dev"),
     },
     staging: {
@@ -111,6 +129,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 30,
       alarms: alarms([]),
       state: state(env),
+      ci: ci("staging", env),
       tags: tags("staging", "analytics-staging"),
     },
     prod: {
@@ -135,6 +154,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
       state: state(env),
+      ci: ci("prod", env),
       tags: tags("prod", "analytics-prod"),
     },
   };

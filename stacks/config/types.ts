@@ -83,6 +83,36 @@ export interface StateConfig {
   keyPrefix: string;
 }
 
+/**
+ * What the `bootstrap-<env>` stack needs to let GitHub Actions reach this environment's account
+ * through OIDC (no stored keys): the plan role trusts the repository's pull requests, the apply
+ * role trusts the deploy job of `githubEnvironment` only.
+ */
+export interface CiConfig {
+  /** `owner/name` of the GitHub repository whose workflows may assume the CI roles. */
+  githubRepository: string;
+  /**
+   * The GitHub environment of this environment's deploy job (its `environment:` key): the apply
+   * role trusts only tokens with the subject `repo:<owner>/<name>:environment:<githubEnvironment>`.
+   * In prod it is protected by required reviewers in the repository settings.
+   */
+  githubEnvironment: string;
+  /**
+   * Whether `bootstrap-<env>` creates the account's GitHub OIDC provider
+   * (`token.actions.githubusercontent.com`). IAM allows one provider per URL and account: true
+   * assumes one AWS account per environment (see `api.manageAccountLogging`); environments that
+   * share an account set it on one of them and false on the others, which then look it up.
+   */
+  createOidcProvider: boolean;
+  /**
+   * The KMS key the Terraform state objects are encrypted with, when the backend or the bucket
+   * uses SSE-KMS with a customer-managed key (`STATE_BUCKET_KMS_KEY_ARN`): both CI roles then
+   * get `kms:Decrypt`/`kms:GenerateDataKey` on it through S3. Undefined for SSE-S3, which is what
+   * the backend writes today (`encrypt = true` without `kms_key_id`).
+   */
+  stateKmsKeyArn?: string;
+}
+
 export interface EnvironmentConfig {
   name: EnvironmentName;
   project: string;
@@ -96,6 +126,7 @@ export interface EnvironmentConfig {
   logRetentionDays: number;
   alarms: AlarmConfig;
   state: StateConfig;
+  ci: CiConfig;
   /** Provider default tags: project, environment, managed-by, cost-center at least. */
   tags: Record<string, string>;
 }

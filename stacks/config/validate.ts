@@ -61,6 +61,17 @@ const schema = z.strictObject({
     warningEmails: z.array(z.email()),
   }),
   state: z.strictObject({ bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not an S3 bucket name").optional(), region: z.string(), keyPrefix: z.string().min(1) }),
+  ci: z.strictObject({
+    githubRepository: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "must be owner/name (a GitHub repository, e.g. acme/ecommerce-analytics)"),
+    githubEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name: letters, digits, . _ - (up to 255)"),
+    createOidcProvider: z.boolean(),
+    stateKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias")
+      .optional(),
+  }),
   tags: z.record(z.string(), z.string()).refine((t) => ["project", "environment", "managed-by", "cost-center"].every((k) => t[k]), "needs project, environment, managed-by and cost-center"),
 });
 

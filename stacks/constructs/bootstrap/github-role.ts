@@ -1,0 +1,54 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Construct } from "constructs";
+import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./github-oidc";
+
+/** One hour: the longest a plan or a deploy of one environment should need; also IAM's default. */
+export const CI_ROLE_MAX_SESSION_SECONDS = 3600;
+
+export interface GithubActionsRoleProps {
+  /** Physical role name, e.g. `ecommerce-analytics-prod-github-plan`. */
+  name: string;
+  description: string;
+  /** ARN of the account's GitHub OIDC provider. */
+  providerArn: string;
+  /** The one token subject the role trusts, from `githubSubject` (exact match). */
+  subject: string;
+}
+
+/**
+ * A role that GitHub Actions assumes with its OIDC token (`sts:AssumeRoleWithWebIdentity`, what
+ * `aws-actions/configure-aws-credentials` calls with `role-to-assume`): trusted only through the
+ * account's GitHub provider, only for tokens issued to STS (`aud`) and only for one subject
+ * (`sub`: this repository and either its pull requests or one GitHub environment). Both are
+ * StringEquals: the subjects are exact, so no wildcard can widen them to other repositories,
+ * branches or environments. Sessions last at most an hour.
+ */
+export class GithubActionsRole extends Construct {
+  readonly role: IamRole;
+  readonly trust: DataAwsIamPolicyDocument;
+
+  constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
+    super(scope, id);
+    this.trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [
+        {
+          sid: "GithubActionsOidc",
+          effect: "Allow",
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          principals: [{ type: "Federated", identifiers: [props.providerArn] }],
+          condition: [
+            { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:aud`, values: [STS_AUDIENCE] },
+            { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: [props.subject] },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      description: props.description,
+      assumeRolePolicy: this.trust.json,
+      maxSessionDuration: CI_ROLE_MAX_SESSION_SECONDS,
+    });
+  }
+}
