@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "./config";
 import { deployStatements, PERMISSION_GROUPS, type DeployScope } from "./constructs/bootstrap/deploy-permissions";
 import { GithubOidcProvider, githubSubject } from "./constructs/bootstrap/github-oidc";
-import { GithubActionsRole } from "./constructs/bootstrap/github-role";
+import { CI_DEPLOY_MAX_SESSION_SECONDS, GithubActionsRole } from "./constructs/bootstrap/github-role";
 import { applyStateStatements, planStateStatements, type StateAccessProps } from "./constructs/bootstrap/state-access";
 import { EnvironmentStack, stackName } from "./environment-stack";
 
@@ -28,8 +28,8 @@ import { EnvironmentStack, stackName } from "./environment-stack";
  *   resource types need (stacks/constructs/bootstrap/deploy-permissions.ts).
  *
  * Outputs `plan_role_arn` and `apply_role_arn`: the workflows read them from the variables
- * `AWS_PLAN_ROLE_ARN` (repository level: a plan job must not name a GitHub environment, or its
- * token's subject is that environment) and `AWS_APPLY_ROLE_ARN` (of the GitHub environment).
+ * `AWS_PLAN_ROLE_ARN_<ENV>` (repository level, one per environment: a plan job must not name a
+ * GitHub environment, or its token's subject is that environment) and `AWS_APPLY_ROLE_ARN` (of the GitHub environment).
  */
 export class BootstrapStack extends EnvironmentStack {
   readonly oidc: GithubOidcProvider;
@@ -55,6 +55,7 @@ export class BootstrapStack extends EnvironmentStack {
       description: `GitHub Actions: cdktf deploy of ${config.name} from ${ci.githubRepository}, environment ${ci.githubEnvironment}`,
       providerArn: this.oidc.arn,
       subject: githubSubject.environment(ci.githubRepository, ci.githubEnvironment),
+      maxSessionSeconds: CI_DEPLOY_MAX_SESSION_SECONDS,
     });
 
     // Reads: Terraform refreshes every attribute of every resource, and both roles need that.
@@ -97,7 +98,7 @@ export class BootstrapStack extends EnvironmentStack {
       value: this.planRole.role.arn,
       // A repository-level variable: a job that runs in a GitHub environment gets that environment's
       // subject, which the plan role does not trust.
-      description: "GitHub Actions role for pull request plans (AWS_PLAN_ROLE_ARN, a repository-level variable)",
+      description: "GitHub Actions role for pull request plans (repository variable AWS_PLAN_ROLE_ARN_<ENV>)",
     });
     new TerraformOutput(this, "apply_role_arn", {
       value: this.applyRole.role.arn,

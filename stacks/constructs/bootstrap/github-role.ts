@@ -3,13 +3,17 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Construct } from "constructs";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./github-oidc";
 
-/** One hour: the longest a plan or a deploy of one environment should need; also IAM's default. */
+/** A plan of one environment: one hour (IAM's default). */
 export const CI_ROLE_MAX_SESSION_SECONDS = 3600;
+/** A deploy: a first Multi-AZ database with its proxy can take most of an hour, so two. */
+export const CI_DEPLOY_MAX_SESSION_SECONDS = 7200;
 
 export interface GithubActionsRoleProps {
   /** Physical role name, e.g. `ecommerce-analytics-prod-github-plan`. */
   name: string;
   description: string;
+  /** Longest session the role allows (default CI_ROLE_MAX_SESSION_SECONDS). */
+  maxSessionSeconds?: number;
   /** ARN of the account's GitHub OIDC provider. */
   providerArn: string;
   /** The one token subject the role trusts, from `githubSubject` (exact match). */
@@ -48,7 +52,7 @@ export class GithubActionsRole extends Construct {
       name: props.name,
       description: props.description,
       assumeRolePolicy: this.trust.json,
-      maxSessionDuration: CI_ROLE_MAX_SESSION_SECONDS,
+      maxSessionDuration: props.maxSessionSeconds ?? CI_ROLE_MAX_SESSION_SECONDS,
     });
   }
 }
