@@ -1,28 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
+import { parse } from "yaml";
 
-/**
- * YAML for the workflow tests. The project declares no YAML parser: this uses `yaml` when it is
- * installed, else the `js-yaml` 3.x that jest brings in transitively (via babel-plugin-istanbul).
- * Add `yaml` to devDependencies to make that explicit.
- */
-const requireHere = createRequire(__filename);
-
-type Parse = (text: string) => unknown;
-
-function yamlParser(): Parse {
-  try {
-    const { parse } = requireHere("yaml") as { parse: Parse };
-    return (text) => parse(text);
-  } catch {
-    const jsYaml = requireHere("js-yaml") as { load: Parse; safeLoad?: Parse };
-    // js-yaml 3's `load` accepts custom tags (!!js/function); `safeLoad` does not. js-yaml 4 has only a safe `load`.
-    return jsYaml.safeLoad ?? jsYaml.load;
-  }
-}
-
-export const parseYaml: Parse = yamlParser();
+/** YAML for the workflow tests (the `yaml` package, a dev dependency). */
+export const parseYaml = (text: string): unknown => parse(text);
 
 export const ROOT = join(__dirname, "..", "..");
 export const WORKFLOWS_DIR = join(ROOT, ".github", "workflows");
