@@ -129,6 +129,30 @@ export interface SessionsTable {
   converted: number;
 }
 
+/** Sales of counted orders and returns booked, per store and 15-minute UTC slot (functions/rollups/). */
+export interface SalesSlotsTable {
+  store_id: number;
+  slot_start: UtcTime;
+  orders: number;
+  units: ColumnType<string, number, number>;
+  gross_sales: Money;
+  discounts: Money;
+  shipping: Money;
+  taxes: Money;
+  returns: Money;
+}
+
+/** Sessions by the slot they started in, with how many reached each funnel step. */
+export interface FunnelSlotsTable {
+  store_id: number;
+  slot_start: UtcTime;
+  sessions: number;
+  product_viewed: number;
+  added_to_cart: number;
+  reached_checkout: number;
+  converted: number;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -140,6 +164,8 @@ export interface Database {
   refund_lines: RefundLinesTable;
   events: EventsTable;
   sessions: SessionsTable;
+  sales_slots: SalesSlotsTable;
+  funnel_slots: FunnelSlotsTable;
 }
 
 export type Store = Selectable<StoresTable>;

@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { Database, EventType, NewEvent, SessionsTable, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
+import { lockStoreForIngest } from "../rollups/store-lock";
+import { FunnelSlotDeltas } from "../rollups/funnel-slots";
 import type { EventInput } from "./schemas";
 
 export interface EventsResult {
@@ -39,6 +41,58 @@ function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
 }
 
 /**
+ * Merges the new events' sessions into the stored ones (locked, so the merge and the funnel
+ * rollup's deltas are exact) and writes the merged rows.
+ */
+async function foldIntoSessions(trx: Transaction<Database>, storeId: number, deltas: SessionDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const stored = await trx
+    .selectFrom("sessions")
+    .selectAll()
+    .where("store_id", "=", storeId)
+    .where("id", "in", deltas.map((d) => d.id))
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  const storedById = new Map(stored.map((s) => [s.id, s]));
+  const funnel = new FunnelSlotDeltas();
+  const merged = deltas.map((delta) => {
+    const old = storedById.get(delta.id);
+    if (!old) return delta;
+    funnel.session(old, -1);
+    return {
+      ...old,
+      started_at: old.started_at < delta.started_at ? old.started_at : delta.started_at,
+      last_event_at: old.last_event_at > delta.last_event_at ? old.last_event_at : delta.last_event_at,
+      customer_id: old.customer_id ?? delta.customer_id,
+      events: old.events + delta.events,
+      product_viewed: Math.max(Number(old.product_viewed), delta.product_viewed),
+      added_to_cart: Math.max(Number(old.added_to_cart), delta.added_to_cart),
+      reached_checkout: Math.max(Number(old.reached_checkout), delta.reached_checkout),
+      converted: Math.max(Number(old.converted), delta.converted),
+    };
+  });
+  for (const session of merged) funnel.session(session, 1);
+  for (const rows of chunk(merged)) {
+    await trx
+      .insertInto("sessions")
+      .values(rows)
+      .onDuplicateKeyUpdate({
+        started_at: sql`values(started_at)`,
+        last_event_at: sql`values(last_event_at)`,
+        customer_id: sql`values(customer_id)`,
+        events: sql`values(events)`,
+        product_viewed: sql`values(product_viewed)`,
+        added_to_cart: sql`values(added_to_cart)`,
+        reached_checkout: sql`values(reached_checkout)`,
+        converted: sql`values(converted)`,
+      })
+      .execute();
+  }
+  await funnel.apply(trx, storeId);
+}
+
+/**
  * Stores new events and folds them into their sessions, in one transaction. An id seen
  * before (in the database or earlier in the batch) is skipped and counted as a duplicate; a
  * concurrent insert of the same id makes the transaction retry and then see it.
@@ -59,6 +113,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     });
   }
   return inTransaction(db, async (trx) => {
+    await lockStoreForIngest(trx, store.id);
     const seen = await trx
       .selectFrom("events")
       .select("id")
@@ -68,22 +123,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     for (const row of seen) unique.delete(row.id);
     const fresh = [...unique.values()];
     for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
-    for (const rows of chunk(sessionDeltas(fresh))) {
-      await trx
-        .insertInto("sessions")
-        .values(rows)
-        .onDuplicateKeyUpdate({
-          started_at: sql`least(started_at, values(started_at))`,
-          last_event_at: sql`greatest(last_event_at, values(last_event_at))`,
-          customer_id: sql`coalesce(customer_id, values(customer_id))`,
-          events: sql`events + values(events)`,
-          product_viewed: sql`greatest(product_viewed, values(product_viewed))`,
-          added_to_cart: sql`greatest(added_to_cart, values(added_to_cart))`,
-          reached_checkout: sql`greatest(reached_checkout, values(reached_checkout))`,
-          converted: sql`greatest(converted, values(converted))`,
-        })
-        .execute();
-    }
+    await foldIntoSessions(trx, store.id, sessionDeltas(fresh));
     return { accepted: fresh.length, duplicates: events.length - fresh.length };
   });
 }

@@ -1,9 +1,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
+import { lockStoreForIngest } from "../rollups/store-lock";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
+import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
 import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
 import type { OrderInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -95,23 +97,29 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
   const indexOf = new Map(orders.map((o, index) => [o.id, index]));
 
   return inTransaction(db, async (trx) => {
+    await lockStoreForIngest(trx, store.id);
     const existing = await trx
       .selectFrom("orders")
-      .select("id")
+      .select(["id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
       .where("store_id", "=", store.id)
       .where("id", "in", ids)
       .forUpdate()
       .execute();
     const existingIds = existing.map((row) => row.id);
+    const rollup = new SalesSlotDeltas();
     if (existingIds.length > 0) {
       await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
+      await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup);
+      for (const old of existing) if (old.status === "paid") rollup.order(old, -1);
       await trx.deleteFrom("order_lines").where("store_id", "=", store.id).where("order_id", "in", existingIds).execute();
       await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
     }
+    for (const { order } of prepared) if (order.status === "paid") rollup.order(order as OrderContribution, 1);
     for (const rows of chunk(prepared.map((p) => p.order))) await trx.insertInto("orders").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(rows).execute();
     await upsertProducts(trx, store.id, orders);
     await upsertCustomers(trx, store.id, orders);
+    await rollup.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
 }
@@ -137,6 +145,29 @@ async function assertNotBelowRefunds(
       : [],
   );
   if (details.length > 0) throw unprocessable("BELOW_REFUNDED", "an order cannot total less than its refunds; nothing was stored", details);
+}
+
+/**
+ * Returns count only on paid orders: an order that becomes cancelled takes its refunds out of
+ * the rollup, one that becomes paid again brings them back, each on its refund's own date.
+ */
+async function moveRefundsWithStatus(
+  trx: Transaction<Database>,
+  storeId: number,
+  existing: readonly { id: string; status: string }[],
+  prepared: readonly PreparedOrder[],
+  rollup: SalesSlotDeltas,
+): Promise<void> {
+  const newStatus = new Map(prepared.map((p) => [p.order.id, p.order.status]));
+  const changed = new Map(existing.filter((o) => o.status !== newStatus.get(o.id)).map((o) => [o.id, newStatus.get(o.id) === "paid" ? 1 : -1] as const));
+  if (changed.size === 0) return;
+  const refunds = await trx
+    .selectFrom("refunds")
+    .select(["order_id", "created_at", "amount"])
+    .where("store_id", "=", storeId)
+    .where("order_id", "in", [...changed.keys()])
+    .execute();
+  for (const refund of refunds) rollup.refund(refund, changed.get(refund.order_id)!);
 }
 
 /** The catalogue follows the orders: the latest name and category sent for a product win. */

@@ -1,9 +1,11 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, NewRefund, NewRefundLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
+import { lockStoreForIngest } from "../rollups/store-lock";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
+import { SalesSlotDeltas } from "../rollups/sales-slots";
 import { amount, checkDecimals, dbMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -63,24 +65,27 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
   const refundIds = prepared.map((p) => p.refund.id);
 
   return inTransaction(db, async (trx) => {
-    const orders = await trx
-      .selectFrom("orders")
-      .select(["id", "created_at", "total"])
-      .where("store_id", "=", store.id)
-      .where("id", "in", orderIds)
-      .orderBy("id")
-      .forUpdate()
-      .execute();
-    const orderById = new Map(orders.map((o) => [o.id, o]));
-    const products = await orderedProducts(trx, store.id, orderIds);
+    await lockStoreForIngest(trx, store.id);
     const existing = await trx
       .selectFrom("refunds")
-      .select("id")
+      .select(["id", "order_id", "created_at", "amount"])
       .where("store_id", "=", store.id)
       .where("id", "in", refundIds)
       .forUpdate()
       .execute();
     const existingIds = existing.map((r) => r.id);
+    // The orders of the new refunds and of the ones they replace: their status decides the rollup.
+    const lockIds = [...new Set([...orderIds, ...existing.map((r) => r.order_id)])].sort();
+    const orders = await trx
+      .selectFrom("orders")
+      .select(["id", "created_at", "total", "status"])
+      .where("store_id", "=", store.id)
+      .where("id", "in", lockIds)
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    const orderById = new Map(orders.map((o) => [o.id, o]));
+    const products = await orderedProducts(trx, store.id, orderIds);
 
     const details: ErrorDetail[] = [];
     for (const p of prepared) {
@@ -107,6 +112,11 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     }
     for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
+    const rollup = new SalesSlotDeltas();
+    const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
+    for (const old of existing) if (paid(old.order_id)) rollup.refund(old, -1);
+    for (const { refund } of prepared) if (paid(refund.order_id)) rollup.refund(refund as { created_at: Date; amount: string }, 1);
+    await rollup.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../db/schema";
-import type { OrderSumsRow } from "./figures";
+import { sumsFromRows, type SalesSums } from "./figures";
 
 /** Turns a UTC datetime column into a group key (a report period, or one constant group). */
 export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;
@@ -8,57 +8,29 @@ export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;
 export const ALL: KeyOf = () => sql<string>`'all'`;
 
 /**
- * The sales sums of counted orders (status paid, createdAt in [start, end)) per key. Reports
- * read sales only through this module and `returnsByKey`, so a rollup can replace the raw
- * tables here without touching any report.
+ * Sales sums of counted orders and the returns booked beside them, per key, for [start, end),
+ * read from the store's 15-minute `sales_slots` rollup: a 3-year range reads at most ~105,000
+ * small rows instead of every order. `start`/`end` are period boundaries, which always fall on
+ * slot boundaries (see migrations/002-rollups.ts).
  */
-export async function orderSumsByKey(
-  db: Kysely<Database>,
-  storeId: number,
-  start: Date,
-  end: Date,
-  keyOf: KeyOf = ALL,
-): Promise<Map<string, OrderSumsRow>> {
-  const key = keyOf(sql.ref<Date>("created_at"));
+export async function salesByKey(db: Kysely<Database>, storeId: number, start: Date, end: Date, keyOf: KeyOf = ALL): Promise<Map<string, SalesSums>> {
+  const key = keyOf(sql.ref<Date>("slot_start"));
   const rows = await db
-    .selectFrom("orders")
+    .selectFrom("sales_slots")
     .select(({ fn }) => [
       key.as("period"),
-      fn.countAll<string>().as("orders"),
+      fn.sum<string>("orders").as("orders"),
       fn.sum<string>("units").as("units"),
       fn.sum<string>("gross_sales").as("gross"),
       fn.sum<string>("discounts").as("discounts"),
       fn.sum<string>("shipping").as("shipping"),
       fn.sum<string>("taxes").as("taxes"),
+      fn.sum<string>("returns").as("returns"),
     ])
     .where("store_id", "=", storeId)
-    .where("status", "=", "paid")
-    .where("created_at", ">=", start)
-    .where("created_at", "<", end)
+    .where("slot_start", ">=", start)
+    .where("slot_start", "<", end)
     .groupBy(sql.ref("period"))
     .execute();
-  return new Map(rows.map((row) => [row.period, row]));
-}
-
-/** Returns booked in [start, end) by refund date, on orders that still count (paid), per key. */
-export async function returnsByKey(
-  db: Kysely<Database>,
-  storeId: number,
-  start: Date,
-  end: Date,
-  keyOf: KeyOf = ALL,
-): Promise<Map<string, string>> {
-  const key = keyOf(sql.ref<Date>("refunds.created_at"));
-  const rows = await db
-    .selectFrom("refunds")
-    .innerJoin("orders", (join) =>
-      join.onRef("orders.store_id", "=", "refunds.store_id").onRef("orders.id", "=", "refunds.order_id").on("orders.status", "=", "paid"),
-    )
-    .select(({ fn }) => [key.as("period"), fn.sum<string>("refunds.amount").as("returns")])
-    .where("refunds.store_id", "=", storeId)
-    .where("refunds.created_at", ">=", start)
-    .where("refunds.created_at", "<", end)
-    .groupBy(sql.ref("period"))
-    .execute();
-  return new Map(rows.map((row) => [row.period, row.returns]));
+  return new Map(rows.map((row) => [row.period, sumsFromRows(row, row.returns)]));
 }

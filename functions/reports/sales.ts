@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import { salesFigures, sumsFromRows, type SalesFigures } from "./figures";
+import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
 import type { ReportWindow } from "./params";
-import { orderSumsByKey, returnsByKey } from "./sales-source";
+import { salesByKey } from "./sales-source";
 import { periodKeySql, periodsInRange, type Interval } from "./time";
 
 export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;
@@ -20,15 +20,12 @@ export interface SalesReport {
 export async function salesReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: Interval): Promise<SalesReport> {
   const { range, start, end } = window;
   const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
-  const [orders, returns] = await Promise.all([
-    orderSumsByKey(db, store.id, start, end, keyOf),
-    returnsByKey(db, store.id, start, end, keyOf),
-  ]);
+  const sales = await salesByKey(db, store.id, start, end, keyOf);
   const periods = periodsInRange(range, interval).map((p) => ({
     period: p.label,
     start: p.start.toISOString(),
     end: p.end.toISOString(),
-    ...salesFigures(sumsFromRows(orders.get(p.key), returns.get(p.key)), store.currency),
+    ...salesFigures(sales.get(p.key) ?? EMPTY_SUMS, store.currency),
   }));
   return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, periods };
 }

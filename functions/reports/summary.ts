@@ -1,8 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import { ratio, salesFigures, sumsFromRows, type SalesFigures } from "./figures";
+import { EMPTY_SUMS, ratio, salesFigures, type SalesFigures } from "./figures";
 import type { ReportWindow } from "./params";
-import { orderSumsByKey, returnsByKey } from "./sales-source";
+import { salesByKey } from "./sales-source";
 
 export interface CustomerFigures {
   customers: number;
@@ -55,11 +55,7 @@ export async function customerFigures(db: Kysely<Database>, storeId: number, sta
 
 export async function summaryReport(db: Kysely<Database>, store: Store, window: ReportWindow): Promise<SummaryReport> {
   const { start, end, range } = window;
-  const [orders, returns, customers] = await Promise.all([
-    orderSumsByKey(db, store.id, start, end),
-    returnsByKey(db, store.id, start, end),
-    customerFigures(db, store.id, start, end),
-  ]);
-  const figures = salesFigures(sumsFromRows(orders.get("all"), returns.get("all")), store.currency);
+  const [sales, customers] = await Promise.all([salesByKey(db, store.id, start, end), customerFigures(db, store.id, start, end)]);
+  const figures = salesFigures(sales.get("all") ?? EMPTY_SUMS, store.currency);
   return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, ...figures, ...customers };
 }

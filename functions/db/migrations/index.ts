@@ -1,5 +1,6 @@
 import type { Migration } from "kysely/migration";
 import * as initialSchema from "./001-initial-schema";
+import * as rollups from "./002-rollups";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -7,4 +8,5 @@ import * as initialSchema from "./001-initial-schema";
  */
 export const migrations: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
+  "002-rollups": rollups,
 };

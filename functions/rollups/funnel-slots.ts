@@ -1,0 +1,57 @@
+import { sql, type Transaction } from "kysely";
+import type { Database } from "../db/schema";
+import { chunk } from "../db/transaction";
+import { slotOf } from "./slot";
+
+/** A session as the funnel counts it: where it started and which steps it reached. */
+export interface SessionFunnel {
+  started_at: Date;
+  product_viewed: number;
+  added_to_cart: number;
+  reached_checkout: number;
+  converted: number;
+}
+
+interface FunnelDelta {
+  sessions: number;
+  product_viewed: number;
+  added_to_cart: number;
+  reached_checkout: number;
+  converted: number;
+}
+
+/** Collects the changes one events ingest makes to `funnel_slots` (a session moved or reached a step). */
+export class FunnelSlotDeltas {
+  private readonly slots = new Map<number, FunnelDelta>();
+
+  session(session: SessionFunnel, sign: 1 | -1): void {
+    const key = slotOf(session.started_at).getTime();
+    let d = this.slots.get(key);
+    if (!d) this.slots.set(key, (d = { sessions: 0, product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 }));
+    d.sessions += sign;
+    d.product_viewed += sign * Number(session.product_viewed);
+    d.added_to_cart += sign * Number(session.added_to_cart);
+    d.reached_checkout += sign * Number(session.reached_checkout);
+    d.converted += sign * Number(session.converted);
+  }
+
+  async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
+    const rows = [...this.slots.entries()]
+      .filter(([, d]) => Object.values(d).some((v) => v !== 0))
+      .sort(([a], [b]) => a - b)
+      .map(([slot, d]) => ({ store_id: storeId, slot_start: new Date(slot), ...d }));
+    for (const batch of chunk(rows)) {
+      await trx
+        .insertInto("funnel_slots")
+        .values(batch)
+        .onDuplicateKeyUpdate({
+          sessions: sql`sessions + values(sessions)`,
+          product_viewed: sql`product_viewed + values(product_viewed)`,
+          added_to_cart: sql`added_to_cart + values(added_to_cart)`,
+          reached_checkout: sql`reached_checkout + values(reached_checkout)`,
+          converted: sql`converted + values(converted)`,
+        })
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../db/schema";
+import { SLOT_SQL } from "./slot";
+import { lockStoreForRebuild } from "./store-lock";
+
+export interface RebuildResult {
+  salesSlots: number;
+  funnelSlots: number;
+}
+
+/**
+ * Recomputes a store's rollups from its raw rows, in one transaction that holds the store
+ * exclusively (ingests of that store wait). For repairs, and after a migration that adds or
+ * changes a rollup.
+ */
+export async function rebuildRollups(db: Kysely<Database>, storeId: number): Promise<RebuildResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockStoreForRebuild(trx, storeId);
+    await trx.deleteFrom("sales_slots").where("store_id", "=", storeId).execute();
+    await trx.deleteFrom("funnel_slots").where("store_id", "=", storeId).execute();
+    const sales = await sql`
+      insert into sales_slots (store_id, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns)
+      select ${storeId}, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)
+      from (
+        select ${sql.raw(SLOT_SQL("created_at"))} as slot, 1 as orders, units, gross_sales, discounts, shipping, taxes, 0 as returns
+        from orders where store_id = ${storeId} and status = 'paid'
+        union all
+        select ${sql.raw(SLOT_SQL("r.created_at"))}, 0, 0, 0, 0, 0, 0, r.amount
+        from refunds r join orders o on o.store_id = r.store_id and o.id = r.order_id and o.status = 'paid'
+        where r.store_id = ${storeId}
+      ) contributions
+      group by slot`.execute(trx);
+    const funnel = await sql`
+      insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout, converted)
+      select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart), sum(reached_checkout), sum(converted)
+      from sessions where store_id = ${storeId}
+      group by slot`.execute(trx);
+    return { salesSlots: Number(sales.numAffectedRows ?? 0n), funnelSlots: Number(funnel.numAffectedRows ?? 0n) };
+  });
+}
