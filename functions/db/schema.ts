@@ -153,6 +153,19 @@ export interface FunnelSlotsTable {
   converted: number;
 }
 
+/** Per product and UTC day: counted orders' lines and returns booked from refund lines. */
+export interface ProductDaysTable {
+  store_id: number;
+  /** A DATE: mysql2 hands it over as a Date at 00:00 UTC (the pool's time zone is UTC). */
+  day: UtcTime;
+  product_id: string;
+  orders: number;
+  units: ColumnType<string, number, number>;
+  gross_sales: Money;
+  discounts: Money;
+  returns: Money;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -166,6 +179,7 @@ export interface Database {
   sessions: SessionsTable;
   sales_slots: SalesSlotsTable;
   funnel_slots: FunnelSlotsTable;
+  product_days: ProductDaysTable;
 }
 
 export type Store = Selectable<StoresTable>;

@@ -5,6 +5,7 @@ import { lockStoreForIngest } from "../rollups/store-lock";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
+import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
 import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
 import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
 import type { OrderInput } from "./schemas";
@@ -107,19 +108,35 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
       .execute();
     const existingIds = existing.map((row) => row.id);
     const rollup = new SalesSlotDeltas();
+    const products = new ProductDayDeltas();
     if (existingIds.length > 0) {
       await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
-      await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup);
+      await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup, products);
       for (const old of existing) if (old.status === "paid") rollup.order(old, -1);
+      const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
+      if (paidIds.length > 0) {
+        const oldLines = await trx
+          .selectFrom("order_lines")
+          .select(["order_id", "product_id", "quantity", "gross", "discount", "created_at"])
+          .where("store_id", "=", store.id)
+          .where("order_id", "in", paidIds)
+          .execute();
+        products.lines(oldLines, -1);
+      }
       await trx.deleteFrom("order_lines").where("store_id", "=", store.id).where("order_id", "in", existingIds).execute();
       await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
     }
-    for (const { order } of prepared) if (order.status === "paid") rollup.order(order as OrderContribution, 1);
+    for (const { order, lines } of prepared) {
+      if (order.status !== "paid") continue;
+      rollup.order(order as OrderContribution, 1);
+      products.lines(lines as LineContribution[], 1);
+    }
     for (const rows of chunk(prepared.map((p) => p.order))) await trx.insertInto("orders").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(rows).execute();
     await upsertProducts(trx, store.id, orders);
     await upsertCustomers(trx, store.id, orders);
     await rollup.apply(trx, store.id);
+    await products.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
 }
@@ -157,17 +174,17 @@ async function moveRefundsWithStatus(
   existing: readonly { id: string; status: string }[],
   prepared: readonly PreparedOrder[],
   rollup: SalesSlotDeltas,
+  products: ProductDayDeltas,
 ): Promise<void> {
   const newStatus = new Map(prepared.map((p) => [p.order.id, p.order.status]));
   const changed = new Map(existing.filter((o) => o.status !== newStatus.get(o.id)).map((o) => [o.id, newStatus.get(o.id) === "paid" ? 1 : -1] as const));
   if (changed.size === 0) return;
-  const refunds = await trx
-    .selectFrom("refunds")
-    .select(["order_id", "created_at", "amount"])
-    .where("store_id", "=", storeId)
-    .where("order_id", "in", [...changed.keys()])
-    .execute();
+  const [refunds, refundLines] = await Promise.all([
+    trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
+    trx.selectFrom("refund_lines").select(["order_id", "product_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
+  ]);
   for (const refund of refunds) rollup.refund(refund, changed.get(refund.order_id)!);
+  for (const line of refundLines) products.refundLine(line, changed.get(line.order_id)!);
 }
 
 /** The catalogue follows the orders: the latest name and category sent for a product win. */

@@ -5,6 +5,7 @@ import { lockStoreForIngest } from "../rollups/store-lock";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
+import { ProductDayDeltas } from "../rollups/product-days";
 import { SalesSlotDeltas } from "../rollups/sales-slots";
 import { amount, checkDecimals, dbMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
@@ -106,6 +107,14 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     if (details.length > 0) throw unprocessable("INVALID_REFERENCE", "a refund does not fit its order; nothing was stored", details);
 
     await assertWithinPaid(trx, store.id, prepared, orderById, refundIds);
+    const replacedLines = existingIds.length
+      ? await trx
+          .selectFrom("refund_lines")
+          .select(["order_id", "product_id", "created_at", "amount"])
+          .where("store_id", "=", store.id)
+          .where("refund_id", "in", existingIds)
+          .execute()
+      : [];
     if (existingIds.length > 0) {
       await trx.deleteFrom("refund_lines").where("store_id", "=", store.id).where("refund_id", "in", existingIds).execute();
       await trx.deleteFrom("refunds").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
@@ -113,10 +122,17 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
     const rollup = new SalesSlotDeltas();
+    const productDays = new ProductDayDeltas();
     const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
     for (const old of existing) if (paid(old.order_id)) rollup.refund(old, -1);
-    for (const { refund } of prepared) if (paid(refund.order_id)) rollup.refund(refund as { created_at: Date; amount: string }, 1);
+    for (const line of replacedLines) if (paid(line.order_id)) productDays.refundLine(line, -1);
+    for (const { refund, lines } of prepared) {
+      if (!paid(refund.order_id)) continue;
+      rollup.refund(refund as { created_at: Date; amount: string }, 1);
+      for (const line of lines) productDays.refundLine(line as { product_id: string; created_at: Date; amount: string }, 1);
+    }
     await rollup.apply(trx, store.id);
+    await productDays.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
 }

@@ -29,12 +29,109 @@ export interface ProductsReport {
   products: ProductRow[];
 }
 
-interface Tally {
+export interface Tally {
   orders: number;
   units: number;
   gross: Amount;
   discounts: Amount;
   returns: Amount;
+}
+
+type Tallies = Map<string, Tally>;
+const DAY_MS = 86_400_000;
+
+function tallyOf(tallies: Tallies, id: string): Tally {
+  let t = tallies.get(id);
+  if (!t) tallies.set(id, (t = { orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
+  return t;
+}
+
+function inCategory(db: Kysely<Database>, storeId: number, category: string) {
+  return db.selectFrom("products").select("id").where("store_id", "=", storeId).where("category", "=", category);
+}
+
+/** Per product, from the raw lines in [start, end): the reference, and the partial days at a range's edges. */
+export async function rawProductTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string, into: Tallies = new Map()): Promise<Tallies> {
+  if (start >= end) return into;
+  let sales = db
+    .selectFrom("order_lines as l")
+    .select(({ fn }) => [
+      "l.product_id",
+      fn.count<string>("l.order_id").distinct().as("orders"),
+      fn.sum<string>("l.quantity").as("units"),
+      fn.sum<string>("l.gross").as("gross"),
+      fn.sum<string>("l.discount").as("discounts"),
+    ])
+    .where("l.store_id", "=", storeId)
+    .where("l.status", "=", "paid")
+    .where("l.created_at", ">=", start)
+    .where("l.created_at", "<", end)
+    .groupBy("l.product_id");
+  let returns = db
+    .selectFrom("refund_lines as r")
+    .innerJoin("orders as o", (join) => join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"))
+    .select(({ fn }) => ["r.product_id", fn.sum<string>("r.amount").as("returns")])
+    .where("r.store_id", "=", storeId)
+    .where("r.created_at", ">=", start)
+    .where("r.created_at", "<", end)
+    .groupBy("r.product_id");
+  if (category !== undefined) {
+    sales = sales.where("l.product_id", "in", inCategory(db, storeId, category));
+    returns = returns.where("r.product_id", "in", inCategory(db, storeId, category));
+  }
+  const [salesRows, returnRows] = await Promise.all([sales.execute(), returns.execute()]);
+  for (const row of salesRows) {
+    const t = tallyOf(into, row.product_id);
+    t.orders += Number(row.orders);
+    t.units += Number(row.units ?? 0);
+    t.gross += amountOrZero(row.gross);
+    t.discounts += amountOrZero(row.discounts);
+  }
+  for (const row of returnRows) tallyOf(into, row.product_id).returns += amountOrZero(row.returns);
+  return into;
+}
+
+/** Per product over whole UTC days [firstDay, endDay), from the `product_days` rollup. */
+async function rolledProductTallies(db: Kysely<Database>, storeId: number, firstDay: Date, endDay: Date, category: string | undefined, into: Tallies): Promise<void> {
+  let query = db
+    .selectFrom("product_days")
+    .select(({ fn }) => [
+      "product_id",
+      fn.sum<string>("orders").as("orders"),
+      fn.sum<string>("units").as("units"),
+      fn.sum<string>("gross_sales").as("gross"),
+      fn.sum<string>("discounts").as("discounts"),
+      fn.sum<string>("returns").as("returns"),
+    ])
+    .where("store_id", "=", storeId)
+    .where("day", ">=", firstDay)
+    .where("day", "<", endDay)
+    .groupBy("product_id");
+  if (category !== undefined) query = query.where("product_id", "in", inCategory(db, storeId, category));
+  for (const row of await query.execute()) {
+    const t = tallyOf(into, row.product_id);
+    t.orders += Number(row.orders ?? 0);
+    t.units += Number(row.units ?? 0);
+    t.gross += amountOrZero(row.gross);
+    t.discounts += amountOrZero(row.discounts);
+    t.returns += amountOrZero(row.returns);
+  }
+}
+
+/**
+ * Per product over [start, end): whole UTC days from the rollup, the partial days at both edges
+ * (a report's midnight is rarely UTC's) from the raw lines. Each order lies in exactly one part.
+ */
+export async function productTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string): Promise<Tallies> {
+  const firstDay = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
+  const endDay = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
+  const tallies: Tallies = new Map();
+  if (firstDay >= endDay) return rawProductTallies(db, storeId, start, end, category, tallies);
+  await rawProductTallies(db, storeId, start, firstDay, category, tallies);
+  await rolledProductTallies(db, storeId, firstDay, endDay, category, tallies);
+  await rawProductTallies(db, storeId, endDay, end, category, tallies);
+  for (const [id, t] of tallies) if (t.orders === 0 && t.units === 0 && t.gross === 0n && t.discounts === 0n && t.returns === 0n) tallies.delete(id);
+  return tallies;
 }
 
 /**
@@ -48,56 +145,7 @@ export async function productsReport(
   options: { sort: ProductSort; limit: number; category?: string },
 ): Promise<ProductsReport> {
   const { start, end, range } = window;
-  let sales = db
-    .selectFrom("order_lines as l")
-    .select(({ fn }) => [
-      "l.product_id",
-      fn.count<string>("l.order_id").distinct().as("orders"),
-      fn.sum<string>("l.quantity").as("units"),
-      fn.sum<string>("l.gross").as("gross"),
-      fn.sum<string>("l.discount").as("discounts"),
-    ])
-    .where("l.store_id", "=", store.id)
-    .where("l.status", "=", "paid")
-    .where("l.created_at", ">=", start)
-    .where("l.created_at", "<", end)
-    .groupBy("l.product_id");
-  let returns = db
-    .selectFrom("refund_lines as r")
-    .innerJoin("orders as o", (join) =>
-      join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"),
-    )
-    .select(({ fn }) => ["r.product_id", fn.sum<string>("r.amount").as("returns")])
-    .where("r.store_id", "=", store.id)
-    .where("r.created_at", ">=", start)
-    .where("r.created_at", "<", end)
-    .groupBy("r.product_id");
-  if (options.category !== undefined) {
-    const inCategory = db
-      .selectFrom("products")
-      .select("id")
-      .where("store_id", "=", store.id)
-      .where("category", "=", options.category);
-    sales = sales.where("l.product_id", "in", inCategory);
-    returns = returns.where("r.product_id", "in", inCategory);
-  }
-  const [salesRows, returnRows] = await Promise.all([sales.execute(), returns.execute()]);
-
-  const tallies = new Map<string, Tally>();
-  const tally = (id: string) => {
-    let t = tallies.get(id);
-    if (!t) tallies.set(id, (t = { orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
-    return t;
-  };
-  for (const row of salesRows) {
-    Object.assign(tally(row.product_id), {
-      orders: Number(row.orders),
-      units: Number(row.units ?? 0),
-      gross: amountOrZero(row.gross),
-      discounts: amountOrZero(row.discounts),
-    });
-  }
-  for (const row of returnRows) tally(row.product_id).returns = amountOrZero(row.returns);
+  const tallies = await productTallies(db, store.id, start, end, options.category);
 
   const net = (t: Tally) => t.gross - t.discounts - t.returns;
   const ranked = [...tallies.entries()]

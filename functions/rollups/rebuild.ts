@@ -6,6 +6,7 @@ import { lockStoreForRebuild } from "./store-lock";
 export interface RebuildResult {
   salesSlots: number;
   funnelSlots: number;
+  productDays: number;
 }
 
 /**
@@ -18,6 +19,7 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
     await lockStoreForRebuild(trx, storeId);
     await trx.deleteFrom("sales_slots").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("funnel_slots").where("store_id", "=", storeId).execute();
+    await trx.deleteFrom("product_days").where("store_id", "=", storeId).execute();
     const sales = await sql`
       insert into sales_slots (store_id, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns)
       select ${storeId}, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)
@@ -35,6 +37,25 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
       select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart), sum(reached_checkout), sum(converted)
       from sessions where store_id = ${storeId}
       group by slot`.execute(trx);
-    return { salesSlots: Number(sales.numAffectedRows ?? 0n), funnelSlots: Number(funnel.numAffectedRows ?? 0n) };
+    const products = await sql`
+      insert into product_days (store_id, day, product_id, orders, units, gross_sales, discounts, returns)
+      select ${storeId}, day, product_id, sum(orders), sum(units), sum(gross), sum(discount), sum(returns)
+      from (
+        select date(created_at) as day, product_id, count(distinct order_id) as orders, sum(quantity) as units,
+               sum(gross) as gross, sum(discount) as discount, 0 as returns
+        from order_lines where store_id = ${storeId} and status = 'paid'
+        group by date(created_at), product_id
+        union all
+        select date(rl.created_at), rl.product_id, 0, 0, 0, 0, sum(rl.amount)
+        from refund_lines rl join orders o on o.store_id = rl.store_id and o.id = rl.order_id and o.status = 'paid'
+        where rl.store_id = ${storeId}
+        group by date(rl.created_at), rl.product_id
+      ) contributions
+      group by day, product_id`.execute(trx);
+    return {
+      salesSlots: Number(sales.numAffectedRows ?? 0n),
+      funnelSlots: Number(funnel.numAffectedRows ?? 0n),
+      productDays: Number(products.numAffectedRows ?? 0n),
+    };
   });
 }

@@ -7,6 +7,7 @@ import { ingestRefunds } from "../../../functions/ingest/refunds";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../../functions/ingest/schemas";
 import { EMPTY_SUMS, salesFigures } from "../../../functions/reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../../../functions/reports/funnel";
+import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/products";
 import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
 import { salesByKey } from "../../../functions/reports/sales-source";
 import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/reports/time";
@@ -44,10 +45,11 @@ const orderOp = fc.record({
 });
 const refundOp = fc.record({
   kind: fc.constant("refund" as const),
-  id: fc.integer({ min: 1, max: 6 }).map((n) => `r${n}`),
+  id: fc.integer({ min: 1, max: 3 }).map((n) => `r${n}`),
   orderId: fc.integer({ min: 1, max: 8 }).map((n) => `o${n}`),
   minute: fc.integer({ min: 0, max: MINUTES }),
   cents: fc.integer({ min: 1, max: 2000 }),
+  product: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
 });
 const eventOp = fc.record({
   kind: fc.constant("event" as const),
@@ -71,7 +73,8 @@ async function apply(store: Parameters<typeof ingestOrders>[1], op: Op): Promise
       });
       await ingestOrders(handle.db, store, orders);
     } else if (op.kind === "refund") {
-      const { refunds } = refundsRequestSchema.parse({ refunds: [{ id: op.id, orderId: op.orderId, createdAt: at(op.minute), amount: money(op.cents) }] });
+      const lines = op.product ? [{ productId: `p${op.product}`, quantity: 1, amount: money(op.cents) }] : undefined;
+      const { refunds } = refundsRequestSchema.parse({ refunds: [{ id: op.id, orderId: op.orderId, createdAt: at(op.minute), amount: money(op.cents), ...(lines ? { lines } : {}) }] });
       await ingestRefunds(handle.db, store, refunds);
     } else {
       const { events } = eventsRequestSchema.parse({ events: [{ id: op.id, type: op.type, sessionId: op.session, occurredAt: at(op.minute) }] });
@@ -95,6 +98,13 @@ const nonZeroSlots = async (storeId: number) =>
     .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
 
+const nonZeroProductDays = async (storeId: number) =>
+  (await handle.db.selectFrom("product_days").selectAll().where("store_id", "=", storeId).orderBy(["day", "product_id"]).execute())
+    .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
+    .map((r) => ({ ...r, units: Number(r.units) }));
+
+const sorted = (tallies: Map<string, Tally>) => [...tallies.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+
 test("rollup reports equal raw reports after any sequence of ingests, and a rebuild changes nothing", async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -113,13 +123,25 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
             expect([period.key, salesFigures(rolled.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual([period.key, salesFigures(raw.get(period.key) ?? EMPTY_SUMS, "USD")]);
           }
           expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
+          expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
         }
 
-        const before = await nonZeroSlots(store.id);
+        const before = [await nonZeroSlots(store.id), await nonZeroProductDays(store.id)];
         await rebuildRollups(handle.db, store.id);
-        expect(await nonZeroSlots(store.id)).toEqual(before);
+        expect([await nonZeroSlots(store.id), await nonZeroProductDays(store.id)]).toEqual(before);
       },
     ),
-    { numRuns: 15, seed: 20261126 },
+    { numRuns: 25, seed: 20261126 },
   );
 }, 120_000);
+
+test("a refund sent again moves its product returns instead of adding them twice", async () => {
+  const { store } = await newStore(handle);
+  await apply(store, { kind: "order", id: "o1", status: "paid", minute: 60, lines: [{ product: 1, quantity: 2, cents: 1000 }], shipping: 0, customer: undefined });
+  await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 3 * 24 * 60, cents: 500, product: 1 });
+  await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 5 * 24 * 60, cents: 300, product: 1 });
+  const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kathmandu" });
+  const rolled = await productTallies(handle.db, store.id, start, end);
+  expect(rolled.get("p1")).toMatchObject({ orders: 1, units: 2, returns: 30000n });
+  expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
+});

@@ -1,6 +1,7 @@
 import type { Migration } from "kysely/migration";
 import * as initialSchema from "./001-initial-schema";
 import * as rollups from "./002-rollups";
+import * as productDays from "./003-product-days";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -9,4 +10,5 @@ import * as rollups from "./002-rollups";
 export const migrations: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
   "002-rollups": rollups,
+  "003-product-days": productDays,
 };
