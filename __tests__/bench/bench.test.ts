@@ -1,0 +1,110 @@
+/**
+ * Smoke test of the benchmark (issue #5): a small store end to end against the test server, in
+ * its own throwaway database. Asserts that it runs, the shape of results.json and that every
+ * report agrees with its baseline, never the figures (they depend on the machine).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBenchmark } from "../../bench/benchmark";
+import { databaseUrl, dropDatabase, openDatabase } from "../../bench/load";
+import { parseBenchArgs, type BenchOptions } from "../../bench/options";
+import { REPORT_CASES } from "../../bench/reports";
+
+const database = `analytics_bench_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+const dir = mkdtempSync(join(tmpdir(), "bench-test-"));
+const out = join(dir, "results.json");
+let options: BenchOptions;
+
+beforeAll(() => {
+  const parsed = parseBenchArgs(
+    [
+      "--orders", "20000",
+      "--products", "300",
+      "--customers", "3000",
+      "--sessions-per-order", "0.1",
+      "--database", database,
+      "--out", out,
+      "--iterations", "2",
+      "--warmups", "1",
+      "--ingest-orders", "1000",
+      "--http-requests", "2",
+      "--bundle-runs", "1",
+      "--quiet",
+    ],
+    { MYSQL_URL: process.env.MYSQL_URL },
+  );
+  if (parsed === "help") throw new Error("unexpected --help");
+  options = parsed;
+});
+
+afterAll(async () => {
+  await dropDatabase(options.serverUrl, database);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const isPositive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
+const isNonNegative = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value >= 0;
+
+test("npm run bench --orders 20000 runs end to end: results.json has every figure and every report matches its baseline", async () => {
+  const results = await runBenchmark(options);
+  const written = JSON.parse(readFileSync(out, "utf8")) as typeof results;
+  expect(written).toEqual(JSON.parse(JSON.stringify(results)));
+
+  expect(Object.keys(written.machine).sort()).toEqual(expect.arrayContaining(["cpus", "memGiB", "model", "mysqlVersion", "node"]));
+  expect(isPositive(written.machine.cpus)).toBe(true);
+  expect(typeof written.machine.mysqlVersion).toBe("string");
+
+  const { scale } = written;
+  expect(scale.orders).toBe(20000);
+  for (const key of ["lines", "products", "customers", "sessions", "events", "refunds", "loadSeconds"] as const) {
+    expect({ [key]: isPositive(scale[key]) }).toEqual({ [key]: true });
+  }
+
+  // every ranged report over 30 days, 1 year and 3 years, and realtime once
+  const ranged = REPORT_CASES.filter((r) => r.ranged).map((r) => r.name);
+  const expected = [...["30d", "1y", "3y"].flatMap((range) => ranged.map((name) => `${name} ${range}`)), "realtime last30min"];
+  expect(written.reports.map((r) => `${r.name} ${r.range}`)).toEqual(expected);
+  for (const report of written.reports) {
+    for (const key of ["p50Ms", "p95Ms", "p99Ms", "baselineP95Ms", "ratio"] as const) {
+      expect({ report: `${report.name} ${report.range}`, key, ok: isPositive(report[key]) }).toEqual({ report: `${report.name} ${report.range}`, key, ok: true });
+    }
+    expect({ report: `${report.name} ${report.range}`, matches: report.matches, differences: report.differences }).toEqual({
+      report: `${report.name} ${report.range}`,
+      matches: true,
+      differences: undefined,
+    });
+  }
+
+  expect(written.http).toHaveLength(1);
+  expect(written.http[0]).toMatchObject({ name: "summary", range: "1y", requests: 2 });
+  expect(isPositive(written.http[0].p95Ms)).toBe(true);
+
+  const { ingestion } = written;
+  expect(ingestion.orders).toBe(1000);
+  expect(isPositive(ingestion.ordersPerSec) && isPositive(ingestion.bareInsertOrdersPerSec) && isPositive(ingestion.ratio)).toBe(true);
+
+  expect(written.bundles.map((b) => b.name)).toEqual(expect.arrayContaining(["health", "ingest", "reports"]));
+  for (const bundle of written.bundles) {
+    expect(isPositive(bundle.bytes) && isPositive(bundle.coldImportMs) && isPositive(bundle.bareNodeMs)).toBe(true);
+  }
+}, 180_000);
+
+test("--skip-load reuses the loaded store, and the ingestion measurement left it as loaded", async () => {
+  const results = await runBenchmark({ ...options, skipLoad: true, iterations: 1, warmups: 0, ingestOrders: 500, httpRequests: 1, bundleRuns: 0 });
+  expect(results.store.loaded).toBe("reused");
+  expect(results.scale.orders).toBe(20000);
+  expect(results.reports.every((r) => r.matches)).toBe(true);
+  expect(results.bundles).toEqual([]);
+  expect(isNonNegative(results.ingestion.ratio)).toBe(true);
+
+  const handle = openDatabase(databaseUrl(options));
+  try {
+    const count = async (table: "orders" | "order_lines") =>
+      Number((await handle.db.selectFrom(table).select(({ fn }) => fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    expect({ orders: await count("orders"), lines: await count("order_lines") }).toEqual({ orders: results.scale.orders, lines: results.scale.lines });
+  } finally {
+    await handle.db.destroy();
+  }
+}, 120_000);

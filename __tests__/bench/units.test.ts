@@ -1,0 +1,139 @@
+/** The benchmark's small parts: options, percentiles, sampling, the baseline's time zones, the comparison. */
+import { localMidnight, offsetMinutesAt, rangeBounds } from "../../bench/baseline";
+import { compareWithBaseline } from "../../bench/compare";
+import { bareRows, freshOrders, INGEST_PREFIX } from "../../bench/ingestion";
+import type { BenchMeta } from "../../bench/load";
+import { DEFAULTS, parseBenchArgs, serverOf } from "../../bench/options";
+import { benchRanges } from "../../bench/reports";
+import { percentile, sample } from "../../bench/stats";
+import { utcBounds } from "../../functions/reports/time";
+
+describe("options", () => {
+  test("defaults: 1M orders over 3 years, the server of MYSQL_URL, the analytics_bench database", () => {
+    const options = parseBenchArgs([], { MYSQL_URL: "mysql://u:p@db.example:3307/analytics_test_x?ssl=1" });
+    expect(options).toMatchObject({ ...DEFAULTS, serverUrl: "mysql://u:p@db.example:3307" });
+  });
+
+  test("flags are read, with 1,000,000 and 1_000_000 spellings", () => {
+    const options = parseBenchArgs(["--orders", "200,000", "--sessions-per-order", "0.5", "--skip-load", "--customers", "1_000"], {});
+    expect(options).toMatchObject({ orders: 200_000, sessionsPerOrder: 0.5, skipLoad: true, customers: 1000, serverUrl: "mysql://root@127.0.0.1:3306" });
+  });
+
+  test("bad values and unknown flags are refused; only analytics_bench* databases may be dropped", () => {
+    expect(() => parseBenchArgs(["--orders", "0"], {})).toThrow(/--orders/);
+    expect(() => parseBenchArgs(["--orders", "1.5"], {})).toThrow(/--orders/);
+    expect(() => parseBenchArgs(["--nope"], {})).toThrow();
+    expect(() => parseBenchArgs(["--database", "analytics"], {})).toThrow(/analytics_bench/);
+    expect(parseBenchArgs(["--help"], {})).toBe("help");
+    expect(serverOf("mysql://root@127.0.0.1:3306/x")).toBe("mysql://root@127.0.0.1:3306");
+  });
+});
+
+describe("stats", () => {
+  test("nearest-rank percentiles", () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i); // 20..1
+    expect(percentile(values, 50)).toBe(10);
+    expect(percentile(values, 95)).toBe(19);
+    expect(percentile(values, 99)).toBe(20);
+    expect(percentile([7], 99)).toBe(7);
+    expect(Number.isNaN(percentile([], 50))).toBe(true);
+  });
+
+  test("sample runs warm-ups unmeasured, then the iterations, and keeps the first result", async () => {
+    let calls = 0;
+    const result = await sample({ warmups: 2, iterations: 5, maxSeconds: 60 }, async () => ++calls);
+    expect(calls).toBe(7);
+    expect(result.first).toBe(1);
+    expect(result.samples).toHaveLength(5);
+  });
+
+  test("a slow case stops after its budget once it has 3 samples", async () => {
+    let calls = 0;
+    const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 30));
+    const result = await sample({ warmups: 0, iterations: 50, maxSeconds: 0.001 }, slow);
+    expect(result.samples).toHaveLength(3);
+  });
+});
+
+describe("the baseline's own time zone arithmetic agrees with the reports'", () => {
+  test.each([
+    ["America/New_York", "2026-03-01", "2026-03-31"],
+    ["America/New_York", "2025-11-02", "2025-11-02"],
+    ["Asia/Kathmandu", "2026-01-01", "2026-12-31"],
+    ["Australia/Lord_Howe", "2026-04-05", "2026-10-04"],
+    ["UTC", "2024-02-29", "2024-03-01"],
+  ])("%s %s..%s", (timezone, from, to) => {
+    const mine = rangeBounds({ from, to, timezone });
+    const theirs = utcBounds({ from, to, timezone });
+    expect([mine.start.toISOString(), mine.end.toISOString()]).toEqual([theirs.start.toISOString(), theirs.end.toISOString()]);
+  });
+
+  test("offsets", () => {
+    expect(offsetMinutesAt(Date.UTC(2026, 0, 15), "America/New_York")).toBe(-300);
+    expect(offsetMinutesAt(Date.UTC(2026, 6, 15), "America/New_York")).toBe(-240);
+    expect(offsetMinutesAt(Date.UTC(2026, 6, 15), "Asia/Kathmandu")).toBe(345);
+    expect(localMidnight("2026-07-01", "America/New_York").toISOString()).toBe("2026-07-01T04:00:00.000Z");
+  });
+});
+
+test("benchRanges: 30 days, 1 year and 3 years (the API's maximum) ending on the data's last local date", () => {
+  const ranges = benchRanges(new Date("2026-11-26T05:00:00Z"), "America/New_York"); // 00:00 local: the last instant is on the 25th
+  expect(ranges).toEqual([
+    { name: "30d", from: "2026-10-27", to: "2026-11-25", timezone: "America/New_York" },
+    { name: "1y", from: "2025-11-26", to: "2026-11-25", timezone: "America/New_York" },
+    { name: "3y", from: "2023-11-26", to: "2026-11-25", timezone: "America/New_York" },
+  ]);
+});
+
+describe("compareWithBaseline", () => {
+  test("agrees when every baseline field is in the report with the same value (extra report fields are fine)", () => {
+    const report = { from: "x", orders: 3, netSales: "1.00", periods: [{ period: "2026-01", orders: 1 }] };
+    expect(compareWithBaseline(report, { orders: 3, netSales: "1.00", periods: [{ period: "2026-01", orders: 1 }] })).toEqual({ differences: [], roundingNotes: [] });
+  });
+
+  test("names each difference by its path", () => {
+    const report = { orders: 3, netSales: "1.00", periods: [{ orders: 1 }, { orders: 2 }] };
+    expect(compareWithBaseline(report, { orders: 4, netSales: "1.01", periods: [{ orders: 1 }, { orders: 5 }, { orders: 0 }] }).differences).toEqual([
+      "orders: report 3, baseline 4",
+      'netSales: report "1.00", baseline "1.01"',
+      "periods.length: report 2, baseline 3",
+      "periods[1].orders: report 2, baseline 5",
+    ]);
+  });
+
+  test("an averageOrderValue one minor unit off (the report's double rounding) is a note, anything more a difference", () => {
+    const report = { periods: [{ averageOrderValue: "100.57" }, { averageOrderValue: "100.59" }, { averageOrderValue: "9.99" }] };
+    const baseline = { periods: [{ averageOrderValue: "100.56" }, { averageOrderValue: "100.57" }, { averageOrderValue: "10.00" }] };
+    expect(compareWithBaseline(report, baseline)).toEqual({
+      differences: ['periods[1].averageOrderValue: report "100.59", baseline "100.57"'],
+      roundingNotes: ['periods[0].averageOrderValue: report "100.57", baseline "100.56"', 'periods[2].averageOrderValue: report "9.99", baseline "10.00"'],
+    });
+  });
+});
+
+describe("ingestion inputs", () => {
+  const meta = {
+    demo: { seed: 7, orders: 1000, products: 50, customers: 200, years: 1, sessionsPerOrder: 0, currency: "USD", timezone: "America/New_York",
+      start: "2025-11-26T00:00:00.000Z", end: "2026-11-26T00:00:00.000Z" },
+  } as BenchMeta;
+
+  test("fresh orders are distinct, new (prefixed ids) and from the data's last 30 days", () => {
+    const orders = freshOrders(meta, 700);
+    expect(orders).toHaveLength(700);
+    expect(new Set(orders.map((o) => o.id)).size).toBe(700);
+    expect(orders.every((o) => o.id.startsWith(INGEST_PREFIX))).toBe(true);
+    const times = orders.map((o) => new Date(o.createdAt).getTime());
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(Date.parse("2026-10-27T00:00:00Z"));
+    expect(Math.max(...times)).toBeLessThan(Date.parse("2026-11-26T00:00:00Z"));
+  });
+
+  test("bare rows carry the values ingestion computes", () => {
+    const rows = bareRows(9, [
+      { id: "o1", customerId: "c1", createdAt: "2026-01-02T03:04:05-05:00", currency: "USD", status: "paid", channel: "web", discount: "1.00", shipping: "4.99", tax: "2.10",
+        lines: [{ productId: "p1", productName: "P", quantity: 2, unitPrice: "12.50", discount: "0.50" }, { productId: "p2", productName: "Q", quantity: 1, unitPrice: "3" }] },
+    ], new Date(0));
+    expect(rows.orders[0]).toMatchObject({ store_id: 9, id: "o1", units: 3, gross_sales: "28.0000", discounts: "1.5000", shipping: "4.9900", taxes: "2.1000", total: "33.5900" });
+    expect(rows.orders[0].created_at).toEqual(new Date("2026-01-02T08:04:05Z"));
+    expect(rows.lines.map((l) => [l.line_no, l.gross, l.discount, l.unit_price])).toEqual([[0, "25.0000", "0.5000", "12.5000"], [1, "3.0000", "0.0000", "3.0000"]]);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The benchmark (issue #5): loads a generated store into a fresh database (or reuses it),
+ * then measures report latency beside a plain-SQL baseline, HTTP latency, ingestion
+ * throughput and the Lambda bundles, prints a table and writes results.json.
+ *
+ * The handlers read Powertools settings at import: the caller sets POWERTOOLS_* first
+ * (bench/run.ts does; jest's global setup does for the test).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../functions/db/schema";
+import { migrateToLatest } from "../functions/db/migrate";
+import { setSharedDatabase } from "../functions/db/shared-database";
+import { measureBundles, type BundleResult } from "./bundles";
+import { measureIngestion, type IngestionResult } from "./ingestion";
+import { databaseUrl, freshDatabase, loadBenchStore, openDatabase, reuseBenchStore, type BenchMeta, type Scale } from "./load";
+import type { BenchOptions } from "./options";
+import { benchRanges, measureHttp, measureReports, type HttpResult, type ReportResult } from "./reports";
+
+export interface Machine {
+  cpus: number;
+  model: string;
+  memGiB: number;
+  node: string;
+  mysqlVersion: string;
+  innodbBufferPoolMiB: number;
+  /** 1-minute load average when the measurements started and when they ended (other work on the machine skews the figures) */
+  loadAverage: { atStart: number; atEnd: number };
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  /** the code measured: BENCH_REVISION, else git's HEAD, marked when functions/ has uncommitted changes */
+  code: { revision: string };
+  machine: Machine;
+  store: BenchMeta["demo"] & { database: string; storeId: number; loaded: "now" | "reused"; loadedAt: string };
+  scale: Scale;
+  settings: { iterations: number; warmups: number; maxCaseSeconds: number; concurrency: number };
+  reports: ReportResult[];
+  http: HttpResult[];
+  ingestion: IngestionResult;
+  bundles: BundleResult[];
+}
+
+async function describeMachine(db: Kysely<Database>): Promise<Machine> {
+  const version = await sql<{ v: string }>`select version() as v`.execute(db);
+  const pool = await sql<{ b: string | number }>`select @@innodb_buffer_pool_size as b`.execute(db);
+  const processors = cpus();
+  return {
+    cpus: processors.length,
+    model: processors[0]?.model.trim() ?? "unknown",
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    mysqlVersion: version.rows[0]?.v ?? "unknown",
+    innodbBufferPoolMiB: Math.round(Number(pool.rows[0]?.b ?? 0) / 2 ** 20),
+    loadAverage: { atStart: Math.round(loadavg()[0] * 100) / 100, atEnd: Number.NaN },
+  };
+}
+
+function codeRevision(): string {
+  if (process.env.BENCH_REVISION) return process.env.BENCH_REVISION;
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    const head = git("rev-parse", "--short", "HEAD");
+    return git("status", "--porcelain", "--", "functions") === "" ? head : `${head} + uncommitted changes in functions/`;
+  } catch {
+    return "unknown";
+  }
+}
+
+export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
+  const log = options.verbose ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  if (!options.skipLoad) {
+    log(`bench: fresh database ${options.database}`);
+    await freshDatabase(options);
+  }
+  const handle = openDatabase(databaseUrl(options));
+  setSharedDatabase(handle);
+  try {
+    const { db } = handle;
+    // a reused database may predate this code's migrations (e.g. loaded by an earlier revision)
+    if (options.skipLoad) await migrateToLatest(db);
+    const loaded = options.skipLoad ? await reuseBenchStore(db, options.database) : await loadBenchStore(db, options, log);
+    const { meta, store, keyId, apiKey } = loaded;
+    const machine = await describeMachine(db);
+    const ranges = benchRanges(new Date(meta.demo.end), store.timezone);
+    log(`reports: ${ranges.map((r) => `${r.name} ${r.from}..${r.to}`).join(", ")} (${store.timezone})`);
+
+    const plan = { warmups: options.warmups, iterations: options.iterations, maxSeconds: options.maxCaseSeconds };
+    const reports = await measureReports(db, store, keyId, ranges, plan, log, warn);
+    const year = ranges.find((r) => r.name === "1y")!;
+    const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y");
+    const http = await measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms);
+    const ingestion = await measureIngestion(db, store, meta, { orders: options.ingestOrders, concurrency: options.concurrency }, log);
+    const bundles = options.bundleRuns > 0 ? await measureBundles(options.bundleRuns, log) : [];
+
+    machine.loadAverage.atEnd = Math.round(loadavg()[0] * 100) / 100;
+    const results: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      code: { revision: codeRevision() },
+      machine,
+      store: { ...meta.demo, database: options.database, storeId: store.id, loaded: options.skipLoad ? "reused" : "now", loadedAt: meta.loadedAt },
+      scale: meta.scale,
+      settings: { iterations: options.iterations, warmups: options.warmups, maxCaseSeconds: options.maxCaseSeconds, concurrency: options.concurrency },
+      reports,
+      http,
+      ingestion,
+      bundles,
+    };
+    const out = resolve(process.cwd(), options.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`bench: results written to ${options.out}`);
+    return results;
+  } finally {
+    setSharedDatabase(undefined);
+    await handle.db.destroy();
+  }
+}
+
+// ------------------------------------------------------------------ the printed table
+
+function pad(cells: string[], widths: number[], right: boolean[]): string {
+  return cells.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
+}
+
+function table(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [pad(header, widths, right), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => pad(r, widths, right))].join("\n");
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 100 ? 1 : 0) : "-");
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+
+export function formatResults(results: BenchResults): string {
+  const { machine: m, scale: s, ingestion: i } = results;
+  const lines: string[] = [];
+  lines.push(
+    `code: ${results.code.revision}`,
+    `machine: ${m.cpus} × ${m.model}, ${m.memGiB} GiB, node ${m.node}, ${m.mysqlVersion} (buffer pool ${m.innodbBufferPoolMiB} MiB); ` +
+      `load average ${m.loadAverage.atStart} at start, ${m.loadAverage.atEnd} at end`,
+    `store: ${int(s.orders)} orders, ${int(s.lines)} lines, ${int(s.refunds)} refunds, ${int(s.products)} products, ${int(s.customers)} customers, ` +
+      `${int(s.sessions)} sessions, ${int(s.events)} events; loaded in ${s.loadSeconds} s`,
+    "",
+  );
+  lines.push(
+    table(
+      ["report", "range", "p50 ms", "p95 ms", "p99 ms", "runs", "baseline p95 ms", "ratio", "matches"],
+      results.reports.map((r) => [
+        r.name,
+        r.range,
+        ms(r.p50Ms),
+        ms(r.p95Ms),
+        ms(r.p99Ms),
+        String(r.samples),
+        ms(r.baselineP95Ms),
+        `${r.ratio.toFixed(2)}×`,
+        r.matches ? (r.roundingNotes ? "yes*" : "yes") : "NO",
+      ]),
+      [false, false, true, true, true, true, true, true, false],
+    ),
+    "",
+  );
+  if (results.reports.some((r) => r.roundingNotes)) {
+    lines.push("* averageOrderValue one minor unit off the baseline in some periods: the report rounds it twice (bench/compare.ts)", "");
+  }
+  for (const h of results.http) {
+    lines.push(`HTTP (local gateway) ${h.name} ${h.range}: p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
+      (h.handlerP50Ms !== undefined ? ` (handler in process: p50 ${ms(h.handlerP50Ms)} ms)` : ""));
+  }
+  lines.push(
+    `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
+      `(${int(i.orders)} orders, ${i.batchSize} per request, ${i.concurrency} at once)`,
+    "",
+  );
+  lines.push(
+    table(
+      ["bundle", "bytes", "KiB", "cold import ms", "bare node ms", "import ms"],
+      results.bundles.map((b) => [b.name, int(b.bytes), (b.bytes / 1024).toFixed(0), ms(b.coldImportMs), ms(b.bareNodeMs), ms(b.importMs)]),
+      [false, true, true, true, true, true],
+    ),
+  );
+  const mismatched = results.reports.filter((r) => !r.matches);
+  if (mismatched.length > 0) {
+    lines.push("", `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`);
+  }
+  return lines.join("\n");
+}

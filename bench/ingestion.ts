@@ -1,0 +1,216 @@
+/**
+ * Ingestion throughput: fresh orders sent as 500-order requests, `concurrency` at once,
+ * through the real ingestion Lambda handler (API Gateway events, middleware, zod, ingestOrders
+ * with its product and customer upserts and whatever else ingestion maintains, one transaction
+ * per request), against a bare multi-row INSERT of the same order and line rows.
+ *
+ * Both go into scratch stores in the bench database, next to the loaded store: the tables and
+ * their indexes are the loaded store's (every index leads with store_id, so a store's rows are
+ * its own B-tree ranges of the same trees), while the loaded store stays exactly as loaded, so
+ * its reports and their baselines keep agreeing run after run, rollups or not. The handler's
+ * store gets a copy of the loaded store's products and customers first, so the upserts meet
+ * existing rows as a live store's would. The fresh orders come from the generator with the
+ * store's own seed, catalog and customers, over the data's last 30 days. Every row of both
+ * scratch stores, in every table with a store_id, is deleted afterwards.
+ */
+import { sql, type Kysely } from "kysely";
+import type { Database, NewOrder, NewOrderLine, Store } from "../functions/db/schema";
+import { defaultDemoOptions, generateDemo, type DemoOrder } from "../functions/demo";
+import { handler as ingestHandler } from "../functions/handlers/ingest";
+import { apiGatewayEvent, lambdaContext } from "../functions/local/api-gateway-event";
+import { minorUnits } from "../functions/money/currency";
+import { parseAmount, toDecimalString } from "../functions/money/decimal";
+import { createStore } from "../functions/stores/repository";
+import type { BenchMeta } from "./load";
+import { runPool } from "./stats";
+
+export const INGEST_PREFIX = "ingest-";
+/** The handler's scratch store (a real store with a key), created for each measurement. */
+export const INGEST_STORE_NAME = "Bench ingestion (scratch)";
+/** The bare INSERTs' store id: no such store exists (orders have no foreign key to stores). */
+export const BARE_STORE_ID = 4_000_000_000;
+export const ORDERS_PER_REQUEST = 500;
+const DAY_MS = 86_400_000;
+
+export interface IngestionResult {
+  orders: number;
+  lines: number;
+  batchSize: number;
+  concurrency: number;
+  handlerSeconds: number;
+  bareSeconds: number;
+  ordersPerSec: number;
+  bareInsertOrdersPerSec: number;
+  ratio: number;
+}
+
+/** `count` distinct new orders (cancellation re-sends dropped), ids prefixed. */
+export function freshOrders(meta: BenchMeta, count: number): DemoOrder[] {
+  const end = new Date(meta.demo.end);
+  const demo = defaultDemoOptions({
+    seed: meta.demo.seed,
+    orders: count,
+    products: meta.demo.products,
+    customers: meta.demo.customers,
+    currency: meta.demo.currency,
+    timezone: meta.demo.timezone,
+    sessionsPerOrder: 0,
+    start: new Date(end.getTime() - 30 * DAY_MS),
+    end,
+  });
+  demo.minorUnits = minorUnits(demo.currency);
+  const seen = new Set<string>();
+  const orders: DemoOrder[] = [];
+  for (const batch of generateDemo(demo)) {
+    if (batch.kind !== "orders") continue;
+    for (const order of batch.items) {
+      if (seen.has(order.id)) continue;
+      seen.add(order.id);
+      orders.push({ ...order, id: `${INGEST_PREFIX}${order.id}` });
+      if (orders.length === count) return orders;
+    }
+  }
+  return orders;
+}
+
+const money = (text: string | undefined) => (text === undefined ? 0n : parseAmount(text));
+
+/** The rows ingestOrders would write for these orders (same values), without any checks. */
+export function bareRows(storeId: number, orders: readonly DemoOrder[], now: Date): { orders: NewOrder[]; lines: NewOrderLine[] } {
+  const orderRows: NewOrder[] = [];
+  const lineRows: NewOrderLine[] = [];
+  for (const order of orders) {
+    const createdAt = new Date(order.createdAt);
+    let gross = 0n;
+    let discounts = money(order.discount);
+    let units = 0;
+    order.lines.forEach((line, lineNo) => {
+      const lineGross = parseAmount(line.unitPrice) * BigInt(line.quantity);
+      gross += lineGross;
+      discounts += money(line.discount);
+      units += line.quantity;
+      lineRows.push({
+        store_id: storeId,
+        order_id: order.id,
+        line_no: lineNo,
+        product_id: line.productId,
+        quantity: line.quantity,
+        unit_price: toDecimalString(parseAmount(line.unitPrice)),
+        gross: toDecimalString(lineGross),
+        discount: toDecimalString(money(line.discount)),
+        created_at: createdAt,
+        status: order.status,
+      });
+    });
+    orderRows.push({
+      store_id: storeId,
+      id: order.id,
+      customer_id: order.customerId ?? null,
+      created_at: createdAt,
+      currency: order.currency,
+      status: order.status,
+      channel: order.channel ?? null,
+      units,
+      gross_sales: toDecimalString(gross),
+      discounts: toDecimalString(discounts),
+      shipping: toDecimalString(money(order.shipping)),
+      taxes: toDecimalString(money(order.tax)),
+      total: toDecimalString(gross - discounts + money(order.shipping) + money(order.tax)),
+      updated_at: now,
+    });
+  }
+  return { orders: orderRows, lines: lineRows };
+}
+
+/** Deletes every row of these stores from every table with a store_id (rollups included), then the stores. */
+export async function deleteStores(db: Kysely<Database>, storeIds: readonly number[]): Promise<void> {
+  if (storeIds.length === 0) return;
+  const { rows } = await sql<{ name: string }>`
+    select table_name as name from information_schema.columns
+    where table_schema = database() and column_name = 'store_id'`.execute(db);
+  const last = ["api_keys"]; // refers to stores
+  const tables = rows.map((r) => r.name).filter((t) => t !== "stores" && !last.includes(t));
+  for (const table of [...tables, ...last.filter((t) => rows.some((r) => r.name === t))]) {
+    await sql`delete from ${sql.table(table)} where store_id in (${sql.join(storeIds)})`.execute(db);
+  }
+  await db.deleteFrom("stores").where("id", "in", storeIds).execute();
+}
+
+/** The scratch stores of this and of any interrupted earlier measurement. */
+async function scratchStoreIds(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom("stores").select("id").where("name", "=", INGEST_STORE_NAME).execute();
+  return [...rows.map((r) => r.id), BARE_STORE_ID];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function measureIngestion(
+  db: Kysely<Database>,
+  store: Store,
+  meta: BenchMeta,
+  options: { orders: number; concurrency: number },
+  log: (line: string) => void,
+): Promise<IngestionResult> {
+  const orders = freshOrders(meta, options.orders);
+  const batches = chunks(orders, ORDERS_PER_REQUEST);
+  const bodies = batches.map((batch) => JSON.stringify({ orders: batch }));
+  const bare = batches.map((batch) => bareRows(BARE_STORE_ID, batch, new Date()));
+  const lines = bare.reduce((sum, b) => sum + b.lines.length, 0);
+  await deleteStores(db, await scratchStoreIds(db)); // what an interrupted run may have left
+
+  const scratch = await createStore(db, { name: INGEST_STORE_NAME, currency: store.currency, timezone: store.timezone });
+  try {
+    await sql`
+      insert into products (store_id, id, name, category, updated_at)
+      select ${scratch.store.id}, id, name, category, updated_at from products where store_id = ${store.id}`.execute(db);
+    await sql`
+      insert into customers (store_id, id, first_seen_at)
+      select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
+
+    log(`ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`);
+    const handlerStarted = performance.now();
+    await runPool(bodies, options.concurrency, async (body, index) => {
+      const event = apiGatewayEvent({
+        method: "POST",
+        path: "/api/v1/orders",
+        headers: { "content-type": "application/json" },
+        body,
+        apiKeyId: scratch.keyId,
+      });
+      const result = await ingestHandler(event, lambdaContext("ingest"));
+      const created = result.statusCode === 200 ? (JSON.parse(result.body) as { created?: number }).created : undefined;
+      if (created !== batches[index].length) throw new Error(`ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`);
+    });
+    const handlerSeconds = (performance.now() - handlerStarted) / 1000;
+
+    log(`ingestion: the same rows as bare multi-row INSERTs into store id ${BARE_STORE_ID}`);
+    const bareStarted = performance.now();
+    await runPool(bare, options.concurrency, async (rows) => {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("orders").values(rows.orders).execute();
+        await trx.insertInto("order_lines").values(rows.lines).execute();
+      });
+    });
+    const bareSeconds = (performance.now() - bareStarted) / 1000;
+
+    const ordersPerSec = Math.round(orders.length / handlerSeconds);
+    const bareInsertOrdersPerSec = Math.round(orders.length / bareSeconds);
+    return {
+      orders: orders.length,
+      lines,
+      batchSize: ORDERS_PER_REQUEST,
+      concurrency: options.concurrency,
+      handlerSeconds: Math.round(handlerSeconds * 100) / 100,
+      bareSeconds: Math.round(bareSeconds * 100) / 100,
+      ordersPerSec,
+      bareInsertOrdersPerSec,
+      ratio: Math.round((ordersPerSec / bareInsertOrdersPerSec) * 1000) / 1000,
+    };
+  } finally {
+    await deleteStores(db, [scratch.store.id, BARE_STORE_ID]);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The benchmark's command line (`npm run bench -- --orders 200000 ...`): every flag, its
+ * default and its check. Kept apart from run.ts so the test can build options the same way.
+ */
+import { parseArgs } from "node:util";
+
+export interface BenchOptions {
+  /** distinct orders of the generated store */
+  orders: number;
+  years: number;
+  products: number;
+  customers: number;
+  /** non-converting browsing sessions per order (the generator's `sessionsPerOrder`) */
+  sessionsPerOrder: number;
+  seed: number;
+  /** reuse the store already loaded in `database` instead of loading a fresh one */
+  skipLoad: boolean;
+  /** where results.json goes (relative to the working directory) */
+  out: string;
+  /** server from MYSQL_URL (its database path is ignored), else 127.0.0.1:3306 as root */
+  serverUrl: string;
+  /** the benchmark's own database on that server: dropped and recreated unless --skip-load */
+  database: string;
+  /** batches ingested at once while loading, and in the ingestion measurement */
+  concurrency: number;
+  /** measured iterations per report, after `warmups` */
+  iterations: number;
+  warmups: number;
+  /** a report (or its baseline) stops sampling after this long, once it has 3 samples */
+  maxCaseSeconds: number;
+  /** fresh orders sent through the ingestion handler (and bare INSERT) */
+  ingestOrders: number;
+  /** requests of the 1-year summary over HTTP through the local gateway */
+  httpRequests: number;
+  /** fresh `node` processes per bundle for the cold import time (and for bare node); 0 skips the bundles */
+  bundleRuns: number;
+  /** progress lines and the table (false: silent, for tests) */
+  verbose: boolean;
+}
+
+export const DEFAULT_SERVER_URL = "mysql://root@127.0.0.1:3306";
+
+export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
+  orders: 1_000_000,
+  years: 3,
+  products: 20_000,
+  customers: 300_000,
+  // The generator's own default is 3, which at 1M orders means ~40M events (~40 per order,
+  // converting session included); 1 gives ~20 per order and keeps a 1M-order load near 15
+  // minutes on 2 cores. See BENCHMARKS.md.
+  sessionsPerOrder: 1,
+  seed: 42,
+  skipLoad: false,
+  out: "bench/results.json",
+  database: "analytics_bench",
+  concurrency: 4,
+  iterations: 20,
+  warmups: 2,
+  maxCaseSeconds: 60,
+  ingestOrders: 20_000,
+  httpRequests: 10,
+  bundleRuns: 10,
+  verbose: true,
+};
+
+export const USAGE = `npm run bench -- [options]
+
+  --orders N               distinct orders of the generated store (default 1,000,000)
+  --years N                years of history ending now (default 3)
+  --products N             catalog size (default 20,000)
+  --customers N            registered customers at most (default 300,000)
+  --sessions-per-order X   browsing sessions per order besides the buyer's (default 1)
+  --seed N                 generator seed (default 42)
+  --skip-load              reuse the store already loaded in the bench database (migrated to
+                           this code's latest schema first)
+  --out FILE               results file (default bench/results.json)
+  --database NAME          bench database on the MYSQL_URL server (default analytics_bench;
+                           dropped and recreated unless --skip-load; must start with analytics_bench)
+  --concurrency N          batches in flight while loading and ingesting (default 4)
+  --iterations N           measured runs per report after the warm-ups (default 20)
+  --warmups N              warm-up runs per report (default 2)
+  --max-case-seconds N     stop sampling a report after N s once it has 3 samples (default 60)
+  --ingest-orders N        fresh orders for the ingestion measurement (default 20,000)
+  --http-requests N        1-year summaries over HTTP (default 10)
+  --bundle-runs N          fresh node processes per bundle (default 10; 0 skips the bundles)
+  --quiet                  no progress, no table
+  --help`;
+
+function number(flag: string, raw: string | undefined, fallback: number, { min = 1, integer = true } = {}): number {
+  if (raw === undefined) return fallback;
+  const text = raw.replace(/[_,]/g, "");
+  const value = Number(text);
+  const ok = text !== "" && Number.isFinite(value) && value >= min && (!integer || Number.isSafeInteger(value));
+  if (!ok) throw new Error(`--${flag} must be ${integer ? "a whole number" : "a number"} >= ${min} (got ${raw})`);
+  return value;
+}
+
+/** The server part of a MySQL URL (user, password, host, port; no database). */
+export function serverOf(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = "";
+  parsed.search = "";
+  return parsed.toString().replace(/\/$/, "");
+}
+
+export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      orders: { type: "string" },
+      years: { type: "string" },
+      products: { type: "string" },
+      customers: { type: "string" },
+      "sessions-per-order": { type: "string" },
+      seed: { type: "string" },
+      "skip-load": { type: "boolean" },
+      out: { type: "string" },
+      database: { type: "string" },
+      concurrency: { type: "string" },
+      iterations: { type: "string" },
+      warmups: { type: "string" },
+      "max-case-seconds": { type: "string" },
+      "ingest-orders": { type: "string" },
+      "http-requests": { type: "string" },
+      "bundle-runs": { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return "help";
+  const database = values.database ?? DEFAULTS.database;
+  if (!/^analytics_bench[A-Za-z0-9_]*$/.test(database) || database.length > 64) {
+    throw new Error(`--database must start with analytics_bench (letters, digits, _): it is dropped and recreated (got ${database})`);
+  }
+  return {
+    orders: number("orders", values.orders, DEFAULTS.orders),
+    years: number("years", values.years, DEFAULTS.years),
+    products: number("products", values.products, DEFAULTS.products),
+    customers: number("customers", values.customers, DEFAULTS.customers, { min: 0 }),
+    sessionsPerOrder: number("sessions-per-order", values["sessions-per-order"], DEFAULTS.sessionsPerOrder, { min: 0, integer: false }),
+    seed: number("seed", values.seed, DEFAULTS.seed, { min: 0 }),
+    skipLoad: values["skip-load"] ?? false,
+    out: values.out ?? DEFAULTS.out,
+    serverUrl: serverOf(env.MYSQL_URL ?? DEFAULT_SERVER_URL),
+    database,
+    concurrency: number("concurrency", values.concurrency, DEFAULTS.concurrency),
+    iterations: number("iterations", values.iterations, DEFAULTS.iterations),
+    warmups: number("warmups", values.warmups, DEFAULTS.warmups, { min: 0 }),
+    maxCaseSeconds: number("max-case-seconds", values["max-case-seconds"], DEFAULTS.maxCaseSeconds, { integer: false }),
+    ingestOrders: number("ingest-orders", values["ingest-orders"], DEFAULTS.ingestOrders),
+    httpRequests: number("http-requests", values["http-requests"], DEFAULTS.httpRequests),
+    bundleRuns: number("bundle-runs", values["bundle-runs"], DEFAULTS.bundleRuns, { min: 0 }),
+    verbose: !(values.quiet ?? false),
+  };
+}

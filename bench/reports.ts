@@ -1,0 +1,240 @@
+/**
+ * Report latency: each report of SPEC 3.2 over 30 days, 1 year and 3 years ending at the data's
+ * end, through the reports Lambda handler (API Gateway events, the whole middleware stack),
+ * beside its baseline (bench/baseline.ts), timed the same way and checked for the same numbers;
+ * and the 1-year summary over HTTP through the local gateway.
+ */
+import type { AddressInfo } from "node:net";
+import type { Kysely } from "kysely";
+import type { Database, Store } from "../functions/db/schema";
+import { handler as reportsHandler } from "../functions/handlers/reports";
+import { apiGatewayEvent, lambdaContext } from "../functions/local/api-gateway-event";
+import { createGateway } from "../functions/local/gateway";
+import {
+  baselineCohorts,
+  baselineFunnel,
+  baselineProducts,
+  baselineRealtime,
+  baselineSales,
+  baselineSummary,
+  type BaselineRange,
+} from "./baseline";
+import { compareWithBaseline } from "./compare";
+import { percentiles, round2, sample, type SamplingPlan } from "./stats";
+
+const DAY_MS = 86_400_000;
+
+export type RangeName = "30d" | "1y" | "3y" | "last30min";
+
+export interface BenchRange extends BaselineRange {
+  name: RangeName;
+}
+
+export interface ReportCase {
+  name: string;
+  path: string;
+  query: Record<string, string>;
+  /** false: the report takes no range (realtime: the last 30 minutes) */
+  ranged: boolean;
+  baseline: (db: Kysely<Database>, store: Store, range: BaselineRange, now: Date) => Promise<unknown>;
+}
+
+export const REPORT_CASES: readonly ReportCase[] = [
+  { name: "summary", path: "/api/v1/reports/summary", query: {}, ranged: true, baseline: (db, store, range) => baselineSummary(db, store, range) },
+  {
+    name: "sales?interval=day",
+    path: "/api/v1/reports/sales",
+    query: { interval: "day" },
+    ranged: true,
+    baseline: (db, store, range) => baselineSales(db, store, range, "day"),
+  },
+  {
+    name: "sales?interval=month",
+    path: "/api/v1/reports/sales",
+    query: { interval: "month" },
+    ranged: true,
+    baseline: (db, store, range) => baselineSales(db, store, range, "month"),
+  },
+  { name: "products", path: "/api/v1/reports/products", query: {}, ranged: true, baseline: (db, store, range) => baselineProducts(db, store, range) },
+  { name: "funnel", path: "/api/v1/reports/funnel", query: {}, ranged: true, baseline: (db, store, range) => baselineFunnel(db, store, range) },
+  {
+    name: "cohorts?interval=month",
+    path: "/api/v1/reports/cohorts",
+    query: { interval: "month" },
+    ranged: true,
+    baseline: (db, store, range) => baselineCohorts(db, store, range, "month"),
+  },
+  { name: "realtime", path: "/api/v1/reports/realtime", query: {}, ranged: false, baseline: (db, store, _range, now) => baselineRealtime(db, store, now) },
+];
+
+export interface ReportResult {
+  name: string;
+  range: RangeName;
+  from?: string;
+  to?: string;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  samples: number;
+  baselineP50Ms: number;
+  baselineP95Ms: number;
+  baselineP99Ms: number;
+  baselineSamples: number;
+  /** baselineP95Ms / p95Ms: how many times faster than the plain GROUP BYs the report is */
+  ratio: number;
+  matches: boolean;
+  differences?: string[];
+  /** averageOrderValue one minor unit off the baseline's: rounded twice by the report (bench/compare.ts) */
+  roundingNotes?: string[];
+}
+
+export interface HttpResult {
+  name: string;
+  range: RangeName;
+  from: string;
+  to: string;
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** the same report through the handler, in process (p50), for the HTTP overhead */
+  handlerP50Ms?: number;
+}
+
+function localDate(ms: number, timezone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+}
+
+function shiftDate(date: string, { days = 0, years = 0 }: { days?: number; years?: number }): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const shifted = new Date(Date.UTC(y + years, m - 1, d));
+  if (shifted.getUTCMonth() !== m - 1) shifted.setUTCDate(0); // 29 February - 1 year
+  return new Date(shifted.getTime() + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 30 days, 1 year and 3 years (the API's maximum) ending on the local date of the data's last instant. */
+export function benchRanges(dataEnd: Date, timezone: string): BenchRange[] {
+  const to = localDate(dataEnd.getTime() - 1, timezone);
+  return [
+    { name: "30d", from: shiftDate(to, { days: -29 }), to, timezone },
+    { name: "1y", from: shiftDate(shiftDate(to, { years: -1 }), { days: 1 }), to, timezone },
+    { name: "3y", from: shiftDate(shiftDate(to, { years: -3 }), { days: 1 }), to, timezone },
+  ];
+}
+
+/** Calls the reports handler as API Gateway would; the raw result (status, body). */
+async function invokeReport(keyId: string, path: string, query: Record<string, string>): Promise<string> {
+  const event = apiGatewayEvent({ method: "GET", path, query, headers: { accept: "application/json" }, apiKeyId: keyId });
+  const result = await reportsHandler(event, lambdaContext("reports"));
+  if (result.statusCode !== 200) throw new Error(`reports handler ${path} ${JSON.stringify(query)}: ${result.statusCode} ${result.body.slice(0, 500)}`);
+  return result.body;
+}
+
+export async function measureReports(
+  db: Kysely<Database>,
+  store: Store,
+  keyId: string,
+  ranges: readonly BenchRange[],
+  plan: SamplingPlan,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<ReportResult[]> {
+  const results: ReportResult[] = [];
+  for (const range of ranges) {
+    for (const report of REPORT_CASES.filter((r) => r.ranged)) {
+      results.push(await measureReport(db, store, keyId, report, range, plan, log, warn));
+    }
+  }
+  for (const report of REPORT_CASES.filter((r) => !r.ranged)) {
+    results.push(await measureReport(db, store, keyId, report, undefined, plan, log, warn));
+  }
+  return results;
+}
+
+async function measureReport(
+  db: Kysely<Database>,
+  store: Store,
+  keyId: string,
+  report: ReportCase,
+  range: BenchRange | undefined,
+  plan: SamplingPlan,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<ReportResult> {
+  const query = range ? { ...report.query, from: range.from, to: range.to } : report.query;
+  const label = `${report.name} ${range?.name ?? "last30min"}`;
+  const handler = await sample(plan, () => invokeReport(keyId, report.path, query));
+  const body = JSON.parse(handler.first) as { asOf?: string };
+  const rangeForBaseline: BaselineRange = range ?? { from: "", to: "", timezone: store.timezone };
+  const baseline = await sample(plan, () => report.baseline(db, store, rangeForBaseline, new Date()));
+  // realtime: compare with the baseline as of the report's own `asOf`
+  const expected = report.ranged ? baseline.first : await report.baseline(db, store, rangeForBaseline, new Date(body.asOf ?? Date.now()));
+  const { differences, roundingNotes } = compareWithBaseline(body, expected);
+
+  const mine = percentiles(handler.samples);
+  const theirs = percentiles(baseline.samples);
+  const result: ReportResult = {
+    name: report.name,
+    range: range?.name ?? "last30min",
+    ...(range ? { from: range.from, to: range.to } : {}),
+    ...mine,
+    baselineP50Ms: theirs.p50Ms,
+    baselineP95Ms: theirs.p95Ms,
+    baselineP99Ms: theirs.p99Ms,
+    baselineSamples: theirs.samples,
+    ratio: round2(theirs.p95Ms / mine.p95Ms),
+    matches: differences.length === 0,
+    ...(differences.length > 0 ? { differences } : {}),
+    ...(roundingNotes.length > 0 ? { roundingNotes } : {}),
+  };
+  log(`${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`);
+  if (!result.matches) {
+    warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);
+    for (const difference of differences) warn(`!!!   ${difference}`);
+  }
+  if (roundingNotes.length > 0) {
+    log(`note: ${label}: averageOrderValue rounded twice by the report (to 4 decimals, then 2), one minor unit off the baseline's single rounding:`);
+    for (const text of roundingNotes) log(`note:   ${text}`);
+  }
+  return result;
+}
+
+/** The 1-year summary over HTTP through the local gateway (x-api-key, JSON), after one warm-up request. */
+export async function measureHttp(
+  db: Kysely<Database>,
+  apiKey: string,
+  range: BenchRange,
+  requests: number,
+  handlerP50Ms: number | undefined,
+): Promise<HttpResult[]> {
+  const server = createGateway({ db });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  try {
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/api/v1/reports/summary?from=${range.from}&to=${range.to}`;
+    const get = async () => {
+      const response = await fetch(url, { headers: { "x-api-key": apiKey, accept: "application/json" } });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 500)}`);
+      return text;
+    };
+    const timed = await sample({ warmups: 1, iterations: requests, maxSeconds: Number.POSITIVE_INFINITY }, get);
+    return [
+      {
+        name: "summary",
+        range: range.name,
+        from: range.from,
+        to: range.to,
+        requests: timed.samples.length,
+        ...(({ p50Ms, p95Ms, p99Ms }) => ({ p50Ms, p95Ms, p99Ms }))(percentiles(timed.samples)),
+        ...(handlerP50Ms !== undefined ? { handlerP50Ms } : {}),
+      },
+    ];
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
