@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import { isRetryableTransactionError } from "./errors";
 import type { Database } from "./schema";
 
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 8;
 
 /**
  * Runs `work` in a transaction and runs it again, whole, when it lost a race: a deadlock, a
@@ -15,7 +15,7 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transac
       return await db.transaction().execute(work);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt * attempt + Math.random() * 20));
     }
   }
 }

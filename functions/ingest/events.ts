@@ -113,7 +113,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     });
   }
   return inTransaction(db, async (trx) => {
-    await lockStoreForIngest(trx, store.id);
+    await lockStoreForIngest(trx, store.id, "exclusive");
     const seen = await trx
       .selectFrom("events")
       .select("id")

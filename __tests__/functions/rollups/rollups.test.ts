@@ -145,3 +145,21 @@ test("a refund sent again moves its product returns instead of adding them twice
   expect(rolled.get("p1")).toMatchObject({ orders: 1, units: 2, returns: 30000n });
   expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
 });
+
+test("concurrent event batches of one store that share sessions all land, and the funnel stays exact", async () => {
+  const { store } = await newStore(handle);
+  const batches = Array.from({ length: 8 }, (_, b) =>
+    eventsRequestSchema.parse({
+      events: Array.from({ length: 40 }, (_, i) => ({
+        id: `e${b}-${i}`,
+        type: ["session_start", "product_view", "add_to_cart", "checkout_start", "purchase"][(b + i) % 5],
+        sessionId: `s${i % 12}`,
+        occurredAt: at(b * 7 + i),
+      })),
+    }).events,
+  );
+  const results = await Promise.all(batches.map((events) => ingestEvents(handle.db, store, events)));
+  expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(320);
+  const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-02", timezone: "UTC" });
+  expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
+});
