@@ -9,6 +9,7 @@ import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
 import { funnelCounts, rawFunnelCounts } from "../reports/funnel";
+import { productTallies, rawProductTallies } from "../reports/products";
 import { rawSalesByKey } from "../reports/raw-sales-source";
 import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
 import { salesByKey, type KeyOf } from "../reports/sales-source";
@@ -40,8 +41,16 @@ export async function verifyRollups(db: Kysely<Database>, storeId: number): Prom
   }
   const [rolledFunnel, rawFunnel] = await Promise.all([funnelCounts(db, storeId, start, end), rawFunnelCounts(db, storeId, start, end)]);
   if (JSON.stringify(rolledFunnel) !== JSON.stringify(rawFunnel)) problems.push(`funnel: rollup ${JSON.stringify(rolledFunnel)} raw ${JSON.stringify(rawFunnel)}`);
+  const [rolledProducts, rawProducts] = await Promise.all([productTallies(db, storeId, start, end), rawProductTallies(db, storeId, start, end)]);
+  for (const id of [...new Set([...rolledProducts.keys(), ...rawProducts.keys()])].sort()) {
+    const fromRollup = JSON.stringify(rolledProducts.get(id) ?? null, bigints);
+    const fromRaw = JSON.stringify(rawProducts.get(id) ?? null, bigints);
+    if (fromRollup !== fromRaw) problems.push(`product ${id}: rollup ${fromRollup} raw ${fromRaw}`);
+  }
   return problems;
 }
+
+const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { store: { type: "string" }, all: { type: "boolean" } } });
@@ -59,7 +68,7 @@ async function main(): Promise<number> {
       const started = Date.now();
       if (command === "rebuild") {
         const result = await rebuildRollups(handle.db, id);
-        process.stdout.write(`store ${id}: ${result.salesSlots} sales slots, ${result.funnelSlots} funnel slots rebuilt in ${Date.now() - started} ms\n`);
+        process.stdout.write(`store ${id}: ${result.salesSlots} sales slots, ${result.funnelSlots} funnel slots, ${result.productDays} product days rebuilt in ${Date.now() - started} ms\n`);
       } else {
         const problems = await verifyRollups(handle.db, id);
         failed ||= problems.length > 0;
