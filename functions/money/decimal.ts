@@ -25,14 +25,20 @@ export function amountOrZero(text: string | null | undefined): Amount {
   return text === null || text === undefined ? 0n : parseAmount(text);
 }
 
-/** Divides, rounding half away from zero at the amount's scale. */
-export function divideAmount(amount: Amount, divisor: bigint): Amount {
-  if (divisor === 0n) return 0n;
+/**
+ * amount / divisor formatted with `decimals` places, rounded once (half away from zero) from the
+ * exact quotient: rounding first to the amount's scale and then to the currency's would be off
+ * by one minor unit whenever the first rounding lands on a half.
+ */
+export function formatQuotient(amount: Amount, divisor: bigint, decimals: number): string {
+  if (divisor === 0n) return formatAmount(0n, decimals);
   const negative = amount < 0n !== divisor < 0n;
   const a = amount < 0n ? -amount : amount;
   const d = divisor < 0n ? -divisor : divisor;
-  const rounded = (a * 2n + d) / (2n * d);
-  return negative ? -rounded : rounded;
+  // quotient in minor units = a / (d * 10^(SCALE - decimals)), rounded half up on magnitudes
+  const denominator = d * 10n ** BigInt(SCALE - decimals);
+  const rounded = (a * 2n + denominator) / (2n * denominator);
+  return formatAmount((negative ? -rounded : rounded) * 10n ** BigInt(SCALE - decimals), decimals);
 }
 
 /** Formats with exactly `decimals` places (0..4), rounding half away from zero. */

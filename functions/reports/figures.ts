@@ -1,5 +1,5 @@
 import { minorUnits } from "../money/currency";
-import { amountOrZero, divideAmount, formatAmount, type Amount } from "../money/decimal";
+import { amountOrZero, formatAmount, formatQuotient, type Amount } from "../money/decimal";
 
 /** Raw sums for a set of counted orders and the returns booked beside them. */
 export interface SalesSums {
@@ -42,7 +42,7 @@ export function salesFigures(sums: SalesSums, currency: string): SalesFigures {
     shipping: money(sums.shipping),
     taxes: money(sums.taxes),
     totalSales: money(net + sums.shipping + sums.taxes),
-    averageOrderValue: money(divideAmount(sums.gross - sums.discounts, BigInt(sums.orders))),
+    averageOrderValue: formatQuotient(sums.gross - sums.discounts, BigInt(sums.orders), decimals),
   };
 }
 

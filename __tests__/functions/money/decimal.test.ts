@@ -1,5 +1,5 @@
 import { minorUnits, isCurrencyCode } from "../../../functions/money/currency";
-import { divideAmount, formatAmount, parseAmount } from "../../../functions/money/decimal";
+import { formatAmount, formatQuotient, parseAmount } from "../../../functions/money/decimal";
 
 describe("exact money", () => {
   it("parses decimal strings without floating point", () => {
@@ -17,10 +17,16 @@ describe("exact money", () => {
     expect(formatAmount(parseAmount("-0.001"), 2)).toBe("0.00");
   });
 
-  it("divides exactly at scale 4", () => {
-    expect(formatAmount(divideAmount(parseAmount("10"), 3n), 4)).toBe("3.3333");
-    expect(divideAmount(parseAmount("10"), 0n)).toBe(0n);
+  it("rounds a quotient once, from the exact value", () => {
+    // 390.0450 / 3 = 130.015 exactly -> 130.02; 390.0449 / 3 = 130.01497 -> 130.01 (rounding to
+    // 4 places first would give 130.0150 and then 130.02: one minor unit off).
+    expect(formatQuotient(parseAmount("390.045"), 3n, 2)).toBe("130.02");
+    expect(formatQuotient(parseAmount("390.0449"), 3n, 2)).toBe("130.01");
+    expect(formatQuotient(parseAmount("-10"), 3n, 2)).toBe("-3.33");
+    expect(formatQuotient(parseAmount("1000.5"), 1n, 0)).toBe("1001");
+    expect(formatQuotient(parseAmount("5"), 0n, 2)).toBe("0.00");
   });
+
 
   it("knows ISO 4217 minor units", () => {
     expect([minorUnits("USD"), minorUnits("JPY"), minorUnits("KWD")]).toEqual([2, 0, 3]);
