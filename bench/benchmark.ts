@@ -159,15 +159,12 @@ export function formatResults(results: BenchResults): string {
         String(r.samples),
         ms(r.baselineP95Ms),
         `${r.ratio.toFixed(2)}×`,
-        r.matches ? (r.roundingNotes ? "yes*" : "yes") : "NO",
+        r.matches ? "yes" : "NO",
       ]),
       [false, false, true, true, true, true, true, true, false],
     ),
     "",
   );
-  if (results.reports.some((r) => r.roundingNotes)) {
-    lines.push("* averageOrderValue one minor unit off the baseline in some periods: the report rounds it twice (bench/compare.ts)", "");
-  }
   for (const h of results.http) {
     lines.push(`HTTP (local gateway) ${h.name} ${h.range}: p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
       (h.handlerP50Ms !== undefined ? ` (handler in process: p50 ${ms(h.handlerP50Ms)} ms)` : ""));

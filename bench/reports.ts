@@ -85,7 +85,6 @@ export interface ReportResult {
   matches: boolean;
   differences?: string[];
   /** averageOrderValue one minor unit off the baseline's: rounded twice by the report (bench/compare.ts) */
-  roundingNotes?: string[];
 }
 
 export interface HttpResult {
@@ -169,7 +168,7 @@ async function measureReport(
   const baseline = await sample(plan, () => report.baseline(db, store, rangeForBaseline, new Date()));
   // realtime: compare with the baseline as of the report's own `asOf`
   const expected = report.ranged ? baseline.first : await report.baseline(db, store, rangeForBaseline, new Date(body.asOf ?? Date.now()));
-  const { differences, roundingNotes } = compareWithBaseline(body, expected);
+  const { differences } = compareWithBaseline(body, expected);
 
   const mine = percentiles(handler.samples);
   const theirs = percentiles(baseline.samples);
@@ -185,16 +184,11 @@ async function measureReport(
     ratio: round2(theirs.p95Ms / mine.p95Ms),
     matches: differences.length === 0,
     ...(differences.length > 0 ? { differences } : {}),
-    ...(roundingNotes.length > 0 ? { roundingNotes } : {}),
   };
   log(`${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`);
   if (!result.matches) {
     warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);
     for (const difference of differences) warn(`!!!   ${difference}`);
-  }
-  if (roundingNotes.length > 0) {
-    log(`note: ${label}: averageOrderValue rounded twice by the report (to 4 decimals, then 2), one minor unit off the baseline's single rounding:`);
-    for (const text of roundingNotes) log(`note:   ${text}`);
   }
   return result;
 }
