@@ -1,6 +1,6 @@
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { chunk } from "../db/transaction";
+import { addToRollup } from "./add-to-rollup";
 import { slotOf } from "./slot";
 
 /** A session as the funnel counts it: where it started and which steps it reached. */
@@ -40,18 +40,6 @@ export class FunnelSlotDeltas {
       .filter(([, d]) => Object.values(d).some((v) => v !== 0))
       .sort(([a], [b]) => a - b)
       .map(([slot, d]) => ({ store_id: storeId, slot_start: new Date(slot), ...d }));
-    for (const batch of chunk(rows)) {
-      await trx
-        .insertInto("funnel_slots")
-        .values(batch)
-        .onDuplicateKeyUpdate({
-          sessions: sql`sessions + values(sessions)`,
-          product_viewed: sql`product_viewed + values(product_viewed)`,
-          added_to_cart: sql`added_to_cart + values(added_to_cart)`,
-          reached_checkout: sql`reached_checkout + values(reached_checkout)`,
-          converted: sql`converted + values(converted)`,
-        })
-        .execute();
-    }
+    await addToRollup(trx, "funnel_slots", rows, ["sessions", "product_viewed", "added_to_cart", "reached_checkout", "converted"]);
   }
 }

@@ -1,6 +1,6 @@
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { chunk } from "../db/transaction";
+import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
 
 const DAY_MS = 86_400_000;
@@ -70,18 +70,6 @@ export class ProductDayDeltas {
         discounts: toDecimalString(c.discounts),
         returns: toDecimalString(c.returns),
       }));
-    for (const batch of chunk(rows)) {
-      await trx
-        .insertInto("product_days")
-        .values(batch)
-        .onDuplicateKeyUpdate({
-          orders: sql`orders + values(orders)`,
-          units: sql`units + values(units)`,
-          gross_sales: sql`gross_sales + values(gross_sales)`,
-          discounts: sql`discounts + values(discounts)`,
-          returns: sql`returns + values(returns)`,
-        })
-        .execute();
-    }
+    await addToRollup(trx, "product_days", rows, ["orders", "units", "gross_sales", "discounts", "returns"]);
   }
 }

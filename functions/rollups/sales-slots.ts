@@ -1,6 +1,6 @@
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { chunk } from "../db/transaction";
+import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
 import { slotOf } from "./slot";
 
@@ -69,20 +69,6 @@ export class SalesSlotDeltas {
         taxes: toDecimalString(d.taxes),
         returns: toDecimalString(d.returns),
       }));
-    for (const batch of chunk(rows)) {
-      await trx
-        .insertInto("sales_slots")
-        .values(batch)
-        .onDuplicateKeyUpdate({
-          orders: sql`orders + values(orders)`,
-          units: sql`units + values(units)`,
-          gross_sales: sql`gross_sales + values(gross_sales)`,
-          discounts: sql`discounts + values(discounts)`,
-          shipping: sql`shipping + values(shipping)`,
-          taxes: sql`taxes + values(taxes)`,
-          returns: sql`returns + values(returns)`,
-        })
-        .execute();
-    }
+    await addToRollup(trx, "sales_slots", rows, ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"]);
   }
 }
