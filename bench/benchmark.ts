@@ -13,6 +13,7 @@ import { dirname, resolve } from "node:path";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../functions/db/schema";
 import { migrateToLatest } from "../functions/db/migrate";
+import { migrations } from "../functions/db/migrations";
 import { setSharedDatabase } from "../functions/db/shared-database";
 import { measureBundles, type BundleResult } from "./bundles";
 import { measureIngestion, type IngestionResult } from "./ingestion";
@@ -71,6 +72,24 @@ function codeRevision(): string {
   }
 }
 
+/**
+ * A reused database may predate this code's migrations (loaded by an earlier revision): migrate
+ * it. It may also be ahead of this code (measuring an earlier revision on a store loaded and
+ * migrated by a later one): then it is used as it is, the extra tables unread.
+ */
+async function bringSchemaUpToDate(db: Kysely<Database>, log: (line: string) => void): Promise<void> {
+  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (result) => result.rows.map((row) => row.name),
+    () => [] as string[],
+  );
+  const unknown = applied.filter((name) => !(name in migrations));
+  if (unknown.length > 0) {
+    log(`bench: the database has migrations this code does not know (${unknown.join(", ")}): using it as it is`);
+    return;
+  }
+  await migrateToLatest(db);
+}
+
 export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
   const log = options.verbose ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
   const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -82,8 +101,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   setSharedDatabase(handle);
   try {
     const { db } = handle;
-    // a reused database may predate this code's migrations (e.g. loaded by an earlier revision)
-    if (options.skipLoad) await migrateToLatest(db);
+    if (options.skipLoad) await bringSchemaUpToDate(db, log);
     const loaded = options.skipLoad ? await reuseBenchStore(db, options.database) : await loadBenchStore(db, options, log);
     const { meta, store, keyId, apiKey } = loaded;
     const machine = await describeMachine(db);

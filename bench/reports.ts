@@ -84,7 +84,6 @@ export interface ReportResult {
   ratio: number;
   matches: boolean;
   differences?: string[];
-  /** averageOrderValue one minor unit off the baseline's: rounded twice by the report (bench/compare.ts) */
 }
 
 export interface HttpResult {
