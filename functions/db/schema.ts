@@ -50,6 +50,9 @@ export interface CustomersTable {
   store_id: number;
   id: string;
   first_seen_at: UtcTime;
+  /** Their first and second paid orders' times (functions/rollups/customer-timeline.ts). */
+  first_paid_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  second_paid_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface OrdersTable {
@@ -69,6 +72,8 @@ export interface OrdersTable {
   /** What the customer paid: gross - discounts + shipping + taxes; refunds may not exceed it. */
   total: Money;
   updated_at: UtcTime;
+  /** Paid orders with a customer: that customer's previous paid order's time (null: their first). */
+  prev_paid_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface OrderLinesTable {
@@ -129,9 +134,14 @@ export interface SessionsTable {
   converted: number;
 }
 
-/** Sales of counted orders and returns booked, per store and 15-minute UTC slot (functions/rollups/). */
+/**
+ * Sales of counted orders and returns booked, per store and UTC slot of 15 minutes, an hour or a
+ * day (`span_minutes`; functions/rollups/spans.ts), with the customer markers of
+ * functions/rollups/customer-timeline.ts.
+ */
 export interface SalesSlotsTable {
   store_id: number;
+  span_minutes: number;
   slot_start: UtcTime;
   orders: number;
   units: ColumnType<string, number, number>;
@@ -140,6 +150,11 @@ export interface SalesSlotsTable {
   shipping: Money;
   taxes: Money;
   returns: Money;
+  /** customers whose first / second / last paid order is in the slot, and whose only one is */
+  first_orders: number;
+  second_orders: number;
+  last_orders: number;
+  only_orders: number;
 }
 
 /** Sessions by the slot they started in, with how many reached each funnel step. */
@@ -166,6 +181,18 @@ export interface ProductDaysTable {
   returns: Money;
 }
 
+/** product_days summed per UTC month (`month` is its first day, a DATE like product_days.day). */
+export interface ProductMonthsTable {
+  store_id: number;
+  month: UtcTime;
+  product_id: string;
+  orders: number;
+  units: ColumnType<string, number, number>;
+  gross_sales: Money;
+  discounts: Money;
+  returns: Money;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -180,6 +207,7 @@ export interface Database {
   sales_slots: SalesSlotsTable;
   funnel_slots: FunnelSlotsTable;
   product_days: ProductDaysTable;
+  product_months: ProductMonthsTable;
 }
 
 export type Store = Selectable<StoresTable>;

@@ -7,6 +7,7 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
 import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
 import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
+import { maintainCustomerTimelines } from "./customer-timelines";
 import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
 import type { OrderInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -101,16 +102,18 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     await lockStoreForIngest(trx, store.id);
     const existing = await trx
       .selectFrom("orders")
-      .select(["id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
+      .select(["id", "customer_id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
       .where("store_id", "=", store.id)
       .where("id", "in", ids)
       .forUpdate()
       .execute();
     const existingIds = existing.map((row) => row.id);
+    if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
     const rollup = new SalesSlotDeltas();
     const products = new ProductDayDeltas();
+    await upsertCustomers(trx, store.id, orders);
+    const prevPaidAt = await maintainCustomerTimelines(trx, store.id, existing, prepared.map((p) => p.order), rollup);
     if (existingIds.length > 0) {
-      await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
       await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup, products);
       for (const old of existing) if (old.status === "paid") rollup.order(old, -1);
       const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
@@ -131,10 +134,10 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
       rollup.order(order as OrderContribution, 1);
       products.lines(lines as LineContribution[], 1);
     }
-    for (const rows of chunk(prepared.map((p) => p.order))) await trx.insertInto("orders").values(rows).execute();
-    for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(rows).execute();
+    const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
+    for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
+    for (const batch of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(batch).execute();
     await upsertProducts(trx, store.id, orders);
-    await upsertCustomers(trx, store.id, orders);
     await rollup.apply(trx, store.id);
     await products.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };

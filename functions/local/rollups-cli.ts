@@ -31,8 +31,8 @@ const describe = (s: SalesSums) =>
 /** The days (UTC) on which a store's rollups and raw rows disagree; empty when they agree. */
 export async function verifyRollups(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const start = new Date(0);
-  const end = new Date(Date.now() + 366 * 86_400_000);
-  const [rolled, raw] = await Promise.all([salesByKey(db, storeId, start, end, utcDay), rawSalesByKey(db, storeId, start, end, utcDay)]);
+  const end = new Date(Math.ceil(Date.now() / 86_400_000 + 366) * 86_400_000);
+  const [rolled, raw] = await Promise.all([salesByKey(db, storeId, [start, end], utcDay), rawSalesByKey(db, storeId, start, end, utcDay)]);
   const problems: string[] = [];
   for (const day of [...new Set([...rolled.keys(), ...raw.keys()])].sort()) {
     const fromRollup = describe(rolled.get(day) ?? EMPTY_SUMS);

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, formatAmount, type Amount } from "../money/decimal";
@@ -91,10 +91,18 @@ export async function rawProductTallies(db: Kysely<Database>, storeId: number, s
   return into;
 }
 
-/** Per product over whole UTC days [firstDay, endDay), from the `product_days` rollup. */
-async function rolledProductTallies(db: Kysely<Database>, storeId: number, firstDay: Date, endDay: Date, category: string | undefined, into: Tallies): Promise<void> {
+/** A rollup level: its table and the column holding each row's UTC day or month (a DATE). */
+const DAYS = { table: "product_days", period: "day" } as const;
+const MONTHS = { table: "product_months", period: "month" } as const;
+type Level = typeof DAYS | typeof MONTHS;
+
+/** Per product over whole periods of a rollup level, in the spans [from, to) given (empty spans skipped). */
+async function rolledProductTallies(db: Kysely<Database>, storeId: number, level: Level, spans: [Date, Date][], category: string | undefined, into: Tallies): Promise<void> {
+  const periods = spans.filter(([from, to]) => from < to);
+  if (periods.length === 0) return;
+  // Both tables have the same measures; Kysely cannot type a query over either, so it is typed as product_days.
   let query = db
-    .selectFrom("product_days")
+    .selectFrom(level.table as "product_days")
     .select(({ fn }) => [
       "product_id",
       fn.sum<string>("orders").as("orders"),
@@ -104,8 +112,7 @@ async function rolledProductTallies(db: Kysely<Database>, storeId: number, first
       fn.sum<string>("returns").as("returns"),
     ])
     .where("store_id", "=", storeId)
-    .where("day", ">=", firstDay)
-    .where("day", "<", endDay)
+    .where(({ eb, or, and }) => or(periods.map(([from, to]) => and([eb(sql.ref(level.period), ">=", from), eb(sql.ref(level.period), "<", to)]))))
     .groupBy("product_id");
   if (category !== undefined) query = query.where("product_id", "in", inCategory(db, storeId, category));
   for (const row of await query.execute()) {
@@ -118,17 +125,29 @@ async function rolledProductTallies(db: Kysely<Database>, storeId: number, first
   }
 }
 
+const startOfUtcMonth = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
+const ceilToUtcMonth = (t: Date) => (t.getTime() === startOfUtcMonth(t).getTime() ? t : startOfUtcMonth(t, 1));
+
 /**
- * Per product over [start, end): whole UTC days from the rollup, the partial days at both edges
- * (a report's midnight is rarely UTC's) from the raw lines. Each order lies in exactly one part.
+ * Per product over [start, end), each part from the coarsest source that covers it exactly
+ * (a report's midnight is rarely UTC's): whole UTC months from `product_months`, the other
+ * whole UTC days from `product_days`, the partial days at both edges from the raw lines. Each
+ * order lies in exactly one part.
  */
 export async function productTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string): Promise<Tallies> {
   const firstDay = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
   const endDay = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
   const tallies: Tallies = new Map();
   if (firstDay >= endDay) return rawProductTallies(db, storeId, start, end, category, tallies);
+  const firstMonth = ceilToUtcMonth(firstDay);
+  const endMonth = startOfUtcMonth(endDay);
   await rawProductTallies(db, storeId, start, firstDay, category, tallies);
-  await rolledProductTallies(db, storeId, firstDay, endDay, category, tallies);
+  if (firstMonth < endMonth) {
+    await rolledProductTallies(db, storeId, DAYS, [[firstDay, firstMonth], [endMonth, endDay]], category, tallies);
+    await rolledProductTallies(db, storeId, MONTHS, [[firstMonth, endMonth]], category, tallies);
+  } else {
+    await rolledProductTallies(db, storeId, DAYS, [[firstDay, endDay]], category, tallies);
+  }
   await rawProductTallies(db, storeId, endDay, end, category, tallies);
   for (const [id, t] of tallies) if (t.orders === 0 && t.units === 0 && t.gross === 0n && t.discounts === 0n && t.returns === 0n) tallies.delete(id);
   return tallies;

@@ -1,5 +1,6 @@
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../db/schema";
+import { coverBuckets, SPANS } from "../rollups/spans";
 import { sumsFromRows, type SalesSums } from "./figures";
 
 /** Turns a UTC datetime column into a group key (a report period, or one constant group). */
@@ -8,12 +9,29 @@ export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;
 export const ALL: KeyOf = () => sql<string>`'all'`;
 
 /**
- * Sales sums of counted orders and the returns booked beside them, per key, for [start, end),
- * read from the store's 15-minute `sales_slots` rollup: a 3-year range reads at most ~105,000
- * small rows instead of every order. `start`/`end` are period boundaries, which always fall on
- * slot boundaries (see migrations/002-rollups.ts).
+ * Selects the `sales_slots` rows that tile the buckets between consecutive `cuts` (instants,
+ * sorted, on quarter hours): whole days, whole hours, then quarter hours (rollups/spans.ts).
  */
-export async function salesByKey(db: Kysely<Database>, storeId: number, start: Date, end: Date, keyOf: KeyOf = ALL): Promise<Map<string, SalesSums>> {
+export function slotsTiling(cuts: readonly Date[]) {
+  const cover = coverBuckets(cuts.map((cut) => cut.getTime()));
+  return (eb: ExpressionBuilder<Database, "sales_slots">) =>
+    eb.or(
+      SPANS.filter((span) => cover[span].length > 0).map((span) =>
+        eb.and([
+          eb("span_minutes", "=", span),
+          eb.or(cover[span].map(([a, b]) => eb.and([eb("slot_start", ">=", new Date(a)), eb("slot_start", "<", new Date(b))]))),
+        ]),
+      ),
+    );
+}
+
+/**
+ * Sales sums of counted orders and the returns booked beside them, per key, for the buckets
+ * [cuts[i], cuts[i+1]) (a report's periods, clipped to its range), from `sales_slots`. `keyOf`
+ * must give one key per bucket. Three years of day periods read ~26,000 hour rows, of months
+ * ~1,100 day rows, instead of every order.
+ */
+export async function salesByKey(db: Kysely<Database>, storeId: number, cuts: readonly Date[], keyOf: KeyOf = ALL): Promise<Map<string, SalesSums>> {
   const key = keyOf(sql.ref<Date>("slot_start"));
   const rows = await db
     .selectFrom("sales_slots")
@@ -28,9 +46,13 @@ export async function salesByKey(db: Kysely<Database>, storeId: number, start: D
       fn.sum<string>("returns").as("returns"),
     ])
     .where("store_id", "=", storeId)
-    .where("slot_start", ">=", start)
-    .where("slot_start", "<", end)
+    .where(slotsTiling(cuts))
     .groupBy(sql.ref("period"))
     .execute();
   return new Map(rows.map((row) => [row.period, sumsFromRows(row, row.returns)]));
+}
+
+/** The cuts of a report: its range's bounds and every period boundary inside them. */
+export function periodCuts(periods: readonly { start: Date }[], start: Date, end: Date): Date[] {
+  return [start, ...periods.map((p) => p.start).filter((at) => at > start && at < end), end];
 }

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
 import type { ReportWindow } from "./params";
-import { salesByKey } from "./sales-source";
+import { periodCuts, salesByKey } from "./sales-source";
 import { periodKeySql, periodsInRange, type Interval } from "./time";
 
 export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;
@@ -20,12 +20,19 @@ export interface SalesReport {
 export async function salesReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: Interval): Promise<SalesReport> {
   const { range, start, end } = window;
   const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
-  const sales = await salesByKey(db, store.id, start, end, keyOf);
-  const periods = periodsInRange(range, interval).map((p) => ({
+  const periods = periodsInRange(range, interval);
+  const sales = await salesByKey(db, store.id, periodCuts(periods, start, end), keyOf);
+  return {
+    from: range.from,
+    to: range.to,
+    timezone: range.timezone,
+    currency: store.currency,
+    interval,
+    periods: periods.map((p) => ({
     period: p.label,
     start: p.start.toISOString(),
     end: p.end.toISOString(),
-    ...salesFigures(sales.get(p.key) ?? EMPTY_SUMS, store.currency),
-  }));
-  return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, periods };
+      ...salesFigures(sales.get(p.key) ?? EMPTY_SUMS, store.currency),
+    })),
+  };
 }

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { chunk } from "../db/transaction";
 
-type RollupTable = "sales_slots" | "funnel_slots" | "product_days";
+type RollupTable = "sales_slots" | "funnel_slots" | "product_days" | "product_months";
 
 /**
  * Adds delta rows to a rollup: a missing row is created, an existing one gets each measure
@@ -17,7 +17,7 @@ export async function addToRollup<T extends RollupTable>(
 ): Promise<void> {
   const increments = Object.fromEntries(measures.map((m) => [m, sql`${sql.ref(m)} + values(${sql.ref(m)})`]));
   for (const batch of chunk(rows)) {
-    // The table is one of three literals: Kysely cannot narrow a generic table's row type here.
+    // The table is one of a few literals: Kysely cannot narrow a generic table's row type here.
     await trx
       .insertInto(table as "sales_slots")
       .values(batch as Insertable<Database["sales_slots"]>[])

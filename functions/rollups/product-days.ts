@@ -14,8 +14,9 @@ export interface LineContribution {
   created_at: Date;
 }
 
-interface ProductDayDelta {
-  day: number;
+/** One product's changes over one UTC day (or month), `start` its first instant in ms. */
+interface ProductDelta {
+  start: number;
   productId: string;
   orders: number;
   units: number;
@@ -24,15 +25,18 @@ interface ProductDayDelta {
   returns: Amount;
 }
 
-/** Collects one ingest's changes to `product_days`, then writes them in one upsert (see SalesSlotDeltas). */
+/**
+ * Collects one ingest's changes to `product_days`, then writes them in one upsert (see
+ * SalesSlotDeltas), and the same changes summed by UTC month to `product_months` in another.
+ */
 export class ProductDayDeltas {
-  private readonly cells = new Map<string, ProductDayDelta>();
+  private readonly cells = new Map<string, ProductDelta>();
 
-  private at(instant: Date, productId: string): ProductDayDelta {
-    const day = Math.floor(instant.getTime() / DAY_MS) * DAY_MS;
-    const key = `${day}|${productId}`;
+  private at(instant: Date, productId: string): ProductDelta {
+    const start = Math.floor(instant.getTime() / DAY_MS) * DAY_MS;
+    const key = `${start}|${productId}`;
     let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { day, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
+    if (!cell) this.cells.set(key, (cell = { start, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
     return cell;
   }
 
@@ -56,20 +60,53 @@ export class ProductDayDeltas {
     this.at(line.created_at, line.product_id).returns += BigInt(sign) * parseAmount(line.amount);
   }
 
+  /** Writes the deltas to `product_days`, and summed by month to `product_months`, in the caller's transaction. */
   async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
-    const rows = [...this.cells.values()]
-      .filter((c) => c.orders !== 0 || c.units !== 0 || c.gross !== 0n || c.discounts !== 0n || c.returns !== 0n)
-      .sort((a, b) => a.day - b.day || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
-      .map((c) => ({
-        store_id: storeId,
-        day: new Date(c.day),
-        product_id: c.productId,
-        orders: c.orders,
-        units: c.units,
-        gross_sales: toDecimalString(c.gross),
-        discounts: toDecimalString(c.discounts),
-        returns: toDecimalString(c.returns),
-      }));
-    await addToRollup(trx, "product_days", rows, ["orders", "units", "gross_sales", "discounts", "returns"]);
+    const days = sortedByKey([...this.cells.values()]);
+    await addToRollup(trx, "product_days", days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })), MEASURES);
+    const months = sortedByKey(sumByMonth(days));
+    await addToRollup(trx, "product_months", months.map((c) => ({ store_id: storeId, month: new Date(c.start), ...measuresOf(c) })), MEASURES);
   }
+}
+
+const MEASURES = ["orders", "units", "gross_sales", "discounts", "returns"] as const;
+
+const isZero = (c: ProductDelta) => c.orders === 0 && c.units === 0 && c.gross === 0n && c.discounts === 0n && c.returns === 0n;
+
+/** Non-zero cells in key order, so concurrent transactions lock rollup rows in the same order. */
+function sortedByKey(cells: ProductDelta[]): ProductDelta[] {
+  return cells
+    .filter((c) => !isZero(c))
+    .sort((a, b) => a.start - b.start || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+}
+
+/** The same cells keyed by the first day of their UTC month. */
+function sumByMonth(days: readonly ProductDelta[]): ProductDelta[] {
+  const months = new Map<string, ProductDelta>();
+  for (const c of days) {
+    const day = new Date(c.start);
+    const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1);
+    const key = `${start}|${c.productId}`;
+    const m = months.get(key);
+    if (!m) months.set(key, { ...c, start });
+    else {
+      m.orders += c.orders;
+      m.units += c.units;
+      m.gross += c.gross;
+      m.discounts += c.discounts;
+      m.returns += c.returns;
+    }
+  }
+  return [...months.values()];
+}
+
+function measuresOf(c: ProductDelta) {
+  return {
+    product_id: c.productId,
+    orders: c.orders,
+    units: c.units,
+    gross_sales: toDecimalString(c.gross),
+    discounts: toDecimalString(c.discounts),
+    returns: toDecimalString(c.returns),
+  };
 }

@@ -1,12 +1,14 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { SLOT_SQL } from "./slot";
+import { rebuildSalesSlots } from "./rebuild-sales";
 import { lockStoreForRebuild } from "./store-lock";
 
 export interface RebuildResult {
   salesSlots: number;
   funnelSlots: number;
   productDays: number;
+  productMonths: number;
 }
 
 /**
@@ -20,18 +22,8 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
     await trx.deleteFrom("sales_slots").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("funnel_slots").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("product_days").where("store_id", "=", storeId).execute();
-    const sales = await sql`
-      insert into sales_slots (store_id, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns)
-      select ${storeId}, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)
-      from (
-        select ${sql.raw(SLOT_SQL("created_at"))} as slot, 1 as orders, units, gross_sales, discounts, shipping, taxes, 0 as returns
-        from orders where store_id = ${storeId} and status = 'paid'
-        union all
-        select ${sql.raw(SLOT_SQL("r.created_at"))}, 0, 0, 0, 0, 0, 0, r.amount
-        from refunds r join orders o on o.store_id = r.store_id and o.id = r.order_id and o.status = 'paid'
-        where r.store_id = ${storeId}
-      ) contributions
-      group by slot`.execute(trx);
+    await trx.deleteFrom("product_months").where("store_id", "=", storeId).execute();
+    const sales = await rebuildSalesSlots(trx, storeId);
     const funnel = await sql`
       insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout, converted)
       select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart), sum(reached_checkout), sum(converted)
@@ -52,10 +44,19 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
         group by date(rl.created_at), rl.product_id
       ) contributions
       group by day, product_id`.execute(trx);
+    const productMonths = await sql`
+      insert into product_months (store_id, month, product_id, orders, units, gross_sales, discounts, returns)
+      select ${storeId}, month, product_id, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(returns)
+      from (
+        select day - interval (dayofmonth(day) - 1) day as month, product_id, orders, units, gross_sales, discounts, returns
+        from product_days where store_id = ${storeId}
+      ) days
+      group by month, product_id`.execute(trx);
     return {
-      salesSlots: Number(sales.numAffectedRows ?? 0n),
+      salesSlots: sales,
       funnelSlots: Number(funnel.numAffectedRows ?? 0n),
       productDays: Number(products.numAffectedRows ?? 0n),
+      productMonths: Number(productMonths.numAffectedRows ?? 0n),
     };
   });
 }

@@ -2,7 +2,8 @@ import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
-import { slotOf } from "./slot";
+import { SPANS, spanStart } from "./spans";
+import type { CustomerMarker } from "./customer-timeline";
 
 interface SlotDelta {
   orders: number;
@@ -12,7 +13,18 @@ interface SlotDelta {
   shipping: Amount;
   taxes: Amount;
   returns: Amount;
+  first_orders: number;
+  second_orders: number;
+  last_orders: number;
+  only_orders: number;
 }
+
+const ZERO: SlotDelta = {
+  orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n,
+  first_orders: 0, second_orders: 0, last_orders: 0, only_orders: 0,
+};
+const COUNTS = ["orders", "units", "first_orders", "second_orders", "last_orders", "only_orders"] as const;
+const AMOUNTS = ["gross", "discounts", "shipping", "taxes", "returns"] as const;
 
 /** What a counted order contributes to its slot (negated to take it back out). */
 export interface OrderContribution {
@@ -25,42 +37,58 @@ export interface OrderContribution {
 }
 
 /**
- * Collects the changes one ingest makes to `sales_slots`, then writes them in one upsert. The
- * caller holds the locks on the raw rows it changes, so the deltas it computes from them are
- * exact; adding deltas (never overwriting) keeps concurrent writers to one slot correct.
+ * Collects the changes one ingest makes to `sales_slots`, then writes them, at each of the
+ * three spans, in one upsert. The caller holds the locks on the raw rows it changes, so the
+ * deltas it computes from them are exact; adding deltas (never overwriting) keeps concurrent
+ * writers to one slot correct.
  */
 export class SalesSlotDeltas {
-  private readonly slots = new Map<number, SlotDelta>();
+  /** by "span:start" */
+  private readonly slots = new Map<string, { span: number; start: number; delta: SlotDelta }>();
 
-  private at(instant: Date): SlotDelta {
-    const key = slotOf(instant).getTime();
-    let delta = this.slots.get(key);
-    if (!delta) this.slots.set(key, (delta = { orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n }));
-    return delta;
+  private each(instant: Date, change: (delta: SlotDelta) => void): void {
+    for (const span of SPANS) {
+      const start = spanStart(instant.getTime(), span);
+      const key = `${span}:${start}`;
+      let slot = this.slots.get(key);
+      if (!slot) this.slots.set(key, (slot = { span, start, delta: { ...ZERO } }));
+      change(slot.delta);
+    }
   }
 
   order(order: OrderContribution, sign: 1 | -1): void {
-    const d = this.at(order.created_at);
     const s = BigInt(sign);
-    d.orders += sign;
-    d.units += sign * order.units;
-    d.gross += s * parseAmount(order.gross_sales);
-    d.discounts += s * parseAmount(order.discounts);
-    d.shipping += s * parseAmount(order.shipping);
-    d.taxes += s * parseAmount(order.taxes);
+    this.each(order.created_at, (d) => {
+      d.orders += sign;
+      d.units += sign * order.units;
+      d.gross += s * parseAmount(order.gross_sales);
+      d.discounts += s * parseAmount(order.discounts);
+      d.shipping += s * parseAmount(order.shipping);
+      d.taxes += s * parseAmount(order.taxes);
+    });
   }
 
   refund(refund: { created_at: Date; amount: string }, sign: 1 | -1): void {
-    this.at(refund.created_at).returns += BigInt(sign) * parseAmount(refund.amount);
+    const amount = BigInt(sign) * parseAmount(refund.amount);
+    this.each(refund.created_at, (d) => {
+      d.returns += amount;
+    });
+  }
+
+  customer(marker: CustomerMarker, at: Date, sign: 1 | -1): void {
+    this.each(at, (d) => {
+      d[marker] += sign;
+    });
   }
 
   async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
-    const rows = [...this.slots.entries()]
-      .filter(([, d]) => d.orders !== 0 || d.units !== 0 || d.gross !== 0n || d.discounts !== 0n || d.shipping !== 0n || d.taxes !== 0n || d.returns !== 0n)
-      .sort(([a], [b]) => a - b)
-      .map(([slot, d]) => ({
+    const rows = [...this.slots.values()]
+      .filter(({ delta }) => COUNTS.some((c) => delta[c] !== 0) || AMOUNTS.some((a) => delta[a] !== 0n))
+      .sort((a, b) => a.span - b.span || a.start - b.start)
+      .map(({ span, start, delta: d }) => ({
         store_id: storeId,
-        slot_start: new Date(slot),
+        span_minutes: span,
+        slot_start: new Date(start),
         orders: d.orders,
         units: d.units,
         gross_sales: toDecimalString(d.gross),
@@ -68,7 +96,13 @@ export class SalesSlotDeltas {
         shipping: toDecimalString(d.shipping),
         taxes: toDecimalString(d.taxes),
         returns: toDecimalString(d.returns),
+        first_orders: d.first_orders,
+        second_orders: d.second_orders,
+        last_orders: d.last_orders,
+        only_orders: d.only_orders,
       }));
-    await addToRollup(trx, "sales_slots", rows, ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"]);
+    await addToRollup(trx, "sales_slots", rows, [
+      "orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns", "first_orders", "second_orders", "last_orders", "only_orders",
+    ]);
   }
 }

@@ -9,16 +9,18 @@ import { EMPTY_SUMS, salesFigures } from "../../../functions/reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../../../functions/reports/funnel";
 import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/products";
 import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
-import { salesByKey } from "../../../functions/reports/sales-source";
+import { periodCuts, salesByKey } from "../../../functions/reports/sales-source";
+import { customerFigures } from "../../../functions/reports/customer-figures";
+import { rawCustomerFigures } from "../../../functions/reports/raw-customer-figures";
 import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/reports/time";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
 import { newStore, useTestDatabase } from "../../support/harness";
 
 /**
  * The rollups never disagree with the raw rows: random sequences of ingests, re-sends,
- * cancellations, refunds and events (some sent concurrently), then every sales period and
- * the funnel for random ranges and time zones, from the rollups and from the raw tables,
- * compared exactly; and a rebuild from raw rows gives back the same rollups.
+ * cancellations, refunds and events (some sent concurrently), then every sales period, the
+ * funnel and the products report for random ranges and time zones, from the rollups and from the
+ * raw tables, compared exactly; and a rebuild from raw rows gives back the same rollups.
  */
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -32,13 +34,20 @@ const at = (minutes: number) => new Date(EPOCH + minutes * 60_000).toISOString()
 const ZONES = ["UTC", "Asia/Kolkata", "Asia/Kathmandu", "America/New_York", "Pacific/Chatham"];
 const INTERVALS: Interval[] = ["hour", "day", "week", "month"];
 const MINUTES = 75 * 24 * 60; // 75 days from 2026-01-01 (across New York's March DST change)
+// Half the orders and refunds land within 12 hours of a UTC month's start (Jan 1, Feb 1, Mar 1),
+// where the products report switches between its month, day and raw-line sources.
+const MONTH_STARTS = [0, 31, 59].map((day) => day * 24 * 60);
+const minuteArb = fc.oneof(
+  fc.integer({ min: 0, max: MINUTES }),
+  fc.tuple(fc.constantFrom(...MONTH_STARTS), fc.integer({ min: -720, max: 720 })).map(([monthStart, offset]) => Math.max(0, monthStart + offset)),
+);
 
 const money = (cents: number) => (cents / 100).toFixed(2);
 const orderOp = fc.record({
   kind: fc.constant("order" as const),
   id: fc.integer({ min: 1, max: 8 }).map((n) => `o${n}`),
   status: fc.constantFrom("paid", "paid", "cancelled"),
-  minute: fc.integer({ min: 0, max: MINUTES }),
+  minute: minuteArb,
   lines: fc.array(fc.record({ product: fc.integer({ min: 1, max: 3 }), quantity: fc.integer({ min: 1, max: 3 }), cents: fc.integer({ min: 0, max: 5000 }) }), { minLength: 1, maxLength: 2 }),
   shipping: fc.integer({ min: 0, max: 900 }),
   customer: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
@@ -47,7 +56,7 @@ const refundOp = fc.record({
   kind: fc.constant("refund" as const),
   id: fc.integer({ min: 1, max: 3 }).map((n) => `r${n}`),
   orderId: fc.integer({ min: 1, max: 8 }).map((n) => `o${n}`),
-  minute: fc.integer({ min: 0, max: MINUTES }),
+  minute: minuteArb,
   cents: fc.integer({ min: 1, max: 2000 }),
   product: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
 });
@@ -87,21 +96,32 @@ async function apply(store: Parameters<typeof ingestOrders>[1], op: Op): Promise
 
 const rangeArb = fc.record({
   fromDay: fc.integer({ min: 0, max: 70 }),
-  days: fc.integer({ min: 1, max: 40 }),
+  days: fc.integer({ min: 1, max: 75 }), // about one range in three holds a whole UTC month
   timezone: fc.constantFrom(...ZONES),
   interval: fc.constantFrom(...INTERVALS),
 });
 const date = (day: number) => new Date(EPOCH + day * DAY).toISOString().slice(0, 10);
 
 const nonZeroSlots = async (storeId: number) =>
-  (await handle.db.selectFrom("sales_slots").selectAll().where("store_id", "=", storeId).orderBy("slot_start").execute())
-    .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0)
+  (await handle.db.selectFrom("sales_slots").selectAll().where("store_id", "=", storeId).orderBy("span_minutes").orderBy("slot_start").execute())
+    .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0 || r.first_orders !== 0 || r.second_orders !== 0 || r.last_orders !== 0 || r.only_orders !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroProductDays = async (storeId: number) =>
   (await handle.db.selectFrom("product_days").selectAll().where("store_id", "=", storeId).orderBy(["day", "product_id"]).execute())
     .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
+
+const nonZeroProductMonths = async (storeId: number) =>
+  (await handle.db.selectFrom("product_months").selectAll().where("store_id", "=", storeId).orderBy(["month", "product_id"]).execute())
+    .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
+    .map((r) => ({ ...r, units: Number(r.units) }));
+
+/** What the customer markers are derived from: each customer's first and second paid order, each order's previous one. */
+const timelines = async (storeId: number) => [
+  await handle.db.selectFrom("customers").select(["id", "first_paid_at", "second_paid_at"]).where("store_id", "=", storeId).orderBy("id").execute(),
+  await handle.db.selectFrom("orders").select(["id", "prev_paid_at"]).where("store_id", "=", storeId).orderBy("id").execute(),
+];
 
 const sorted = (tallies: Map<string, Tally>) => [...tallies.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -118,17 +138,19 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           const range = { from: date(fromDay), to: date(fromDay + days - 1), timezone };
           const { start, end } = utcBounds(range);
           const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
-          const [rolled, raw] = await Promise.all([salesByKey(handle.db, store.id, start, end, keyOf), rawSalesByKey(handle.db, store.id, start, end, keyOf)]);
+          const cuts = periodCuts(periodsInRange(range, interval), start, end);
+          const [rolled, raw] = await Promise.all([salesByKey(handle.db, store.id, cuts, keyOf), rawSalesByKey(handle.db, store.id, start, end, keyOf)]);
           for (const period of periodsInRange(range, interval)) {
             expect([period.key, salesFigures(rolled.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual([period.key, salesFigures(raw.get(period.key) ?? EMPTY_SUMS, "USD")]);
           }
           expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
           expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
+          expect(await customerFigures(handle.db, store.id, start, end)).toEqual(await rawCustomerFigures(handle.db, store.id, start, end));
         }
 
-        const before = [await nonZeroSlots(store.id), await nonZeroProductDays(store.id)];
+        const before = [await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id)];
         await rebuildRollups(handle.db, store.id);
-        expect([await nonZeroSlots(store.id), await nonZeroProductDays(store.id)]).toEqual(before);
+        expect([await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id)]).toEqual(before);
       },
     ),
     { numRuns: 25, seed: 20261126 },
@@ -143,6 +165,44 @@ test("a refund sent again moves its product returns instead of adding them twice
   const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kathmandu" });
   const rolled = await productTallies(handle.db, store.id, start, end);
   expect(rolled.get("p1")).toMatchObject({ orders: 1, units: 2, returns: 30000n });
+  expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
+});
+
+test("a products report over several months of a half-hour zone counts each order once, from whichever source covers its day", async () => {
+  // 2026-01-15 .. 2026-04-10 in Asia/Kolkata (+05:30) is [Jan 14 18:30Z, Apr 10 18:30Z): raw lines
+  // until Jan 15 00:00Z, product_days for the rest of January, product_months for February and
+  // March, product_days again for April 1..9, raw lines from Apr 10 00:00Z.
+  const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
+  const order = async (id: string, createdAt: string, status: "paid" | "cancelled" = "paid") => {
+    const { orders } = ordersRequestSchema.parse({
+      orders: [{ id, createdAt, currency: "USD", status, lines: [{ productId: "mug", productName: "Mug", quantity: 1, unitPrice: "10.00" }] }],
+    });
+    await ingestOrders(handle.db, store, orders);
+  };
+  const refund = async (id: string, orderId: string, createdAt: string, amount: string) => {
+    const { refunds } = refundsRequestSchema.parse({ refunds: [{ id, orderId, createdAt, amount, lines: [{ productId: "mug", quantity: 1, amount }] }] });
+    await ingestRefunds(handle.db, store, refunds);
+  };
+
+  await order("before-range", "2026-01-14T18:29:59Z"); // Jan 14, 23:59:59 in Kolkata
+  await order("first-instant", "2026-01-14T18:30:00Z"); // raw lines
+  await order("january-last", "2026-01-31T23:59:59Z"); // product_days
+  await order("february-first", "2026-02-01T00:00:00Z"); // product_months
+  await order("march-last", "2026-03-31T23:59:59Z"); // product_months
+  await order("april-first", "2026-04-01T00:00:00Z"); // product_days
+  await order("last-instant", "2026-04-10T18:29:59Z"); // raw lines
+  await order("after-range", "2026-04-10T18:30:00Z");
+  await order("moved", "2026-02-15T12:00:00Z");
+  await order("moved", "2026-04-05T12:00:00Z"); // re-sent with a later date: out of February, into April's days
+  await order("cancelled", "2026-03-01T00:00:00Z");
+  await refund("r-cancelled", "cancelled", "2026-03-02T00:00:00Z", "2.00");
+  await order("cancelled", "2026-03-01T00:00:00Z", "cancelled"); // its lines and its refund count nowhere
+  await refund("r-in-range", "before-range", "2026-03-10T09:00:00Z", "4.00"); // booked in range, whatever the order's date
+  await refund("r-after-range", "february-first", "2026-04-10T18:45:00Z", "3.00");
+
+  const { start, end } = utcBounds({ from: "2026-01-15", to: "2026-04-10", timezone: "Asia/Kolkata" });
+  const rolled = await productTallies(handle.db, store.id, start, end);
+  expect(rolled.get("mug")).toEqual({ orders: 7, units: 7, gross: 700000n, discounts: 0n, returns: 40000n });
   expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
 });
 

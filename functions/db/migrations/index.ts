@@ -2,6 +2,9 @@ import type { Migration } from "kysely/migration";
 import * as initialSchema from "./001-initial-schema";
 import * as rollups from "./002-rollups";
 import * as productDays from "./003-product-days";
+import * as customerTimeline from "./004-customer-timeline";
+import * as slotSpans from "./005-slot-spans";
+import * as productMonths from "./006-product-months";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -11,4 +14,7 @@ export const migrations: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
   "002-rollups": rollups,
   "003-product-days": productDays,
+  "004-customer-timeline": customerTimeline,
+  "005-slot-spans": slotSpans,
+  "006-product-months": productMonths,
 };

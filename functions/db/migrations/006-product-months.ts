@@ -1,0 +1,38 @@
+import { sql, type Kysely } from "kysely";
+
+const MONEY = sql`decimal(19,4)`;
+
+/**
+ * Per store, product and UTC month (`month` is the month's first day): product_days summed by
+ * month. A long product report reads whole UTC months here, whole days of its partial months
+ * from product_days, and only its partial edge days from the raw lines. An order lies on one
+ * day, so summing the days' order counts counts each order once per product.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("product_months")
+    .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
+    .addColumn("month", "date", (c) => c.notNull())
+    .addColumn("product_id", "varchar(64)", (c) => c.notNull())
+    .addColumn("orders", "integer", (c) => c.notNull())
+    .addColumn("units", "bigint", (c) => c.notNull())
+    .addColumn("gross_sales", MONEY, (c) => c.notNull())
+    .addColumn("discounts", MONEY, (c) => c.notNull())
+    .addColumn("returns", MONEY, (c) => c.notNull())
+    .addPrimaryKeyConstraint("product_months_pk", ["store_id", "month", "product_id"])
+    .modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`)
+    .execute();
+
+  await sql`
+    insert into product_months (store_id, month, product_id, orders, units, gross_sales, discounts, returns)
+    select store_id, month, product_id, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(returns)
+    from (
+      select store_id, day - interval (dayofmonth(day) - 1) day as month, product_id, orders, units, gross_sales, discounts, returns
+      from product_days
+    ) days
+    group by store_id, month, product_id`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable("product_months").ifExists().execute();
+}
