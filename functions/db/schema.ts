@@ -193,6 +193,19 @@ export interface ProductMonthsTable {
   returns: Money;
 }
 
+/** Per cohort day (store's zone) and local week or month: functions/rollups/cohort-cells.ts. */
+export interface CohortCellsTable {
+  store_id: number;
+  interval_name: "week" | "month";
+  /** A DATE, written as `YYYY-MM-DD` */
+  cohort_day: ColumnType<Date, string, string>;
+  /** the period's key: Monday's date of a week, `YYYY-MM` of a month */
+  period: string;
+  customers: number;
+  sales: Money;
+  returns: Money;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -208,6 +221,7 @@ export interface Database {
   funnel_slots: FunnelSlotsTable;
   product_days: ProductDaysTable;
   product_months: ProductMonthsTable;
+  cohort_cells: CohortCellsTable;
 }
 
 export type Store = Selectable<StoresTable>;

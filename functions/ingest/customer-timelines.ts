@@ -1,16 +1,17 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, NewOrder } from "../db/schema";
 import { chunk } from "../db/transaction";
-import { timelineChanges, type PaidOrder } from "../rollups/customer-timeline";
+import type { BookedReturn, CohortCellDeltas } from "../rollups/cohort-cells";
+import { timelineChanges, type PaidOrder, type TimelineChanges } from "../rollups/customer-timeline";
 import type { SalesSlotDeltas } from "../rollups/sales-slots";
 
 /**
- * Keeps the customer timelines (functions/rollups/customer-timeline.ts) in step with an orders
- * ingest, before its deletes and inserts: locks the customers it touches (their rows exist by
- * now: the ingest upserted them), reads their paid orders with a locking read (so a concurrent
- * ingest of the same customer, which waits on that lock, is seen once it has committed), puts
- * the marker deltas into `rollup`, updates the orders and customers whose neighbours moved, and
- * returns the prev_paid_at of each order being written.
+ * Keeps the customer timelines (functions/rollups/customer-timeline.ts) and the cohort cells in
+ * step with an orders ingest, before its deletes and inserts: locks the customers it touches
+ * (their rows exist by now: the ingest upserted them), reads their paid orders with a locking
+ * read (so a concurrent ingest of the same customer, which waits on that lock, is seen once it
+ * has committed), puts the deltas into `rollup` and `cohorts`, updates the orders and customers
+ * whose neighbours moved, and returns the prev_paid_at of each order being written.
  */
 export async function maintainCustomerTimelines(
   trx: Transaction<Database>,
@@ -18,8 +19,11 @@ export async function maintainCustomerTimelines(
   replaced: readonly { id: string; customer_id: string | null; status: string }[],
   writing: readonly NewOrder[],
   rollup: SalesSlotDeltas,
+  cohorts: CohortCellDeltas,
 ): Promise<Map<string, Date | null>> {
-  const written: PaidOrder[] = writing.flatMap((o) => (o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at }] : []));
+  const written: PaidOrder[] = writing.flatMap((o) =>
+    o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, gross_sales: o.gross_sales, discounts: o.discounts }] : [],
+  );
   const writtenCustomers = new Set(written.map((o) => o.customer_id));
   const formerCustomers = replaced.flatMap((o) => (o.status === "paid" && o.customer_id && !writtenCustomers.has(o.customer_id) ? [o.customer_id] : []));
   const customers = [...new Set([...writtenCustomers, ...formerCustomers])].sort();
@@ -30,19 +34,21 @@ export async function maintainCustomerTimelines(
   }
   const stored = await trx
     .selectFrom("orders")
-    .select(["id", "customer_id", "created_at", "prev_paid_at"])
+    .select(["id", "customer_id", "created_at", "prev_paid_at", "gross_sales", "discounts"])
     .where("store_id", "=", storeId)
     .where("customer_id", "in", customers)
     .where("status", "=", "paid")
     .modifyEnd(sql`lock in share mode`)
     .execute();
+  const replacedIds = new Set(replaced.map((o) => o.id));
   const changes = timelineChanges(
     stored.map((o) => ({ ...o, customer_id: o.customer_id! })),
-    new Set(replaced.map((o) => o.id)),
+    replacedIds,
     written,
   );
 
   for (const { marker, at, sign } of changes.markers) rollup.customer(marker, at, sign);
+  await moveCohortCells(trx, storeId, changes, replacedIds, cohorts);
   for (const rows of chunk(changes.customers.sort((a, b) => (a.id < b.id ? -1 : 1)))) {
     await trx
       .insertInto("customers")
@@ -54,4 +60,49 @@ export async function maintainCustomerTimelines(
     await trx.updateTable("orders").set({ prev_paid_at }).where("store_id", "=", storeId).where("id", "=", id).execute();
   }
   return changes.prevOfWritten;
+}
+
+/**
+ * A customer's cells before and after: from their orders alone while their cohort stays and
+ * none of their orders is re-sent (the usual new order); otherwise with the returns booked on
+ * their orders too, which then move with the cohort or the order.
+ */
+async function moveCohortCells(
+  trx: Transaction<Database>,
+  storeId: number,
+  changes: TimelineChanges,
+  replacedIds: ReadonlySet<string>,
+  cohorts: CohortCellDeltas,
+): Promise<void> {
+  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? cohorts.calendar.dateOf(timeline[0].created_at) : null);
+  const moved: string[] = [];
+  for (const [customer, { before, after }] of changes.timelines) {
+    const day = cohortDay(before);
+    if (day !== null && day === cohortDay(after) && ![...before, ...after].some((o) => replacedIds.has(o.id))) {
+      cohorts.orders(day, before, -1);
+      cohorts.orders(day, after, 1);
+    } else {
+      moved.push(customer);
+    }
+  }
+  if (moved.length === 0) return;
+  const orderIds = new Set(moved.flatMap((customer) => changes.timelines.get(customer)!.before.map((o) => o.id)));
+  for (const id of replacedIds) orderIds.add(id);
+  const returns = new Map<string, BookedReturn[]>();
+  if (orderIds.size > 0) {
+    const rows = await trx
+      .selectFrom("refunds")
+      .select(["order_id", "created_at", "amount"])
+      .where("store_id", "=", storeId)
+      .where("order_id", "in", [...orderIds].sort())
+      .modifyEnd(sql`lock in share mode`)
+      .execute();
+    for (const row of rows) returns.set(row.order_id, [...(returns.get(row.order_id) ?? []), row]);
+  }
+  const returnsOn = (timeline: readonly PaidOrder[]) => timeline.flatMap((o) => returns.get(o.id) ?? []);
+  for (const customer of moved) {
+    const { before, after } = changes.timelines.get(customer)!;
+    cohorts.customer(before, returnsOn(before), -1);
+    cohorts.customer(after, returnsOn(after), 1);
+  }
 }

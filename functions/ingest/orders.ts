@@ -7,6 +7,7 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
 import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
 import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
+import { CohortCellDeltas, LocalCalendar } from "../rollups/cohort-cells";
 import { maintainCustomerTimelines } from "./customer-timelines";
 import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
 import type { OrderInput } from "./schemas";
@@ -112,7 +113,8 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     const rollup = new SalesSlotDeltas();
     const products = new ProductDayDeltas();
     await upsertCustomers(trx, store.id, orders);
-    const prevPaidAt = await maintainCustomerTimelines(trx, store.id, existing, prepared.map((p) => p.order), rollup);
+    const cohorts = new CohortCellDeltas(new LocalCalendar(store.timezone));
+    const prevPaidAt = await maintainCustomerTimelines(trx, store.id, existing, prepared.map((p) => p.order), rollup, cohorts);
     if (existingIds.length > 0) {
       await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup, products);
       for (const old of existing) if (old.status === "paid") rollup.order(old, -1);
@@ -140,6 +142,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     await upsertProducts(trx, store.id, orders);
     await rollup.apply(trx, store.id);
     await products.apply(trx, store.id);
+    await cohorts.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewRefund, NewRefundLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
 import { lockStoreForIngest } from "../rollups/store-lock";
@@ -7,6 +7,7 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
 import { ProductDayDeltas } from "../rollups/product-days";
 import { SalesSlotDeltas } from "../rollups/sales-slots";
+import { CohortCellDeltas, LocalCalendar } from "../rollups/cohort-cells";
 import { amount, checkDecimals, dbMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -79,7 +80,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     const lockIds = [...new Set([...orderIds, ...existing.map((r) => r.order_id)])].sort();
     const orders = await trx
       .selectFrom("orders")
-      .select(["id", "created_at", "total", "status"])
+      .select(["id", "customer_id", "created_at", "total", "status"])
       .where("store_id", "=", store.id)
       .where("id", "in", lockIds)
       .orderBy("id")
@@ -131,10 +132,47 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
       rollup.refund(refund as { created_at: Date; amount: string }, 1);
       for (const line of lines) productDays.refundLine(line as { product_id: string; created_at: Date; amount: string }, 1);
     }
+    await bookCohortReturns(trx, store, existing, prepared.map((p) => p.refund), orderById);
     await rollup.apply(trx, store.id);
     await productDays.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   });
+}
+
+/**
+ * Returns on a customer's paid order also count in their cohort's cell for the refund's period.
+ * The customer's row is read with a lock, so an orders ingest that moves their cohort (and
+ * reads these refunds to move them along) runs wholly before or after this one.
+ */
+async function bookCohortReturns(
+  trx: Transaction<Database>,
+  store: Store,
+  replaced: readonly { order_id: string; created_at: Date; amount: string }[],
+  written: readonly NewRefund[],
+  orderById: Map<string, { customer_id: string | null; status: string }>,
+): Promise<void> {
+  const customerOf = (orderId: string) => {
+    const order = orderById.get(orderId);
+    return order?.status === "paid" ? order.customer_id : null;
+  };
+  const customers = [...new Set([...replaced, ...written].flatMap((r) => customerOf(r.order_id) ?? []))].sort();
+  if (customers.length === 0) return;
+  const firsts = await trx
+    .selectFrom("customers")
+    .select(["id", "first_paid_at"])
+    .where("store_id", "=", store.id)
+    .where("id", "in", customers)
+    .modifyEnd(sql`lock in share mode`)
+    .execute();
+  const cohorts = new CohortCellDeltas(new LocalCalendar(store.timezone));
+  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, cohorts.calendar.dateOf(c.first_paid_at)] as const] : [])));
+  const book = (refund: { order_id: string; created_at: Date; amount: string }, sign: 1 | -1) => {
+    const day = cohortDay.get(customerOf(refund.order_id) ?? "");
+    if (day) cohorts.returned(day, refund, sign);
+  };
+  for (const refund of replaced) book(refund, -1);
+  for (const refund of written) book(refund as { order_id: string; created_at: Date; amount: string }, 1);
+  await cohorts.apply(trx, store.id);
 }
 
 async function orderedProducts(trx: Transaction<Database>, storeId: number, orderIds: string[]): Promise<Map<string, Set<string>>> {

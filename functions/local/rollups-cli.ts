@@ -68,7 +68,8 @@ async function main(): Promise<number> {
       const started = Date.now();
       if (command === "rebuild") {
         const result = await rebuildRollups(handle.db, id);
-        process.stdout.write(`store ${id}: ${result.salesSlots} sales slots, ${result.funnelSlots} funnel slots, ${result.productDays} product days rebuilt in ${Date.now() - started} ms\n`);
+        const rows = Object.entries(result).map(([rollup, count]) => `${count} ${rollup}`).join(", ");
+        process.stdout.write(`store ${id}: rebuilt ${rows} in ${Date.now() - started} ms\n`);
       } else {
         const problems = await verifyRollups(handle.db, id);
         failed ||= problems.length > 0;

@@ -4,7 +4,7 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero, formatAmount } from "../money/decimal";
 import { ratio } from "./figures";
 import type { ReportWindow } from "./params";
-import { periodKeySql, periodsInRange, type Interval } from "./time";
+import { periodKeySql, periodsInRange, type Interval, type Period } from "./time";
 
 export type CohortInterval = Extract<Interval, "week" | "month">;
 export const COHORT_INTERVALS: readonly CohortInterval[] = ["month", "week"];
@@ -32,79 +32,129 @@ export interface CohortsReport {
   cohorts: Cohort[];
 }
 
+/** One cell of the cohort table: a cohort's customers active in a period, its sales and returns there. */
+export interface CohortCell {
+  cohort: string;
+  period: string;
+  customers: number | string;
+  sales: string | null;
+  returns: string | null;
+}
+
 /**
- * Customers grouped by the period of their first paid order ever (cohorts whose first order is
- * in range); for each later period k up to `to`: the share of the cohort with a paid order in
- * it, and the cohort's net sales in it (its orders' sales less returns booked in that period).
+ * Cells counted from the raw orders and refunds: every period of a report in a zone other than
+ * the store's, and the last, unfinished period of one in the store's zone. Cohorts are the
+ * customers whose first paid order is in [start, end); activity is counted from `from`.
  */
-export async function cohortsReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: CohortInterval): Promise<CohortsReport> {
+export async function rawCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow, interval: CohortInterval, from: Date = window.start): Promise<CohortCell[]> {
   const { range, start, end } = window;
   const key = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
-  const firsts = db
-    .selectFrom("orders")
-    .select(({ fn }) => ["customer_id", fn.min<Date>("created_at").as("first_at")])
-    .where("store_id", "=", store.id)
-    .where("status", "=", "paid")
-    .where("customer_id", "is not", null)
-    .groupBy("customer_id")
-    .having(sql<boolean>`min(created_at) >= ${start} and min(created_at) < ${end}`);
-
   const [activity, returns] = await Promise.all([
     db
       .selectFrom("orders as o")
-      .innerJoin(firsts.as("f"), "f.customer_id", "o.customer_id")
+      .innerJoin("customers as c", (join) => join.onRef("c.store_id", "=", "o.store_id").onRef("c.id", "=", "o.customer_id"))
       .select(({ fn }) => [
-        key(sql.ref("f.first_at")).as("cohort"),
+        key(sql.ref("c.first_paid_at")).as("cohort"),
         key(sql.ref("o.created_at")).as("period"),
         fn.count<string>("o.customer_id").distinct().as("customers"),
         sql<string>`sum(o.gross_sales - o.discounts)`.as("sales"),
       ])
-      .where("o.store_id", "=", store.id)
+      .where("o.store_id", "=", storeId)
       .where("o.status", "=", "paid")
-      .where("o.created_at", ">=", start)
+      .where("o.created_at", ">=", from)
       .where("o.created_at", "<", end)
+      .where("c.first_paid_at", ">=", start)
+      .where("c.first_paid_at", "<", end)
       .groupBy([sql.ref("cohort"), sql.ref("period")])
       .execute(),
     db
       .selectFrom("refunds as r")
-      .innerJoin("orders as o", (join) =>
-        join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"),
-      )
-      .innerJoin(firsts.as("f"), "f.customer_id", "o.customer_id")
-      .select(({ fn }) => [
-        key(sql.ref("f.first_at")).as("cohort"),
-        key(sql.ref("r.created_at")).as("period"),
-        fn.sum<string>("r.amount").as("returns"),
-      ])
-      .where("r.store_id", "=", store.id)
-      .where("r.created_at", ">=", start)
+      .innerJoin("orders as o", (join) => join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"))
+      .innerJoin("customers as c", (join) => join.onRef("c.store_id", "=", "o.store_id").onRef("c.id", "=", "o.customer_id"))
+      .select(({ fn }) => [key(sql.ref("c.first_paid_at")).as("cohort"), key(sql.ref("r.created_at")).as("period"), fn.sum<string>("r.amount").as("returns")])
+      .where("r.store_id", "=", storeId)
+      .where("r.created_at", ">=", from)
       .where("r.created_at", "<", end)
+      .where("c.first_paid_at", ">=", start)
+      .where("c.first_paid_at", "<", end)
       .groupBy([sql.ref("cohort"), sql.ref("period")])
       .execute(),
   ]);
+  const cells = new Map<string, CohortCell>(activity.map((row) => [`${row.cohort}|${row.period}`, { ...row, returns: null }]));
+  for (const row of returns) {
+    const cell = cells.get(`${row.cohort}|${row.period}`);
+    if (cell) cell.returns = row.returns;
+    else cells.set(`${row.cohort}|${row.period}`, { cohort: row.cohort, period: row.period, customers: 0, sales: null, returns: row.returns });
+  }
+  return [...cells.values()];
+}
 
+/** Cells of whole periods [firstPeriod, lastPeriod] from the `cohort_cells` rollup (store's zone only). */
+async function rolledCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow, interval: CohortInterval, firstPeriod: string, lastPeriod: string): Promise<CohortCell[]> {
+  const cohort =
+    interval === "month" ? sql<string>`date_format(cohort_day, '%Y-%m')` : sql<string>`date_format(cohort_day - interval weekday(cohort_day) day, '%Y-%m-%d')`;
+  return db
+    .selectFrom("cohort_cells")
+    .select(({ fn }) => [cohort.as("cohort"), "period", fn.sum<string>("customers").as("customers"), fn.sum<string>("sales").as("sales"), fn.sum<string>("returns").as("returns")])
+    .where("store_id", "=", storeId)
+    .where("interval_name", "=", interval)
+    .where(sql<boolean>`cohort_day between ${window.range.from} and ${window.range.to}`)
+    .where("period", ">=", firstPeriod)
+    .where("period", "<=", lastPeriod)
+    .groupBy([sql.ref("cohort"), "period"])
+    .execute();
+}
+
+/**
+ * Customers grouped by the period of their first paid order ever (cohorts whose first order is
+ * in range); for each later period k up to `to`: the share of the cohort with a paid order in
+ * it, and the cohort's net sales in it (its orders' sales less returns booked in that period).
+ * In the store's own zone, whole periods come from `cohort_cells` and only a last period cut
+ * short by `to` from raw rows; in another zone, all of it from raw rows.
+ */
+export async function cohortsReport(
+  db: Kysely<Database>,
+  store: Store,
+  window: ReportWindow,
+  interval: CohortInterval,
+  { fromRawRows = false }: { fromRawRows?: boolean } = {},
+): Promise<CohortsReport> {
+  const { range, end } = window;
   const periods = periodsInRange(range, interval);
-  const position = new Map(periods.map((p, i) => [p.key, i]));
-  const cell = (cohort: string, period: string) => `${cohort}|${period}`;
-  const active = new Map(activity.map((row) => [cell(row.cohort, row.period), row]));
-  const returned = new Map(returns.map((row) => [cell(row.cohort, row.period), row.returns]));
-  const decimals = minorUnits(store.currency);
+  let cells: CohortCell[];
+  if (fromRawRows || range.timezone !== store.timezone) {
+    cells = await rawCohortCells(db, store.id, window, interval);
+  } else {
+    const last = periods[periods.length - 1];
+    const lastIsWhole = last.end.getTime() <= end.getTime();
+    const wholeUpTo = lastIsWhole ? last : periods[periods.length - 2];
+    const [rolled, partial] = await Promise.all([
+      wholeUpTo ? rolledCohortCells(db, store.id, window, interval, periods[0].key, wholeUpTo.key) : [],
+      lastIsWhole ? [] : rawCohortCells(db, store.id, window, interval, last.start > window.start ? last.start : window.start),
+    ]);
+    cells = [...rolled, ...partial];
+  }
+  return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, cohorts: cohortTable(periods, cells, store.currency) };
+}
 
-  const cohorts = periods
-    .filter((p) => active.has(cell(p.key, p.key)))
+function cohortTable(periods: readonly Period[], cells: readonly CohortCell[], currency: string): Cohort[] {
+  const position = new Map(periods.map((p, i) => [p.key, i]));
+  const cell = new Map(cells.map((c) => [`${c.cohort}|${c.period}`, c]));
+  const decimals = minorUnits(currency);
+  return periods
+    .filter((p) => Number(cell.get(`${p.key}|${p.key}`)?.customers ?? 0) > 0)
     .map((cohortPeriod) => {
-      const size = Number(active.get(cell(cohortPeriod.key, cohortPeriod.key))!.customers);
+      const size = Number(cell.get(`${cohortPeriod.key}|${cohortPeriod.key}`)!.customers);
       const first = position.get(cohortPeriod.key)!;
       return {
         cohort: cohortPeriod.label,
         size,
         periods: periods.slice(first).map((p, k) => {
-          const row = active.get(cell(cohortPeriod.key, p.key));
+          const row = cell.get(`${cohortPeriod.key}|${p.key}`);
           const customers = Number(row?.customers ?? 0);
-          const net = amountOrZero(row?.sales) - amountOrZero(returned.get(cell(cohortPeriod.key, p.key)));
+          const net = amountOrZero(row?.sales) - amountOrZero(row?.returns);
           return { k, period: p.label, customers, share: ratio(customers, size), netSales: formatAmount(net, decimals) };
         }),
       };
     });
-  return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, cohorts };
 }

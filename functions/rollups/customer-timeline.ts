@@ -16,6 +16,8 @@ export interface PaidOrder {
   id: string;
   customer_id: string;
   created_at: Date;
+  gross_sales: string;
+  discounts: string;
 }
 
 /** A paid order as read from the database, with the previous paid order it points at. */
@@ -31,6 +33,8 @@ export interface TimelineChanges {
   prevOfWritten: Map<string, Date | null>;
   /** stored orders (not being written) whose previous paid order changed */
   prevUpdates: { id: string; prev_paid_at: Date | null }[];
+  /** each touched customer's paid orders in time order, before and after */
+  timelines: Map<string, { before: PaidOrder[]; after: PaidOrder[] }>;
 }
 
 const byTime = (a: PaidOrder, b: PaidOrder) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -61,11 +65,13 @@ export function timelineChanges(stored: readonly StoredPaidOrder[], replaced: Re
   }
   for (const order of written) listOf(after, order.customer_id).push(order);
 
-  const changes: TimelineChanges = { markers: [], customers: [], prevOfWritten: new Map(), prevUpdates: [] };
+  const changes: TimelineChanges = { markers: [], customers: [], prevOfWritten: new Map(), prevUpdates: [], timelines: new Map() };
   const writtenIds = new Set(written.map((o) => o.id));
   for (const customer of new Set([...before.keys(), ...after.keys()])) {
-    const old = markersOf((before.get(customer) ?? []).sort(byTime));
+    const previous = (before.get(customer) ?? []).sort(byTime);
+    const old = markersOf(previous);
     const timeline = (after.get(customer) ?? []).sort(byTime);
+    changes.timelines.set(customer, { before: previous, after: timeline });
     const now = markersOf(timeline);
     for (const marker of Object.keys(now) as CustomerMarker[]) {
       if (sameTime(old[marker], now[marker])) continue;

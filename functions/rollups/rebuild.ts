@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { SLOT_SQL } from "./slot";
 import { rebuildSalesSlots } from "./rebuild-sales";
+import { rebuildCohortCells } from "./rebuild-cohorts";
 import { lockStoreForRebuild } from "./store-lock";
 
 export interface RebuildResult {
@@ -9,6 +10,7 @@ export interface RebuildResult {
   funnelSlots: number;
   productDays: number;
   productMonths: number;
+  cohortCells: number;
 }
 
 /**
@@ -52,11 +54,13 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
         from product_days where store_id = ${storeId}
       ) days
       group by month, product_id`.execute(trx);
+    const cohortCells = await rebuildCohortCells(trx, storeId);
     return {
       salesSlots: sales,
       funnelSlots: Number(funnel.numAffectedRows ?? 0n),
       productDays: Number(products.numAffectedRows ?? 0n),
       productMonths: Number(productMonths.numAffectedRows ?? 0n),
+      cohortCells,
     };
   });
 }

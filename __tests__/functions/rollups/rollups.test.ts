@@ -11,6 +11,7 @@ import { productTallies, rawProductTallies, type Tally } from "../../../function
 import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
 import { periodCuts, salesByKey } from "../../../functions/reports/sales-source";
 import { customerFigures } from "../../../functions/reports/customer-figures";
+import { cohortsReport } from "../../../functions/reports/cohorts";
 import { rawCustomerFigures } from "../../../functions/reports/raw-customer-figures";
 import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/reports/time";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
@@ -113,9 +114,13 @@ const nonZeroProductDays = async (storeId: number) =>
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroProductMonths = async (storeId: number) =>
-  (await handle.db.selectFrom("product_months").selectAll().where("store_id", "=", storeId).orderBy(["month", "product_id"]).execute())
+  (await handle.db.selectFrom("product_months").selectAll().where("store_id", "=", storeId).orderBy("month").orderBy("product_id").execute())
     .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
+
+const nonZeroCohortCells = async (storeId: number) =>
+  (await handle.db.selectFrom("cohort_cells").selectAll().where("store_id", "=", storeId).orderBy("interval_name").orderBy("cohort_day").orderBy("period").execute())
+    .filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
 
 /** What the customer markers are derived from: each customer's first and second paid order, each order's previous one. */
 const timelines = async (storeId: number) => [
@@ -131,7 +136,8 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
       fc.array(fc.oneof(orderOp, orderOp, refundOp, eventOp), { minLength: 5, maxLength: 40 }),
       fc.array(rangeArb, { minLength: 3, maxLength: 3 }),
       async (ops, ranges) => {
-        const { store } = await newStore(handle);
+        // the store's own zone is the first range's: cohorts read their rollup only in it
+        const { store } = await newStore(handle, { timezone: ranges[0].timezone });
         for (let i = 0; i < ops.length; i += 3) await Promise.all(ops.slice(i, i + 3).map((op) => apply(store, op)));
 
         for (const { fromDay, days, timezone, interval } of ranges) {
@@ -146,11 +152,16 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
           expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
           expect(await customerFigures(handle.db, store.id, start, end)).toEqual(await rawCustomerFigures(handle.db, store.id, start, end));
+          const cohortInterval = interval === "week" ? "week" : "month";
+          expect(await cohortsReport(handle.db, store, { range, start, end }, cohortInterval)).toEqual(
+            await cohortsReport(handle.db, store, { range, start, end }, cohortInterval, { fromRawRows: true }),
+          );
         }
 
-        const before = [await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id)];
+        const rollups = async () => [await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id), await nonZeroCohortCells(store.id)];
+        const before = await rollups();
         await rebuildRollups(handle.db, store.id);
-        expect([await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id)]).toEqual(before);
+        expect(await rollups()).toEqual(before);
       },
     ),
     { numRuns: 25, seed: 20261126 },
@@ -222,4 +233,32 @@ test("concurrent event batches of one store that share sessions all land, and th
   expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(320);
   const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-02", timezone: "UTC" });
   expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
+});
+
+test("cohorts from the rollup count a customer once per period, follow a late first order, and book returns where the raw rows do", async () => {
+  const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
+  const order = (id: string, minute: number, customer: number, cents = 1000) =>
+    apply(store, { kind: "order", id, status: "paid", minute, lines: [{ product: 1, quantity: 1, cents }], shipping: 0, customer });
+  const day = 24 * 60;
+  await order("o1", 40 * day, 1); // February: c1's first order ...
+  await order("o2", 41 * day, 1); // ... and a second in the same month and week
+  await order("o3", 70 * day, 1, 2500); // March
+  await order("o4", 45 * day, 2);
+  await apply(store, { kind: "refund", id: "r1", orderId: "o3", minute: 71 * day, cents: 700, product: undefined });
+  await order("o5", 10 * day, 1); // a late first order moves c1 to January's cohort, with its refund
+  await order("o6", 50 * day, 3);
+  await apply(store, { kind: "order", id: "o4", status: "cancelled", minute: 45 * day, lines: [{ product: 1, quantity: 1, cents: 1000 }], shipping: 0, customer: 2 });
+
+  for (const interval of ["month", "week"] as const) {
+    const range = { from: "2026-01-01", to: "2026-03-31", timezone: "Asia/Kolkata" };
+    const window = { range, ...utcBounds(range) };
+    const report = await cohortsReport(handle.db, store, window, interval);
+    expect(report).toEqual(await cohortsReport(handle.db, store, window, interval, { fromRawRows: true }));
+    if (interval === "month") {
+      expect(report.cohorts.map((c) => [c.cohort, c.size, c.periods.map((p) => [p.customers, p.netSales])])).toEqual([
+        ["2026-01", 1, [[1, "10.00"], [1, "20.00"], [1, "18.00"]]],
+        ["2026-02", 1, [[1, "10.00"], [0, "0.00"]]],
+      ]);
+    }
+  }
 });

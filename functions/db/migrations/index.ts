@@ -5,6 +5,7 @@ import * as productDays from "./003-product-days";
 import * as customerTimeline from "./004-customer-timeline";
 import * as slotSpans from "./005-slot-spans";
 import * as productMonths from "./006-product-months";
+import * as cohortCells from "./007-cohort-cells";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "004-customer-timeline": customerTimeline,
   "005-slot-spans": slotSpans,
   "006-product-months": productMonths,
+  "007-cohort-cells": cohortCells,
 };

@@ -1,0 +1,136 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../db/schema";
+import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
+import { DAY_MS, firstOfMonth, formatLocalDate, mondayOf } from "../reports/time/calendar";
+import { offsetSegments, type OffsetSegment } from "../reports/time/zone";
+import { addToRollup } from "./add-to-rollup";
+
+/**
+ * `cohort_cells`: per store, cohort interval (week, month), cohort day (the local date of a
+ * customer's first paid order, in the store's time zone) and period (the local week or month):
+ * the cohort's customers with a paid order in the period, their orders' sales (gross less
+ * discounts) and the returns booked in it on their orders. A cohorts report in the store's own
+ * zone sums whole periods here (functions/reports/cohorts.ts); a day keeps cohorts exact for
+ * any `from`. Counting "customers with a paid order in the period" stays additive because each
+ * customer adds 1 at the first of their orders in each period only.
+ */
+export const COHORT_CELL_INTERVALS = ["week", "month"] as const;
+export type CohortCellInterval = (typeof COHORT_CELL_INTERVALS)[number];
+
+export interface TimelineOrder {
+  created_at: Date;
+  gross_sales: string;
+  discounts: string;
+}
+
+export interface BookedReturn {
+  created_at: Date;
+  amount: string;
+}
+
+interface CellDelta {
+  customers: number;
+  sales: Amount;
+  returns: Amount;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Local dates and period keys of instants in one zone, from its offset segments (no Intl per call). */
+export class LocalCalendar {
+  private segments: OffsetSegment[] = [];
+  private from = Infinity;
+  private to = -Infinity;
+
+  constructor(readonly timezone: string) {}
+
+  /** Local day number (days since 1970-01-01 in local time). */
+  dayOf(instant: Date): number {
+    const ms = instant.getTime();
+    if (ms < this.from || ms >= this.to) this.widen(ms);
+    let i = this.segments.length - 1;
+    while (i > 0 && this.segments[i].start.getTime() > ms) i--;
+    return Math.floor((ms + this.segments[i].offsetMinutes * MINUTE_MS) / DAY_MS);
+  }
+
+  dateOf(instant: Date): string {
+    return formatLocalDate(this.dayOf(instant));
+  }
+
+  /** The period key periodsInRange uses: Monday's date for a week, `YYYY-MM` for a month. */
+  periodOf(instant: Date, interval: CohortCellInterval): string {
+    const day = this.dayOf(instant);
+    return interval === "week" ? formatLocalDate(mondayOf(day)) : formatLocalDate(firstOfMonth(day)).slice(0, 7);
+  }
+
+  private widen(ms: number): void {
+    // a year around what is asked, so a batch's instants need one Intl scan
+    this.from = Math.min(this.from, ms - 366 * DAY_MS);
+    this.to = Math.max(this.to, ms + 366 * DAY_MS);
+    this.segments = offsetSegments(new Date(this.from), new Date(this.to), this.timezone);
+  }
+}
+
+/** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesSlotDeltas). */
+export class CohortCellDeltas {
+  private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: string; period: string; delta: CellDelta }>();
+
+  constructor(readonly calendar: LocalCalendar) {}
+
+  private cell(interval: CohortCellInterval, cohortDay: string, period: string): CellDelta {
+    const key = `${interval}|${cohortDay}|${period}`;
+    let cell = this.cells.get(key);
+    if (!cell) this.cells.set(key, (cell = { interval, cohortDay, period, delta: { customers: 0, sales: 0n, returns: 0n } }));
+    return cell.delta;
+  }
+
+  /**
+   * What one customer's timeline (paid orders in time order) and the returns on those orders
+   * put into the cells, with `sign` -1 to take it back out. Comparing a customer's before and
+   * after this way keeps every cell exact whatever moved (a late first order moves them all).
+   */
+  customer(timeline: readonly TimelineOrder[], returns: readonly BookedReturn[], sign: 1 | -1): void {
+    if (timeline.length === 0) return;
+    const cohortDay = this.calendar.dateOf(timeline[0].created_at);
+    this.orders(cohortDay, timeline, sign);
+    for (const booked of returns) this.returned(cohortDay, booked, sign);
+  }
+
+  /** Orders alone: for a customer whose cohort and returns did not change. */
+  orders(cohortDay: string, timeline: readonly TimelineOrder[], sign: 1 | -1): void {
+    for (const interval of COHORT_CELL_INTERVALS) {
+      let previous: string | undefined;
+      for (const order of timeline) {
+        const period = this.calendar.periodOf(order.created_at, interval);
+        const d = this.cell(interval, cohortDay, period);
+        d.sales += BigInt(sign) * (parseAmount(order.gross_sales) - parseAmount(order.discounts));
+        if (period !== previous) d.customers += sign;
+        previous = period;
+      }
+    }
+  }
+
+  returned(cohortDay: string, booked: BookedReturn, sign: 1 | -1): void {
+    for (const interval of COHORT_CELL_INTERVALS) {
+      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * parseAmount(booked.amount);
+    }
+  }
+
+  /** Adds the collected deltas; returns how many cells changed. */
+  async apply(trx: Transaction<Database>, storeId: number): Promise<number> {
+    const rows = [...this.cells.values()]
+      .filter(({ delta }) => delta.customers !== 0 || delta.sales !== 0n || delta.returns !== 0n)
+      .sort((a, b) => (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay < b.cohortDay ? -1 : a.cohortDay > b.cohortDay ? 1 : a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
+      .map(({ interval, cohortDay, period, delta }) => ({
+        store_id: storeId,
+        interval_name: interval,
+        cohort_day: cohortDay,
+        period,
+        customers: delta.customers,
+        sales: toDecimalString(delta.sales),
+        returns: toDecimalString(delta.returns),
+      }));
+    await addToRollup(trx, "cohort_cells", rows, ["customers", "sales", "returns"]);
+    return rows.length;
+  }
+}

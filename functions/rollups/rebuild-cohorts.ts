@@ -1,0 +1,42 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { Database } from "../db/schema";
+import { CohortCellDeltas, LocalCalendar, type BookedReturn, type TimelineOrder } from "./cohort-cells";
+
+/**
+ * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the
+ * orders customer by customer (a store's history need not fit in memory at once). The caller
+ * holds the store exclusively. Returns the cells written.
+ */
+export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Database>, storeId: number): Promise<number> {
+  const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
+  await trx.deleteFrom("cohort_cells").where("store_id", "=", storeId).execute();
+  const returnsByOrder = new Map<string, BookedReturn[]>();
+  const refunds = await trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).execute();
+  for (const r of refunds) returnsByOrder.set(r.order_id, [...(returnsByOrder.get(r.order_id) ?? []), r]);
+
+  const cells = new CohortCellDeltas(new LocalCalendar(store.timezone));
+  let customer: string | null = null;
+  let timeline: TimelineOrder[] = [];
+  let returns: BookedReturn[] = [];
+  const flush = () => cells.customer(timeline, returns, 1);
+  const orders = trx
+    .selectFrom("orders")
+    .select(["id", "customer_id", "created_at", "gross_sales", "discounts"])
+    .where("store_id", "=", storeId)
+    .where("status", "=", "paid")
+    .where("customer_id", "is not", null)
+    .orderBy(sql`customer_id, created_at, id`)
+    .stream(2000);
+  for await (const order of orders) {
+    if (order.customer_id !== customer) {
+      flush();
+      customer = order.customer_id;
+      timeline = [];
+      returns = [];
+    }
+    timeline.push(order);
+    returns.push(...(returnsByOrder.get(order.id) ?? []));
+  }
+  flush();
+  return cells.apply(trx as Transaction<Database>, storeId);
+}
