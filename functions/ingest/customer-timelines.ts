@@ -74,7 +74,7 @@ async function moveCohortCells(
   replacedIds: ReadonlySet<string>,
   cohorts: CohortCellDeltas,
 ): Promise<void> {
-  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? cohorts.calendar.dateOf(timeline[0].created_at) : null);
+  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? cohorts.calendar.dayOf(timeline[0].created_at) : null);
   const moved: string[] = [];
   for (const [customer, { before, after }] of changes.timelines) {
     const day = cohortDay(before);

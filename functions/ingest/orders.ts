@@ -113,7 +113,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     const rollup = new SalesSlotDeltas();
     const products = new ProductDayDeltas();
     await upsertCustomers(trx, store.id, orders);
-    const cohorts = new CohortCellDeltas(new LocalCalendar(store.timezone));
+    const cohorts = new CohortCellDeltas(LocalCalendar.of(store.timezone));
     const prevPaidAt = await maintainCustomerTimelines(trx, store.id, existing, prepared.map((p) => p.order), rollup, cohorts);
     if (existingIds.length > 0) {
       await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup, products);

@@ -164,11 +164,11 @@ async function bookCohortReturns(
     .where("id", "in", customers)
     .modifyEnd(sql`lock in share mode`)
     .execute();
-  const cohorts = new CohortCellDeltas(new LocalCalendar(store.timezone));
-  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, cohorts.calendar.dateOf(c.first_paid_at)] as const] : [])));
+  const cohorts = new CohortCellDeltas(LocalCalendar.of(store.timezone));
+  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, cohorts.calendar.dayOf(c.first_paid_at)] as const] : [])));
   const book = (refund: { order_id: string; created_at: Date; amount: string }, sign: 1 | -1) => {
     const day = cohortDay.get(customerOf(refund.order_id) ?? "");
-    if (day) cohorts.returned(day, refund, sign);
+    if (day !== undefined) cohorts.returned(day, refund, sign);
   };
   for (const refund of replaced) book(refund, -1);
   for (const refund of written) book(refund as { order_id: string; created_at: Date; amount: string }, 1);

@@ -36,13 +36,21 @@ interface CellDelta {
 
 const MINUTE_MS = 60_000;
 
-/** Local dates and period keys of instants in one zone, from its offset segments (no Intl per call). */
+/** Local dates and periods of instants in one zone, from its offset segments (no Intl per call). */
 export class LocalCalendar {
+  private static readonly zones = new Map<string, LocalCalendar>();
   private segments: OffsetSegment[] = [];
   private from = Infinity;
   private to = -Infinity;
 
-  constructor(readonly timezone: string) {}
+  private constructor(readonly timezone: string) {}
+
+  /** One per zone for the process: its offsets are scanned once, not per ingest. */
+  static of(timezone: string): LocalCalendar {
+    let calendar = LocalCalendar.zones.get(timezone);
+    if (!calendar) LocalCalendar.zones.set(timezone, (calendar = new LocalCalendar(timezone)));
+    return calendar;
+  }
 
   /** Local day number (days since 1970-01-01 in local time). */
   dayOf(instant: Date): number {
@@ -53,14 +61,10 @@ export class LocalCalendar {
     return Math.floor((ms + this.segments[i].offsetMinutes * MINUTE_MS) / DAY_MS);
   }
 
-  dateOf(instant: Date): string {
-    return formatLocalDate(this.dayOf(instant));
-  }
-
-  /** The period key periodsInRange uses: Monday's date for a week, `YYYY-MM` for a month. */
-  periodOf(instant: Date, interval: CohortCellInterval): string {
+  /** The local day number of the first day of the week (Monday) or month holding `instant`. */
+  periodOf(instant: Date, interval: CohortCellInterval): number {
     const day = this.dayOf(instant);
-    return interval === "week" ? formatLocalDate(mondayOf(day)) : formatLocalDate(firstOfMonth(day)).slice(0, 7);
+    return interval === "week" ? mondayOf(day) : firstOfMonth(day);
   }
 
   private widen(ms: number): void {
@@ -73,11 +77,12 @@ export class LocalCalendar {
 
 /** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesSlotDeltas). */
 export class CohortCellDeltas {
-  private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: string; period: string; delta: CellDelta }>();
+  /** by interval, cohort day number and period's first day number */
+  private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }>();
 
   constructor(readonly calendar: LocalCalendar) {}
 
-  private cell(interval: CohortCellInterval, cohortDay: string, period: string): CellDelta {
+  private cell(interval: CohortCellInterval, cohortDay: number, period: number): CellDelta {
     const key = `${interval}|${cohortDay}|${period}`;
     let cell = this.cells.get(key);
     if (!cell) this.cells.set(key, (cell = { interval, cohortDay, period, delta: { customers: 0, sales: 0n, returns: 0n } }));
@@ -91,26 +96,27 @@ export class CohortCellDeltas {
    */
   customer(timeline: readonly TimelineOrder[], returns: readonly BookedReturn[], sign: 1 | -1): void {
     if (timeline.length === 0) return;
-    const cohortDay = this.calendar.dateOf(timeline[0].created_at);
+    const cohortDay = this.calendar.dayOf(timeline[0].created_at);
     this.orders(cohortDay, timeline, sign);
     for (const booked of returns) this.returned(cohortDay, booked, sign);
   }
 
   /** Orders alone: for a customer whose cohort and returns did not change. */
-  orders(cohortDay: string, timeline: readonly TimelineOrder[], sign: 1 | -1): void {
+  orders(cohortDay: number, timeline: readonly TimelineOrder[], sign: 1 | -1): void {
+    const sales = timeline.map((order) => BigInt(sign) * (parseAmount(order.gross_sales) - parseAmount(order.discounts)));
     for (const interval of COHORT_CELL_INTERVALS) {
-      let previous: string | undefined;
-      for (const order of timeline) {
+      let previous: number | undefined;
+      for (const [i, order] of timeline.entries()) {
         const period = this.calendar.periodOf(order.created_at, interval);
         const d = this.cell(interval, cohortDay, period);
-        d.sales += BigInt(sign) * (parseAmount(order.gross_sales) - parseAmount(order.discounts));
+        d.sales += sales[i];
         if (period !== previous) d.customers += sign;
         previous = period;
       }
     }
   }
 
-  returned(cohortDay: string, booked: BookedReturn, sign: 1 | -1): void {
+  returned(cohortDay: number, booked: BookedReturn, sign: 1 | -1): void {
     for (const interval of COHORT_CELL_INTERVALS) {
       this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * parseAmount(booked.amount);
     }
@@ -120,12 +126,12 @@ export class CohortCellDeltas {
   async apply(trx: Transaction<Database>, storeId: number): Promise<number> {
     const rows = [...this.cells.values()]
       .filter(({ delta }) => delta.customers !== 0 || delta.sales !== 0n || delta.returns !== 0n)
-      .sort((a, b) => (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay < b.cohortDay ? -1 : a.cohortDay > b.cohortDay ? 1 : a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
+      .sort((a, b) => (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay - b.cohortDay || a.period - b.period))
       .map(({ interval, cohortDay, period, delta }) => ({
         store_id: storeId,
         interval_name: interval,
-        cohort_day: cohortDay,
-        period,
+        cohort_day: formatLocalDate(cohortDay),
+        period: interval === "week" ? formatLocalDate(period) : formatLocalDate(period).slice(0, 7),
         customers: delta.customers,
         sales: toDecimalString(delta.sales),
         returns: toDecimalString(delta.returns),

@@ -58,13 +58,14 @@ export class SalesSlotDeltas {
 
   order(order: OrderContribution, sign: 1 | -1): void {
     const s = BigInt(sign);
+    const [gross, discounts, shipping, taxes] = [order.gross_sales, order.discounts, order.shipping, order.taxes].map((a) => s * parseAmount(a));
     this.each(order.created_at, (d) => {
       d.orders += sign;
       d.units += sign * order.units;
-      d.gross += s * parseAmount(order.gross_sales);
-      d.discounts += s * parseAmount(order.discounts);
-      d.shipping += s * parseAmount(order.shipping);
-      d.taxes += s * parseAmount(order.taxes);
+      d.gross += gross;
+      d.discounts += discounts;
+      d.shipping += shipping;
+      d.taxes += taxes;
     });
   }
 
