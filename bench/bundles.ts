@@ -9,6 +9,9 @@
  * Each is copied to `.gen/bench-bundles/<name>/` for the measurement (removed afterwards): a synth
  * running meanwhile prunes older hash folders. The copy sits at the same depth under the project,
  * so the runtime-provided externals (`@aws-sdk/client-*`) resolve from node_modules as before.
+ *
+ * Just this part, without a store: `npx tsx bench/bundles.ts [--runs 10] [--fresh]` (`--fresh`
+ * measures bundles built from the working tree now rather than the newest synthesized ones).
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -71,9 +74,9 @@ function importScript(file: string): string {
 }
 
 /** A private copy of the newest bundle of `name` (and its source map), safe from pruning while measured. */
-function copyOfBundle(root: string, name: string): { source: string; file: string } {
+function copyOfBundle(root: string, name: string, fresh: boolean): { source: string; file: string } {
   for (let attempt = 1; ; attempt++) {
-    const source = bundleFile(root, name);
+    const source = fresh ? bundleFunction(name, `functions/handlers/${name}.ts`, root).file : bundleFile(root, name);
     const file = join(root, ".gen", "bench-bundles", name, BUNDLE_FILE);
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -86,16 +89,17 @@ function copyOfBundle(root: string, name: string): { source: string; file: strin
   }
 }
 
-export async function measureBundles(runs: number, log: (line: string) => void, root: string = projectRoot()): Promise<BundleResult[]> {
+/** `fresh`: build each bundle from the working tree now instead of taking the newest synthesized one. */
+export async function measureBundles(runs: number, log: (line: string) => void, root: string = projectRoot(), { fresh = false } = {}): Promise<BundleResult[]> {
   try {
-    return await measureCopies(runs, log, root);
+    return await measureCopies(runs, log, root, fresh);
   } finally {
     rmSync(join(root, ".gen", "bench-bundles"), { recursive: true, force: true });
   }
 }
 
-async function measureCopies(runs: number, log: (line: string) => void, root: string): Promise<BundleResult[]> {
-  const bundles = functionNames(root).map((name) => ({ name, ...copyOfBundle(root, name) }));
+async function measureCopies(runs: number, log: (line: string) => void, root: string, fresh: boolean): Promise<BundleResult[]> {
+  const bundles = functionNames(root).map((name) => ({ name, ...copyOfBundle(root, name, fresh) }));
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: "--enable-source-maps" };
   log(`bundles: ${bundles.map((b) => b.name).join(", ")}: ${runs} cold imports each, beside ${runs} bare node processes`);
   const bare: number[] = [];
@@ -117,4 +121,25 @@ async function measureCopies(runs: number, log: (line: string) => void, root: st
       importMs: round2(coldImportMs - bareNodeMs),
     };
   });
+}
+
+/** BENCHMARKS.md's bundle table. */
+export function bundleTable(results: readonly BundleResult[]): string {
+  const rows = results.map((b) => `| ${b.name} | ${b.bytes.toLocaleString("en-US")} | ${b.coldImportMs} | ${b.bareNodeMs} | ${b.importMs} |`);
+  return ["| bundle | bytes | cold import ms | bare node ms | above bare node ms |", "|---|---|---|---|---|", ...rows].join("\n");
+}
+
+// `npx tsx bench/bundles.ts [--runs N] [--fresh]` (jest compiles this file to CommonJS: no import.meta).
+if (/bench[\\/]bundles\.ts$/.test(process.argv[1] ?? "")) {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf("--runs");
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
+  measureBundles(runs, (line) => process.stderr.write(`${line}\n`), projectRoot(), { fresh: args.includes("--fresh") }).then(
+    (results) => process.stdout.write(`${bundleTable(results)}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

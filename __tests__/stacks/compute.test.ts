@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -9,6 +10,7 @@ import type { NetworkOutputs } from "../../stacks/contracts";
 import {
   BUNDLE_SIZE_LIMIT_BYTES,
   BUNDLE_SIZES_FILE,
+  bundleAliases,
   bundleFunction,
   clearBundleCache,
   projectRoot,
@@ -78,7 +80,8 @@ describe("bundleFunction (esbuild during synth)", () => {
     expect(sizes[name]).toBe(b.bytes);
   });
 
-  it.each(FUNCTIONS)("%s loads as an ES module outside the project, exporting handler", (name) => {
+  /** Runs `script` (an ES module; `BUNDLE` is the copy's path) beside a copy of the bundle outside the project. */
+  function runBesideCopy(name: (typeof FUNCTIONS)[number], script: string, env: Record<string, string> = {}): string {
     const b = bundle(name);
     const dir = mkdtempSync(join(tmpdir(), `bundle-${name}-`));
     try {
@@ -89,15 +92,63 @@ describe("bundleFunction (esbuild during synth)", () => {
         mkdirSync(join(dir, "node_modules", "@aws-sdk"), { recursive: true });
         symlinkSync(join(root, "node_modules", external), join(dir, "node_modules", external));
       }
-      const out = execFileSync(
-        process.execPath,
-        ["--enable-source-maps", "--input-type=module", "-e", `const m = await import(${JSON.stringify(join(dir, "index.mjs"))}); console.log(typeof m.handler);`],
-        { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", POWERTOOLS_TRACE_ENABLED: "false", POWERTOOLS_METRICS_DISABLED: "true", AWS_REGION: "eu-west-1" } },
-      );
-      expect(out.trim()).toBe("function");
+      return execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script.replaceAll("BUNDLE", JSON.stringify(join(dir, "index.mjs")))], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", POWERTOOLS_TRACE_ENABLED: "false", POWERTOOLS_METRICS_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_REGION: "eu-west-1", ...env },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it.each(FUNCTIONS)("%s loads as an ES module outside the project, exporting handler", (name) => {
+    expect(runBesideCopy(name, "const m = await import(BUNDLE); console.log(typeof m.handler);").trim()).toBe("function");
+  });
+
+  it("keeps mysql2's CESU-8 in the iconv-lite substitute (the handshake's server version) and refuses other charsets", () => {
+    bundleAliases(root);
+    // Node's own require: the substitute is plain CommonJS, as esbuild bundles it.
+    const iconv = createRequire(join(root, "package.json"))(join(root, ".gen", "bundle-substitutes", "iconv-lite.cjs")) as {
+      getDecoder(encoding: string): { write(bytes: Buffer): string; end(): string };
+      getEncoder(encoding: string): { write(text: string): Buffer };
+    };
+    const cesu8 = Buffer.from("eda0bdedb2a9", "hex"); // U+1F4A9 as two 3-byte surrogates
+    expect(iconv.getDecoder("cesu8").write(cesu8)).toBe("\u{1F4A9}");
+    expect(iconv.getEncoder("cesu8").write("\u{1F4A9}").equals(cesu8)).toBe(true);
+    for (const text of ["10.11.19-MariaDB-0+deb12u1", "8.0.mysql_aurora.3.08.0", "mysql_clear_password", "h\u00e9llo \u20ac"]) {
+      expect(iconv.getDecoder("cesu8").write(Buffer.from(text, "utf8"))).toBe(text);
+      expect(iconv.getEncoder("cesu8").write(text).equals(Buffer.from(text, "utf8"))).toBe(true);
+    }
+    expect(() => iconv.getDecoder("cp1252")).toThrow(/charset cp1252 is not bundled/);
+  });
+
+  it("health's bundle answers from the database: mysql2, loaded on first use, connects", () => {
+    const event = { httpMethod: "GET", path: "/health", resource: "/health", headers: {}, requestContext: { requestId: "req-1" } };
+    const out = runBesideCopy(
+      "health",
+      `const { handler } = await import(BUNDLE);
+       const res = await handler(${JSON.stringify(event)}, { functionName: "health", awsRequestId: "a-1", getRemainingTimeInMillis: () => 5000 });
+       console.log(JSON.stringify({ status: res.statusCode, body: JSON.parse(res.body) }));
+       process.exit(0); // the pool keeps its connection open`,
+      { MYSQL_URL: process.env.MYSQL_URL ?? "" },
+    );
+    expect(JSON.parse(out)).toMatchObject({ status: 200, body: { status: "ok", database: { reachable: true } } });
+  });
+
+  it("migrate's bundle requires the runtime's Secrets Manager client on first use, not at import", () => {
+    expect(bundle("migrate").externals).toContain("@aws-sdk/client-secrets-manager");
+    const out = runBesideCopy(
+      "migrate",
+      `import { createRequire } from "node:module";
+       const loaded = () => Object.keys(createRequire(BUNDLE).cache).some((file) => file.includes("client-secrets-manager"));
+       const { handler } = await import(BUNDLE);
+       const atImport = loaded();
+       const error = await handler().then(() => "resolved", (e) => e.message);
+       console.log(JSON.stringify({ atImport, afterCall: loaded(), error }));`,
+    );
+    // The handler builds its SecretsManagerClient first, then finds no RDS Proxy endpoint.
+    expect(JSON.parse(out)).toEqual({ atImport: false, afterCall: true, error: expect.stringMatching(/DB_PROXY_ENDPOINT must be set/) });
   });
 });
 
