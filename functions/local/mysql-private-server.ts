@@ -45,6 +45,8 @@ interface ServerPaths {
   log: string;
   installLog: string;
   lock: string;
+  /** the server's temp-table folder */
+  tmp: string;
 }
 
 const MAX_SOCKET_PATH = 100; // sun_path is 108 bytes on Linux, 104 on macOS
@@ -259,6 +261,7 @@ export class PrivateMysqlServer {
     const started = Date.now();
     rotateIfLarge(this.paths.log);
     const offset = fileSize(this.paths.log);
+    mkdirSync(this.paths.tmp, { recursive: true });
     const args = serverArgs(binary, this.paths, port);
     const logFd = openSync(this.paths.log, "a");
     let child: ChildProcess;
@@ -328,6 +331,7 @@ function serverPaths(dataDir: string): ServerPaths {
     log: path.join(dataDir, "mysqld.log"),
     installLog: path.join(dataDir, "install.log"),
     lock: path.join(dataDir, "start.lock"),
+    tmp: path.join(dataDir, "tmp"),
   };
 }
 
@@ -345,6 +349,9 @@ function serverArgs(binary: MysqlServerBinary, paths: ServerPaths, port: number)
     `--port=${port}`,
     `--socket=${paths.socket}`,
     `--pid-file=${paths.pidFile}`,
+    // Its own temp folder: a server starting in the shared /tmp can remove the temp-table files
+    // of another server working there (seen as "Error on delete of '/tmp/#sql-temptable-...'").
+    `--tmpdir=${paths.tmp}`,
     ...(process.getuid?.() === 0 ? ["--user=root"] : []),
     ...innodbSizing(binary),
     // Commits reach the OS at once but are fsync'ed about once a second: survives a killed server,
