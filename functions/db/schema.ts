@@ -193,6 +193,17 @@ export interface ProductMonthsTable {
   returns: Money;
 }
 
+/** Per product, all time: product_days summed (the complement of a long range, reports/products.ts). */
+export interface ProductTotalsTable {
+  store_id: number;
+  product_id: string;
+  orders: number;
+  units: ColumnType<string, number, number>;
+  gross_sales: Money;
+  discounts: Money;
+  returns: Money;
+}
+
 /** Per cohort day (store's zone) and local week or month: functions/rollups/cohort-cells.ts. */
 export interface CohortCellsTable {
   store_id: number;
@@ -221,6 +232,7 @@ export interface Database {
   funnel_slots: FunnelSlotsTable;
   product_days: ProductDaysTable;
   product_months: ProductMonthsTable;
+  product_totals: ProductTotalsTable;
   cohort_cells: CohortCellsTable;
 }
 

@@ -27,7 +27,8 @@ interface ProductDelta {
 
 /**
  * Collects one ingest's changes to `product_days`, then writes them in one upsert (see
- * SalesSlotDeltas), and the same changes summed by UTC month to `product_months` in another.
+ * SalesSlotDeltas), and the same changes summed by UTC month to `product_months` and by product
+ * to `product_totals` in two more.
  */
 export class ProductDayDeltas {
   private readonly cells = new Map<string, ProductDelta>();
@@ -60,12 +61,14 @@ export class ProductDayDeltas {
     this.at(line.created_at, line.product_id).returns += BigInt(sign) * parseAmount(line.amount);
   }
 
-  /** Writes the deltas to `product_days`, and summed by month to `product_months`, in the caller's transaction. */
+  /** Writes the deltas to `product_days`, summed by month to `product_months` and by product to `product_totals`, in the caller's transaction. */
   async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
     const days = sortedByKey([...this.cells.values()]);
     await addToRollup(trx, "product_days", days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })), MEASURES);
-    const months = sortedByKey(sumByMonth(days));
+    const months = sortedByKey(sumBy(days, (start) => Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1)));
     await addToRollup(trx, "product_months", months.map((c) => ({ store_id: storeId, month: new Date(c.start), ...measuresOf(c) })), MEASURES);
+    const totals = sortedByKey(sumBy(days, () => 0));
+    await addToRollup(trx, "product_totals", totals.map((c) => ({ store_id: storeId, ...measuresOf(c) })), MEASURES);
   }
 }
 
@@ -80,12 +83,11 @@ function sortedByKey(cells: ProductDelta[]): ProductDelta[] {
     .sort((a, b) => a.start - b.start || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
 }
 
-/** The same cells keyed by the first day of their UTC month. */
-function sumByMonth(days: readonly ProductDelta[]): ProductDelta[] {
+/** The same cells summed into coarser ones: their UTC month's first day, or one period (all time). */
+function sumBy(days: readonly ProductDelta[], periodStart: (dayStart: number) => number): ProductDelta[] {
   const months = new Map<string, ProductDelta>();
   for (const c of days) {
-    const day = new Date(c.start);
-    const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1);
+    const start = periodStart(c.start);
     const key = `${start}|${c.productId}`;
     const m = months.get(key);
     if (!m) months.set(key, { ...c, start });

@@ -10,6 +10,7 @@ export interface RebuildResult {
   funnelSlots: number;
   productDays: number;
   productMonths: number;
+  productTotals: number;
   cohortCells: number;
 }
 
@@ -25,6 +26,7 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
     await trx.deleteFrom("funnel_slots").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("product_days").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("product_months").where("store_id", "=", storeId).execute();
+    await trx.deleteFrom("product_totals").where("store_id", "=", storeId).execute();
     const sales = await rebuildSalesSlots(trx, storeId);
     const funnel = await sql`
       insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout, converted)
@@ -54,12 +56,18 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
         from product_days where store_id = ${storeId}
       ) days
       group by month, product_id`.execute(trx);
+    const productTotals = await sql`
+      insert into product_totals (store_id, product_id, orders, units, gross_sales, discounts, returns)
+      select ${storeId}, product_id, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(returns)
+      from product_days where store_id = ${storeId}
+      group by product_id`.execute(trx);
     const cohortCells = await rebuildCohortCells(trx, storeId);
     return {
       salesSlots: sales,
       funnelSlots: Number(funnel.numAffectedRows ?? 0n),
       productDays: Number(products.numAffectedRows ?? 0n),
       productMonths: Number(productMonths.numAffectedRows ?? 0n),
+      productTotals: Number(productTotals.numAffectedRows ?? 0n),
       cohortCells,
     };
   });

@@ -6,6 +6,7 @@ import * as customerTimeline from "./004-customer-timeline";
 import * as slotSpans from "./005-slot-spans";
 import * as productMonths from "./006-product-months";
 import * as cohortCells from "./007-cohort-cells";
+import * as productTotals from "./008-product-totals";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "005-slot-spans": slotSpans,
   "006-product-months": productMonths,
   "007-cohort-cells": cohortCells,
+  "008-product-totals": productTotals,
 };

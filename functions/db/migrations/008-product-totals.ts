@@ -1,0 +1,33 @@
+import { sql, type Kysely } from "kysely";
+
+const MONEY = sql`decimal(19,4)`;
+
+/**
+ * Per store and product: everything, all time (product_days summed). A products report over
+ * most of a store's history reads these totals and takes away what lies outside its range
+ * (functions/reports/products.ts), so three years read one row per product, not one per month.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("product_totals")
+    .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
+    .addColumn("product_id", "varchar(64)", (c) => c.notNull())
+    .addColumn("orders", "integer", (c) => c.notNull())
+    .addColumn("units", "bigint", (c) => c.notNull())
+    .addColumn("gross_sales", MONEY, (c) => c.notNull())
+    .addColumn("discounts", MONEY, (c) => c.notNull())
+    .addColumn("returns", MONEY, (c) => c.notNull())
+    .addPrimaryKeyConstraint("product_totals_pk", ["store_id", "product_id"])
+    .modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`)
+    .execute();
+
+  await sql`
+    insert into product_totals (store_id, product_id, orders, units, gross_sales, discounts, returns)
+    select store_id, product_id, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(returns)
+    from product_days
+    group by store_id, product_id`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable("product_totals").ifExists().execute();
+}
