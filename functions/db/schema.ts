@@ -168,41 +168,30 @@ export interface FunnelSlotsTable {
   converted: number;
 }
 
-/** Per product and UTC day: counted orders' lines and returns booked from refund lines. */
-export interface ProductDaysTable {
+/** What the product rollups count: counted orders' lines, and returns booked from refund lines. */
+export interface ProductMeasures {
   store_id: number;
-  /** A DATE: mysql2 hands it over as a Date at 00:00 UTC (the pool's time zone is UTC). */
-  day: UtcTime;
   product_id: string;
   orders: number;
   units: ColumnType<string, number, number>;
   gross_sales: Money;
   discounts: Money;
   returns: Money;
+}
+
+/** Per product and UTC day. */
+export interface ProductDaysTable extends ProductMeasures {
+  /** A DATE: mysql2 hands it over as a Date at 00:00 UTC (the pool's time zone is UTC). */
+  day: UtcTime;
 }
 
 /** product_days summed per UTC month (`month` is its first day, a DATE like product_days.day). */
-export interface ProductMonthsTable {
-  store_id: number;
+export interface ProductMonthsTable extends ProductMeasures {
   month: UtcTime;
-  product_id: string;
-  orders: number;
-  units: ColumnType<string, number, number>;
-  gross_sales: Money;
-  discounts: Money;
-  returns: Money;
 }
 
 /** Per product, all time: product_days summed (the complement of a long range, reports/products.ts). */
-export interface ProductTotalsTable {
-  store_id: number;
-  product_id: string;
-  orders: number;
-  units: ColumnType<string, number, number>;
-  gross_sales: Money;
-  discounts: Money;
-  returns: Money;
-}
+export type ProductTotalsTable = ProductMeasures;
 
 /** Per cohort day (store's zone) and local week or month: functions/rollups/cohort-cells.ts. */
 export interface CohortCellsTable {

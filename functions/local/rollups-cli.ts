@@ -1,56 +1,24 @@
 /**
  * `npm run rollups -- rebuild (--store ID | --all)`: recomputes stores' rollups from their raw
  * rows (repairs; after a migration that changes a rollup). `verify (--store ID | --all)`:
- * compares every day of the store's history from the rollups with the raw tables and exits 1
- * on any difference. Uses MYSQL_URL like the server, and migrates first.
+ * compares the store's history from the rollups with the raw tables (sales of every UTC day,
+ * the funnel, every product, customer figures, monthly cohorts; functions/rollups/verify.ts)
+ * and exits 1 on any difference. Uses MYSQL_URL like the server, and migrates first.
  */
 import { parseArgs } from "node:util";
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
-import { funnelCounts, rawFunnelCounts } from "../reports/funnel";
-import { productTallies, rawProductTallies } from "../reports/products";
-import { rawSalesByKey } from "../reports/raw-sales-source";
-import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
-import { salesByKey, type KeyOf } from "../reports/sales-source";
 import { rebuildRollups } from "../rollups/rebuild";
-import { sql, type Kysely } from "kysely";
+import { verifyRollups } from "../rollups/verify";
+import type { Kysely } from "kysely";
 import { resolveMysql } from "./mysql-server";
-
-const utcDay: KeyOf = (column) => sql<string>`date_format(${column}, '%Y-%m-%d')`;
 
 async function storeIds(db: Kysely<Database>, store: string | undefined, all: boolean): Promise<number[]> {
   if (all) return (await db.selectFrom("stores").select("id").orderBy("id").execute()).map((s) => s.id);
   if (!store || !/^\d+$/.test(store)) throw new Error("--store ID or --all is required");
   return [Number(store)];
 }
-
-const describe = (s: SalesSums) =>
-  `orders ${s.orders} units ${s.units} gross ${s.gross} discounts ${s.discounts} shipping ${s.shipping} taxes ${s.taxes} returns ${s.returns}`;
-
-/** The days (UTC) on which a store's rollups and raw rows disagree; empty when they agree. */
-export async function verifyRollups(db: Kysely<Database>, storeId: number): Promise<string[]> {
-  const start = new Date(0);
-  const end = new Date(Math.ceil(Date.now() / 86_400_000 + 366) * 86_400_000);
-  const [rolled, raw] = await Promise.all([salesByKey(db, storeId, [start, end], utcDay), rawSalesByKey(db, storeId, start, end, utcDay)]);
-  const problems: string[] = [];
-  for (const day of [...new Set([...rolled.keys(), ...raw.keys()])].sort()) {
-    const fromRollup = describe(rolled.get(day) ?? EMPTY_SUMS);
-    const fromRaw = describe(raw.get(day) ?? EMPTY_SUMS);
-    if (fromRollup !== fromRaw) problems.push(`sales ${day}: rollup ${fromRollup} raw ${fromRaw}`);
-  }
-  const [rolledFunnel, rawFunnel] = await Promise.all([funnelCounts(db, storeId, start, end), rawFunnelCounts(db, storeId, start, end)]);
-  if (JSON.stringify(rolledFunnel) !== JSON.stringify(rawFunnel)) problems.push(`funnel: rollup ${JSON.stringify(rolledFunnel)} raw ${JSON.stringify(rawFunnel)}`);
-  const [rolledProducts, rawProducts] = await Promise.all([productTallies(db, storeId, start, end), rawProductTallies(db, storeId, start, end)]);
-  for (const id of [...new Set([...rolledProducts.keys(), ...rawProducts.keys()])].sort()) {
-    const fromRollup = JSON.stringify(rolledProducts.get(id) ?? null, bigints);
-    const fromRaw = JSON.stringify(rawProducts.get(id) ?? null, bigints);
-    if (fromRollup !== fromRaw) problems.push(`product ${id}: rollup ${fromRollup} raw ${fromRaw}`);
-  }
-  return problems;
-}
-
-const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { store: { type: "string" }, all: { type: "boolean" } } });

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from "kysely";
-
-const MONEY = sql`decimal(19,4)`;
+import { withProductMeasures } from "./product-measures";
 
 /**
  * Per store, product and UTC day: counted orders' line figures and returns booked from refund
@@ -12,12 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable("product_days")
     .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
     .addColumn("day", "date", (c) => c.notNull())
-    .addColumn("product_id", "varchar(64)", (c) => c.notNull())
-    .addColumn("orders", "integer", (c) => c.notNull())
-    .addColumn("units", "bigint", (c) => c.notNull())
-    .addColumn("gross_sales", MONEY, (c) => c.notNull())
-    .addColumn("discounts", MONEY, (c) => c.notNull())
-    .addColumn("returns", MONEY, (c) => c.notNull())
+    .$call(withProductMeasures)
     .addPrimaryKeyConstraint("product_days_pk", ["store_id", "day", "product_id"])
     .modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`)
     .execute();

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from "kysely";
-
-const MONEY = sql`decimal(19,4)`;
+import { withProductMeasures } from "./product-measures";
 
 /**
  * Per store and product: everything, all time (product_days summed). A products report over
@@ -11,12 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("product_totals")
     .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
-    .addColumn("product_id", "varchar(64)", (c) => c.notNull())
-    .addColumn("orders", "integer", (c) => c.notNull())
-    .addColumn("units", "bigint", (c) => c.notNull())
-    .addColumn("gross_sales", MONEY, (c) => c.notNull())
-    .addColumn("discounts", MONEY, (c) => c.notNull())
-    .addColumn("returns", MONEY, (c) => c.notNull())
+    .$call(withProductMeasures)
     .addPrimaryKeyConstraint("product_totals_pk", ["store_id", "product_id"])
     .modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`)
     .execute();
