@@ -49,9 +49,10 @@ export interface CohortCell {
 export async function rawCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow, interval: CohortInterval, from: Date = window.start): Promise<CohortCell[]> {
   const { range, start, end } = window;
   const key = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
-  // A short range (a last, unfinished period) is read through the time index: left to itself
-  // the optimizer may walk the store's whole primary key instead (seen on MariaDB 10.11).
-  const orders = from > start ? sql`orders o force index (orders_by_time)` : sql`orders o`;
+  // A short range (a last, unfinished period) is read by time, or from the cohort's customers
+  // when they are few: left to itself the optimizer may walk the store's whole primary key
+  // instead (seen on MariaDB 10.11 at 1M orders: 450 ms against 70-180 ms).
+  const orders = from > start ? sql`orders o ignore index (primary)` : sql`orders o`;
   const [activity, returns] = await Promise.all([
     sql<{ cohort: string; period: string; customers: string; sales: string }>`
       select ${key(sql.ref("c.first_paid_at"))} as cohort, ${key(sql.ref("o.created_at"))} as period,
