@@ -216,6 +216,22 @@ export async function productTallies(db: Kysely<Database>, storeId: number, star
   return withoutZeros(totals);
 }
 
+/** The `limit` best products by `sort`, ties by id: one pass keeping the best, not a sort of every product. */
+function topProducts(tallies: Tallies, sort: ProductSort, limit: number): [string, Tally][] {
+  const score = (t: Tally) => (sort === "unitsSold" ? BigInt(t.units) : t.gross - t.discounts - t.returns);
+  const better = (a: { id: string; score: bigint }, b: { id: string; score: bigint }) => a.score > b.score || (a.score === b.score && a.id < b.id);
+  const best: { id: string; score: bigint; tally: Tally }[] = [];
+  for (const [id, tally] of tallies) {
+    const entry = { id, score: score(tally), tally };
+    if (best.length === limit && !better(entry, best[best.length - 1])) continue;
+    let at = best.length;
+    while (at > 0 && better(entry, best[at - 1])) at--;
+    best.splice(at, 0, entry);
+    if (best.length > limit) best.pop();
+  }
+  return best.map((e) => [e.id, e.tally]);
+}
+
 /**
  * Per product: counted orders' lines in range, and refund lines booked in range on orders that
  * still count. Discounts are the lines' own; an order-level discount is not spread over products.
@@ -229,13 +245,7 @@ export async function productsReport(
   const { start, end, range } = window;
   const tallies = await productTallies(db, store.id, start, end, options.category);
 
-  const net = (t: Tally) => t.gross - t.discounts - t.returns;
-  const ranked = [...tallies.entries()]
-    .sort(([idA, a], [idB, b]) => {
-      const diff = options.sort === "unitsSold" ? b.units - a.units : Number(net(b) - net(a) > 0n) - Number(net(b) - net(a) < 0n);
-      return diff !== 0 ? diff : idA < idB ? -1 : 1;
-    })
-    .slice(0, options.limit);
+  const ranked = topProducts(tallies, options.sort, options.limit);
 
   const names = ranked.length
     ? await db
@@ -264,7 +274,7 @@ export async function productsReport(
       grossSales: money(t.gross),
       discounts: money(t.discounts),
       returns: money(t.returns),
-      netSales: money(net(t)),
+      netSales: money(t.gross - t.discounts - t.returns),
     })),
   };
 }

@@ -183,7 +183,7 @@ describe("generated SQL", () => {
         .select(periodKeySql(sql.ref("at"), range, interval).as("key"))
         .compile();
       expect(compiled.sql).not.toMatch(/CONVERT_TZ|time_zone|@@|@\w|\bSET\b/i);
-      expect(compiled.sql).toMatch(/^select CASE WHEN `at` < '2024-03-10 07:00:00.000' THEN DATE_FORMAT\(\(`at` \+ INTERVAL -300 MINUTE\)/);
+      expect(compiled.sql).toMatch(/^select CASE WHEN `at` < '2024-03-10 07:00:00.000' THEN (DATE_FORMAT|CAST|LEFT)\(.*\(`at` \+ INTERVAL -300 MINUTE\)/);
       expect(compiled.parameters).toEqual([]);
     }
   });
@@ -191,7 +191,7 @@ describe("generated SQL", () => {
   it("is a single shift, without CASE, for a zone with one offset", () => {
     const range = { from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kolkata" };
     const compiled = db.selectFrom(TABLE).select(periodKeySql(sql.ref("at"), range, "day").as("key")).compile();
-    expect(compiled.sql).toBe("select DATE_FORMAT((`at` + INTERVAL 330 MINUTE), '%Y-%m-%d') as `key` from `report_time_instants`");
+    expect(compiled.sql).toBe("select CAST(DATE((`at` + INTERVAL 330 MINUTE)) AS CHAR) as `key` from `report_time_instants`");
   });
 
   it("carries the offset in the hour format, one per CASE branch", () => {
