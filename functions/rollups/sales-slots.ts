@@ -1,28 +1,15 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
-import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
+import { parseAmount, toDecimalString } from "../money/decimal";
+import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
 import { SPANS, spanStart } from "./spans";
 import type { CustomerMarker } from "./customer-timeline";
 
-interface SlotDelta {
-  orders: number;
-  units: number;
-  gross: Amount;
-  discounts: Amount;
-  shipping: Amount;
-  taxes: Amount;
-  returns: Amount;
-  first_orders: number;
-  second_orders: number;
-  last_orders: number;
-  only_orders: number;
-}
+/** A slot's change: the sales sums, and the customer markers (rollups/customer-timeline.ts). */
+type SlotDelta = SalesSums & Record<CustomerMarker, number>;
 
-const ZERO: SlotDelta = {
-  orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n,
-  first_orders: 0, second_orders: 0, last_orders: 0, only_orders: 0,
-};
+const ZERO: SlotDelta = { ...EMPTY_SUMS, first_orders: 0, second_orders: 0, last_orders: 0, only_orders: 0 };
 const COUNTS = ["orders", "units", "first_orders", "second_orders", "last_orders", "only_orders"] as const;
 const AMOUNTS = ["gross", "discounts", "shipping", "taxes", "returns"] as const;
 
