@@ -9,7 +9,7 @@ import { cohortsReport } from "../reports/cohorts";
 import { customerFigures } from "../reports/customer-figures";
 import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../reports/funnel";
-import { productTallies, rawProductTallies } from "../reports/products";
+import { productTallies, rawProductTallies } from "../reports/product-tallies";
 import { rawCustomerFigures } from "../reports/raw-customer-figures";
 import { rawSalesByKey } from "../reports/raw-sales-source";
 import { salesByKey, type KeyOf } from "../reports/sales-source";

@@ -7,7 +7,7 @@ import { ingestRefunds } from "../../../functions/ingest/refunds";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../../functions/ingest/schemas";
 import { EMPTY_SUMS, salesFigures } from "../../../functions/reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../../../functions/reports/funnel";
-import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/products";
+import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/product-tallies";
 import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
 import { periodCuts, salesByKey } from "../../../functions/reports/sales-source";
 import { customerFigures } from "../../../functions/reports/customer-figures";
