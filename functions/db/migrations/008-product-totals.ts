@@ -4,7 +4,7 @@ import { withProductMeasures } from "./product-measures";
 /**
  * Per store and product: everything, all time (product_days summed). A products report over
  * most of a store's history reads these totals and takes away what lies outside its range
- * (functions/reports/products.ts), so three years read one row per product, not one per month.
+ * (functions/reports/product-tallies.ts), so three years read one row per product, not one per month.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
