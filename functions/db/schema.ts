@@ -157,6 +157,20 @@ export interface SalesSlotsTable {
   only_orders: number;
 }
 
+/** Sales figures per local date in the store's own zone (functions/rollups/sales-slots.ts). */
+export interface SalesLocalDaysTable {
+  store_id: number;
+  /** A DATE, written as `YYYY-MM-DD` */
+  local_day: ColumnType<Date, string, string>;
+  orders: number;
+  units: ColumnType<string, number, number>;
+  gross_sales: Money;
+  discounts: Money;
+  shipping: Money;
+  taxes: Money;
+  returns: Money;
+}
+
 /** Sessions by the slot they started in, with how many reached each funnel step. */
 export interface FunnelSlotsTable {
   store_id: number;
@@ -218,6 +232,7 @@ export interface Database {
   events: EventsTable;
   sessions: SessionsTable;
   sales_slots: SalesSlotsTable;
+  sales_local_days: SalesLocalDaysTable;
   funnel_slots: FunnelSlotsTable;
   product_days: ProductDaysTable;
   product_months: ProductMonthsTable;

@@ -7,7 +7,8 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
 import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
 import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
-import { CohortCellDeltas, LocalCalendar } from "../rollups/cohort-cells";
+import { CohortCellDeltas } from "../rollups/cohort-cells";
+import { LocalCalendar } from "../rollups/local-calendar";
 import { maintainCustomerTimelines } from "./customer-timelines";
 import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
 import type { OrderInput } from "./schemas";
@@ -110,7 +111,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
       .execute();
     const existingIds = existing.map((row) => row.id);
     if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
-    const rollup = new SalesSlotDeltas();
+    const rollup = new SalesSlotDeltas(LocalCalendar.of(store.timezone));
     const products = new ProductDayDeltas();
     await upsertCustomers(trx, store.id, orders);
     const cohorts = new CohortCellDeltas(LocalCalendar.of(store.timezone));

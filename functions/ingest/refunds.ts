@@ -7,7 +7,8 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
 import { ProductDayDeltas } from "../rollups/product-days";
 import { SalesSlotDeltas } from "../rollups/sales-slots";
-import { CohortCellDeltas, LocalCalendar } from "../rollups/cohort-cells";
+import { CohortCellDeltas } from "../rollups/cohort-cells";
+import { LocalCalendar } from "../rollups/local-calendar";
 import { amount, checkDecimals, dbMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -122,7 +123,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     }
     for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
-    const rollup = new SalesSlotDeltas();
+    const rollup = new SalesSlotDeltas(LocalCalendar.of(store.timezone));
     const productDays = new ProductDayDeltas();
     const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
     for (const old of existing) if (paid(old.order_id)) rollup.refund(old, -1);

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysel
 import type { Database } from "../db/schema";
 import { coverBuckets, SPANS } from "../rollups/spans";
 import { sumsFromRows, type SalesSums } from "./figures";
+import type { LocalDateRange } from "./time";
 
 /** Turns a UTC datetime column into a group key (a report period, or one constant group). */
 export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;
@@ -55,4 +56,40 @@ export async function salesByKey(db: Kysely<Database>, storeId: number, cuts: re
 /** The cuts of a report: its range's bounds and every period boundary inside them. */
 export function periodCuts(periods: readonly { start: Date }[], start: Date, end: Date): Date[] {
   return [start, ...periods.map((p) => p.start).filter((at) => at > start && at < end), end];
+}
+
+/** Local day, week or month key of `sales_local_days.local_day`: the same text periodKeySql gives. */
+const LOCAL_DAY_KEYS = {
+  day: sql<string>`CAST(local_day AS CHAR)`,
+  week: sql<string>`CAST(local_day - INTERVAL WEEKDAY(local_day) DAY AS CHAR)`,
+  month: sql<string>`LEFT(CAST(local_day AS CHAR), 7)`,
+} as const;
+
+/**
+ * The same sums for a report in the store's own zone by day, week or month: one row per local
+ * day of `sales_local_days`, `from` to `to` (a week or month cut by them holds only its days in range).
+ */
+export async function localSalesByPeriod(
+  db: Kysely<Database>,
+  storeId: number,
+  range: LocalDateRange,
+  interval: keyof typeof LOCAL_DAY_KEYS,
+): Promise<Map<string, SalesSums>> {
+  const rows = await db
+    .selectFrom("sales_local_days")
+    .select(({ fn }) => [
+      LOCAL_DAY_KEYS[interval].as("period"),
+      fn.sum<string>("orders").as("orders"),
+      fn.sum<string>("units").as("units"),
+      fn.sum<string>("gross_sales").as("gross"),
+      fn.sum<string>("discounts").as("discounts"),
+      fn.sum<string>("shipping").as("shipping"),
+      fn.sum<string>("taxes").as("taxes"),
+      fn.sum<string>("returns").as("returns"),
+    ])
+    .where("store_id", "=", storeId)
+    .where(sql<boolean>`local_day between ${range.from} and ${range.to}`)
+    .groupBy(sql.ref("period"))
+    .execute();
+  return new Map(rows.map((row) => [row.period, sumsFromRows(row, row.returns)]));
 }

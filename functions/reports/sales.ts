@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
 import type { ReportWindow } from "./params";
-import { periodCuts, salesByKey } from "./sales-source";
+import { localSalesByPeriod, periodCuts, salesByKey } from "./sales-source";
 import { periodKeySql, periodsInRange, type Interval } from "./time";
 
 export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;
@@ -16,12 +16,19 @@ export interface SalesReport {
   periods: SalesPeriod[];
 }
 
-/** Sales per period, every period of the range present (zero-filled), cut in the report's timezone. */
+/**
+ * Sales per period, every period of the range present (zero-filled), cut in the report's
+ * timezone: by day, week or month in the store's own zone from its local days, otherwise by
+ * tiling `sales_slots`.
+ */
 export async function salesReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: Interval): Promise<SalesReport> {
   const { range, start, end } = window;
   const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
   const periods = periodsInRange(range, interval);
-  const sales = await salesByKey(db, store.id, periodCuts(periods, start, end), keyOf);
+  const sales =
+    range.timezone === store.timezone && interval !== "hour"
+      ? await localSalesByPeriod(db, store.id, range, interval)
+      : await salesByKey(db, store.id, periodCuts(periods, start, end), keyOf);
   return {
     from: range.from,
     to: range.to,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { CohortCellDeltas, LocalCalendar, type BookedReturn, type TimelineOrder } from "./cohort-cells";
+import { CohortCellDeltas, type BookedReturn, type TimelineOrder } from "./cohort-cells";
+import { LocalCalendar } from "./local-calendar";
 
 /**
  * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the

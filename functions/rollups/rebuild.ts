@@ -2,11 +2,13 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { SLOT_SQL } from "./slot";
 import { rebuildSalesSlots } from "./rebuild-sales";
+import { rebuildSalesLocalDays } from "./rebuild-local-days";
 import { rebuildCohortCells } from "./rebuild-cohorts";
 import { lockStoreForRebuild } from "./store-lock";
 
 export interface RebuildResult {
   salesSlots: number;
+  salesLocalDays: number;
   funnelSlots: number;
   productDays: number;
   productMonths: number;
@@ -28,6 +30,7 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
     await trx.deleteFrom("product_months").where("store_id", "=", storeId).execute();
     await trx.deleteFrom("product_totals").where("store_id", "=", storeId).execute();
     const sales = await rebuildSalesSlots(trx, storeId);
+    const salesLocalDays = await rebuildSalesLocalDays(trx, storeId);
     const funnel = await sql`
       insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout, converted)
       select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart), sum(reached_checkout), sum(converted)
@@ -64,6 +67,7 @@ export async function rebuildRollups(db: Kysely<Database>, storeId: number): Pro
     const cohortCells = await rebuildCohortCells(trx, storeId);
     return {
       salesSlots: sales,
+      salesLocalDays,
       funnelSlots: Number(funnel.numAffectedRows ?? 0n),
       productDays: Number(products.numAffectedRows ?? 0n),
       productMonths: Number(productMonths.numAffectedRows ?? 0n),

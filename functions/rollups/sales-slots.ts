@@ -3,6 +3,8 @@ import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString } from "../money/decimal";
 import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
+import { formatLocalDate } from "../reports/time/calendar";
+import type { LocalCalendar } from "./local-calendar";
 import { SPANS, spanStart } from "./spans";
 import type { CustomerMarker } from "./customer-timeline";
 
@@ -32,6 +34,11 @@ export interface OrderContribution {
 export class SalesSlotDeltas {
   /** by "span:start" */
   private readonly slots = new Map<string, { span: number; start: number; delta: SlotDelta }>();
+  /** the sales sums by local day number in the store's zone (`sales_local_days`) */
+  private readonly localDays = new Map<number, SalesSums>();
+
+  /** `calendar`: the store's zone, for `sales_local_days`. */
+  constructor(private readonly calendar: LocalCalendar) {}
 
   private each(instant: Date, change: (delta: SlotDelta) => void): void {
     for (const span of SPANS) {
@@ -43,10 +50,19 @@ export class SalesSlotDeltas {
     }
   }
 
+  /** Sales sums go to the slots and to the store's local day; customer markers to the slots only. */
+  private eachWithLocalDay(instant: Date, change: (delta: SalesSums) => void): void {
+    this.each(instant, change);
+    const day = this.calendar.dayOf(instant);
+    let sums = this.localDays.get(day);
+    if (!sums) this.localDays.set(day, (sums = { ...EMPTY_SUMS }));
+    change(sums);
+  }
+
   order(order: OrderContribution, sign: 1 | -1): void {
     const s = BigInt(sign);
     const [gross, discounts, shipping, taxes] = [order.gross_sales, order.discounts, order.shipping, order.taxes].map((a) => s * parseAmount(a));
-    this.each(order.created_at, (d) => {
+    this.eachWithLocalDay(order.created_at, (d) => {
       d.orders += sign;
       d.units += sign * order.units;
       d.gross += gross;
@@ -58,7 +74,7 @@ export class SalesSlotDeltas {
 
   refund(refund: { created_at: Date; amount: string }, sign: 1 | -1): void {
     const amount = BigInt(sign) * parseAmount(refund.amount);
-    this.each(refund.created_at, (d) => {
+    this.eachWithLocalDay(refund.created_at, (d) => {
       d.returns += amount;
     });
   }
@@ -92,5 +108,20 @@ export class SalesSlotDeltas {
     await addToRollup(trx, "sales_slots", rows, [
       "orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns", "first_orders", "second_orders", "last_orders", "only_orders",
     ]);
+    const days = [...this.localDays.entries()]
+      .filter(([, d]) => d.orders !== 0 || d.units !== 0 || AMOUNTS.some((a) => d[a] !== 0n))
+      .sort(([a], [b]) => a - b)
+      .map(([day, d]) => ({
+        store_id: storeId,
+        local_day: formatLocalDate(day),
+        orders: d.orders,
+        units: d.units,
+        gross_sales: toDecimalString(d.gross),
+        discounts: toDecimalString(d.discounts),
+        shipping: toDecimalString(d.shipping),
+        taxes: toDecimalString(d.taxes),
+        returns: toDecimalString(d.returns),
+      }));
+    await addToRollup(trx, "sales_local_days", days, ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"]);
   }
 }

@@ -12,8 +12,8 @@ import { funnelCounts, rawFunnelCounts } from "../reports/funnel";
 import { productTallies, rawProductTallies } from "../reports/product-tallies";
 import { rawCustomerFigures } from "../reports/raw-customer-figures";
 import { rawSalesByKey } from "../reports/raw-sales-source";
-import { salesByKey, type KeyOf } from "../reports/sales-source";
-import { periodOf, utcBounds } from "../reports/time";
+import { localSalesByPeriod, salesByKey, type KeyOf } from "../reports/sales-source";
+import { periodKeySql, periodOf, utcBounds } from "../reports/time";
 import { formatLocalDate, parseLocalDate } from "../reports/time/calendar";
 
 const utcDay: KeyOf = (column) => sql<string>`date_format(${column}, '%Y-%m-%d')`;
@@ -45,8 +45,9 @@ export async function verifyRollups(db: Kysely<Database>, storeId: number): Prom
 }
 
 /**
- * Customer figures over the store's history, its last year and its last 30 days, and the
- * monthly cohorts of its history in its own zone, from the rollups against the raw rows.
+ * Customer figures over the store's history, its last year and its last 30 days, and the sales
+ * of each local day and the monthly cohorts of its history in its own zone, from the rollups
+ * against the raw rows.
  */
 async function verifyCustomers(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const store = await db.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirstOrThrow();
@@ -62,6 +63,13 @@ async function verifyCustomers(db: Kysely<Database>, storeId: number): Promise<s
   }
   const range = { from: history, to: today, timezone: store.timezone };
   const window = { range, ...utcBounds(range) };
+  const localDay = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, "day");
+  const [localDays, rawDays] = await Promise.all([localSalesByPeriod(db, storeId, range, "day"), rawSalesByKey(db, storeId, window.start, window.end, localDay)]);
+  for (const day of [...new Set([...localDays.keys(), ...rawDays.keys()])].sort()) {
+    const fromRollup = describe(localDays.get(day) ?? EMPTY_SUMS);
+    const fromRaw = describe(rawDays.get(day) ?? EMPTY_SUMS);
+    if (fromRollup !== fromRaw) problems.push(`sales ${day} (${store.timezone}): rollup ${fromRollup} raw ${fromRaw}`);
+  }
   const [rolled, raw] = await Promise.all([cohortsReport(db, store, window, "month"), cohortsReport(db, store, window, "month", { fromRawRows: true })]);
   for (const [i, cohort] of raw.cohorts.entries()) {
     if (JSON.stringify(rolled.cohorts[i]) !== JSON.stringify(cohort)) problems.push(`cohort ${cohort.cohort}: rollup ${JSON.stringify(rolled.cohorts[i])} raw ${JSON.stringify(cohort)}`);

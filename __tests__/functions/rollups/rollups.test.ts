@@ -9,7 +9,7 @@ import { EMPTY_SUMS, salesFigures } from "../../../functions/reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../../../functions/reports/funnel";
 import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/product-tallies";
 import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
-import { periodCuts, salesByKey } from "../../../functions/reports/sales-source";
+import { localSalesByPeriod, periodCuts, salesByKey } from "../../../functions/reports/sales-source";
 import { customerFigures } from "../../../functions/reports/customer-figures";
 import { cohortsReport } from "../../../functions/reports/cohorts";
 import { rawCustomerFigures } from "../../../functions/reports/raw-customer-figures";
@@ -118,6 +118,11 @@ const nonZeroProductMonths = async (storeId: number) =>
     .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
 
+const nonZeroLocalDays = async (storeId: number) =>
+  (await handle.db.selectFrom("sales_local_days").selectAll().where("store_id", "=", storeId).orderBy("local_day").execute())
+    .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0)
+    .map((r) => ({ ...r, units: Number(r.units) }));
+
 const nonZeroCohortCells = async (storeId: number) =>
   (await handle.db.selectFrom("cohort_cells").selectAll().where("store_id", "=", storeId).orderBy("interval_name").orderBy("cohort_day").orderBy("period").execute())
     .filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
@@ -146,8 +151,11 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
           const cuts = periodCuts(periodsInRange(range, interval), start, end);
           const [rolled, raw] = await Promise.all([salesByKey(handle.db, store.id, cuts, keyOf), rawSalesByKey(handle.db, store.id, start, end, keyOf)]);
+          const local = timezone === store.timezone && interval !== "hour" ? await localSalesByPeriod(handle.db, store.id, range, interval) : rolled;
           for (const period of periodsInRange(range, interval)) {
-            expect([period.key, salesFigures(rolled.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual([period.key, salesFigures(raw.get(period.key) ?? EMPTY_SUMS, "USD")]);
+            const expected = [period.key, salesFigures(raw.get(period.key) ?? EMPTY_SUMS, "USD")];
+            expect([period.key, salesFigures(rolled.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual(expected);
+            expect([period.key, salesFigures(local.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual(expected);
           }
           expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
           expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
@@ -158,7 +166,7 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           );
         }
 
-        const rollups = async () => [await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id), await nonZeroCohortCells(store.id)];
+        const rollups = async () => [await nonZeroLocalDays(store.id), await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id), await nonZeroCohortCells(store.id)];
         const before = await rollups();
         await rebuildRollups(handle.db, store.id);
         expect(await rollups()).toEqual(before);

@@ -35,10 +35,12 @@ test("verify names each rollup that disagrees with the raw rows, and a rebuild r
   await handle.db.updateTable("sales_slots").set({ first_orders: 0 }).where("store_id", "=", store.id).execute();
   await handle.db.updateTable("cohort_cells").set({ customers: 7 }).where("store_id", "=", store.id).execute();
   await handle.db.updateTable("product_totals").set({ units: 99 }).where("store_id", "=", store.id).execute();
+  await handle.db.updateTable("sales_local_days").set({ orders: 42 }).where("store_id", "=", store.id).execute();
   const problems = await verifyRollups(handle.db, store.id);
   expect(problems.some((p) => p.startsWith("customers "))).toBe(true);
   expect(problems.some((p) => p.startsWith("cohort "))).toBe(true);
   expect(problems.some((p) => p.startsWith("product p1"))).toBe(true);
+  expect(problems.some((p) => p.includes("(Asia/Kolkata)"))).toBe(true);
 
   await rebuildRollups(handle.db, store.id);
   expect(await verifyRollups(handle.db, store.id)).toEqual([]);

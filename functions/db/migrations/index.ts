@@ -7,6 +7,7 @@ import * as slotSpans from "./005-slot-spans";
 import * as productMonths from "./006-product-months";
 import * as cohortCells from "./007-cohort-cells";
 import * as productTotals from "./008-product-totals";
+import * as salesLocalDays from "./009-sales-local-days";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "006-product-months": productMonths,
   "007-cohort-cells": cohortCells,
   "008-product-totals": productTotals,
+  "009-sales-local-days": salesLocalDays,
 };
