@@ -134,15 +134,9 @@ export interface SessionsTable {
   converted: number;
 }
 
-/**
- * Sales of counted orders and returns booked, per store and UTC slot of 15 minutes, an hour or a
- * day (`span_minutes`; functions/rollups/spans.ts), with the customer markers of
- * functions/rollups/customer-timeline.ts.
- */
-export interface SalesSlotsTable {
+/** What the sales rollups count: counted orders and their sums, and the returns booked. */
+export interface SalesMeasures {
   store_id: number;
-  span_minutes: number;
-  slot_start: UtcTime;
   orders: number;
   units: ColumnType<string, number, number>;
   gross_sales: Money;
@@ -150,6 +144,16 @@ export interface SalesSlotsTable {
   shipping: Money;
   taxes: Money;
   returns: Money;
+}
+
+/**
+ * Sales of counted orders and returns booked, per store and UTC slot of 15 minutes, an hour or a
+ * day (`span_minutes`; functions/rollups/spans.ts), with the customer markers of
+ * functions/rollups/customer-timeline.ts.
+ */
+export interface SalesSlotsTable extends SalesMeasures {
+  span_minutes: number;
+  slot_start: UtcTime;
   /** customers whose first / second / last paid order is in the slot, and whose only one is */
   first_orders: number;
   second_orders: number;
@@ -158,17 +162,9 @@ export interface SalesSlotsTable {
 }
 
 /** Sales figures per local date in the store's own zone (functions/rollups/sales-slots.ts). */
-export interface SalesLocalDaysTable {
-  store_id: number;
+export interface SalesLocalDaysTable extends SalesMeasures {
   /** A DATE, written as `YYYY-MM-DD` */
   local_day: ColumnType<Date, string, string>;
-  orders: number;
-  units: ColumnType<string, number, number>;
-  gross_sales: Money;
-  discounts: Money;
-  shipping: Money;
-  taxes: Money;
-  returns: Money;
 }
 
 /** Sessions by the slot they started in, with how many reached each funnel step. */

@@ -9,6 +9,17 @@ export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;
 
 export const ALL: KeyOf = () => sql<string>`'all'`;
 
+/** The sums both sales rollups hold, under the names sumsFromRows reads. */
+const SUMS = [
+  sql<string>`sum(orders)`.as("orders"),
+  sql<string>`sum(units)`.as("units"),
+  sql<string>`sum(gross_sales)`.as("gross"),
+  sql<string>`sum(discounts)`.as("discounts"),
+  sql<string>`sum(shipping)`.as("shipping"),
+  sql<string>`sum(taxes)`.as("taxes"),
+  sql<string>`sum(returns)`.as("returns"),
+];
+
 /**
  * Selects the `sales_slots` rows that tile the buckets between consecutive `cuts` (instants,
  * sorted, on quarter hours): whole days, whole hours, then quarter hours (rollups/spans.ts).
@@ -36,16 +47,7 @@ export async function salesByKey(db: Kysely<Database>, storeId: number, cuts: re
   const key = keyOf(sql.ref<Date>("slot_start"));
   const rows = await db
     .selectFrom("sales_slots")
-    .select(({ fn }) => [
-      key.as("period"),
-      fn.sum<string>("orders").as("orders"),
-      fn.sum<string>("units").as("units"),
-      fn.sum<string>("gross_sales").as("gross"),
-      fn.sum<string>("discounts").as("discounts"),
-      fn.sum<string>("shipping").as("shipping"),
-      fn.sum<string>("taxes").as("taxes"),
-      fn.sum<string>("returns").as("returns"),
-    ])
+    .select([key.as("period"), ...SUMS])
     .where("store_id", "=", storeId)
     .where(slotsTiling(cuts))
     .groupBy(sql.ref("period"))
@@ -77,16 +79,7 @@ export async function localSalesByPeriod(
 ): Promise<Map<string, SalesSums>> {
   const rows = await db
     .selectFrom("sales_local_days")
-    .select(({ fn }) => [
-      LOCAL_DAY_KEYS[interval].as("period"),
-      fn.sum<string>("orders").as("orders"),
-      fn.sum<string>("units").as("units"),
-      fn.sum<string>("gross_sales").as("gross"),
-      fn.sum<string>("discounts").as("discounts"),
-      fn.sum<string>("shipping").as("shipping"),
-      fn.sum<string>("taxes").as("taxes"),
-      fn.sum<string>("returns").as("returns"),
-    ])
+    .select([LOCAL_DAY_KEYS[interval].as("period"), ...SUMS])
     .where("store_id", "=", storeId)
     .where(sql<boolean>`local_day between ${range.from} and ${range.to}`)
     .groupBy(sql.ref("period"))

@@ -15,6 +15,21 @@ const ZERO: SlotDelta = { ...EMPTY_SUMS, first_orders: 0, second_orders: 0, last
 const COUNTS = ["orders", "units", "first_orders", "second_orders", "last_orders", "only_orders"] as const;
 const AMOUNTS = ["gross", "discounts", "shipping", "taxes", "returns"] as const;
 
+/** Sales sums as the rollup tables' columns. */
+function salesColumns(d: SalesSums) {
+  return {
+    orders: d.orders,
+    units: d.units,
+    gross_sales: toDecimalString(d.gross),
+    discounts: toDecimalString(d.discounts),
+    shipping: toDecimalString(d.shipping),
+    taxes: toDecimalString(d.taxes),
+    returns: toDecimalString(d.returns),
+  };
+}
+
+const SALES_MEASURES = ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"] as const;
+
 /** What a counted order contributes to its slot (negated to take it back out). */
 export interface OrderContribution {
   created_at: Date;
@@ -93,35 +108,21 @@ export class SalesSlotDeltas {
         store_id: storeId,
         span_minutes: span,
         slot_start: new Date(start),
-        orders: d.orders,
-        units: d.units,
-        gross_sales: toDecimalString(d.gross),
-        discounts: toDecimalString(d.discounts),
-        shipping: toDecimalString(d.shipping),
-        taxes: toDecimalString(d.taxes),
-        returns: toDecimalString(d.returns),
+        ...salesColumns(d),
         first_orders: d.first_orders,
         second_orders: d.second_orders,
         last_orders: d.last_orders,
         only_orders: d.only_orders,
       }));
-    await addToRollup(trx, "sales_slots", rows, [
-      "orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns", "first_orders", "second_orders", "last_orders", "only_orders",
-    ]);
+    await addToRollup(trx, "sales_slots", rows, [...SALES_MEASURES, "first_orders", "second_orders", "last_orders", "only_orders"]);
     const days = [...this.localDays.entries()]
       .filter(([, d]) => d.orders !== 0 || d.units !== 0 || AMOUNTS.some((a) => d[a] !== 0n))
       .sort(([a], [b]) => a - b)
       .map(([day, d]) => ({
         store_id: storeId,
         local_day: formatLocalDate(day),
-        orders: d.orders,
-        units: d.units,
-        gross_sales: toDecimalString(d.gross),
-        discounts: toDecimalString(d.discounts),
-        shipping: toDecimalString(d.shipping),
-        taxes: toDecimalString(d.taxes),
-        returns: toDecimalString(d.returns),
+        ...salesColumns(d),
       }));
-    await addToRollup(trx, "sales_local_days", days, ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"]);
+    await addToRollup(trx, "sales_local_days", days, SALES_MEASURES);
   }
 }
