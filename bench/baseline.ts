@@ -5,8 +5,9 @@
  * and its correctness reference: each function returns the key figures of its report in the
  * report's own JSON shape, so the benchmark can compare them field by field.
  *
- * Deliberately independent of functions/reports: its own time-zone cuts (Intl, a CASE of
- * offsets), its own decimal arithmetic (bigint), its own ranking. It reads only raw data:
+ * Deliberately independent of functions/reports (it shares only their response types, the
+ * contract it compares): its own time-zone cuts (Intl, a CASE of offsets), its own decimal
+ * arithmetic (bigint), its own ranking. It reads only raw data:
  * no `sessions` table (the funnel groups `events` by session), no denormalised order totals
  * where the lines hold the truth (units and gross sales come from order_lines).
  *
@@ -18,6 +19,9 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database, Store } from "../functions/db/schema";
 import { minorUnits } from "../functions/money/currency";
+import type { SalesFigures } from "../functions/reports/figures";
+import type { FunnelReport } from "../functions/reports/funnel";
+import type { ProductRow } from "../functions/reports/products";
 
 export interface BaselineRange {
   /** inclusive local dates YYYY-MM-DD */
@@ -190,18 +194,8 @@ interface Sums {
 
 const emptySums = (): Sums => ({ orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n });
 
-export interface BaselineSalesFigures {
-  orders: number;
-  unitsSold: number;
-  grossSales: string;
-  discounts: string;
-  returns: string;
-  netSales: string;
-  shipping: string;
-  taxes: string;
-  totalSales: string;
-  averageOrderValue: string;
-}
+/** The report's own field list (the contract); the figures themselves are computed here, apart. */
+export type BaselineSalesFigures = SalesFigures;
 
 function figures(s: Sums, decimals: number): BaselineSalesFigures {
   const net = s.gross - s.discounts - s.returns;
@@ -309,17 +303,7 @@ export async function baselineSales(db: Db, store: Store, range: BaselineRange, 
 }
 
 export interface BaselineProducts {
-  products: {
-    productId: string;
-    productName: string;
-    category: string | null;
-    orders: number;
-    unitsSold: number;
-    grossSales: string;
-    discounts: string;
-    returns: string;
-    netSales: string;
-  }[];
+  products: ProductRow[];
 }
 
 /** GET /reports/products (sort=netSales, limit 20 by default): lines and refund lines per product. */
@@ -382,14 +366,10 @@ export async function baselineProducts(
   };
 }
 
-export interface BaselineFunnel {
-  sessions: number;
-  sessionsWithProductViews: number;
-  sessionsWithAddToCart: number;
-  sessionsReachedCheckout: number;
-  sessionsConverted: number;
-  conversionRate: number;
-}
+export type BaselineFunnel = Pick<
+  FunnelReport,
+  "sessions" | "sessionsWithProductViews" | "sessionsWithAddToCart" | "sessionsReachedCheckout" | "sessionsConverted" | "conversionRate"
+>;
 
 /**
  * GET /reports/funnel from the raw `events`: every session of the store grouped from its
