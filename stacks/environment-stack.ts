@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -24,13 +25,14 @@ export class EnvironmentStack extends TerraformStack {
     this.config = config;
     this.prefix = `${config.project}-${config.name}`;
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
-    const { bucket, region, keyPrefix } = config.state;
+    const { bucket, region, keyPrefix, localDir } = config.state;
     if (bucket) {
       new S3Backend(this, { bucket, region, key: `${keyPrefix}/${config.name}/${stackName(kind, config)}.tfstate`, encrypt: true });
       // cdktf 0.21's S3BackendConfig predates S3-native locking (Terraform >= 1.10).
       this.addOverride("terraform.backend.s3.use_lockfile", true);
     } else {
-      new LocalBackend(this, { path: `terraform.${stackName(kind, config)}.tfstate` });
+      // Absolute: downstream stacks read this file from their own folders (terraform_remote_state).
+      new LocalBackend(this, { path: join(localDir, `terraform.${stackName(kind, config)}.tfstate`) });
     }
   }
 }

@@ -1,10 +1,11 @@
+import { resolve } from "node:path";
 import type { EnvironmentConfig, EnvironmentName } from "./types";
 
 /**
  * Every environment's settings: the only place they live. Dev is cheap (single NAT, single-AZ
  * database, small instance, short retention); prod is SPEC section 4 in full. Staging mirrors
- * prod's shape at a smaller size. `STATE_BUCKET` turns on S3 remote state for all of them
- * (`STATE_BUCKET_KMS_KEY_ARN` names its KMS key, if any, for the CI roles).
+ * prod's shape at a smaller size. `STATE_BUCKET_<ENV>` (or `STATE_BUCKET`) turns on S3 remote
+ * state (`STATE_BUCKET_KMS_KEY_ARN_<ENV>` names its KMS key, if any, for the CI roles).
  */
 const PROJECT = "ecommerce-analytics";
 const REGION = "eu-west-1";
@@ -70,11 +71,20 @@ const alarms = (emails: string[]): EnvironmentConfig["alarms"] => ({
   warningEmails: emails,
 });
 
-const state = (env: NodeJS.ProcessEnv): EnvironmentConfig["state"] => ({
-  bucket: env.STATE_BUCKET || undefined,
-  region: env.STATE_BUCKET_REGION || REGION,
-  keyPrefix: PROJECT,
-});
+/**
+ * Each environment keeps its state in a bucket of its own account: `STATE_BUCKET_<ENV>` (e.g.
+ * `STATE_BUCKET_PROD`), else `STATE_BUCKET` (one account for all, or a synth of one environment).
+ * Without either, a local state file under `LOCAL_STATE_DIR` (default `<cwd>/terraform-state`).
+ */
+const state = (name: EnvironmentName, env: NodeJS.ProcessEnv): EnvironmentConfig["state"] => {
+  const suffix = name.toUpperCase();
+  return {
+    bucket: env[`STATE_BUCKET_${suffix}`] || env.STATE_BUCKET || undefined,
+    region: env[`STATE_BUCKET_REGION_${suffix}`] || env.STATE_BUCKET_REGION || REGION,
+    keyPrefix: PROJECT,
+    localDir: resolve(env.LOCAL_STATE_DIR || "terraform-state"),
+  };
+};
 
 /** The repository whose GitHub Actions workflows plan and deploy every environment. */
 const GITHUB_REPOSITORY = "acme/ecommerce-analytics";
@@ -89,7 +99,7 @@ const ci = (githubEnvironment: EnvironmentName, env: NodeJS.ProcessEnv): Environ
   githubRepository: GITHUB_REPOSITORY,
   githubEnvironment,
   createOidcProvider: true,
-  stateKmsKeyArn: env.STATE_BUCKET_KMS_KEY_ARN || undefined,
+  stateKmsKeyArn: env[`STATE_BUCKET_KMS_KEY_ARN_${githubEnvironment.toUpperCase()}`] || env.STATE_BUCKET_KMS_KEY_ARN || undefined,
 });
 
 const tags = (environment: EnvironmentName, costCenter: string) => ({
@@ -113,7 +123,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       api: api(100),
       logRetentionDays: 14,
       alarms: alarms([]),
-      state: state(env),
+      state: state("dev", env),
       ci: ci("dev", env),
       tags: tags("dev", "analytics-dev"),
     },
@@ -128,7 +138,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       api: api(200),
       logRetentionDays: 30,
       alarms: alarms([]),
-      state: state(env),
+      state: state("staging", env),
       ci: ci("staging", env),
       tags: tags("staging", "analytics-staging"),
     },
@@ -153,7 +163,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       api: api(500),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
-      state: state(env),
+      state: state("prod", env),
       ci: ci("prod", env),
       tags: tags("prod", "analytics-prod"),
     },

@@ -81,6 +81,12 @@ export interface StateConfig {
   bucket?: string;
   region: string;
   keyPrefix: string;
+  /**
+   * Absolute folder of the local state files when there is no bucket. Absolute because every
+   * stack runs Terraform in its own folder (`cdktf.out/stacks/<stack>`) and reads its upstreams'
+   * state through `terraform_remote_state`: a relative path would resolve per stack.
+   */
+  localDir: string;
 }
 
 /**

@@ -60,7 +60,7 @@ const schema = z.strictObject({
     criticalEmails: z.array(z.email()),
     warningEmails: z.array(z.email()),
   }),
-  state: z.strictObject({ bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not an S3 bucket name").optional(), region: z.string(), keyPrefix: z.string().min(1) }),
+  state: z.strictObject({ bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not an S3 bucket name").optional(), region: z.string(), keyPrefix: z.string().min(1), localDir: z.string().refine((d) => d.startsWith("/"), "must be an absolute path") }),
   ci: z.strictObject({
     githubRepository: z
       .string()
