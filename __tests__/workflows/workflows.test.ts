@@ -285,15 +285,29 @@ describe("deploy.yml", () => {
     expect(deploy.jobs.dev.if).toBe("github.ref == 'refs/heads/main'");
     for (const name of ENVIRONMENTS) {
       expect(deploy.jobs[name].environment).toEqual({ name, url: "${{ steps.smoke.outputs.api-url }}" });
-      expect(deploy.jobs[name].env).toMatchObject({ CDKTF_ENVIRONMENTS: name, STATE_BUCKET: "${{ vars.STATE_BUCKET }}" });
+      expect(deploy.jobs[name].env).toMatchObject({ CDKTF_ENVIRONMENTS: name });
     }
     expect(workflowText("deploy.yml")).toMatch(/prod GitHub environment has required reviewers/);
+  });
+
+  test.each(ENVIRONMENTS)("%s: synthesizes and deploys with its own state bucket (STATE_BUCKET_<ENV>), required before anything runs", (name) => {
+    const job = deploy.jobs[name];
+    const variable = `STATE_BUCKET_${name.toUpperCase()}`;
+    const region = `STATE_BUCKET_REGION_${name.toUpperCase()}`;
+    expect(job.env).toMatchObject({ [variable]: `\${{ vars.${variable} }}`, [region]: `\${{ vars.${region} }}` });
+    // No shared bucket, no other environment's bucket: a missing variable stops the job.
+    expect(Object.keys(job.env ?? {}).filter((key) => key.startsWith("STATE_BUCKET"))).toEqual([variable, region]);
+    const require = job.steps[0];
+    expect(require.name).toBe("Require the state bucket");
+    expect(require.if).toBe(`env.${variable} == ''`);
+    expect(require.run).toContain(`::error title=${variable} is not set::`);
+    expect(require.run).toContain("exit 1");
   });
 
   test("the three jobs are the same but for the environment name", () => {
     const normalized = (name: string) => {
       const { needs: _needs, if: _if, ...job } = deploy.jobs[name];
-      return JSON.parse(JSON.stringify(job).replaceAll(name, "<env>"));
+      return JSON.parse(JSON.stringify(job).replaceAll(name, "<env>").replaceAll(name.toUpperCase(), "<ENV>"));
     };
     expect(normalized("staging")).toEqual(normalized("dev"));
     expect(normalized("prod")).toEqual(normalized("dev"));
