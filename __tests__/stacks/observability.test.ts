@@ -36,6 +36,20 @@ const api: ApiOutputs = {
   functionNames: { ingest: "fn-ingest", reports: "fn-reports", health: "fn-health", migrate: "fn-migrate", admin: "fn-admin" },
 };
 
+/**
+ * Dimension sets of the RDS Proxy metrics (AWS's rds-proxy.monitoring table): the client side under
+ * set 1 (ProxyName), the database side under set 4 (ProxyName, TargetGroup, TargetRole); there is
+ * no ProxyName-only MaxDatabaseConnectionsAllowed.
+ */
+const PROXY_TARGET = { ProxyName: "ea-proxy", TargetGroup: "default", TargetRole: "READWRITE" };
+const PROXY_DIMENSIONS: Record<string, Record<string, string>> = {
+  ClientConnections: { ProxyName: "ea-proxy" },
+  DatabaseConnections: PROXY_TARGET,
+  DatabaseConnectionsCurrentlyBorrowed: PROXY_TARGET,
+  DatabaseConnectionsCurrentlySessionPinned: PROXY_TARGET,
+  MaxDatabaseConnectionsAllowed: PROXY_TARGET,
+};
+
 const EMAIL = "oncall@example.com";
 const configs = loadEnvironments(environmentSettings({ ALARM_EMAIL: EMAIL }));
 
@@ -222,8 +236,18 @@ describe("observability stack", () => {
       expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 80, alarm_actions: [topicArn(severity)] });
       const byId = Object.fromEntries((alarm.metric_query as Block[]).map((q) => [q.id, q]));
       expect(byId.saturation).toMatchObject({ expression: "100 * used / allowed", return_data: true });
-      expect(byId.used).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: metric, dimensions: { ProxyName: "ea-proxy" } } });
-      expect(byId.allowed).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: "MaxDatabaseConnectionsAllowed", dimensions: { ProxyName: "ea-proxy" } } });
+      expect(byId.used).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: metric, stat: "Sum" } });
+      expect(byId.allowed).toMatchObject({ metric: { namespace: "AWS/RDS", metric_name: "MaxDatabaseConnectionsAllowed", stat: "Sum" } });
+    });
+
+    test("every proxy metric is queried under a dimension set AWS publishes it with", () => {
+      const queried = ["rds-proxy-borrowed-connections", "rds-proxy-client-connections"].flatMap((suffix) =>
+        (prod().alarm(suffix).metric_query as Block[]).flatMap((q) => (q.metric ? [q.metric as Block] : [])),
+      );
+      expect(queried).toHaveLength(4);
+      for (const metric of queried) {
+        expect({ metric: metric.metric_name, dimensions: metric.dimensions }).toEqual({ metric: metric.metric_name, dimensions: PROXY_DIMENSIONS[String(metric.metric_name)] });
+      }
     });
   });
 
@@ -251,7 +275,13 @@ describe("observability stack", () => {
       for (const name of ["Invocations", "Errors", "Duration", "ConcurrentExecutions"]) expect(has("AWS/Lambda", name, api.functionNames[fn])).toBe(true);
     }
     for (const name of ["CPUUtilization", "FreeableMemory", "DatabaseConnections"]) expect(has("AWS/RDS", name, "ea-db")).toBe(true);
-    for (const name of ["ClientConnections", "DatabaseConnectionsCurrentlyBorrowed", "MaxDatabaseConnectionsAllowed"]) expect(has("AWS/RDS", name, "ea-proxy")).toBe(true);
+    const proxyRows = metrics.filter((m) => m[0] === "AWS/RDS" && m.includes("ProxyName"));
+    expect(proxyRows.map((m) => m[1]).sort()).toEqual(Object.keys(PROXY_DIMENSIONS).sort());
+    for (const row of proxyRows) {
+      const dimensions = row.slice(2).filter((x): x is string => typeof x === "string");
+      const pairs = Object.fromEntries(dimensions.flatMap((v, i) => (i % 2 === 0 ? [[v, dimensions[i + 1]]] : [])));
+      expect({ metric: row[1], dimensions: pairs }).toEqual({ metric: row[1], dimensions: PROXY_DIMENSIONS[String(row[1])] });
+    }
     const expressions = JSON.stringify(metrics.flat().filter((m) => typeof m === "object"));
     for (const name of BUSINESS_METRICS) expect(expressions).toContain(`SEARCH('{EcommerceAnalytics,service} MetricName=\\"${name}\\"', 'Sum', 300)`);
     expect(body.widgets.find((w) => w.type === "alarm")?.properties.alarms).toHaveLength(prod().all("aws_cloudwatch_metric_alarm").length);

@@ -1,6 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
 import type { ApiOutputs, DataOutputs, DeployedFunction } from "../../contracts";
+import { proxyDimensionList, type ProxyMetric } from "./proxy-metrics";
 
 export interface DashboardProps {
   prefix: string;
@@ -44,7 +45,7 @@ export class Dashboard extends Construct {
     const perFunction = (metric: string, stat: string): MetricRow[] =>
       functions.map(([fn, name]) => ["AWS/Lambda", metric, "FunctionName", name, { stat, label: fn }]);
     const db = ["DBInstanceIdentifier", data.dbInstanceIdentifier];
-    const proxy = ["ProxyName", data.proxyName];
+    const proxy = (metric: ProxyMetric) => proxyDimensionList(data.proxyName, metric);
 
     const widgets: Omit<Widget, "x" | "y" | "width" | "height">[] = [];
     const metric = (title: string, metrics: MetricRow[], extra: Record<string, unknown> = {}) =>
@@ -72,11 +73,11 @@ export class Dashboard extends Construct {
       ["AWS/RDS", "FreeStorageSpace", ...db, { stat: "Minimum", label: "free storage (bytes)", yAxis: "right" }],
     ]);
     metric("RDS Proxy connections", [
-      ["AWS/RDS", "ClientConnections", ...proxy, { stat: "Sum", label: "client", period: 60 }],
-      ["AWS/RDS", "DatabaseConnections", ...proxy, { stat: "Sum", label: "database", period: 60 }],
-      ["AWS/RDS", "DatabaseConnectionsCurrentlyBorrowed", ...proxy, { stat: "Sum", label: "borrowed", period: 60 }],
-      ["AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned", ...proxy, { stat: "Sum", label: "pinned", period: 60 }],
-      ["AWS/RDS", "MaxDatabaseConnectionsAllowed", ...proxy, { stat: "Sum", label: "max allowed", period: 60 }],
+      ["AWS/RDS", "ClientConnections", ...proxy("ClientConnections"), { stat: "Sum", label: "client", period: 60 }],
+      ["AWS/RDS", "DatabaseConnections", ...proxy("DatabaseConnections"), { stat: "Sum", label: "database", period: 60 }],
+      ["AWS/RDS", "DatabaseConnectionsCurrentlyBorrowed", ...proxy("DatabaseConnectionsCurrentlyBorrowed"), { stat: "Sum", label: "borrowed", period: 60 }],
+      ["AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned", ...proxy("DatabaseConnectionsCurrentlySessionPinned"), { stat: "Sum", label: "pinned", period: 60 }],
+      ["AWS/RDS", "MaxDatabaseConnectionsAllowed", ...proxy("MaxDatabaseConnectionsAllowed"), { stat: "Sum", label: "max allowed", period: 60 }],
     ]);
     // Powertools publishes each metric with its one default dimension, `service`
     // (POWERTOOLS_SERVICE_NAME): search that schema, summed into one line per metric. A

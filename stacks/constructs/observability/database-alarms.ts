@@ -4,6 +4,7 @@ import type { AlarmConfig, DatabaseConfig } from "../../config";
 import type { DataOutputs } from "../../contracts";
 import { severityAlarm, type AlarmTopicArns } from "./alarm";
 import { freeableMemoryThresholdBytes, GIB } from "./instance-memory";
+import { proxyDimensions, type ProxyMetric } from "./proxy-metrics";
 
 export interface DatabaseAlarmsProps {
   prefix: string;
@@ -84,8 +85,11 @@ export class DatabaseAlarms extends Construct {
     });
 
     // Proxy metrics are published per proxy node: Sum aggregates both sides of the ratio alike.
-    const proxyMetric = (metricName: string) => ({ namespace: "AWS/RDS", metricName, dimensions: { ProxyName: data.proxyName }, period: 60, stat: "Sum" });
-    const proxySaturation = (numerator: string, label: string) => [
+    // Each side is queried under a dimension set it is published under (proxy-metrics.ts): the
+    // database-side metrics under ProxyName + TargetGroup + TargetRole, ClientConnections under
+    // ProxyName alone.
+    const proxyMetric = (metricName: ProxyMetric) => ({ namespace: "AWS/RDS", metricName, dimensions: proxyDimensions(data.proxyName, metricName), period: 60, stat: "Sum" });
+    const proxySaturation = (numerator: ProxyMetric, label: string) => [
       { id: "used", metric: proxyMetric(numerator), returnData: false },
       { id: "allowed", metric: proxyMetric("MaxDatabaseConnectionsAllowed"), returnData: false },
       { id: "saturation", expression: "100 * used / allowed", label, returnData: true },
