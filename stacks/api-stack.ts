@@ -7,7 +7,8 @@ import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } 
 import type { EnvironmentConfig } from "./config";
 import { RestApi } from "./constructs/api/rest-api";
 import { ApiWaf } from "./constructs/api/waf";
-import { NodeFunction, rdsDbConnectStatement, type PolicyStatement } from "./constructs/compute/node-function";
+import { accountContext, NodeFunction, rdsDbConnectStatement, type PolicyStatement } from "./constructs/compute/node-function";
+import { CustomerKey } from "./constructs/security/customer-key";
 import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
 
@@ -30,14 +31,27 @@ export class ApiStack extends EnvironmentStack {
   readonly usagePlan: ApiGatewayUsagePlan;
   readonly waf: ApiWaf;
   readonly migration: LambdaInvocation;
+  readonly functionsKey: CustomerKey;
 
   constructor(scope: Construct, config: EnvironmentConfig, network: NetworkOutputs, data: DataOutputs, options: ApiStackOptions = {}) {
     super(scope, "api", config);
     const { region } = config;
 
+    const { account, partition } = accountContext(this);
+    // Every function's environment variables are encrypted with this key, not the AWS-managed one.
+    this.functionsKey = new CustomerKey(this, "functions-key", {
+      prefix: this.prefix,
+      name: "functions",
+      purpose: "Lambda environment variables",
+      accountId: account.accountId,
+      partition: partition.partition,
+    });
+    const environmentKeyArn = this.functionsKey.key.arn;
+    const connectAs = (dbUser: string) => rdsDbConnectStatement(this, { region, proxyResourceId: data.proxyResourceId, dbUser });
     const database = (dbUser: string) => ({
       environment: { DB_PROXY_ENDPOINT: data.proxyEndpoint, DB_NAME: data.databaseName, DB_USER: dbUser },
-      statements: [rdsDbConnectStatement(this, { region, proxyResourceId: data.proxyResourceId, dbUser })],
+      statements: [connectAs(dbUser)],
+      environmentKeyArn,
     });
     const appDatabase = database(data.appUsername);
 
@@ -70,7 +84,9 @@ export class ApiStack extends EnvironmentStack {
       config,
       network,
       environment: { ...masterDatabase.environment, APP_DB_USER: data.appUsername, APP_SECRET_ARN: data.appSecretArn },
-      statements: [...masterDatabase.statements, ...appSecretStatements],
+      // As the app user too: after filling its secret, the run checks its first login through the proxy.
+      statements: [...masterDatabase.statements, connectAs(data.appUsername), ...appSecretStatements],
+      environmentKeyArn,
     });
     // Invoked by `terraform apply` on create and whenever the migrations or the function's code
     // change. A failed migration throws, so the invocation, and with it the apply, fails.
@@ -144,5 +160,6 @@ export class ApiStack extends EnvironmentStack {
     new TerraformOutput(this, "api_url", { value: this.restApi.url, description: "The API's base URL (stage invoke URL)" });
     new TerraformOutput(this, "usage_plan_id", { value: this.usagePlan.id, description: "The usage plan stores' keys are attached to" });
     new TerraformOutput(this, "admin_function_name", { value: admin.fn.functionName, description: "The store command's admin function" });
+
   }
 }

@@ -3,11 +3,11 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "./config";
 import { Database } from "./constructs/data/database";
-import { DatabaseKey } from "./constructs/data/kms";
 import { EnhancedMonitoringRole } from "./constructs/data/monitoring-role";
 import { MysqlParameterGroup } from "./constructs/data/parameter-group";
 import { DatabaseProxy } from "./constructs/data/proxy";
 import { AppUserSecret } from "./constructs/data/secrets";
+import { CustomerKey } from "./constructs/security/customer-key";
 import type { DataOutputs, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
 
@@ -23,7 +23,7 @@ import { EnvironmentStack } from "./environment-stack";
  */
 export class DataStack extends EnvironmentStack {
   readonly outputs: DataOutputs;
-  readonly key: DatabaseKey;
+  readonly key: CustomerKey;
   readonly database: Database;
   readonly appSecret: AppUserSecret;
   readonly proxy: DatabaseProxy;
@@ -35,7 +35,7 @@ export class DataStack extends EnvironmentStack {
     const partition = new DataAwsPartition(this, "partition");
     const aws = { prefix: this.prefix, accountId: account.accountId, partition: partition.partition };
 
-    this.key = new DatabaseKey(this, "kms", aws);
+    this.key = new CustomerKey(this, "kms", { ...aws, name: "db", purpose: "database: storage, Performance Insights, Secrets Manager" });
     const parameters = new MysqlParameterGroup(this, "parameters", { prefix: this.prefix, family: db.parameterGroupFamily });
     const monitoring = db.monitoringIntervalSeconds > 0 ? new EnhancedMonitoringRole(this, "monitoring", aws) : undefined;
 

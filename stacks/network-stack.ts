@@ -31,7 +31,7 @@ export class NetworkStack extends EnvironmentStack {
 
     const { vpc, subnets } = new NetworkVpc(this, "vpc", { prefix, network, availabilityZones: azs });
     const routing = new NetworkRouting(this, "routing", { prefix, vpc, subnets, availabilityZones: azs, natGateways: network.natGateways });
-    new NetworkAcls(this, "nacls", { prefix, vpc, subnets, privateSubnetCidrs: network.privateSubnets });
+    new NetworkAcls(this, "nacls", { prefix, vpc, subnets, privateSubnetCidrs: network.privateSubnets, databaseSubnetCidrs: network.databaseSubnets });
     const groups = new SecurityGroups(this, "security-groups", { prefix, vpc });
     new VpcEndpoints(this, "endpoints", {
       prefix,

@@ -178,6 +178,7 @@ describe("migrationsHash (the migration run's trigger)", () => {
 describe("NodeFunction", () => {
   jest.setTimeout(120_000);
   const config = loadEnvironments().prod;
+  const FUNCTIONS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/functions";
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function synthesize(): { tf: any; fn: NodeFunction } {
@@ -189,6 +190,7 @@ describe("NodeFunction", () => {
       network,
       environment: { DB_PROXY_ENDPOINT: "proxy.example.internal", DB_NAME: "analytics", DB_USER: "app_user" },
       statements: [rdsDbConnectStatement(stack, { region: config.region, proxyResourceId: "prx-0abc", dbUser: "app_user" })],
+      environmentKeyArn: FUNCTIONS_KEY,
     });
     return { tf: JSON.parse(Testing.synth(stack)), fn };
   }
@@ -211,7 +213,16 @@ describe("NodeFunction", () => {
       source_code_hash: fn.bundle.hash,
     });
     expect(lambda.filename).toMatch(new RegExp(`^assets/.+/${fn.bundle.hash}/archive\\.zip$`));
-    expect(lambda.reserved_concurrent_executions).toBeUndefined();
+    expect(lambda.reserved_concurrent_executions).toBe(config.functions.reports.reservedConcurrency);
+  });
+
+  it("encrypts its environment variables with the project's key, which its role may decrypt with", () => {
+    const { tf } = synthesize();
+    const lambda = Object.values(tf.resource.aws_lambda_function)[0] as Record<string, unknown>;
+    expect(lambda.kms_key_arn).toBe(FUNCTIONS_KEY);
+    const docs = tf.data.aws_iam_policy_document as Record<string, { statement: Array<{ actions: string[]; resources: string[] }> }>;
+    const policy = Object.entries(docs).find(([id]) => id.includes("policy-document"))![1];
+    expect(policy.statement).toContainEqual(expect.objectContaining({ actions: ["kms:Decrypt"], resources: [FUNCTIONS_KEY] }));
   });
 
   it("has its own log group with the environment's retention and the logs KMS key", () => {
@@ -238,7 +249,7 @@ describe("NodeFunction", () => {
     expect(() => assertNoSecrets({ DB_PASSWORD: "x" })).toThrow(/DB_PASSWORD/);
     expect(() => assertNoSecrets({ APP_SECRET_ARN: "arn:aws:secretsmanager:..." })).not.toThrow();
     expect(
-      () => new NodeFunction(new TerraformStack(Testing.app(), "s"), "f", { name: "health", config, network, environment: { DB_PASSWORD: "hunter2" } }),
+      () => new NodeFunction(new TerraformStack(Testing.app(), "s"), "f", { name: "health", config, network, environment: { DB_PASSWORD: "hunter2" }, environmentKeyArn: FUNCTIONS_KEY }),
     ).toThrow(/DB_PASSWORD/);
   });
 
@@ -273,7 +284,7 @@ describe("NodeFunction", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "reserved");
     const reserved = { ...config, functions: { ...config.functions, health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 7 } } };
-    new NodeFunction(stack, "health", { name: "health", config: reserved, network, physicalName: "custom-health" });
+    new NodeFunction(stack, "health", { name: "health", config: reserved, network, physicalName: "custom-health", environmentKeyArn: FUNCTIONS_KEY });
     const synth = Testing.synth(stack);
     expect(synth).toHaveResourceWithProperties(LambdaFunction, { function_name: "custom-health", reserved_concurrent_executions: 7 });
   });

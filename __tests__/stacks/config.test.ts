@@ -1,3 +1,4 @@
+import { connectionDemand, mysqlMaxConnections, proxyConnectionLimit } from "../../stacks/config/capacity";
 import { ConfigError, environmentSettings, loadEnvironments, selectedEnvironments, validateEnvironment, type EnvironmentConfig } from "../../stacks/config";
 
 const settings = () => environmentSettings({});
@@ -31,9 +32,9 @@ describe("environment config", () => {
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
     });
     expect({ dev: pick(dev), staging: pick(staging), prod: pick(prod) }).toEqual({
-      dev: { natGateways: 1, instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, logRetentionDays: 14, performanceInsightsRetentionDays: 7 },
-      staging: { natGateways: 3, instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7, deletionProtection: false, finalSnapshot: false, logRetentionDays: 30, performanceInsightsRetentionDays: 7 },
-      prod: { natGateways: 3, instanceClass: "db.r7g.large", multiAz: true, backupRetentionDays: 35, deletionProtection: true, finalSnapshot: true, logRetentionDays: 365, performanceInsightsRetentionDays: 31 },
+      dev: { natGateways: 0, instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, logRetentionDays: 14, performanceInsightsRetentionDays: 7 },
+      staging: { natGateways: 0, instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7, deletionProtection: false, finalSnapshot: false, logRetentionDays: 30, performanceInsightsRetentionDays: 7 },
+      prod: { natGateways: 0, instanceClass: "db.r7g.large", multiAz: true, backupRetentionDays: 35, deletionProtection: true, finalSnapshot: true, logRetentionDays: 365, performanceInsightsRetentionDays: 31 },
     });
   });
 
@@ -45,6 +46,25 @@ describe("environment config", () => {
       expect(c.alarms).toMatchObject({ api5xxRatePercent: 5, apiP99LatencyMs: 2000, rdsCpuPercent: 80 });
       expect(Object.keys(c.tags).sort()).toEqual(["cost-center", "environment", "managed-by", "project"]);
     }
+  });
+
+  it("reserves concurrency for every function in staging and prod, within what the proxy may open, and none in dev", () => {
+    expect(connectionDemand(dev)).toEqual({ connections: 0, unreserved: ["ingest", "reports", "health", "admin", "migrate"] });
+    for (const c of [staging, prod]) {
+      const demand = connectionDemand(c);
+      expect(demand.unreserved).toEqual([]);
+      expect(demand.connections).toBeLessThanOrEqual(proxyConnectionLimit(c));
+      expect(c.functions.migrate.reservedConcurrency).toBe(1);
+    }
+    expect({ staging: connectionDemand(staging).connections, prod: connectionDemand(prod).connections }).toEqual({ staging: 237, prod: 1027 });
+    expect({ staging: proxyConnectionLimit(staging), prod: proxyConnectionLimit(prod) }).toEqual({ staging: 278, prod: 1199 });
+    // max_connections is {DBInstanceClassMemory/12582880}; the estimate stays under AWS's published figures.
+    expect(mysqlMaxConnections("db.t4g.micro")).toBeLessThanOrEqual(66);
+    expect(mysqlMaxConnections("db.r7g.large")).toBeLessThanOrEqual(1365);
+  });
+
+  it("runs the migration with Lambda's longest timeout (it waits, bounded, for the proxy)", () => {
+    for (const c of [dev, staging, prod]) expect(c.functions.migrate.timeoutSeconds).toBe(900);
   });
 
   it("uses a local backend unless STATE_BUCKET is set", () => {
@@ -64,6 +84,10 @@ describe("a broken config fails with the field at fault", () => {
     ["an invalid instance class", (c) => (c.database.instanceClass = "r7g.large"), /^prod\.database\.instanceClass: must look like db\.r7g\.large/],
     ["a retention CloudWatch does not offer", (c) => (c.logRetentionDays = 10), /^prod\.logRetentionDays/],
     ["more NAT gateways than AZs", (c) => (c.network.natGateways = 4), /^prod\.network\.natGateways/],
+    ["negative NAT gateways", (c) => (c.network.natGateways = -1), /^prod\.network\.natGateways/],
+    ["reservations the proxy cannot serve", (c) => (c.functions.reports.reservedConcurrency = 600), /^prod\.functions: reserved concurrency × pool size is 1627 connections .* more than the 1199 RDS Proxy may open/],
+    ["a smaller instance under the same reservations", (c) => (c.database.instanceClass = "db.t4g.medium"), /^prod\.functions: .* more than the 278 RDS Proxy may open/],
+    ["one function left unreserved among reserved ones", (c) => (c.functions.ingest.reservedConcurrency = undefined), /^prod\.functions\.ingest\.reservedConcurrency: required when other functions reserve/],
     ["storage that cannot autoscale", (c) => (c.database.maxAllocatedStorageGb = 100), /^prod\.database\.maxAllocatedStorageGb/],
   ])("%s", (_name, change, expected) => {
     const problems = problemsOf(() => loadEnvironments(withChange("prod", change)));

@@ -17,7 +17,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Testing } from "cdktf";
 // The type declarations of cdktf's jest matchers (Testing.setupJest() registers them at runtime).
 import "cdktf/lib/testing/adapters/jest";
-import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentName } from "../../stacks/config";
+import { ENVIRONMENT_NAMES, loadEnvironments } from "../../stacks/config";
 import { NetworkStack } from "../../stacks/network-stack";
 
 /**
@@ -35,7 +35,6 @@ const SUBNETS = {
   database: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"],
 } as const;
 const AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-const NAT_GATEWAYS: Record<EnvironmentName, number> = { dev: 1, staging: 3, prod: 3 };
 
 type Block = Record<string, unknown>;
 interface Synthesized {
@@ -99,25 +98,13 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     });
   });
 
-  it(`has ${NAT_GATEWAYS[env]} NAT gateway(s), each with an Elastic IP in a public subnet`, () => {
-    const nats = all(tf, "aws_nat_gateway");
-    expect(nats).toHaveLength(NAT_GATEWAYS[env]);
-    expect(ids(tf, "aws_eip")).toHaveLength(NAT_GATEWAYS[env]);
-    nats.forEach((nat, i) => {
-      expect(nat.allocation_id).toMatch(/^\$\{aws_eip\..+\.allocation_id\}$/);
-      expect(nat.subnet_id).toBe(ref("aws_subnet", named(tf, "aws_subnet", `${prefix}-public-${AZS[i]}`).id));
-    });
-  });
-
-  it(env === "dev" ? "routes all 3 private route tables through the single NAT" : "routes each AZ's private route table through that AZ's NAT", () => {
-    const natRefs = AZS.map((az) => {
+  it("has no NAT gateway and no default route in the private tier: the Lambdas reach AWS through VPC endpoints only", () => {
+    expect(all(tf, "aws_nat_gateway")).toHaveLength(0);
+    expect(all(tf, "aws_eip")).toHaveLength(0);
+    for (const az of AZS) {
       const table = named(tf, "aws_route_table", `${prefix}-private-${az}`);
-      const routes = all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id));
-      expect(routes).toEqual([expect.objectContaining({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.any(String) })]);
-      return routes[0].nat_gateway_id;
-    });
-    const expected = env === "dev" ? AZS.map(() => `${prefix}-${AZS[0]}`) : AZS.map((az) => `${prefix}-${az}`);
-    expect(natRefs).toEqual(expected.map((name) => ref("aws_nat_gateway", named(tf, "aws_nat_gateway", name).id)));
+      expect(all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id))).toEqual([]);
+    }
   });
 
   it("gives the database tier a route table with no route at all (Terraform owns its routes: route = [])", () => {
@@ -198,6 +185,43 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     expect(nacl).not.toHaveProperty("egress");
   });
 
+  it("lets the private tier's NACL carry MySQL and HTTPS within the VPC, HTTPS out and return traffic in, and deny all else", () => {
+    const rule = (rule_no: number, protocol: string, cidr_block: string, from_port: number, to_port: number) =>
+      expect.objectContaining({ rule_no, action: "allow", protocol, cidr_block, from_port, to_port });
+    const denyAll = expect.objectContaining({ rule_no: 32766, action: "deny", protocol: "-1", cidr_block: "0.0.0.0/0" });
+    expect(synth).toHaveResourceWithProperties(NetworkAcl, {
+      subnet_ids: AZS.map((az) => ref("aws_subnet", named(tf, "aws_subnet", `${prefix}-private-${az}`).id)),
+      ingress: [
+        ...SUBNETS.private.map((cidr, i) => rule(100 + i, "tcp", cidr, 3306, 3306)),
+        ...SUBNETS.private.map((cidr, i) => rule(110 + i, "tcp", cidr, 443, 443)),
+        rule(200, "tcp", "0.0.0.0/0", 1024, 65535),
+        denyAll,
+      ],
+      egress: [
+        ...SUBNETS.private.map((cidr, i) => rule(100 + i, "tcp", cidr, 3306, 3306)),
+        ...SUBNETS.database.map((cidr, i) => rule(110 + i, "tcp", cidr, 3306, 3306)),
+        rule(120, "tcp", "0.0.0.0/0", 443, 443),
+        ...SUBNETS.private.map((cidr, i) => rule(200 + i, "tcp", cidr, 1024, 65535)),
+        denyAll,
+      ],
+    });
+  });
+
+  it("lets the public tier's NACL carry only what a NAT gateway would, and no tier accept all ports from anywhere", () => {
+    const publicAcl = named(tf, NetworkAcl.tfResourceType, `${prefix}-public`).block as { ingress: Block[]; egress: Block[] };
+    expect(publicAcl.ingress.map((r) => [r.rule_no, r.action, r.protocol, r.cidr_block, r.from_port, r.to_port])).toEqual([
+      ...SUBNETS.private.map((cidr, i) => [100 + i, "allow", "tcp", cidr, 443, 443]),
+      [200, "allow", "tcp", "0.0.0.0/0", 1024, 65535],
+      [32766, "deny", "-1", "0.0.0.0/0", 0, 0],
+    ]);
+    for (const acl of all(tf, NetworkAcl.tfResourceType) as { ingress: Block[] }[]) {
+      for (const r of acl.ingress.filter((x) => x.action === "allow" && x.cidr_block === "0.0.0.0/0")) {
+        expect(r.protocol).toBe("tcp");
+        expect(r.from_port).toBeGreaterThanOrEqual(1024);
+      }
+    }
+  });
+
   it("lets the database tier's NACL accept MySQL from the private subnets, answer them, and deny all else", () => {
     const rule = (rule_no: number, action: string, protocol: string, cidr_block: string, from_port: number, to_port: number) =>
       expect.objectContaining({ rule_no, action, protocol, cidr_block, from_port, to_port });
@@ -218,18 +242,20 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
         [sg("proxy"), sg("lambda"), 3306, 3306],
         [sg("database"), sg("proxy"), 3306, 3306],
         [sg("endpoints"), sg("lambda"), 443, 443],
+        [sg("endpoints"), sg("proxy"), 443, 443],
       ]),
     );
-    expect(pairs(VpcSecurityGroupIngressRule.tfResourceType)).toHaveLength(3);
+    expect(pairs(VpcSecurityGroupIngressRule.tfResourceType)).toHaveLength(4);
     expect(pairs(VpcSecurityGroupEgressRule.tfResourceType)).toEqual(
       expect.arrayContaining([
         [sg("lambda"), sg("proxy"), 3306, 3306],
         [sg("lambda"), sg("endpoints"), 443, 443],
         [sg("lambda"), expect.stringMatching(/^\$\{aws_vpc_endpoint\..+\.prefix_list_id\}$/), 443, 443],
         [sg("proxy"), sg("database"), 3306, 3306],
+        [sg("proxy"), sg("endpoints"), 443, 443],
       ]),
     );
-    expect(pairs(VpcSecurityGroupEgressRule.tfResourceType)).toHaveLength(4);
+    expect(pairs(VpcSecurityGroupEgressRule.tfResourceType)).toHaveLength(5);
     for (const group of all(tf, SecurityGroup.tfResourceType)) {
       expect(group).toEqual(expect.objectContaining({ name: expect.stringMatching(new RegExp(`^${prefix}-`)), description: expect.any(String) }));
       expect(group).not.toHaveProperty("ingress");
@@ -255,5 +281,35 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     for (const value of [outputs.vpcId, outputs.lambdaSecurityGroupId, outputs.proxySecurityGroupId, outputs.databaseSecurityGroupId, outputs.logsKeyArn]) {
       expect(value).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
     }
+  });
+});
+
+describe("NAT gateways, when the config asks for them", () => {
+  const withNat = (natGateways: number) => {
+    const config = loadEnvironments().prod;
+    const tf = JSON.parse(Testing.synth(new NetworkStack(Testing.app(), { ...config, network: { ...config.network, natGateways } }))) as Synthesized;
+    const prefix = "ecommerce-analytics-prod";
+    const routeOf = (az: string) => {
+      const table = named(tf, "aws_route_table", `${prefix}-private-${az}`);
+      const routes = all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id));
+      expect(routes).toEqual([expect.objectContaining({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.any(String) })]);
+      return routes[0].nat_gateway_id;
+    };
+    return { tf, prefix, natRefs: AZS.map(routeOf) };
+  };
+
+  it("one: a NAT with an Elastic IP in the first public subnet, shared by every private route table", () => {
+    const { tf, prefix, natRefs } = withNat(1);
+    const nats = all(tf, "aws_nat_gateway");
+    expect(nats).toHaveLength(1);
+    expect(ids(tf, "aws_eip")).toHaveLength(1);
+    expect(nats[0].subnet_id).toBe(ref("aws_subnet", named(tf, "aws_subnet", `${prefix}-public-${AZS[0]}`).id));
+    expect(new Set(natRefs).size).toBe(1);
+  });
+
+  it("one per AZ: each private route table through its own AZ's NAT", () => {
+    const { tf, prefix, natRefs } = withNat(3);
+    expect(all(tf, "aws_nat_gateway")).toHaveLength(3);
+    expect(natRefs).toEqual(AZS.map((az) => ref("aws_nat_gateway", named(tf, "aws_nat_gateway", `${prefix}-${az}`).id)));
   });
 });

@@ -13,6 +13,8 @@ const world = { from_port: 443, to_port: 443, protocol: "tcp" };
 const key = "${aws_kms_key.logs.arn}";
 const lambdaOk = {
   function_name: "fn",
+  environment: { variables: { DB_NAME: "analytics" } },
+  kms_key_arn: "${aws_kms_key.functions.arn}",
   vpc_config: { subnet_ids: ["subnet-1"], security_group_ids: ["sg-1"] },
   tracing_config: { mode: "Active" },
 };
@@ -28,6 +30,16 @@ const clean: TerraformJson = {
     aws_vpc_security_group_ingress_rule: { db_in: { ip_protocol: "tcp", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-1" } },
     aws_vpc_security_group_egress_rule: { endpoints: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "10.0.0.0/16" } },
     aws_default_security_group: { default: { vpc_id: "vpc-1" } },
+    aws_network_acl: {
+      private: {
+        ingress: [
+          { rule_no: 100, action: "allow", protocol: "tcp", cidr_block: "10.0.11.0/24", from_port: 3306, to_port: 3306 },
+          { rule_no: 200, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 },
+          { rule_no: 32766, action: "deny", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
+        ],
+        egress: [{ rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 }],
+      },
+    },
     aws_cloudwatch_log_group: { fn: { name: "/aws/lambda/fn", retention_in_days: 14, kms_key_id: key } },
     aws_lambda_function: { fn: lambdaOk },
     aws_iam_role_policy: {
@@ -67,6 +79,9 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
   ["security-group-open-to-world", "aws_security_group_rule", "aws_security_group_rule.r", { resource: { aws_security_group_rule: { r: { type: "egress", ...world, cidr_blocks: ["10.0.0.0/16", "0.0.0.0/0"] } } } }],
   ["security-group-open-to-world", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.r", { resource: { aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" } } } }],
   ["security-group-open-to-world", "aws_vpc_security_group_egress_rule ::/0", "aws_vpc_security_group_egress_rule.r", { resource: { aws_vpc_security_group_egress_rule: { r: { ip_protocol: "-1", cidr_ipv6: "::/0" } } } }],
+  ["nacl-open-to-world", "allow all traffic from 0.0.0.0/0", "aws_network_acl.n", { resource: { aws_network_acl: { n: { ingress: [{ rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 }] } } } }],
+  ["nacl-open-to-world", "all TCP ports from ::/0", "aws_network_acl.n", { resource: { aws_network_acl: { n: { ingress: [{ rule_no: 100, action: "allow", protocol: "tcp", ipv6_cidr_block: "::/0", from_port: 0, to_port: 65535 }] } } } }],
+  ["nacl-open-to-world", "aws_network_acl_rule", "aws_network_acl_rule.r", { resource: { aws_network_acl_rule: { r: { network_acl_id: "acl-1", rule_number: 100, egress: false, rule_action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0" } } } }],
   ["log-group-retention-and-kms", "no retention", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { kms_key_id: key } } } }],
   ["log-group-retention-and-kms", "retention 0 (forever)", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 0, kms_key_id: key } } } }],
   ["log-group-retention-and-kms", "no KMS key", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } }],
@@ -74,6 +89,7 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
   ["lambda-vpc-and-tracing", "vpc_config without security groups", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, vpc_config: { subnet_ids: ["s"], security_group_ids: [] } } } } }],
   ["lambda-vpc-and-tracing", "tracing PassThrough", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: { mode: "PassThrough" } } } } }],
   ["lambda-vpc-and-tracing", "no tracing_config", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: undefined } } } }],
+  ["lambda-vpc-and-tracing", "environment without a customer-managed key", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, kms_key_arn: undefined } } } }],
   ["iam-wildcard", "policy document * on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] } } } }],
   ["iam-wildcard", "policy document service:* on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:GetObject", "dynamodb:*"], resources: ["*"] }] } } } }],
   ["iam-wildcard", "policy document NotAction on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ not_actions: ["iam:*"], resources: ["*"] }] } } } }],

@@ -10,12 +10,13 @@ import type { EnvironmentConfig, EnvironmentName } from "./types";
 const PROJECT = "ecommerce-analytics";
 const REGION = "eu-west-1";
 
-const network = (natGateways: number): EnvironmentConfig["network"] => ({
+/** No NAT gateways: nothing in the VPC needs the internet (README "What each environment costs"). */
+const network = (): EnvironmentConfig["network"] => ({
   vpcCidr: "10.0.0.0/16",
   publicSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
   privateSubnets: ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"],
   databaseSubnets: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"],
-  natGateways,
+  natGateways: 0,
   flowLogTrafficType: "ALL",
 });
 
@@ -39,12 +40,20 @@ const database = (overrides: Partial<EnvironmentConfig["database"]>): Environmen
   ...overrides,
 });
 
-const functions = (scale: number): EnvironmentConfig["functions"] => ({
-  ingest: { memoryMb: 512 * scale, timeoutSeconds: 15 },
-  reports: { memoryMb: 512 * scale, timeoutSeconds: 15 },
-  health: { memoryMb: 256, timeoutSeconds: 5 },
-  migrate: { memoryMb: 512, timeoutSeconds: 300 },
-  admin: { memoryMb: 256, timeoutSeconds: 30 },
+/**
+ * Reserved concurrency, where given, caps each function's instances so that, times the pool
+ * size per instance, they can never exhaust the connections RDS Proxy may open (checked by
+ * stacks/config/capacity.ts). Dev reserves none: a fresh account's concurrency quota may be 10
+ * and AWS keeps 100 unreserved, so a reservation would fail there; the quota bounds dev instead.
+ * migrate is reserved at 1 where reservations apply: two migration runs never overlap.
+ * migrate's 900 s timeout (Lambda's maximum) leaves room for its bounded waits for the proxy.
+ */
+const functions = (scale: number, reserved?: { ingest: number; reports: number; health: number }): EnvironmentConfig["functions"] => ({
+  ingest: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.ingest },
+  reports: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.reports },
+  health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: reserved?.health },
+  migrate: { memoryMb: 512, timeoutSeconds: 900, reservedConcurrency: reserved && 1 },
+  admin: { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: reserved && 2 },
 });
 
 /** Each environment is assumed to live in its own AWS account, so each manages API Gateway's logging role. */
@@ -117,7 +126,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       project: PROJECT,
       region: REGION,
       azCount: 3,
-      network: network(1),
+      network: network(),
       database: database({ instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, monitoringIntervalSeconds: 60 }),
       functions: functions(1),
       api: api(100),
@@ -132,9 +141,10 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       project: PROJECT,
       region: REGION,
       azCount: 3,
-      network: network(3),
+      network: network(),
       database: database({ instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7 }),
-      functions: functions(1),
+      // 2 x (50 + 60 + 5 + 2) + 3 x 1 = 237 connections of the ~278 the proxy may open (90 % of ~309).
+      functions: functions(1, { ingest: 50, reports: 60, health: 5 }),
       api: api(200),
       logRetentionDays: 30,
       alarms: alarms([]),
@@ -147,7 +157,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       project: PROJECT,
       region: REGION,
       azCount: 3,
-      network: network(3),
+      network: network(),
       database: database({
         instanceClass: "db.r7g.large",
         multiAz: true,
@@ -159,7 +169,8 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
         performanceInsightsRetentionDays: 31,
         monitoringIntervalSeconds: 15,
       }),
-      functions: functions(2),
+      // 2 x (200 + 300 + 10 + 2) + 3 x 1 = 1,027 connections of the ~1,199 the proxy may open (90 % of ~1,333).
+      functions: functions(2, { ingest: 200, reports: 300, health: 10 }),
       api: api(500),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),

@@ -9,7 +9,11 @@ export interface NetworkConfig {
   publicSubnets: string[];
   privateSubnets: string[];
   databaseSubnets: string[];
-  /** 1 in dev (cheap, one AZ's NAT serves all), one per AZ in prod. */
+  /**
+   * NAT gateways for outbound internet access from the private tier: 0 (the default everywhere)
+   * because nothing there needs the internet (the Lambdas reach AWS through VPC endpoints and
+   * talk to the proxy). 1 shares one AZ's NAT (~$35/month + data), `azCount` gives one per AZ.
+   */
   natGateways: number;
   flowLogTrafficType: "ALL" | "REJECT";
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { FUNCTION_NAMES } from "../../functions/routes";
+import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
 import { ENVIRONMENT_NAMES, type EnvironmentConfig } from "./types";
@@ -24,7 +25,7 @@ const schema = z.strictObject({
     publicSubnets: z.array(z.string()),
     privateSubnets: z.array(z.string()),
     databaseSubnets: z.array(z.string()),
-    natGateways: positiveInt,
+    natGateways: z.number().int().min(0),
     flowLogTrafficType: z.enum(["ALL", "REJECT"]),
   }),
   database: z.strictObject({
@@ -112,7 +113,7 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
     problems.push(`${config.name}.database.maxAllocatedStorageGb: must exceed allocatedStorageGb for storage autoscaling`);
   }
   if (config.tags.environment !== config.name) problems.push(`${config.name}.tags.environment: is "${config.tags.environment}"`);
-  return [...problems, ...networkProblems(config)];
+  return [...problems, ...networkProblems(config), ...capacityProblems(config)];
 }
 
 /** Validates one environment's settings; throws ConfigError naming every field at fault. */

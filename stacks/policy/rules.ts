@@ -40,6 +40,33 @@ const securityGroups: Rule = {
   },
 };
 
+/** The whole port range: protocol all, or TCP/UDP from 0 (or 1) to 65535. */
+const allPorts = (rule: Block) => {
+  const protocol = String(rule.protocol ?? "");
+  if (protocol === "-1" || protocol === "all") return true;
+  return Number(rule.from_port ?? 0) <= 1 && Number(rule.to_port ?? 0) >= 65535;
+};
+
+/** (a2) No NACL allows ingress on every port from 0.0.0.0/0 or ::/0 (return traffic on ephemeral ports is fine). */
+const nacls: Rule = {
+  id: "nacl-open-to-world",
+  description: "no network ACL allows ingress of all traffic or all ports from 0.0.0.0/0 or ::/0",
+  check(tf) {
+    const findings: Finding[] = [];
+    const judge = (address: string, rule: Block) => {
+      const cidr = [...strings(rule.cidr_block), ...strings(rule.ipv6_cidr_block)].find(isWorld);
+      if (cidr && rule.action === "allow" && allPorts(rule)) findings.push({ address, rule: "nacl-open-to-world", message: `ingress ${portRange(rule)} allowed from ${cidr}` });
+    };
+    for (const type of ["aws_network_acl", "aws_default_network_acl"]) {
+      for (const [address, acl] of entries(tf, type)) for (const rule of blocks(acl.ingress)) judge(address, rule);
+    }
+    for (const [address, rule] of entries(tf, "aws_network_acl_rule")) {
+      if (rule.egress !== true) judge(address, { ...rule, action: rule.rule_action });
+    }
+    return findings;
+  },
+};
+
 /** (b) Every log group expires its events and is encrypted with a customer-managed key. */
 const logGroups: Rule = {
   id: "log-group-retention-and-kms",
@@ -55,10 +82,10 @@ const logGroups: Rule = {
   },
 };
 
-/** (c) Every function runs in the VPC (subnets and security groups) with X-Ray tracing Active. */
+/** (c) Every function runs in the VPC (subnets and security groups) with X-Ray tracing Active and its environment encrypted with a customer-managed key. */
 const lambdas: Rule = {
   id: "lambda-vpc-and-tracing",
-  description: "every aws_lambda_function has vpc_config (subnets and security groups) and tracing_config mode Active",
+  description: "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, and kms_key_arn when it has environment variables",
   check(tf) {
     const findings: Finding[] = [];
     for (const [address, fn] of entries(tf, "aws_lambda_function")) {
@@ -67,6 +94,7 @@ const lambdas: Rule = {
       else if (!present(vpc.subnet_ids) || !present(vpc.security_group_ids)) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "vpc_config without subnet_ids or security_group_ids" });
       const mode = blocks(fn.tracing_config)[0]?.mode;
       if (mode !== "Active") findings.push({ address, rule: "lambda-vpc-and-tracing", message: `tracing_config mode is ${mode === undefined ? "unset" : String(mode)}, not Active` });
+      if (blocks(fn.environment).length > 0 && !present(fn.kms_key_arn)) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "environment variables without kms_key_arn (encrypted only with the AWS-managed key)" });
     }
     return findings;
   },
@@ -140,7 +168,7 @@ const databases: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [securityGroups, logGroups, lambdas, iam, buckets, databases];
+export const RULES: readonly Rule[] = [securityGroups, nacls, logGroups, lambdas, iam, buckets, databases];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {
   return rules.flatMap((rule) => rule.check(tf));

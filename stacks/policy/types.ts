@@ -10,6 +10,7 @@ export interface TerraformJson {
 
 export type RuleId =
   | "security-group-open-to-world"
+  | "nacl-open-to-world"
   | "log-group-retention-and-kms"
   | "lambda-vpc-and-tracing"
   | "iam-wildcard"

@@ -36,6 +36,8 @@ export interface NodeFunctionProps {
   environment?: Record<string, string>;
   /** Extra Allow statements, e.g. `rdsDbConnectStatement(...)`. */
   statements?: PolicyStatement[];
+  /** The customer-managed KMS key the function's environment variables are encrypted with. */
+  environmentKeyArn: string;
   /** Default `<project>-<env>-<name>`, e.g. `ecommerce-analytics-prod-ingest`. */
   physicalName?: string;
   /** Bundle entry; default `functions/handlers/<name>.ts`. */
@@ -74,8 +76,9 @@ export function rdsDbConnectStatement(scope: Construct, props: { region: string;
 
 /**
  * One Lambda function with everything it needs: its esbuild bundle as a zip asset, its log
- * group (retention, KMS), its role (VPC ENIs, its own log group, X-Ray, plus `statements`), in
- * the private subnets behind the Lambda security group, X-Ray active, JSON logs.
+ * group (retention, KMS), its role (VPC ENIs, its own log group, X-Ray, its environment's key,
+ * plus `statements`), in the private subnets behind the Lambda security group, X-Ray active,
+ * JSON logs, environment variables encrypted with the project's key.
  */
 export class NodeFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -134,6 +137,8 @@ export class NodeFunction extends Construct {
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
       // X-Ray has no resource-level permissions.
       { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      // Its environment variables, encrypted with the project's key (decrypted at cold start).
+      { actions: ["kms:Decrypt"], resources: [props.environmentKeyArn] },
       ...(props.statements ?? []),
     ];
     const document = new DataAwsIamPolicyDocument(this, "policy-document", {
@@ -164,6 +169,7 @@ export class NodeFunction extends Construct {
       tracingConfig: { mode: "Active" },
       vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [network.lambdaSecurityGroupId] },
       environment: { variables },
+      kmsKeyArn: props.environmentKeyArn,
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: LOG_LEVEL, systemLogLevel: "INFO" },
       // Lambda checks the ENI permissions when it creates a VPC function; logs need their group.
       dependsOn: [this.policy, this.logGroup],

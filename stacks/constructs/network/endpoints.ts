@@ -5,13 +5,14 @@ import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
-import { HTTPS_PORT } from "./security-groups";
+import { HTTPS_PORT } from "./ports";
 
 /**
  * The AWS services the Lambdas call from inside the VPC, by endpoint type. Only what they need:
  * - s3 (gateway, free): reached through the private route tables.
  * - secretsmanager (interface): the migration function reads the master secret and writes the
- *   application user's secret.
+ *   application user's secret; RDS Proxy reads both secrets through its own network interfaces
+ *   in the private subnets (with no NAT, this endpoint is its only way to Secrets Manager).
  * Not needed, hence absent: `logs` and `xray` (Lambda ships a function's logs, and runs the X-Ray
  * daemon, on the Lambda service side, not through the function's VPC interface), `lambda`
  * (functions are invoked by API Gateway and the deploy, not by each other), `rds` (IAM auth

@@ -67,12 +67,16 @@ export class NetworkRouting extends Construct {
 
     this.privateRouteTables = azs.map((az, i) => {
       const table = new RouteTable(this, `private-route-table-${az}`, { vpcId: vpc.id, tags: { Name: `${prefix}-private-${az}`, tier: "private" } });
-      // The AZ's own NAT when there is one per AZ; with fewer, they are shared round-robin (1: all use it).
-      new Route(this, `private-internet-${az}`, {
-        routeTableId: table.id,
-        destinationCidrBlock: ANYWHERE,
-        natGatewayId: this.natGateways[i % this.natGateways.length].id,
-      });
+      // Without NAT the private tier has no default route: the Lambdas reach AWS only through the
+      // VPC endpoints. With NAT, the AZ's own when there is one per AZ; with fewer, shared
+      // round-robin (1: all use it).
+      if (this.natGateways.length > 0) {
+        new Route(this, `private-internet-${az}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: ANYWHERE,
+          natGatewayId: this.natGateways[i % this.natGateways.length].id,
+        });
+      }
       associate("private", table, subnets.private[i], az);
       return table;
     });

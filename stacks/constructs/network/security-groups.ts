@@ -3,9 +3,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
-import { MYSQL_PORT } from "./nacls";
-
-export const HTTPS_PORT = 443;
+import { HTTPS_PORT, MYSQL_PORT } from "./ports";
 
 export interface SecurityGroupsProps {
   prefix: string;
@@ -19,6 +17,9 @@ export interface SecurityGroupsProps {
  *
  *   lambda --3306--> proxy --3306--> database
  *   lambda --443---> endpoints (interface VPC endpoints)
+ *   proxy  --443---> endpoints (the proxy reads the database users' secrets from Secrets Manager
+ *                    through its own network interfaces in these subnets; with no NAT, only
+ *                    through the Secrets Manager endpoint)
  *
  * Terraform removes the allow-all egress rule AWS adds to a new security group, so a group has
  * exactly the rules below. Nothing has ingress from the Lambdas' side: they are invoked by
@@ -39,13 +40,14 @@ export class SecurityGroups extends Construct {
       new SecurityGroup(this, name, { name: `${prefix}-${name}`, description, vpcId: vpc.id, tags: { Name: `${prefix}-${name}` } });
 
     this.lambda = group("lambda", "Lambda functions: egress to the RDS Proxy (3306) and the VPC endpoints (443) only");
-    this.proxy = group("proxy", "RDS Proxy: MySQL from the Lambda functions only, to the database only");
+    this.proxy = group("proxy", "RDS Proxy: MySQL from the Lambda functions only, to the database and Secrets Manager only");
     this.database = group("database", "RDS MySQL: MySQL from the RDS Proxy only");
-    this.endpoints = group("endpoints", "Interface VPC endpoints: HTTPS from the Lambda functions only");
+    this.endpoints = group("endpoints", "Interface VPC endpoints: HTTPS from the Lambda functions and the RDS Proxy only");
 
     this.allow("lambda-to-proxy", this.lambda, this.proxy, MYSQL_PORT, { egress: "MySQL to the RDS Proxy", ingress: "MySQL from the Lambda functions" });
     this.allow("lambda-to-endpoints", this.lambda, this.endpoints, HTTPS_PORT, { egress: "HTTPS to the interface VPC endpoints", ingress: "HTTPS from the Lambda functions" });
     this.allow("proxy-to-database", this.proxy, this.database, MYSQL_PORT, { egress: "MySQL to the database", ingress: "MySQL from the RDS Proxy" });
+    this.allow("proxy-to-endpoints", this.proxy, this.endpoints, HTTPS_PORT, { egress: "HTTPS to Secrets Manager (the database users' secrets)", ingress: "HTTPS from the RDS Proxy" });
   }
 
   /** One TCP port from `source` to `target`: an egress rule on the source and the matching ingress rule on the target. */

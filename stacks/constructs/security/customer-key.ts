@@ -3,25 +3,29 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 
-export interface DatabaseKeyProps {
-  /** `ecommerce-analytics-prod`: the alias becomes `alias/<prefix>-db`. */
+export interface CustomerKeyProps {
+  /** `ecommerce-analytics-prod`: the alias becomes `alias/<prefix>-<name>`. */
   prefix: string;
+  /** Short name in the alias: `db`, `functions`. */
+  name: string;
+  /** What the key encrypts, for its description. */
+  purpose: string;
   accountId: string;
   partition: string;
 }
 
 /**
- * The database's customer-managed KMS key: storage encryption, Performance Insights, the
- * RDS-managed master secret and the app user's secret. Symmetric, yearly rotation, 30-day
- * deletion window. The key policy is written out rather than left to AWS's default: the account
- * root statement hands authorization to IAM policies (the RDS and Secrets Manager services use the
- * key through grants and `kms:ViaService` on behalf of principals that IAM allows), nothing else.
+ * A customer-managed KMS key of the environment: symmetric, yearly rotation, 30-day deletion
+ * window. The key policy is written out rather than left to AWS's default: the account root
+ * statement hands authorization to IAM policies (services such as RDS, Secrets Manager and
+ * Lambda use the key through grants and `kms:ViaService` on behalf of principals that IAM
+ * allows), nothing else.
  */
-export class DatabaseKey extends Construct {
+export class CustomerKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
 
-  constructor(scope: Construct, id: string, props: DatabaseKeyProps) {
+  constructor(scope: Construct, id: string, props: CustomerKeyProps) {
     super(scope, id);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
@@ -35,7 +39,7 @@ export class DatabaseKey extends Construct {
       ],
     });
     this.key = new KmsKey(this, "key", {
-      description: `${props.prefix} database: storage, Performance Insights, Secrets Manager`,
+      description: `${props.prefix} ${props.purpose}`,
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       multiRegion: false,
@@ -44,6 +48,6 @@ export class DatabaseKey extends Construct {
       deletionWindowInDays: 30,
       policy: policy.json,
     });
-    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.prefix}-db`, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.prefix}-${props.name}`, targetKeyId: this.key.keyId });
   }
 }

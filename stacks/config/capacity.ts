@@ -1,0 +1,64 @@
+import { CONNECTIONS_PER_INSTANCE } from "../../functions/db/lambda-pool";
+import { instanceMemoryGib, GIB } from "../constructs/observability/instance-memory";
+import type { EnvironmentConfig } from "./types";
+
+/**
+ * RDS for MySQL's default `max_connections` is `{DBInstanceClassMemory/12582880}`.
+ * DBInstanceClassMemory is the class's memory less what the OS and RDS keep; 384 MiB less is a
+ * conservative stand-in (1 GiB classes: 53 here against AWS's published ~66; 16 GiB: 1,334
+ * against ~1,365), so a sizing that passes here passes on the real instance.
+ */
+const RESERVED_FOR_OS_BYTES = 384 * 1024 ** 2;
+const BYTES_PER_CONNECTION = 12_582_880;
+
+export function mysqlMaxConnections(instanceClass: string): number {
+  return Math.floor((instanceMemoryGib(instanceClass) * GIB - RESERVED_FOR_OS_BYTES) / BYTES_PER_CONNECTION);
+}
+
+/** The database connections RDS Proxy may open: `max_connections_percent` of the instance's max_connections. */
+export function proxyConnectionLimit(config: EnvironmentConfig): number {
+  return Math.floor((mysqlMaxConnections(config.database.instanceClass) * config.database.proxyMaxConnectionsPercent) / 100);
+}
+
+export interface ConnectionDemand {
+  /** Σ reserved concurrency × connections per instance, over every function. */
+  connections: number;
+  /** Functions without reserved concurrency: their demand is unbounded. */
+  unreserved: (keyof typeof CONNECTIONS_PER_INSTANCE)[];
+}
+
+/** The most connections the environment's functions can hold at once, given their reserved concurrency. */
+export function connectionDemand(config: EnvironmentConfig): ConnectionDemand {
+  let connections = 0;
+  const unreserved: ConnectionDemand["unreserved"] = [];
+  for (const [name, perInstance] of Object.entries(CONNECTIONS_PER_INSTANCE) as [keyof typeof CONNECTIONS_PER_INSTANCE, number][]) {
+    const reserved = config.functions[name].reservedConcurrency;
+    if (reserved === undefined) unreserved.push(name);
+    else connections += reserved * perInstance;
+  }
+  return { connections, unreserved };
+}
+
+/**
+ * Problems with the environment's connection budget: where any function reserves concurrency,
+ * all must (one unbounded function makes the sum meaningless), and reserved × pool size summed
+ * over the functions must fit in what the proxy may open. An environment that reserves nothing
+ * (dev: a fresh account's concurrency quota may be as low as 10) is bounded by its account quota.
+ */
+export function capacityProblems(config: EnvironmentConfig): string[] {
+  const { connections, unreserved } = connectionDemand(config);
+  const reservedAny = unreserved.length < Object.keys(CONNECTIONS_PER_INSTANCE).length;
+  if (!reservedAny) return [];
+  if (unreserved.length > 0) {
+    return unreserved.map((name) => `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency (unbounded, it could exhaust the proxy's connections)`);
+  }
+  const limit = proxyConnectionLimit(config);
+  if (connections <= limit) return [];
+  const detail = (Object.keys(CONNECTIONS_PER_INSTANCE) as (keyof typeof CONNECTIONS_PER_INSTANCE)[])
+    .map((name) => `${name} ${config.functions[name].reservedConcurrency}×${CONNECTIONS_PER_INSTANCE[name]}`)
+    .join(" + ");
+  return [
+    `${config.name}.functions: reserved concurrency × pool size is ${connections} connections (${detail}), more than the ${limit} RDS Proxy may open ` +
+      `(${config.database.proxyMaxConnectionsPercent} % of ${config.database.instanceClass}'s ~${mysqlMaxConnections(config.database.instanceClass)} max_connections)`,
+  ];
+}
