@@ -77,7 +77,12 @@ export function poolOptions(target: DatabaseTarget, limits: DatabaseLimits, toke
     user: target.user,
     database: target.database,
     // RDS Proxy presents an ACM certificate that Node's default CA store verifies.
-    ssl: { rejectUnauthorized: true, minVersion: "TLSv1.2" },
+    // verifyIdentity: mysql2 3.24 checks the certificate's host name only when told to (without
+    // it, its startTLS passes tls.connect a checkServerIdentity that accepts any name, so any
+    // certificate from a trusted CA would do); with it, a certificate for another name fails
+    // the handshake (ERR_TLS_CERT_ALTNAME_INVALID). Keep `host` the proxy's DNS name: an IP
+    // address would be checked against the certificate's IP entries, which ACM's have none of.
+    ssl: { rejectUnauthorized: true, verifyIdentity: true, minVersion: "TLSv1.2" },
     authPlugins: { mysql_clear_password: iamAuthPlugin(tokens) },
   };
 }

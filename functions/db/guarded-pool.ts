@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from "./errors";
  * connection attempt and statement reports to the circuit breaker. A connection whose
  * statement timed out or lost the server is destroyed instead of going back to the pool.
  */
-export function guardPool(pool: Pool, breaker: CircuitBreaker, queryTimeoutMs: number): MysqlPool {
+export function guardPool(pool: Pool, breaker: CircuitBreaker, queryTimeoutMs: number | (() => number)): MysqlPool {
   return {
     getConnection(callback) {
       try {
@@ -33,7 +33,8 @@ export function guardPool(pool: Pool, breaker: CircuitBreaker, queryTimeoutMs: n
   };
 }
 
-function guardConnection(connection: PoolConnection, breaker: CircuitBreaker, queryTimeoutMs: number): MysqlPoolConnection {
+/** `queryTimeoutMs` may be a function, read at each statement (the migration probes with a short one, then migrates with a long one). */
+function guardConnection(connection: PoolConnection, breaker: CircuitBreaker, queryTimeoutMs: number | (() => number)): MysqlPoolConnection {
   let broken = false;
   return {
     get config() {
@@ -49,7 +50,8 @@ function guardConnection(connection: PoolConnection, breaker: CircuitBreaker, qu
       else connection.release();
     },
     query(sql: string, parameters: unknown, callback?: (error: unknown, result: never) => void) {
-      const options = { sql, values: parameters as never, timeout: queryTimeoutMs };
+      const timeout = typeof queryTimeoutMs === "function" ? queryTimeoutMs() : queryTimeoutMs;
+      const options = { sql, values: parameters as never, timeout };
       if (!callback) return connection.query(options) as never;
       return connection.query(options, (error: unknown, result: never) => {
         if (error && isDatabaseUnavailable(error)) {
