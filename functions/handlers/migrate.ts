@@ -248,9 +248,10 @@ function withinInvocation(policy: BackoffPolicy, deps: JobDependencies): Backoff
   return { ...policy, budgetMs: Math.max(0, Math.min(policy.budgetMs, remaining - INVOCATION_MARGIN_MS)) };
 }
 
+/** One warning per failed attempt: attempt number, error code/errno/message, the wait before the next one. */
 function logRetry(logger: MigrationLogger) {
-  return (notice: RetryNotice) =>
-    logger.warn(`${notice.operation}: attempt ${notice.attempt} failed, retrying in ${notice.nextDelayMs} ms`, { ...notice });
+  return ({ message, code, ...notice }: RetryNotice) =>
+    logger.warn(`${notice.operation}: attempt ${notice.attempt} failed, retrying in ${notice.nextDelayMs} ms`, { ...notice, errorCode: code, errorMessage: message });
 }
 
 async function connectMaster(deps: JobDependencies): Promise<{ opened: OpenedDatabase; attempts: number }> {
