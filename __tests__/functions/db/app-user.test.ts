@@ -6,10 +6,18 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { sql } from "kysely";
+import { DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, sql } from "kysely";
 import { createConnection } from "mysql2/promise";
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
-import { assertIdentifier, ensureAppUser, generatePassword } from "../../../functions/db/app-user";
+import {
+  APP_USER_AUTH_PLUGIN,
+  appUserStatements,
+  assertIdentifier,
+  detectEngine,
+  engineOfVersion,
+  ensureAppUser,
+  generatePassword,
+} from "../../../functions/db/app-user";
 import { migrateAndEnsureAppUser, runMigrations } from "../../../functions/handlers/migrate";
 
 /**
@@ -114,3 +122,102 @@ describe("ensureAppUser", () => {
     expect(generatePassword()).not.toBe(generatePassword());
   });
 });
+
+/** C: the app user's authentication plugin, named explicitly per engine. */
+describe("the app user's authentication plugin", () => {
+  // Compiles statements without a server, as mysql2 receives them (the password a parameter, escaped by the driver).
+  const compiler = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => new MysqlAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new MysqlIntrospector(db),
+      createQueryCompiler: () => new MysqlQueryCompiler(),
+    },
+  });
+  const compiled = (builder: { compile(db: Kysely<unknown>): { sql: string; parameters: readonly unknown[] } }) => {
+    const { sql: text, parameters } = builder.compile(compiler);
+    return { sql: text, parameters };
+  };
+
+  it("MySQL 8.4: caching_sha2_password, WITH ... BY, and RETAIN CURRENT PASSWORD for a rotation", () => {
+    expect(APP_USER_AUTH_PLUGIN.mysql).toBe("caching_sha2_password");
+    expect(compiled(appUserStatements.create("mysql", "app_user", "s3cret-pass"))).toEqual({
+      sql: "create user if not exists 'app_user'@'%' identified with caching_sha2_password by ?",
+      parameters: ["s3cret-pass"],
+    });
+    expect(compiled(appUserStatements.alter("mysql", "app_user", "s3cret-pass"))).toEqual({
+      sql: "alter user 'app_user'@'%' identified with caching_sha2_password by ?",
+      parameters: ["s3cret-pass"],
+    });
+    expect(compiled(appUserStatements.alter("mysql", "app_user", "n3w-pass", { retainCurrent: true }))).toEqual({
+      sql: "alter user 'app_user'@'%' identified with caching_sha2_password by ? retain current password",
+      parameters: ["n3w-pass"],
+    });
+    expect(compiled(appUserStatements.discardOldPassword("app_user")).sql).toBe("alter user 'app_user'@'%' discard old password");
+  });
+
+  it("MariaDB: mysql_native_password, VIA ... USING PASSWORD(), no dual passwords", () => {
+    expect(APP_USER_AUTH_PLUGIN.mariadb).toBe("mysql_native_password");
+    expect(compiled(appUserStatements.create("mariadb", "app_user", "s3cret-pass"))).toEqual({
+      sql: "create user if not exists 'app_user'@'%' identified via mysql_native_password using password(?)",
+      parameters: ["s3cret-pass"],
+    });
+    expect(compiled(appUserStatements.alter("mariadb", "app_user", "s3cret-pass"))).toEqual({
+      sql: "alter user 'app_user'@'%' identified via mysql_native_password using password(?)",
+      parameters: ["s3cret-pass"],
+    });
+    expect(() => appUserStatements.alter("mariadb", "app_user", "x", { retainCurrent: true })).toThrow(/MariaDB has no dual passwords/);
+    expect(compiled(appUserStatements.grant("app_user", "analytics")).sql).toBe("grant SELECT, INSERT, UPDATE, DELETE on `analytics`.* to 'app_user'@'%'");
+    expect(() => appUserStatements.create("mysql", "app'@'%", "x")).toThrow(/invalid user name/);
+  });
+
+  it("tells the engines apart by VERSION()", () => {
+    expect(engineOfVersion("8.4.7")).toBe("mysql");
+    expect(engineOfVersion("8.4.7-log")).toBe("mysql");
+    expect(engineOfVersion("10.11.19-MariaDB-0+deb12u1")).toBe("mariadb");
+    expect(engineOfVersion("11.4.5-MariaDB-log")).toBe("mariadb");
+  });
+
+  describe("on the test server", () => {
+    let secretsMock: ReturnType<typeof mockClient>;
+    const secrets = new SecretsManagerClient({ region: "eu-west-1" });
+    const username = `app_plugin_${randomBytes(4).toString("hex")}`;
+    const url = new URL(process.env.MYSQL_URL!);
+    const database = decodeURIComponent(url.pathname.slice(1));
+    let handle: DatabaseHandle;
+    let stored: string | undefined;
+
+    beforeAll(() => {
+      handle = createDatabase({ kind: "url", url: process.env.MYSQL_URL! });
+      secretsMock = mockClient(SecretsManagerClient); // here, not at collection: the suite above restores its own mock in afterAll
+      secretsMock.on(GetSecretValueCommand).callsFake(async () => (stored === undefined ? { SecretString: undefined } : { SecretString: stored }));
+      secretsMock.on(PutSecretValueCommand).callsFake(async (input: { SecretString?: string }) => {
+        stored = input.SecretString;
+        return {};
+      });
+    });
+    afterAll(async () => {
+      await sql.raw(`drop user if exists '${username}'@'%'`).execute(handle.db);
+      await handle.db.destroy();
+      secretsMock.restore();
+    });
+
+    it("creates the user with the engine's plugin, and switches an account made with another plugin", async () => {
+      const engine = await detectEngine(handle.db);
+      const plugin = async () =>
+        (await sql<{ plugin: string }>`select plugin from mysql.user where User = ${username} and Host = '%'`.execute(handle.db)).rows[0]?.plugin;
+      // An account someone made by hand with another plugin (MariaDB: unix_socket; MySQL: sha256_password).
+      await sql.raw(engine === "mariadb" ? `create user '${username}'@'%' identified via unix_socket` : `create user '${username}'@'%' identified with sha256_password`).execute(handle.db);
+      expect(await plugin()).not.toBe(APP_USER_AUTH_PLUGIN[engine]);
+
+      expect(await ensureAppUser(handle.db, { secrets, secretArn: "arn:secret", username, database })).toBe("updated");
+      expect(await plugin()).toBe(APP_USER_AUTH_PLUGIN[engine]);
+      const { password } = JSON.parse(stored!);
+      const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: username, password, database });
+      const [rows] = await conn.query("select current_user() as me");
+      await conn.end();
+      expect(rows).toEqual([{ me: `${username}@%` }]);
+    });
+  });
+});
+

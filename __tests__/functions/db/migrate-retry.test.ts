@@ -116,7 +116,7 @@ describe("migration before the proxy's target is usable (real connections throug
     };
   }
 
-  function deps(port: number, overrides: Partial<JobDependencies>): JobDependencies & { logger: Logger } {
+  function deps(port: number, overrides: Partial<Omit<JobDependencies, "logger">>): JobDependencies & { logger: Logger } {
     const logger = new Logger({ serviceName: "migrate-retry-test" });
     return {
       openMaster: () => openMigrationDatabase({ kind: "url", url: urlVia(port) }),
@@ -124,8 +124,8 @@ describe("migration before the proxy's target is usable (real connections throug
       appUser: { secrets, secretArn, username, database },
       connectRetry: fast,
       appLoginRetry: fast,
-      logger,
       ...overrides,
+      logger,
     };
   }
 
