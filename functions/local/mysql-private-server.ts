@@ -34,6 +34,11 @@ export interface PrivateMysqlServerOptions {
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL. Default 20 s. */
   stopTimeoutMs?: number;
+  /**
+   * TLS for the server (PEM files: --ssl-cert, --ssl-key, --ssl-ca). Off by default; tests use it
+   * to check the client's certificate verification. `FLUSH SSL` reloads the files while running.
+   */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
 }
 
 interface ServerPaths {
@@ -66,6 +71,7 @@ export class PrivateMysqlServer {
   private readonly env: NodeJS.ProcessEnv;
   private readonly readyTimeoutMs: number;
   private readonly stopTimeoutMs: number;
+  private readonly tls: PrivateMysqlServerOptions["tls"];
   private binaryPath: string | undefined;
   private binary: MysqlServerBinary | undefined;
   private chosenPort: number | undefined;
@@ -82,6 +88,7 @@ export class PrivateMysqlServer {
     this.env = options.env ?? process.env;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
+    this.tls = options.tls;
     this.paths = serverPaths(this.dataDir);
   }
 
@@ -262,7 +269,7 @@ export class PrivateMysqlServer {
     rotateIfLarge(this.paths.log);
     const offset = fileSize(this.paths.log);
     mkdirSync(this.paths.tmp, { recursive: true });
-    const args = serverArgs(binary, this.paths, port);
+    const args = [...serverArgs(binary, this.paths, port), ...tlsArgs(this.tls)];
     const logFd = openSync(this.paths.log, "a");
     let child: ChildProcess;
     try {
@@ -363,6 +370,11 @@ function serverArgs(binary: MysqlServerBinary, paths: ServerPaths, port: number)
     // otherwise grab port 33060 and clash with any other MySQL.
     ...(binary.flavor === "mariadb" ? ["--skip-name-resolve"] : ["--mysqlx=OFF"]),
   ];
+}
+
+function tlsArgs(tls: PrivateMysqlServerOptions["tls"]): string[] {
+  if (!tls) return [];
+  return [`--ssl-cert=${path.resolve(tls.certFile)}`, `--ssl-key=${path.resolve(tls.keyFile)}`, ...(tls.caFile ? [`--ssl-ca=${path.resolve(tls.caFile)}`] : [])];
 }
 
 function runToLog(command: string, args: string[], logFile: string, timeoutMs: number): Promise<number | string> {

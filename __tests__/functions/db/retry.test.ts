@@ -148,6 +148,7 @@ describe("which errors the migration waits out", () => {
     ["no privilege", mysqlError("ER_DBACCESS_DENIED_ERROR", 1044)],
     ["proxy requires TLS (3159)", mysqlError("ER_SECURE_TRANSPORT_REQUIRED", 3159)],
     ["certificate for another host", Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" })],
+    ["certificate for another host, as mysql2 reports it", Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "HANDSHAKE_SSL_ERROR", fatal: true })],
     ["untrusted certificate", Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" })],
     ["a failing migration", new Error("migration 002-rollups failed: Table 'x' already exists", { cause: mysqlError("ER_TABLE_EXISTS_ERROR", 1050) })],
     ["a plain Error", new Error("bug")],
