@@ -1,17 +1,18 @@
 /**
  * The stacks of a `cdktf synth` output, read from `cdktf.out/manifest.json` (never a hand-kept list):
  *
- *   matrix  the PR plan matrix: one entry per stack of the target environments
- *   order   one environment's stacks in dependency order, for `cdktf deploy`
+ *   matrix  the PR plan matrix: one entry per target environment, with its stacks in dependency order
+ *   order   one environment's deployed stacks in dependency order, for `cdktf deploy`
  *
  *   npx tsx .github/scripts/cdktf-stacks.ts matrix [--out cdktf.out] [--environments dev,staging,prod]
  *   npx tsx .github/scripts/cdktf-stacks.ts order --environment dev [--out cdktf.out]
  *
- * `matrix` prints `{"include":[{stack, environment, workingDirectory, planRoleVariable}]}` and, when
- * GITHUB_OUTPUT is set, writes `matrix=` and `environments=` (a JSON list) there for later jobs.
+ * `matrix` prints `{"include":[{environment, planRoleVariable, stacks}]}` (`stacks` comma-separated,
+ * e.g. `bootstrap-dev,network-dev,data-dev,api-dev,observability-dev`) and, when GITHUB_OUTPUT is
+ * set, writes `matrix=` and `environments=` (a JSON list) there for later jobs.
  * A stack's environment is the suffix of its name after the last "-" (`api-prod` -> `prod`).
  * Bootstrap stacks (the workflows' own OIDC provider and roles) are applied by an administrator:
- * they are neither planned nor deployed here.
+ * they are planned (a pull request may change them) but never deployed here.
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { posix } from "node:path";
@@ -26,21 +27,21 @@ export interface Manifest {
   stacks: Record<string, ManifestStack>;
 }
 
-export interface PlanTarget {
-  stack: string;
+/** One plan job of the PR plan workflow: an environment and its stacks. */
+export interface EnvironmentPlan {
   environment: string;
-  /** Relative to the repository root, e.g. `cdktf.out/stacks/api-dev`. */
-  workingDirectory: string;
   /** The repository variable holding this environment's plan role ARN, e.g. `AWS_PLAN_ROLE_ARN_DEV`. */
   planRoleVariable: string;
+  /** Every stack of the environment, bootstrap included, in dependency order, comma-separated. */
+  stacks: string;
 }
 
 export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
 /** Stack kinds in the order README documents; breaks ties between stacks the manifest does not order. */
-const KIND_ORDER = ["network", "data", "api", "observability"];
+const KIND_ORDER = ["bootstrap", "network", "data", "api", "observability"];
 
-/** Stacks the workflows never plan or deploy: they hold the roles the workflows themselves assume. */
+/** Stacks the workflows never deploy (an administrator applies them): they hold the roles the workflows themselves assume. */
 export const isBootstrapStack = (name: string) => name === "bootstrap" || name.startsWith("bootstrap-");
 
 /** `api-prod` -> `prod`; undefined for a name without an environment suffix. */
@@ -105,28 +106,21 @@ export function dependencyOrder(manifest: Manifest, names: readonly string[]): s
   return order;
 }
 
-/** The stacks of the given environments, each environment's in dependency order. */
-export function planTargets(manifest: Manifest, environments: readonly string[] = DEFAULT_ENVIRONMENTS, outDir = "cdktf.out"): PlanTarget[] {
-  const names = Object.keys(manifest.stacks).filter((name) => !isBootstrapStack(name));
-  const targets: PlanTarget[] = [];
-  for (const environment of environments) {
-    const ofEnvironment = names.filter((name) => environmentOf(name) === environment);
-    if (ofEnvironment.length === 0) throw new Error(`no stack of environment ${environment} in the manifest (stacks: ${names.join(", ") || "none"})`);
-    for (const stack of dependencyOrder(manifest, ofEnvironment)) {
-      targets.push({
-        stack,
-        environment,
-        workingDirectory: posix.join(outDir, manifest.stacks[stack].workingDirectory),
-        planRoleVariable: planRoleVariable(environment),
-      });
-    }
-  }
-  return targets;
+/** Every stack of one environment (bootstrap included), in dependency order. */
+export function environmentStacks(manifest: Manifest, environment: string): string[] {
+  const names = Object.keys(manifest.stacks).filter((name) => environmentOf(name) === environment);
+  if (names.length === 0) throw new Error(`no stack of environment ${environment} in the manifest (stacks: ${Object.keys(manifest.stacks).join(", ") || "none"})`);
+  return dependencyOrder(manifest, names);
 }
 
-/** One environment's stacks in the order `cdktf deploy` must apply them. */
+/** The PR plan matrix: one entry per environment, with all of its stacks. */
+export function environmentPlans(manifest: Manifest, environments: readonly string[] = DEFAULT_ENVIRONMENTS): EnvironmentPlan[] {
+  return environments.map((environment) => ({ environment, planRoleVariable: planRoleVariable(environment), stacks: environmentStacks(manifest, environment).join(",") }));
+}
+
+/** One environment's deployed stacks (bootstrap excluded) in the order `cdktf deploy` must apply them. */
 export function deployOrder(manifest: Manifest, environment: string): string[] {
-  return planTargets(manifest, [environment]).map((target) => target.stack);
+  return environmentStacks(manifest, environment).filter((name) => !isBootstrapStack(name));
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -146,7 +140,7 @@ export function main(args: string[], env: NodeJS.ProcessEnv = process.env, print
       .split(",")
       .map((e) => e.trim())
       .filter(Boolean);
-    const include = planTargets(manifest, environments, outDir);
+    const include = environmentPlans(manifest, environments);
     const matrix = JSON.stringify({ include });
     print(matrix);
     if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `matrix=${matrix}\nenvironments=${JSON.stringify(environments)}\n`);

@@ -10,10 +10,11 @@ import { BUNDLE_LIMIT_BYTES, bundleSizeTable, main as bundleSizesMain, parseBund
 import {
   deployOrder,
   environmentOf,
+  environmentPlans,
+  environmentStacks,
   main as stacksMain,
   parseManifest,
   planRoleVariable,
-  planTargets,
   type Manifest,
 } from "../../.github/scripts/cdktf-stacks";
 import { BUNDLE_SIZE_LIMIT_BYTES } from "../../stacks/constructs/compute/bundle";
@@ -55,16 +56,21 @@ describe("cdktf-stacks.ts", () => {
     expect(planRoleVariable("pre-prod")).toBe("AWS_PLAN_ROLE_ARN_PRE_PROD");
   });
 
-  test("the plan matrix: every stack of the target environments, in dependency order, with its directory and role variable", () => {
-    const targets = planTargets(manifestOf(["dev", "staging", "prod", "sandbox"]), ["dev", "staging", "prod"]);
-    expect(targets.map((t) => t.stack)).toEqual(["dev", "staging", "prod"].flatMap((env) => ["network", "data", "api", "observability"].map((kind) => `${kind}-${env}`)));
-    expect(targets[0]).toEqual({ stack: "network-dev", environment: "dev", workingDirectory: "cdktf.out/stacks/network-dev", planRoleVariable: "AWS_PLAN_ROLE_ARN_DEV" });
-    expect(new Set(targets.map((t) => t.environment))).toEqual(new Set(["dev", "staging", "prod"]));
+  test("the plan matrix: one entry per target environment with its role variable and its stacks in dependency order", () => {
+    const plans = environmentPlans(manifestOf(["dev", "staging", "prod", "sandbox"]), ["dev", "staging", "prod"]);
+    expect(plans).toEqual(
+      ["dev", "staging", "prod"].map((env) => ({
+        environment: env,
+        planRoleVariable: `AWS_PLAN_ROLE_ARN_${env.toUpperCase()}`,
+        stacks: ["network", "data", "api", "observability"].map((kind) => `${kind}-${env}`).join(","),
+      })),
+    );
   });
 
-  test("bootstrap stacks are never planned nor deployed", () => {
+  test("bootstrap stacks are planned, first, but never deployed", () => {
     const manifest = manifestOf(["dev"], { "bootstrap-dev": {}, bootstrap: {} });
-    expect(planTargets(manifest, ["dev"]).map((t) => t.stack)).not.toContain("bootstrap-dev");
+    expect(environmentStacks(manifest, "dev")).toEqual(["bootstrap-dev", "network-dev", "data-dev", "api-dev", "observability-dev"]);
+    expect(environmentPlans(manifest, ["dev"])[0].stacks).toBe("bootstrap-dev,network-dev,data-dev,api-dev,observability-dev");
     expect(deployOrder(manifest, "dev")).toEqual(["network-dev", "data-dev", "api-dev", "observability-dev"]);
   });
 
@@ -76,7 +82,7 @@ describe("cdktf-stacks.ts", () => {
   });
 
   test("a missing environment, a dependency outside the environment or a cycle is an error", () => {
-    expect(() => planTargets(manifestOf(["dev"]), ["dev", "prod"])).toThrow("no stack of environment prod");
+    expect(() => environmentPlans(manifestOf(["dev"]), ["dev", "prod"])).toThrow("no stack of environment prod");
     expect(() => deployOrder(manifestOf(["dev"], { "extra-dev": { dependencies: ["network-prod"] } }), "dev")).toThrow("extra-dev depends on network-prod");
     expect(() => deployOrder(manifestOf([], { "a-dev": { dependencies: ["b-dev"] }, "b-dev": { dependencies: ["a-dev"] } }), "dev")).toThrow("dependency cycle");
     expect(() => parseManifest("{}")).toThrow('no "stacks" object');
@@ -91,9 +97,9 @@ describe("cdktf-stacks.ts", () => {
     writeFileSync(githubOutput, "");
     const printed: string[] = [];
     stacksMain(["matrix", "--out", out], { GITHUB_OUTPUT: githubOutput }, (line) => printed.push(line));
-    const matrix = JSON.parse(printed[0]) as { include: Array<{ stack: string; workingDirectory: string }> };
-    expect(matrix.include).toHaveLength(12);
-    expect(matrix.include[0].workingDirectory).toBe(join(out, "stacks", "network-dev"));
+    const matrix = JSON.parse(printed[0]) as { include: Array<{ environment: string; stacks: string }> };
+    expect(matrix.include.map((e) => e.environment)).toEqual(["dev", "staging", "prod"]);
+    expect(matrix.include[0].stacks).toBe("network-dev,data-dev,api-dev,observability-dev");
     const lines = readFileSync(githubOutput, "utf8").trim().split("\n");
     expect(lines).toEqual([`matrix=${printed[0]}`, 'environments=["dev","staging","prod"]']);
     printed.length = 0;
@@ -147,7 +153,7 @@ describe("bundle-sizes.ts", () => {
   });
 });
 
-describe.each([["plan-stack.sh"], ["smoke-test.sh"]])("%s", (script) => {
+describe.each([["smoke-test.sh"]])("%s", (script) => {
   test("is executable bash with set -euo pipefail", () => {
     const text = readFileSync(join(SCRIPTS_DIR, script), "utf8");
     expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
@@ -159,127 +165,6 @@ describe.each([["plan-stack.sh"], ["smoke-test.sh"]])("%s", (script) => {
     const result = spawnSync("shellcheck", [join(SCRIPTS_DIR, script)], { encoding: "utf8" });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
-  });
-});
-
-describe("plan-stack.sh and plan-summary.jq", () => {
-  const SECRET = "hunter2-very-secret";
-  const planJson = {
-    format_version: "1.2",
-    terraform_version: "1.11.4",
-    variables: { db_password: { value: SECRET } },
-    planned_values: { root_module: { resources: [{ address: "aws_db_instance.db", values: { password: SECRET } }] } },
-    prior_state: { values: { outputs: { token: { sensitive: true, value: SECRET } } } },
-    configuration: { root_module: { variables: { db_password: { sensitive: true } } } },
-    resource_changes: [
-      {
-        address: "aws_db_instance.db",
-        mode: "managed",
-        type: "aws_db_instance",
-        name: "db",
-        provider_name: "registry.terraform.io/hashicorp/aws",
-        change: { actions: ["update"], before: { password: "previous-password-value" }, after: { password: SECRET }, after_sensitive: { password: true } },
-      },
-      {
-        address: "aws_s3_bucket.b[0]",
-        previous_address: "aws_s3_bucket.old",
-        mode: "managed",
-        type: "aws_s3_bucket",
-        name: "b",
-        index: 0,
-        provider_name: "registry.terraform.io/hashicorp/aws",
-        action_reason: "replace_because_cannot_update",
-        change: { actions: ["delete", "create"], before: {}, after: {} },
-      },
-    ],
-    output_changes: { api_url: { actions: ["create"], before: null, after: "https://x", after_unknown: false } },
-  };
-
-  /** A stand-in terraform: init/plan/show as Terraform would answer, or failing at FAKE_TF_FAIL. */
-  function fakeTerraform(dir: string): string {
-    const bin = join(dir, "bin");
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(dir, "plan.json"), JSON.stringify(planJson));
-    writeFileSync(
-      join(bin, "terraform"),
-      `#!/usr/bin/env bash
-set -euo pipefail
-chdir=\${1#-chdir=}; shift
-cmd=$1
-if [[ "\${FAKE_TF_FAIL:-}" == "$cmd" ]]; then echo "Error: $cmd exploded" >&2; exit 1; fi
-case "$cmd" in
-  init) echo "Terraform has been successfully initialized!" ;;
-  plan) for a in "$@"; do [[ $a == -out=* ]] && echo "binary plan with ${SECRET}" > "$chdir/\${a#-out=}"; done; echo "Plan: 1 to add, 1 to change, 1 to destroy." ;;
-  show) [[ -f "$chdir/plan.out" ]] || { echo "no plan.out" >&2; exit 1; }
-        if [[ "$2" == "-json" ]]; then cat "${join(dir, "plan.json")}"; else echo "  ~ password = (sensitive value)"; fi ;;
-esac
-`,
-    );
-    chmodSync(join(bin, "terraform"), 0o755);
-    return bin;
-  }
-
-  const runPlan = (dir: string, bin: string, env: Record<string, string> = {}) =>
-    spawnSync(join(SCRIPTS_DIR, "plan-stack.sh"), ["api-dev", join(dir, "stack"), join(dir, "plans")], {
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
-    });
-
-  (has("jq") ? test : test.skip)("a plan leaves the value-free JSON and the text, never the binary plan", () => {
-    const dir = mkdtempSync(join(work, "plan-ok-"));
-    mkdirSync(join(dir, "stack"));
-    const result = runPlan(dir, fakeTerraform(dir));
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(existsSync(join(dir, "stack", "plan.out"))).toBe(false);
-    expect(existsSync(join(dir, "plans", "api-dev.error.txt"))).toBe(false);
-    expect(readFileSync(join(dir, "plans", "api-dev.txt"), "utf8")).toContain("(sensitive value)");
-    const json = readFileSync(join(dir, "plans", "api-dev.json"), "utf8");
-    expect(json).not.toContain(SECRET);
-    expect(json).not.toContain("previous-password-value");
-    expect(JSON.parse(json)).toEqual({
-      format_version: "1.2",
-      terraform_version: "1.11.4",
-      errored: false,
-      resource_changes: [
-        {
-          address: "aws_db_instance.db",
-          mode: "managed",
-          type: "aws_db_instance",
-          name: "db",
-          provider_name: "registry.terraform.io/hashicorp/aws",
-          change: { actions: ["update"] },
-        },
-        {
-          address: "aws_s3_bucket.b[0]",
-          previous_address: "aws_s3_bucket.old",
-          mode: "managed",
-          type: "aws_s3_bucket",
-          name: "b",
-          index: 0,
-          provider_name: "registry.terraform.io/hashicorp/aws",
-          action_reason: "replace_because_cannot_update",
-          change: { actions: ["delete", "create"] },
-        },
-      ],
-      output_changes: { api_url: { actions: ["create"] } },
-    });
-  });
-
-  test.each(["init", "plan", "show"])("a failing terraform %s leaves only <stack>.error.txt and exits 1", (step) => {
-    const dir = mkdtempSync(join(work, `plan-${step}-`));
-    mkdirSync(join(dir, "stack"));
-    mkdirSync(join(dir, "plans"));
-    writeFileSync(join(dir, "plans", "api-dev.txt"), "stale from an earlier attempt");
-    const result = runPlan(dir, fakeTerraform(dir), { FAKE_TF_FAIL: step });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain(`::error title=terraform ${step}`);
-    const error = readFileSync(join(dir, "plans", "api-dev.error.txt"), "utf8");
-    expect(error).toContain(`terraform ${step}`);
-    expect(error).toContain(`Error: ${step} exploded`);
-    expect(existsSync(join(dir, "plans", "api-dev.txt"))).toBe(false);
-    expect(existsSync(join(dir, "plans", "api-dev.json"))).toBe(false);
-    expect(existsSync(join(dir, "stack", "plan.out"))).toBe(false);
   });
 });
 

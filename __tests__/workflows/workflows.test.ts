@@ -161,6 +161,7 @@ describe("ci.yml", () => {
 describe("plan.yml", () => {
   const plan = workflows["plan.yml"];
   const { synth, plan: planJob, comment } = plan.jobs;
+  const ENVIRONMENTS = ["dev", "staging", "prod"];
 
   test("runs on pull requests to main, one run per pull request, superseded runs cancelled", () => {
     expect(plan.on).toEqual({ pull_request: { branches: ["main"] } });
@@ -181,74 +182,105 @@ describe("plan.yml", () => {
     expect(needsOf(comment).sort()).toEqual(["plan", "synth"]);
   });
 
-  test("synth: skipped for forks, synthesizes all environments once with the state bucket, uploads cdktf.out", () => {
+  test("synth: skipped for forks, synthesizes all environments once with each one's own state bucket, uploads cdktf.out", () => {
     expect(synth.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(synth.env).toMatchObject({ STATE_BUCKET: "${{ vars.STATE_BUCKET }}" });
+    expect(synth.env).toMatchObject({ ENVIRONMENTS: ENVIRONMENTS.join(",") });
+    for (const env of ENVIRONMENTS.map((e) => e.toUpperCase())) {
+      expect(synth.env).toMatchObject({ [`STATE_BUCKET_${env}`]: `\${{ vars.STATE_BUCKET_${env} }}`, [`STATE_BUCKET_REGION_${env}`]: `\${{ vars.STATE_BUCKET_REGION_${env} }}` });
+    }
+    // Never a shared bucket: a missing variable must stop the plan, not point it at another account's bucket.
+    expect(synth.env).not.toHaveProperty("STATE_BUCKET");
     expect(synth.env).not.toHaveProperty("CDKTF_ENVIRONMENTS");
     expect(stepRunning(synth, /cdktf synth/).run).toBe("npx cdktf synth");
     const upload = stepUsing(synth, "actions/upload-artifact");
     expect(upload.with).toMatchObject({ name: "cdktf-out", path: "cdktf.out", "if-no-files-found": "error" });
   });
 
-  test("the plan matrix is built from cdktf.out/manifest.json, not a hand-kept list", () => {
+  test("synth: the state bucket of every planned environment is required, first", () => {
+    const require = synth.steps[0];
+    expect(require.run).toContain('variable="STATE_BUCKET_${environment^^}"');
+    expect(require.run).toContain("for environment in ${ENVIRONMENTS//,/ }; do");
+    expect(require.run).toContain("exit 1");
+    // The same list is planned.
+    expect(stepRunning(synth, /cdktf-stacks\.ts matrix/).run).toContain('--environments "$ENVIRONMENTS"');
+  });
+
+  test("the plan matrix (one entry per environment) is built from cdktf.out/manifest.json, not a hand-kept list", () => {
     const matrix = stepRunning(synth, /cdktf-stacks\.ts matrix/);
     expect(matrix.id).toBe("matrix");
-    expect(matrix.run).toBe("npx tsx .github/scripts/cdktf-stacks.ts matrix --out cdktf.out --environments dev,staging,prod");
-    expect(synth.outputs).toEqual({ matrix: "${{ steps.matrix.outputs.matrix }}", environments: "${{ steps.matrix.outputs.environments }}" });
+    expect(matrix.run).toBe('npx tsx .github/scripts/cdktf-stacks.ts matrix --out cdktf.out --environments "$ENVIRONMENTS"');
+    expect(synth.outputs).toEqual({ matrix: "${{ steps.matrix.outputs.matrix }}" });
     expect(planJob.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" });
+    expect(comment.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" });
     const code = workflowText("plan.yml").replace(/^\s*#.*$/gm, "");
-    expect(code).not.toMatch(/(network|data|api|observability)-(dev|staging|prod)/);
+    expect(code).not.toMatch(/(bootstrap|network|data|api|observability)-(dev|staging|prod)/);
   });
 
   test("plan: no GitHub environment, OIDC plan role per environment, the run id in the session name", () => {
     expect(planJob.environment).toBeUndefined();
+    expect(planJob.name).toBe("Plan ${{ matrix.environment }}");
     const credentials = stepUsing(planJob, "aws-actions/configure-aws-credentials");
     expect(credentials.with).toEqual({
       "role-to-assume": "${{ vars[matrix.planRoleVariable] }}",
       "role-session-name": expect.stringContaining("${{ github.run_id }}"),
       "aws-region": "${{ vars.AWS_REGION }}",
     });
-    expect(planJob.env).toMatchObject({ STATE_BUCKET: "${{ vars.STATE_BUCKET }}" });
   });
 
-  test("plan: downloads cdktf.out, plans each stack on its own and keeps going when one fails", () => {
+  test("plan: one script plans every stack of the environment in dependency order and the job keeps going when one fails", () => {
     const steps = planJob.steps;
     const download = stepUsing(planJob, "actions/download-artifact");
     expect(download.with).toEqual({ name: "cdktf-out", path: "cdktf.out" });
-    const planStep = stepRunning(planJob, /plan-stack\.sh/);
-    expect(planStep.run).toBe('.github/scripts/plan-stack.sh "$STACK" "$WORKING_DIRECTORY" plans');
-    expect(planStep.env).toEqual({ STACK: "${{ matrix.stack }}", WORKING_DIRECTORY: "${{ matrix.workingDirectory }}" });
+    const planStep = stepRunning(planJob, /plan-environment\.ts/);
+    expect(planStep.run).toBe('npx tsx scripts/plan-environment.ts --out cdktf.out --environment "$ENVIRONMENT" --plans plans');
+    expect(planStep.env).toEqual({
+      ENVIRONMENT: "${{ matrix.environment }}",
+      TF_PLUGIN_MIRROR: "none",
+      TF_PLUGIN_CACHE_DIR: expect.stringContaining("${{ runner.temp }}"),
+    });
     expect(planStep["continue-on-error"]).toBe(true);
-    expect(steps.indexOf(download)).toBeLessThan(steps.indexOf(planStep));
-    expect(steps.indexOf(stepUsing(planJob, "aws-actions/configure-aws-credentials"))).toBeLessThan(steps.indexOf(planStep));
+    expect(steps.filter((s) => /terraform (init|plan)/.test(s.run ?? ""))).toEqual([]);
+    const order = [
+      indexOfStep(planJob, (s) => actionOf(s.uses) === "actions/setup-node"),
+      indexOfStep(planJob, (s) => s.run === "npm ci"),
+      steps.indexOf(download),
+      indexOfStep(planJob, (s) => actionOf(s.uses) === "hashicorp/setup-terraform"),
+      steps.indexOf(stepUsing(planJob, "aws-actions/configure-aws-credentials")),
+      steps.indexOf(planStep),
+    ];
+    expect(order).not.toContain(-1);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Without credentials every stack of the environment gets an error file.
+    const credentialsFailure = stepRunning(planJob, /Could not assume the plan role/);
+    expect(credentialsFailure.env).toEqual({ STACKS: "${{ matrix.stacks }}", ROLE_VARIABLE: "${{ matrix.planRoleVariable }}" });
     // The job still fails (red check) after uploading what it has.
     const last = steps[steps.length - 1];
     expect(last.if).toContain("steps.plan.outcome == 'failure'");
     expect(last.run).toContain("exit 1");
   });
 
-  test("plan: uploads only the .json, .txt or .error.txt of its stack as plan-<stack>", () => {
+  test("plan: uploads only the .json and .txt files of its environment's plans as plan-<environment>", () => {
     const upload = stepUsing(planJob, "actions/upload-artifact");
     expect(upload.if).toBe("${{ !cancelled() }}");
-    expect(upload.with?.name).toBe("plan-${{ matrix.stack }}");
+    expect(upload.with?.name).toBe("plan-${{ matrix.environment }}");
     const paths = String(upload.with?.path).trim().split("\n");
-    expect(paths).toEqual(["plans/${{ matrix.stack }}.json", "plans/${{ matrix.stack }}.txt", "plans/${{ matrix.stack }}.error.txt"]);
+    expect(paths).toEqual(["plans/*.json", "plans/*.txt"]);
   });
 
   test("comment: per environment, after the plans (failed ones too), runs the comment script and upserts by marker", () => {
     expect(comment.if).toBe("${{ !cancelled() && needs.synth.result == 'success' }}");
-    expect(comment.strategy).toEqual({ "fail-fast": false, matrix: { environment: "${{ fromJSON(needs.synth.outputs.environments) }}" } });
     const download = stepUsing(comment, "actions/download-artifact");
-    expect(download.with).toEqual({ pattern: "plan-*-${{ matrix.environment }}", path: "plans", "merge-multiple": true });
+    expect(download.with).toEqual({ name: "plan-${{ matrix.environment }}", path: "plans" });
+    expect(download["continue-on-error"]).toBe(true);
     const render = stepRunning(comment, /plan-comment\.ts/);
-    expect(render.run).toContain('npx tsx scripts/plan-comment.ts --env "$ENVIRONMENT" --plans plans --stacks "$stacks" --sha "$HEAD_SHA"');
+    expect(render.run).toContain('npx tsx scripts/plan-comment.ts --env "$ENVIRONMENT" --plans plans --stacks "$STACKS" --sha "$HEAD_SHA"');
     expect(render.run).toContain('--run-url "$RUN_URL" --out comment.md --summary summary.md --artifact-dir scrubbed');
     expect(render.run).toContain('cat summary.md >> "$GITHUB_STEP_SUMMARY"');
     expect(render.env).toEqual({
       ENVIRONMENT: "${{ matrix.environment }}",
       RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
       HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
-      MATRIX: "${{ needs.synth.outputs.matrix }}",
+      STACKS: "${{ matrix.stacks }}",
     });
     const fullPlans = stepUsing(comment, "actions/upload-artifact");
     expect(fullPlans.with?.name).toBe("plans-${{ matrix.environment }}");

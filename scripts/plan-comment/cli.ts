@@ -10,8 +10,9 @@ export const USAGE = `Usage: tsx scripts/plan-comment.ts --env <env> --plans <di
        tsx scripts/plan-comment.ts prepare --plans <dir> --out-dir <dir> [--stacks <a,b,...>]
 
 Reads <stack>.json (terraform show -json plan.out), <stack>.txt (terraform show -no-color
-plan.out) and <stack>.error.txt (a failed init/plan) from <dir>; writes one markdown PR comment
-for the environment, fitted under GitHub's comment limit, sensitive values scrubbed.
+plan.out), <stack>.error.txt (a failed init/plan) and <stack>.upstream.json (the upstream outputs
+it was planned against, from scripts/plan-environment.ts) from <dir>; writes one markdown PR
+comment for the environment, fitted under GitHub's comment limit, sensitive values scrubbed.
 
   --env <env>             environment name (dev, staging, prod); the comment's marker
   --plans <dir>           directory of plan files
@@ -26,8 +27,8 @@ for the environment, fitted under GitHub's comment limit, sensitive values scrub
   --limit <n>             comment budget in bytes (default 65000)
 
 prepare: in the plan job, turn <stack>.json/.txt/.error.txt into what may leave the job:
-<stack>.summary.json (counts and addresses, no attribute values) and the scrubbed
-<stack>.txt / <stack>.error.txt. The comment job reads those in place of the raw JSON plan,
+<stack>.summary.json (counts and addresses, no attribute values), <stack>.upstream.json and the
+scrubbed <stack>.txt / <stack>.error.txt. The comment job reads those in place of the raw JSON plan,
 which holds sensitive values in clear and must not be uploaded from a PR.
 `;
 
@@ -145,5 +146,6 @@ function writeScrubbed(dir: string, stacks: readonly StackResult[], inputs?: rea
     const input = inputs?.[i];
     if (s.error !== undefined && (!inputs || input?.error !== undefined || !s.summary)) writeFileSync(join(dir, `${s.name}.error.txt`), s.error);
     if (inputs && s.summary) writeFileSync(join(dir, `${s.name}.summary.json`), `${JSON.stringify(s.summary, null, 2)}\n`);
+    if (inputs && s.upstreams) writeFileSync(join(dir, `${s.name}.upstream.json`), `${JSON.stringify({ upstreams: s.upstreams }, null, 2)}\n`);
   }
 }

@@ -1,5 +1,6 @@
+import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_PREFIX } from "../plan/placeholders";
 import { compare, isDestructive } from "./summarize";
-import type { Counts, ResourceAction, StackResult } from "./types";
+import type { Counts, PendingOutputChange, ResourceAction, StackResult, UpstreamOutputs } from "./types";
 
 /** GitHub rejects an issue or PR comment body longer than this. */
 export const GITHUB_COMMENT_MAX = 65_536;
@@ -210,6 +211,8 @@ function heading(stacks: readonly StackResult[], o: RenderOptions): string {
   const title = o.target === "summary" ? `## Terraform plan · ${code(o.env)} (full plans)` : `## Terraform plan · ${code(o.env)}`;
   let overall = `**${plural(stacks.length, "stack")}** · ${countsLine(total(stacks))}`;
   if (failed > 0) overall += ` · **${formatNumber(failed)} failed** (not counted)`;
+  const pending = stacks.filter((st) => pendingUpstreams(st).length > 0).length;
+  if (pending > 0) overall += ` · ⏳ ${plural(pending, "stack")} planned against pending upstream outputs`;
   const lines = [title, "", overall];
   const links: string[] = [];
   if (o.sha) {
@@ -299,13 +302,56 @@ function failedSection(stacks: readonly StackResult[], totalBytes: number, perSt
   const each = Math.max(400, Math.min(perStackBytes, Math.floor(totalBytes / failed.length)));
   const parts = failed.map((s) => {
     const error = neutralizeMarkers(fitError((s.error ?? "The plan failed without an error message.").trim(), each));
-    return `**${code(s.name)}**: the plan failed.\n\n${fenced(error, "text")}`;
+    const note = pendingNote(s);
+    return `**${code(s.name)}**: the plan failed.\n\n${note ? `${note}\n\n` : ""}${fenced(error, "text")}`;
   });
   const intro = o.target === "summary" ? "" : `\n\nThe other stacks' plans are below; the full logs are in ${whereFull(o)}.`;
   return `### ❌ Failed stacks (${formatNumber(failed.length)})${intro}\n\n${parts.join("\n\n")}`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Plans made against an upstream's pending outputs (scripts/plan/upstream-outputs.ts)
+
+/** The upstreams whose pending outputs a stack was planned against. */
+function pendingUpstreams(s: StackResult): UpstreamOutputs[] {
+  return (s.upstreams ?? []).filter((u) => u.pending.length > 0);
+}
+
+const CHANGE_WORDS: Record<PendingOutputChange, string> = { new: "new", changed: "changed", unknown: "known after apply", removed: "removed" };
+
+/** Up to `max` names in code spans, then how many more. */
+function someNames(names: readonly string[], max = 3): string {
+  const shown = names.slice(0, max).map(code).join(", ");
+  return names.length > max ? `${shown} and ${formatNumber(names.length - max)} more` : shown;
+}
+
+/**
+ * The note on a stack planned against pending upstream outputs: per upstream, how many of the
+ * outputs it reads are pending and how; then what the placeholders look like. Empty when none.
+ */
+export function pendingNote(s: StackResult): string {
+  const upstreams = pendingUpstreams(s);
+  if (upstreams.length === 0) return "";
+  const lines = upstreams.map((u) => {
+    const kinds = (Object.keys(CHANGE_WORDS) as PendingOutputChange[])
+      .map((kind) => [kind, u.pending.filter((p) => p.change === kind).map((p) => p.name)] as const)
+      .filter(([, names]) => names.length > 0)
+      .map(([kind, names]) => `${formatNumber(names.length)} ${CHANGE_WORDS[kind]}: ${someNames(names)}`);
+    return `> ⏳ **Planned against the pending outputs of ${code(u.stack)}**: ${formatNumber(u.pending.length)} of the ${plural(u.read, "output")} this stack reads ${u.pending.length === 1 ? "is" : "are"} not in its state yet (${kinds.join("; ")}).`;
+  });
+  const names = upstreams.map((u) => code(u.stack)).join(", ");
+  lines.push(
+    `> Values known only after the apply of ${names} are placeholders in this plan (ARNs in account ${code(PLACEHOLDER_ACCOUNT)}, ids and names starting with ${code(PLACEHOLDER_PREFIX)}); a deploy applies ${upstreams.length === 1 ? "it" : "them"} first and plans this stack against the real values.`,
+  );
+  return lines.join("\n>\n");
+}
+
 function statusCell(s: StackResult): string {
+  const mark = pendingUpstreams(s).length > 0 ? " · ⏳ pending upstream outputs" : "";
+  return baseStatus(s) + mark;
+}
+
+function baseStatus(s: StackResult): string {
   if (s.status === "failed") return "❌ failed";
   if (s.status === "no changes" || !s.summary) return "✅ no changes";
   const c = s.summary.counts;
@@ -352,7 +398,8 @@ function planSummaryLine(s: StackResult, fit: PlanFit | undefined): string {
 }
 
 function planBlock(s: StackResult, text: string, fit: PlanFit, o: RenderOptions): string {
-  const open = `<details>${planSummaryLine(s, fit)}`;
+  const pending = pendingNote(s);
+  const open = `<details>${planSummaryLine(s, fit)}${pending ? `\n\n${pending}` : ""}`;
   if (fit.mode === "omitted") {
     return `${open}\n\n✂️ Plan too long for this ${o.target === "summary" ? "summary" : "comment"} (${plural(countLines(text), "line")}): see ${whereFull(o)}.\n\n</details>`;
   }

@@ -1,4 +1,4 @@
-import type { ChangeKind, Counts, PlanSummary, ResourceAction, TerraformPlan, TerraformResourceChange } from "./types";
+import type { ChangeKind, Counts, PendingOutputChange, PlanSummary, ResourceAction, TerraformPlan, TerraformResourceChange, UpstreamOutputs } from "./types";
 
 export class PlanFormatError extends Error {}
 
@@ -94,6 +94,28 @@ export function asPlanSummary(json: unknown): PlanSummary {
   });
   if (typeof json.outputChanges !== "number" || typeof json.errored !== "boolean") throw new PlanFormatError("outputChanges or errored missing");
   return json as unknown as PlanSummary;
+}
+
+const PENDING_CHANGES = new Set<PendingOutputChange>(["new", "changed", "unknown", "removed"]);
+
+/**
+ * Checks a `<stack>.upstream.json` (`{ "upstreams": [{ stack, read, pending: [{ name, change }] }] }`,
+ * written by scripts/plan). Throws PlanFormatError otherwise.
+ */
+export function asUpstreams(json: unknown): UpstreamOutputs[] {
+  if (!isObject(json) || !Array.isArray(json.upstreams)) throw new PlanFormatError("no upstreams list");
+  return json.upstreams.map((u, i) => {
+    if (!isObject(u) || typeof u.stack !== "string" || !Number.isInteger(u.read) || !Array.isArray(u.pending)) {
+      throw new PlanFormatError(`upstreams[${i}] lacks stack, read or pending`);
+    }
+    const pending = u.pending.map((p, j) => {
+      if (!isObject(p) || typeof p.name !== "string" || !PENDING_CHANGES.has(p.change as PendingOutputChange)) {
+        throw new PlanFormatError(`upstreams[${i}].pending[${j}] lacks name or a known change`);
+      }
+      return { name: p.name, change: p.change as PendingOutputChange };
+    });
+    return { stack: u.stack, read: u.read as number, pending };
+  });
 }
 
 const emptyCounts = (): Counts => ({ add: 0, change: 0, replace: 0, destroy: 0, import: 0, forget: 0 });

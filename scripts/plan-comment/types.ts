@@ -104,6 +104,20 @@ export interface PlanSummary {
   errored: boolean;
 }
 
+/** How an upstream output a stack reads differs from the upstream's current state. */
+export type PendingOutputChange = "new" | "changed" | "unknown" | "removed";
+
+/**
+ * An upstream stack whose planned outputs a stack was planned against (`<stack>.upstream.json`,
+ * written by scripts/plan): how many of its outputs the stack reads and which of those are pending
+ * (not in the upstream's state as they will be after its apply). Output names only, never values.
+ */
+export interface UpstreamOutputs {
+  stack: string;
+  read: number;
+  pending: { name: string; change: PendingOutputChange }[];
+}
+
 export type StackStatus = "no changes" | "changes" | "failed";
 
 /** One stack, ready to render: everything here is already scrubbed of sensitive values. */
@@ -116,4 +130,6 @@ export interface StackResult {
   planText?: string;
   /** Why the stack failed (the `<stack>.error.txt` content or a parse problem), scrubbed. */
   error?: string;
+  /** The upstreams it was planned against (`<stack>.upstream.json`); those with pending outputs mark it. */
+  upstreams?: UpstreamOutputs[];
 }

@@ -129,14 +129,15 @@ export function cliConfig(providers: ProviderSource, pluginCacheDir: string): st
   return `${lines.join("\n")}\n`;
 }
 
-interface RunResult {
+export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
   ms: number;
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+/** Runs a command to its end, its output collected (never rejects: a spawn error is exit code -1). */
+export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -186,10 +187,15 @@ export async function validateStackDir(stack: string, dir: string, terraform: st
   };
 }
 
+/** The shared plugin cache: the given folder, else TF_PLUGIN_CACHE_DIR, else one under the OS temp dir. */
+export function defaultPluginCacheDir(wanted?: string): string {
+  return resolve(wanted ?? (process.env.TF_PLUGIN_CACHE_DIR || join(tmpdir(), "terraform-plugin-cache")));
+}
+
 /** Terraform's environment: the generated CLI config, no prompts, no update checks, no inherited data dir or workspace. */
-function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
-  for (const key of ["TF_DATA_DIR", "TF_WORKSPACE", "TF_PLUGIN_CACHE_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_validate"]) delete env[key];
+export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  for (const key of ["TF_DATA_DIR", "TF_WORKSPACE", "TF_PLUGIN_CACHE_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_validate", "TF_CLI_ARGS_plan", "TF_CLI_ARGS_show"]) delete env[key];
   return env;
 }
 
@@ -200,7 +206,7 @@ export async function validateSynthOutput(outdir: string, options: ValidateOptio
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; workingDirectory: string }> };
   const stacks = Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
 
-  const pluginCacheDir = resolve(options.pluginCacheDir ?? (process.env.TF_PLUGIN_CACHE_DIR || join(tmpdir(), "terraform-plugin-cache")));
+  const pluginCacheDir = defaultPluginCacheDir(options.pluginCacheDir);
   mkdirSync(pluginCacheDir, { recursive: true });
   const configDir = mkdtempSync(join(tmpdir(), "tf-cli-"));
   const cliConfigFile = join(configDir, "terraform.tfrc");
@@ -244,7 +250,7 @@ export async function validateSynthOutputAsOneRoot(outdir: string, options: Vali
   const modules = Object.fromEntries(stacks.map((s) => [s.name, { source: relative(root, s.dir).split(sep).join("/") }]));
   writeFileSync(join(root, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
 
-  const pluginCacheDir = resolve(options.pluginCacheDir ?? (process.env.TF_PLUGIN_CACHE_DIR || join(tmpdir(), "terraform-plugin-cache")));
+  const pluginCacheDir = defaultPluginCacheDir(options.pluginCacheDir);
   mkdirSync(pluginCacheDir, { recursive: true });
   const cliConfigFile = join(root, "terraform.tfrc");
   writeFileSync(cliConfigFile, cliConfig(tooling.providers, pluginCacheDir));
