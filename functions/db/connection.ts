@@ -3,6 +3,7 @@ import { createPool, type PoolOptions } from "mysql2";
 import { CircuitBreaker } from "./circuit-breaker";
 import { guardPool } from "./guarded-pool";
 import { iamAuthPlugin, type TokenSource } from "./iam-auth";
+import { LAMBDA_POOL_SIZE } from "./lambda-pool";
 import type { Database } from "./schema";
 
 export const DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/analytics";
@@ -25,7 +26,7 @@ export interface DatabaseLimits {
  * health check); RDS Proxy multiplexes them. Locally the server handles many requests at once.
  */
 export const LAMBDA_LIMITS: DatabaseLimits = {
-  connectionLimit: 2,
+  connectionLimit: LAMBDA_POOL_SIZE,
   connectTimeoutMs: 3_000,
   queryTimeoutMs: 10_000,
   breakerFailureThreshold: 3,
