@@ -6,6 +6,7 @@ import { migrationsHash } from "../functions/handlers/migrate";
 import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../functions/routes";
 import type { EnvironmentConfig } from "./config";
 import { RestApi } from "./constructs/api/rest-api";
+import { SmokeTestSecret } from "./constructs/api/smoke-secret";
 import { ApiWaf } from "./constructs/api/waf";
 import { accountContext, NodeFunction, rdsDbConnectStatement, type PolicyStatement } from "./constructs/compute/node-function";
 import { CustomerKey } from "./constructs/security/customer-key";
@@ -161,5 +162,8 @@ export class ApiStack extends EnvironmentStack {
     new TerraformOutput(this, "usage_plan_id", { value: this.usagePlan.id, description: "The usage plan stores' keys are attached to" });
     new TerraformOutput(this, "admin_function_name", { value: admin.fn.functionName, description: "The store command's admin function" });
 
+    // The smoke-test store's key, written by the deploy's smoke-key step (no value in Terraform).
+    const smokeSecret = new SmokeTestSecret(this, "smoke-secret", { prefix: this.prefix, kmsKeyArn: data.databaseKeyArn });
+    new TerraformOutput(this, "smoke_secret_arn", { value: smokeSecret.secret.arn, description: "The deploy workflow's smoke-test key (npm run store -- smoke-key)" });
   }
 }

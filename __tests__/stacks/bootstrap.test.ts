@@ -358,6 +358,65 @@ describe("the apply role covers what the deployed stacks create", () => {
     expect(arns.filter((arn) => !allowed(type, arn))).toEqual([]);
   });
 
+  /**
+   * Whether an Allow rule lets the role make `action` on `arn` (no Deny matching), its conditions
+   * met by `context` (StringEquals only; any other condition counts as unmet).
+   */
+  const allowsCall = (action: string, arn: string, context: Record<string, string> = {}) => {
+    const actionMatches = (rule: PermissionRule) => rule.actions.some((pattern) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`, "i").test(action));
+    const conditionsMet = (rule: PermissionRule) =>
+      (rule.conditions?.(scope) ?? []).every((c) => c.test === "StringEquals" && (c.values as string[]).includes(context[c.variable as string] ?? ""));
+    return (
+      rules.some((r) => (r.effect ?? "Allow") === "Allow" && actionMatches(r) && matches(r, arn) && conditionsMet(r)) &&
+      !rules.some((r) => r.effect === "Deny" && actionMatches(r) && matches(r, arn))
+    );
+  };
+
+  describe("the deploy's smoke-key step (functions/local/smoke-key.ts, run with the apply role after the apply)", () => {
+    const secretArn = (name: string) => `arn:aws:secretsmanager:${scope.region}:${ACCOUNT}:secret:${name}-AbCdEf`;
+    const smokeSecret = secretArn(`${scope.prefix}-smoke-test`);
+    const databaseKey = `arn:aws:kms:${scope.region}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const apigateway = (path: string) => `arn:aws:apigateway:${scope.region}::${path}`;
+    const viaSecretsManager = { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` };
+
+    it("the smoke-test secret is the api stack's one secret", () => {
+      const secrets = Object.values(stacks["api-prod"].resource.aws_secretsmanager_secret ?? {});
+      expect(secrets.map((s) => s.name)).toEqual([`${scope.prefix}-smoke-test`]);
+    });
+
+    it.each<[string, string, Record<string, string>]>([
+      ["secretsmanager:GetSecretValue", smokeSecret, {}],
+      ["secretsmanager:DescribeSecret", smokeSecret, {}],
+      ["secretsmanager:PutSecretValue", smokeSecret, {}],
+      ["kms:Decrypt", databaseKey, viaSecretsManager],
+      ["kms:GenerateDataKey", databaseKey, viaSecretsManager],
+      ["apigateway:GET", apigateway("/usageplans"), {}],
+      ["apigateway:GET", apigateway("/apikeys/a1b2c3d4e5"), {}],
+      ["apigateway:GET", apigateway("/usageplans/u1v2w3/keys/a1b2c3d4e5"), {}],
+      ["apigateway:POST", apigateway("/apikeys"), {}],
+      ["apigateway:POST", apigateway("/usageplans/u1v2w3/keys"), {}],
+      ["apigateway:DELETE", apigateway("/apikeys/a1b2c3d4e5"), {}],
+      ["lambda:InvokeFunction", `arn:aws:lambda:${scope.region}:${ACCOUNT}:function:${scope.prefix}-admin`, {}],
+    ])("may %s on %s", (action, arn, context) => {
+      expect(allowsCall(action, arn, context)).toBe(true);
+    });
+
+    it.each<[string, string]>([
+      ["the app user's secret", secretArn(`${scope.prefix}/db/app_user`)],
+      ["the RDS-managed master secret", secretArn("rds!db-0a1b2c3d")],
+      ["another environment's smoke secret", secretArn("ecommerce-analytics-dev-smoke-test")],
+      ["a secret that only starts with the smoke secret's name", secretArn(`${scope.prefix}-smoke-test-copy`)],
+    ])("may read or write no other secret's value: not %s", (_what, arn) => {
+      expect(allowsCall("secretsmanager:GetSecretValue", arn)).toBe(false);
+      expect(allowsCall("secretsmanager:PutSecretValue", arn)).toBe(false);
+    });
+
+    it("uses the database key only through Secrets Manager (or RDS)", () => {
+      expect(allowsCall("kms:Decrypt", databaseKey)).toBe(false);
+      expect(allowsCall("kms:Decrypt", databaseKey, { "kms:ViaService": `s3.${scope.region}.amazonaws.com` })).toBe(false);
+    });
+  });
+
   it("no deployed role can be mistaken for a CI role", () => {
     expect(resources("aws_iam_role").filter((r) => String(r.name).startsWith(`${scope.prefix}-github-`))).toEqual([]);
   });

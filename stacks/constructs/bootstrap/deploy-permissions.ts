@@ -1,8 +1,11 @@
 import type { DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { smokeSecretName } from "../api/smoke-secret";
 
 /**
  * What the apply role (`<prefix>-github-apply`) may change: exactly what `cdktf deploy` of the
  * environment's network, data, api and observability stacks creates, updates and deletes.
+ * One step of the deploy besides Terraform uses it too: the smoke-key step writes the smoke-test
+ * store's key to its secret (SmokeTestKeyValue, which, like the NotTheCiAccess deny, names no resource type).
  *
  * HOW IT IS DERIVED. Each rule below names the Terraform resource types it exists for; the set of
  * types is the union of `resource` types in the four synthesized stacks (list them with
@@ -83,6 +86,8 @@ const arn = (s: DeployScope, service: string, resource: string, region = s.regio
   `arn:${s.partition}:${service}:${region}:${account}:${resource}`;
 const thisAccount = (s: DeployScope, service: string) => arn(s, service, "*");
 const iamArn = (s: DeployScope, resource: string) => `arn:${s.partition}:iam::${s.accountId}:${resource}`;
+/** The smoke-test secret only: Secrets Manager ends a secret's ARN with `-` and six random characters. */
+export const smokeSecretArn = (s: DeployScope) => arn(s, "secretsmanager", `secret:${smokeSecretName(s.prefix)}-??????`);
 
 export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule[]> = {
   network: [
@@ -216,6 +221,32 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       resourceTypes: ["aws_wafv2_web_acl"],
       actions: ["wafv2:CreateWebACL", "wafv2:UpdateWebACL"],
       resources: (s) => [arn(s, "wafv2", "regional/managedruleset/*", s.region, "*")],
+    },
+    {
+      // The smoke-test secret (constructs/api/smoke-secret.ts), a secret with no value.
+      sid: "SmokeTestSecret",
+      resourceTypes: ["aws_secretsmanager_secret"],
+      actions: [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+      ],
+      resources: (s) => [smokeSecretArn(s)],
+    },
+    {
+      // Not Terraform's: after the apply, the deploy's smoke-key step (`npm run store -- smoke-key`,
+      // functions/local/smoke-key.ts) reads the smoke store's key and, when API Gateway no longer
+      // has it, writes a new one. Its other calls are covered by the rules above and below:
+      // encrypting and decrypting the value with the database key (KmsDataKeysThroughRdsAndSecretsManager,
+      // through Secrets Manager only), creating, reading and attaching the API key (RestApi) and
+      // invoking `<prefix>-admin` (LambdaFunctions). The bootstrap test lists them.
+      sid: "SmokeTestKeyValue",
+      resourceTypes: [],
+      actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+      resources: (s) => [smokeSecretArn(s)],
     },
     {
       // WAF logging to CloudWatch Logs: a vended log delivery plus the log group resource policy
