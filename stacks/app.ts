@@ -19,7 +19,7 @@ export function buildApp(app: App = new App(), environments: readonly Environmen
     const network = new NetworkStack(app, config);
     const data = new DataStack(app, config, network.outputs);
     const api = new ApiStack(app, config, network.outputs, data.outputs);
-    new ObservabilityStack(app, config, data.outputs, api.outputs);
+    new ObservabilityStack(app, config, network.outputs, data.outputs, api.outputs);
   }
   return app;
 }

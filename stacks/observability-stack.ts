@@ -8,7 +8,8 @@ import { AuditTrail } from "./constructs/observability/audit-trail";
 import { Dashboard } from "./constructs/observability/dashboard";
 import { DatabaseAlarms } from "./constructs/observability/database-alarms";
 import { LambdaAlarms } from "./constructs/observability/lambda-alarms";
-import type { ApiOutputs, DataOutputs } from "./contracts";
+import { SecurityAlarms } from "./constructs/observability/security-alarms";
+import type { ApiOutputs, DataOutputs, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
 
 /** CloudTrail log files are kept at least a year, or the environment's log retention if longer. */
@@ -16,7 +17,9 @@ const TRAIL_LOG_MIN_DAYS = 365;
 
 /**
  * `observability-<env>`: the critical and warning alarm topics, the alarms of SPEC section 4
- * (API, Lambda, RDS, RDS Proxy), the `<prefix>` dashboard and the CloudTrail audit trail.
+ * (API, Lambda, RDS, RDS Proxy), the `<prefix>` dashboard, the CloudTrail audit trail (bucket and
+ * CloudWatch Logs, whose log group uses the network stack's logs key) and the critical alarms on
+ * the security events in it.
  */
 export class ObservabilityStack extends EnvironmentStack {
   readonly topics: AlarmTopics;
@@ -25,8 +28,9 @@ export class ObservabilityStack extends EnvironmentStack {
   readonly databaseAlarms: DatabaseAlarms;
   readonly dashboard: Dashboard;
   readonly trail: AuditTrail;
+  readonly securityAlarms: SecurityAlarms;
 
-  constructor(scope: Construct, config: EnvironmentConfig, data: DataOutputs, api: ApiOutputs) {
+  constructor(scope: Construct, config: EnvironmentConfig, network: Pick<NetworkOutputs, "logsKeyArn">, data: DataOutputs, api: ApiOutputs) {
     super(scope, "observability", config);
     const prefix = this.prefix;
     const account = {
@@ -42,6 +46,16 @@ export class ObservabilityStack extends EnvironmentStack {
     this.lambdaAlarms = new LambdaAlarms(this, "lambda-alarms", { prefix, functionNames: api.functionNames, thresholds: alarms, topics });
     this.databaseAlarms = new DatabaseAlarms(this, "database-alarms", { prefix, data, database: config.database, thresholds: alarms, topics });
 
+    this.trail = new AuditTrail(this, "audit-trail", {
+      prefix,
+      account,
+      expireAfterDays: Math.max(TRAIL_LOG_MIN_DAYS, config.logRetentionDays),
+      forceDestroy: config.name === "dev",
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: network.logsKeyArn,
+    });
+    this.securityAlarms = new SecurityAlarms(this, "security-alarms", { prefix, logGroupName: this.trail.logGroup.name, topics });
+
     const alarmArns = [
       this.apiAlarms.serverErrorRate,
       this.apiAlarms.p99Latency,
@@ -52,14 +66,8 @@ export class ObservabilityStack extends EnvironmentStack {
       this.databaseAlarms.freeStorage,
       this.databaseAlarms.proxyBorrowed,
       this.databaseAlarms.proxyClients,
+      ...Object.values(this.securityAlarms.alarms),
     ].map((alarm) => alarm.arn);
     this.dashboard = new Dashboard(this, "dashboard", { prefix, region: config.region, api, data, alarmArns });
-
-    this.trail = new AuditTrail(this, "audit-trail", {
-      prefix,
-      account,
-      expireAfterDays: Math.max(TRAIL_LOG_MIN_DAYS, config.logRetentionDays),
-      forceDestroy: config.name === "dev",
-    });
   }
 }

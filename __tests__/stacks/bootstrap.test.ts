@@ -307,7 +307,7 @@ describe("the apply role covers what the deployed stacks create", () => {
     const network = new NetworkStack(app, config);
     const data = new DataStack(app, config, network.outputs);
     const api = new ApiStack(app, config, network.outputs, data.outputs);
-    new ObservabilityStack(app, config, data.outputs, api.outputs);
+    new ObservabilityStack(app, config, network.outputs, data.outputs, api.outputs);
     app.synth();
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
     stacks = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as Tf]));

@@ -3,15 +3,20 @@ import { environmentSettings, loadEnvironments, type EnvironmentName } from "../
 import { ERROR_SEVERITY } from "../../stacks/constructs/observability/lambda-alarms";
 import { freeableMemoryThresholdBytes, instanceMemoryGib } from "../../stacks/constructs/observability/instance-memory";
 import { BUSINESS_METRICS } from "../../stacks/constructs/observability/dashboard";
-import type { ApiOutputs, DataOutputs, DeployedFunction } from "../../stacks/contracts";
+import { SECURITY_EVENTS, SECURITY_METRICS_NAMESPACE } from "../../stacks/constructs/observability/security-alarms";
+import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "../../stacks/contracts";
+import { NetworkStack } from "../../stacks/network-stack";
 import { ObservabilityStack } from "../../stacks/observability-stack";
 import { checkStack } from "../../stacks/policy";
 
 /**
- * The observability stack (SPEC section 4, observability layer) against fake data and API
+ * The observability stack (SPEC section 4, observability layer) against fake network, data and API
  * outputs: literal names stand in for the other stacks' outputs, so this file depends only on
  * the contracts. Prod (with an alarm email) and dev (none) are synthesized once each.
  */
+const LOGS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/logs";
+const network: Pick<NetworkOutputs, "logsKeyArn"> = { logsKeyArn: LOGS_KEY };
+
 const data: DataOutputs = {
   dbInstanceIdentifier: "ea-db",
   databaseName: "analytics",
@@ -74,7 +79,7 @@ const cache = new Map<EnvironmentName, Synthesized>();
 function synth(env: EnvironmentName): Synthesized {
   const hit = cache.get(env);
   if (hit) return hit;
-  const stack = new ObservabilityStack(Testing.app(), configs[env], data, api);
+  const stack = new ObservabilityStack(Testing.app(), configs[env], network, data, api);
   const json = Testing.synth(stack);
   const tf = JSON.parse(json) as Tf;
   const all = (type: string) => Object.entries(tf.resource[type] ?? {});
@@ -108,7 +113,7 @@ describe("observability stack", () => {
   const topicArn = (severity: "critical" | "warning") => ref("aws_sns_topic", prod().one("aws_sns_topic", (t) => t.name === `ecommerce-analytics-prod-${severity}`)[0], "arn");
 
   test("is named observability-<env> and passes the platform policy rules", () => {
-    const stack = new ObservabilityStack(Testing.app(), configs.staging, data, api);
+    const stack = new ObservabilityStack(Testing.app(), configs.staging, network, data, api);
     expect(stack.node.id).toBe("observability-staging");
     expect(checkStack(prod().json, "observability-prod")).toEqual([]);
     expect(checkStack(synth("dev").json, "observability-dev")).toEqual([]);
@@ -150,7 +155,7 @@ describe("observability stack", () => {
   describe("alarms", () => {
     test("every alarm notifies exactly one topic on ALARM and on OK", () => {
       const alarms = prod().all("aws_cloudwatch_metric_alarm");
-      expect(alarms).toHaveLength(2 + 2 * FUNCTIONS.length + 5);
+      expect(alarms).toHaveLength(2 + 2 * FUNCTIONS.length + 5 + SECURITY_EVENTS.length);
       for (const [, alarm] of alarms) {
         const severity = (alarm.tags as Record<string, string>).severity as "critical" | "warning";
         expect([alarm.alarm_name, alarm.alarm_actions]).toEqual([alarm.alarm_name, [topicArn(severity)]]);
@@ -339,6 +344,101 @@ describe("observability stack", () => {
       }
       expect(sid("CloudTrailAclCheck")).toMatchObject({ actions: ["s3:GetBucketAcl"] });
       expect(sid("CloudTrailWrite")).toMatchObject({ actions: ["s3:PutObject"] });
+    });
+  });
+  describe("CloudTrail into CloudWatch Logs, with alarms on security events", () => {
+    const logGroup = (env: EnvironmentName = "prod") => synth(env).one("aws_cloudwatch_log_group", (g) => g.name === `/aws/cloudtrail/ecommerce-analytics-${env}`);
+    const logsRole = () => prod().one("aws_iam_role", (r) => r.name === "ecommerce-analytics-prod-cloudtrail-logs");
+
+    test("a log group encrypted with the environment's logs key, retained for the environment's log retention", () => {
+      expect(logGroup()[1]).toMatchObject({ kms_key_id: LOGS_KEY, retention_in_days: configs.prod.logRetentionDays, log_group_class: "STANDARD" });
+      expect(logGroup("dev")[1]).toMatchObject({ kms_key_id: LOGS_KEY, retention_in_days: configs.dev.logRetentionDays });
+      expect(configs.dev.logRetentionDays).not.toBe(configs.prod.logRetentionDays);
+    });
+
+    test("a role only CloudTrail assumes, allowed only to create streams in and put events to that group", () => {
+      const [roleName, role] = logsRole();
+      expect(prod().policyStatements(role.assume_role_policy)).toEqual([
+        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }] },
+      ]);
+      const policies = prod().all("aws_iam_role_policy").filter(([, p]) => p.role === ref("aws_iam_role", roleName, "id"));
+      expect(policies).toHaveLength(1);
+      expect(prod().all("aws_iam_role_policy_attachment")).toHaveLength(0);
+      expect(role.managed_policy_arns).toBeUndefined();
+      expect(role.inline_policy).toBeUndefined();
+      const statements = prod().policyStatements(policies[0][1].policy);
+      expect(statements).toEqual([
+        { sid: "WriteTrailLogGroupOnly", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", logGroup()[0], "arn")}:log-stream:*`] },
+      ]);
+    });
+
+    test("the trail delivers to the group (its ARN with the `:*` stream wildcard) through the role, after the role may write", () => {
+      const [, trail] = prod().one("aws_cloudtrail");
+      expect(trail).toMatchObject({
+        cloud_watch_logs_group_arn: `${ref("aws_cloudwatch_log_group", logGroup()[0], "arn")}:*`,
+        cloud_watch_logs_role_arn: ref("aws_iam_role", logsRole()[0], "arn"),
+      });
+      const [policyName] = prod().one("aws_iam_role_policy", (p) => p.role === ref("aws_iam_role", logsRole()[0], "id"));
+      expect(trail.depends_on).toContain(`aws_iam_role_policy.${policyName}`);
+    });
+
+    test("the environment's logs key lets CloudWatch Logs use it for this log group", () => {
+      const stack = new NetworkStack(Testing.app(), configs.prod);
+      const tf = JSON.parse(Testing.synth(stack)) as Tf;
+      const keys = Object.values(tf.resource.aws_kms_key).filter((k) => String(k.description).includes("CloudWatch Logs"));
+      expect(keys).toHaveLength(1);
+      const docName = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(keys[0].policy))?.[1];
+      const statements = tf.data.aws_iam_policy_document[String(docName)].statement as Block[];
+      const logs = statements.find((st) => JSON.stringify(st.principals).includes(`logs.${configs.prod.region}.amazonaws.com`));
+      expect(logs?.actions).toEqual(expect.arrayContaining(["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"]));
+      const context = (logs?.condition as Block[]).find((c) => c.variable === "kms:EncryptionContext:aws:logs:arn");
+      expect(context?.test).toBe("ArnLike");
+      const literal = (v: string) => v.replace(/\$\{data\.aws_caller_identity\.[^.}]+\.account_id\}/g, "111122223333").replace(/\$\{data\.aws_partition\.[^.}]+\.partition\}/g, "aws");
+      const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
+      const groupArn = `arn:aws:logs:${configs.prod.region}:111122223333:log-group:/aws/cloudtrail/ecommerce-analytics-prod`;
+      expect((context?.values as string[]).some((v) => glob(literal(v)).test(groupArn))).toBe(true);
+    });
+
+    /** The CIS AWS Foundations filter patterns as AWS Security Hub's CloudWatch.1-7 controls print them. */
+    const STANDARD_PATTERNS: Record<string, string> = {
+      "root-user": '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+      "unauthorized-api-calls": '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+      "console-signin-without-mfa":
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+      "iam-policy-changes":
+        "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}",
+      "cloudtrail-changes": "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+      "console-auth-failures": '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
+      "kms-key-disable-or-delete": "{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}",
+    };
+
+    test("covers the CIS events: root user, IAM policies, console sign-in without MFA, unauthorized calls, CloudTrail and KMS key changes, and more", () => {
+      const ids = SECURITY_EVENTS.map((e) => e.id);
+      expect(ids).toEqual(expect.arrayContaining(Object.keys(STANDARD_PATTERNS)));
+      expect(ids).toEqual(expect.arrayContaining(["s3-bucket-policy-changes", "security-group-changes", "nacl-changes", "route-table-changes", "vpc-changes"]));
+      for (const [id, pattern] of Object.entries(STANDARD_PATTERNS)) expect({ id, pattern: SECURITY_EVENTS.find((e) => e.id === id)?.pattern }).toEqual({ id, pattern });
+      expect(prod().all("aws_cloudwatch_log_metric_filter")).toHaveLength(SECURITY_EVENTS.length);
+    });
+
+    test.each(SECURITY_EVENTS.map((e) => [e.id, e] as const))("%s: one metric filter on the trail's group and one critical alarm at >= 1 in 5 minutes", (id, event) => {
+      const [, filter] = prod().one("aws_cloudwatch_log_metric_filter", (f) => f.name === `ecommerce-analytics-prod-${id}`);
+      expect(filter).toMatchObject({
+        log_group_name: ref("aws_cloudwatch_log_group", logGroup()[0], "name"),
+        pattern: event.pattern,
+        metric_transformation: { name: event.metricName, namespace: SECURITY_METRICS_NAMESPACE, value: "1" },
+      });
+      expect(prod().alarm(`security-${id}`)).toMatchObject({
+        namespace: SECURITY_METRICS_NAMESPACE,
+        metric_name: event.metricName,
+        statistic: "Sum",
+        period: 300,
+        evaluation_periods: 1,
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treat_missing_data: "notBreaching",
+        alarm_actions: [topicArn("critical")],
+        ok_actions: [topicArn("critical")],
+      });
     });
   });
 });

@@ -68,6 +68,7 @@ export const PASS_ROLE_TO_SERVICES = [
   "monitoring.rds.amazonaws.com",
   "vpc-flow-logs.amazonaws.com",
   "ec2.amazonaws.com",
+  "cloudtrail.amazonaws.com",
 ] as const;
 
 /** Log groups of the environment, as ARN resource globs (`<name>` and its `<name>:*` streams). */
@@ -80,6 +81,7 @@ export const logGroupNamePatterns = (prefix: string) => [
   `/aws/rds/instance/${prefix}-*`,
   `/aws/rds/proxy/${prefix}-*`,
   `/aws/vpc-flow-logs/${prefix}*`,
+  `/aws/cloudtrail/${prefix}*`,
 ];
 
 const arn = (s: DeployScope, service: string, resource: string, region = s.region, account = s.accountId) =>
@@ -289,6 +291,13 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       resources: (s) => [arn(s, "cloudtrail", `trail/${s.prefix}-*`)],
     },
     {
+      // The security-event metric filters on the trail's log group (`/aws/cloudtrail/<prefix>`).
+      sid: "SecurityEventMetricFilters",
+      resourceTypes: ["aws_cloudwatch_log_metric_filter"],
+      actions: ["logs:PutMetricFilter", "logs:DeleteMetricFilter"],
+      resources: (s) => [arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}`), arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}:*`)],
+    },
+    {
       // The trail's bucket, `<prefix>-cloudtrail-<account>`, and its objects (emptied on destroy in dev).
       sid: "AuditTrailBucket",
       resourceTypes: [
@@ -421,7 +430,7 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
     },
     {
       sid: "IamPassRolesToTheirServices",
-      resourceTypes: ["aws_lambda_function", "aws_db_instance", "aws_db_proxy", "aws_flow_log", "aws_api_gateway_account"],
+      resourceTypes: ["aws_lambda_function", "aws_db_instance", "aws_db_proxy", "aws_flow_log", "aws_api_gateway_account", "aws_cloudtrail"],
       actions: ["iam:PassRole"],
       resources: (s) => [iamArn(s, `role/${s.prefix}-*`)],
       conditions: () => [{ test: "StringEquals", variable: "iam:PassedToService", values: [...PASS_ROLE_TO_SERVICES] }],

@@ -1,5 +1,8 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -19,19 +22,31 @@ export interface AuditTrailProps {
   expireAfterDays: number;
   /** Let `terraform destroy` empty the bucket (dev only: audit logs are otherwise kept). */
   forceDestroy: boolean;
+  /** Days the CloudWatch Logs copy of the events is kept (the bucket keeps them for the long term). */
+  logRetentionDays: number;
+  /** The environment's log-group key (network stack's LogsKey; its policy admits every log group of the account and region). */
+  logsKeyArn: string;
 }
 
 /**
  * CloudTrail: a multi-region trail of management events (global services included) with log
  * file validation, into a bucket of its own that is KMS-encrypted (a key with rotation that
  * CloudTrail may use for this trail only), versioned, private (all four public access block
- * flags, BucketOwnerEnforced), TLS-only, and aged out by a lifecycle rule. CloudWatch Logs
- * delivery is left out: it duplicates every event into a second paid store for no alarm here.
+ * flags, BucketOwnerEnforced), TLS-only, and aged out by a lifecycle rule.
+ *
+ * The trail also delivers to the CloudWatch Logs group `/aws/cloudtrail/<prefix>` (the
+ * environment's log KMS key, the environment's log retention), where the security-event metric
+ * filters run (security-alarms.ts). CloudTrail writes there with a role of its own that may only
+ * create streams in, and put events to, that one group ("Role policy document for CloudTrail to
+ * use CloudWatch Logs for monitoring",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html).
  */
 export class AuditTrail extends Construct {
   readonly bucket: S3Bucket;
   readonly key: KmsKey;
   readonly trail: Cloudtrail;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly logsRole: IamRole;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -118,6 +133,39 @@ export class AuditTrail extends Construct {
     // After the public access block: S3 aborts concurrent configuration changes of one bucket.
     const policy = new S3BucketPolicy(this, "policy", { bucket, policy: bucketPolicy.json, dependsOn: [publicAccess] });
 
+    // Standard class: metric filters don't run on Infrequent Access log groups.
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/cloudtrail/${prefix}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKeyArn,
+      logGroupClass: "STANDARD",
+    });
+    // No aws:SourceArn/SourceAccount condition: AWS's CloudTrail-to-CloudWatch-Logs role (the
+    // console's CloudTrail_CloudWatchLogs_Role) trusts the service without one, and whether
+    // CloudTrail sends those keys when it assumes the role is not documented; a condition it
+    // doesn't satisfy would stop delivery silently. What the role can do is one group's writes,
+    // and only a caller allowed iam:PassRole on it can name it on a trail.
+    const trust = new DataAwsIamPolicyDocument(this, "logs-trust", {
+      statement: [{ effect: "Allow", principals: cloudtrail, actions: ["sts:AssumeRole"] }],
+    });
+    this.logsRole = new IamRole(this, "logs-role", {
+      name: `${prefix}-cloudtrail-logs`,
+      description: `${trailName}: deliver events to ${this.logGroup.name}`,
+      assumeRolePolicy: trust.json,
+    });
+    const write = new DataAwsIamPolicyDocument(this, "logs-write", {
+      statement: [
+        {
+          sid: "WriteTrailLogGroupOnly",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          // The group's streams (`<account>_CloudTrail_<region>`, one per region of the trail).
+          resources: [`${this.logGroup.arn}:log-stream:*`],
+        },
+      ],
+    });
+    const writePolicy = new IamRolePolicy(this, "logs-write-policy", { name: "write-trail-log-group", role: this.logsRole.id, policy: write.json });
+
     this.trail = new Cloudtrail(this, "trail", {
       name: trailName,
       s3BucketName: bucket,
@@ -126,8 +174,11 @@ export class AuditTrail extends Construct {
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: true,
-      // CloudTrail checks at creation that it may write to the bucket.
-      dependsOn: [policy],
+      // The provider's log group `arn` has no stream part; CloudTrail requires the `:*` wildcard.
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: this.logsRole.arn,
+      // CloudTrail checks at creation and update that it may write to the bucket and the group.
+      dependsOn: [policy, writePolicy],
     });
   }
 }
