@@ -9,6 +9,8 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  GetApiKeyCommand,
+  GetUsagePlanKeyCommand,
   GetUsagePlansCommand,
 } from "@aws-sdk/client-api-gateway";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -39,6 +41,12 @@ export interface Revoked {
   revokedKeyIds: string[];
   notDeleted: string[];
 }
+
+/**
+ * Whether API Gateway would let a key through: `usable` (exists, enabled, on the environment's
+ * usage plan), else why not.
+ */
+export type ApiKeyState = "usable" | "missing" | "disabled" | "not on the usage plan";
 
 /** The admin function failed (not bad input): its error type and message. */
 export class AdminInvocationError extends Error {}
@@ -109,6 +117,41 @@ export class AwsProvisioning {
   async revokeKeys(storeId: number, keyId?: string): Promise<Revoked> {
     const { revokedKeyIds } = await this.invokeAdmin<{ revokedKeyIds: string[] }>({ action: "revokeKey", storeId, ...(keyId ? { keyId } : {}) });
     return { revokedKeyIds, notDeleted: await this.deleteKeys(revokedKeyIds) };
+  }
+
+  /** What API Gateway knows of a key (by id; its value is not fetched). */
+  async apiKeyState(keyId: string): Promise<ApiKeyState> {
+    try {
+      const key = await this.options.apiGateway.send(new GetApiKeyCommand({ apiKey: keyId, includeValue: false }));
+      if (key.enabled !== true) return "disabled";
+    } catch (error) {
+      if ((error as Error)?.name === "NotFoundException") return "missing";
+      throw error;
+    }
+    const usagePlanId = await this.findUsagePlanId();
+    try {
+      await this.options.apiGateway.send(new GetUsagePlanKeyCommand({ usagePlanId, keyId }));
+    } catch (error) {
+      if ((error as Error)?.name === "NotFoundException") return "not on the usage plan";
+      throw error;
+    }
+    return "usable";
+  }
+
+  /**
+   * Withdraws a key just issued whose holder could not keep it: revoked in the database, then
+   * deleted from API Gateway. Never throws (the caller's error matters more); returns what failed.
+   * The store stays, without that key.
+   */
+  async abandonKey(storeId: number, keyId: string): Promise<string[]> {
+    const problems: string[] = [];
+    try {
+      await this.invokeAdmin({ action: "revokeKey", storeId, keyId });
+    } catch (error) {
+      problems.push(`not revoked in the database (${(error as Error)?.message ?? String(error)})`);
+    }
+    problems.push(...(await this.deleteKeys([keyId])).map((failed) => `not deleted from API Gateway: ${failed}`));
+    return problems;
   }
 
   private today(): string {

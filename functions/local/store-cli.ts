@@ -3,16 +3,20 @@
  * (MYSQL_URL, else 127.0.0.1:3306, else the private server), migrating it first; with
  * `--env dev|staging|prod`, in that deployed environment (API Gateway keys and usage plan, and
  * the admin function for the database; see aws-provisioning.ts).
- * A new key is printed once: only its hash is stored.
+ * A new key is printed once: only its hash is stored. `smoke-key` is the deploy workflow's: the
+ * smoke-test store's key, kept in the environment's `<prefix>-smoke-test` secret (smoke-key.ts).
  */
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Kysely } from "kysely";
 import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentName } from "../../stacks/config";
+import { smokeSecretName } from "../../stacks/constructs/api/smoke-secret";
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
 import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
 import { AwsProvisioning } from "./aws-provisioning";
 import { resolveMysql } from "./mysql-server";
+import { ensureSmokeKey } from "./smoke-key";
 
 export const USAGE = `usage: npm run -s store -- <command> [options]
 
@@ -24,6 +28,10 @@ export const USAGE = `usage: npm run -s store -- <command> [options]
       issues a new key and revokes every other key of the store
   revoke-key --store ID [--key KEYID] [--env ENV] [--json]
       revokes one key, or every active key of the store
+  smoke-key --env ENV [--secret ARN_OR_NAME] [--json]
+      prints the key of the environment's smoke-test store (only the key, or --json), for the
+      deploy workflow: the one kept in the secret (default <prefix>-smoke-test) while API Gateway
+      and the database still accept it, else a new "smoke-test" store's (USD, UTC), written there
 
 Without --env the database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/.
 With --env dev|staging|prod the command works on that deployed environment with your AWS
@@ -36,7 +44,8 @@ export type StoreCommand =
   | { command: "create"; name: string; currency: string; timezone: string; json: boolean; env?: EnvironmentName }
   | { command: "list"; json: boolean; env?: EnvironmentName }
   | { command: "rotate-key"; storeId: number; json: boolean; env?: EnvironmentName }
-  | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean; env?: EnvironmentName };
+  | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean; env?: EnvironmentName }
+  | { command: "smoke-key"; env: EnvironmentName; secretId?: string; json: boolean };
 
 /** Bad command-line arguments: the message names the flag; exit code 2. */
 export class UsageError extends Error {}
@@ -46,6 +55,7 @@ const VALUE_FLAGS: Record<string, readonly string[]> = {
   list: ["env"],
   "rotate-key": ["store", "env"],
   "revoke-key": ["store", "key", "env"],
+  "smoke-key": ["env", "secret"],
 };
 
 /** Parses `<command> --flag value --flag=value --json`; throws UsageError naming the offending flag. */
@@ -53,7 +63,7 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
   const allowed = VALUE_FLAGS[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key or revoke-key)`);
+  if (!allowed) throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key, revoke-key or smoke-key)`);
 
   const values = new Map<string, string>();
   let json = false;
@@ -105,6 +115,10 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
       return { command, json, ...env };
     case "rotate-key":
       return { command, storeId: storeId(), json, ...env };
+    case "smoke-key": {
+      const secret = values.get("secret");
+      return { command, env: required("env") as EnvironmentName, json, ...(secret === undefined ? {} : { secretId: secret }) };
+    }
     default:
       return { command: "revoke-key", storeId: storeId(), keyId: values.get("key"), json, ...env };
   }
@@ -117,17 +131,24 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
   /** How `--env` reaches AWS (tests inject mocked clients). Default: the environment's region and prefix from stacks/config. */
   aws?: (environment: EnvironmentName) => AwsProvisioning;
+  /** Secrets Manager of a deployed environment (smoke-key; tests inject a mocked client). */
+  secrets?: (environment: EnvironmentName) => Pick<SecretsManagerClient, "send">;
+}
+
+/** A deployed environment's physical-name prefix (`<project>-<env>`) and region, from the config. */
+function environmentOf(environment: EnvironmentName): { prefix: string; region: string } {
+  const config = loadEnvironments()[environment];
+  return { prefix: `${config.project}-${config.name}`, region: config.region };
 }
 
 /** The AWS side of a deployed environment: its region and physical-name prefix (`<project>-<env>`) from the config. */
 export function awsProvisioningFor(environment: EnvironmentName): AwsProvisioning {
-  const config = loadEnvironments()[environment];
-  return AwsProvisioning.forEnvironment({ prefix: `${config.project}-${config.name}`, region: config.region });
+  return AwsProvisioning.forEnvironment(environmentOf(environment));
 }
 
 const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store", keyId: "--key" };
 
-type Command = Exclude<StoreCommand, { command: "help" }>;
+type Command = Exclude<StoreCommand, { command: "help" | "smoke-key" }>;
 
 function printCreated(io: CliIo, cmd: { json: boolean }, store: { id: number; name: string; currency: string; timezone: string }, apiKey: string, keyId: string): void {
   if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
@@ -176,6 +197,19 @@ function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
   if (notDeleted.length > 0) {
     io.stderr(`warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; delete them in the console or with aws apigateway delete-api-key`);
   }
+}
+
+/**
+ * The smoke-test store's key on stdout, alone on its line (the workflow captures and masks it);
+ * what happened goes to stderr, without the key.
+ */
+async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key" }>, io: CliIo): Promise<number> {
+  const secretId = cmd.secretId ?? smokeSecretName(environmentOf(cmd.env).prefix);
+  const secrets = (io.secrets ?? ((env: EnvironmentName) => new SecretsManagerClient({ region: environmentOf(env).region })))(cmd.env);
+  const key = await ensureSmokeKey({ provisioning: (io.aws ?? awsProvisioningFor)(cmd.env), secrets, secretId, log: io.stderr });
+  if (cmd.json) io.stdout(JSON.stringify({ storeId: key.storeId, keyId: key.keyId, apiKey: key.apiKey, created: key.created }));
+  else io.stdout(key.apiKey);
+  return 0;
 }
 
 /** A command against a deployed environment. */
@@ -243,6 +277,7 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
 
   let db: Kysely<Database> | undefined;
   try {
+    if (cmd.command === "smoke-key") return await executeSmokeKey(cmd, io);
     if (cmd.env) return await executeAws((io.aws ?? awsProvisioningFor)(cmd.env), cmd, io);
     const mysql = await resolveMysql({ env: io.env ?? process.env, log: io.stderr });
     db = createDatabase({ kind: "url", url: mysql.url }, { ...LOCAL_LIMITS, connectionLimit: 2 }).db;
