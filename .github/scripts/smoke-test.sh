@@ -7,7 +7,9 @@
 #
 #   API_URL              the stage URL; default: `terraform output -raw api_url` in
 #                        cdktf.out/stacks/api-<environment> (SMOKE_STACK_DIR overrides the directory)
-#   SMOKE_API_KEY        an API key of the environment's smoke-test store (a GitHub environment secret)
+#   SMOKE_API_KEY        an API key of the environment's smoke-test store: in the deploy workflow, the
+#                        output of its smoke-key step (`npm run -s store -- smoke-key --env <environment>`,
+#                        which creates the store on the first deploy), masked; never echoed here
 #   SMOKE_ATTEMPTS       tries per request (default 10)
 #   SMOKE_DELAY_SECONDS  pause between tries (default 15)
 #
@@ -32,7 +34,7 @@ if [[ -z $api_url ]]; then
 fi
 api_url=${api_url%/}
 [[ $api_url == https://* || $api_url == http://* ]] || error "api_url is not a URL: '${api_url}'"
-[[ -n ${SMOKE_API_KEY:-} ]] || error "SMOKE_API_KEY is empty: add it as a secret of the '${environment}' GitHub environment"
+[[ -n ${SMOKE_API_KEY:-} ]] || error "SMOKE_API_KEY is empty: pass the smoke-test store's key (npm run -s store -- smoke-key --env ${environment})"
 if [[ -n ${GITHUB_OUTPUT:-} ]]; then
   echo "api-url=${api_url}" >>"$GITHUB_OUTPUT"
 fi

@@ -237,7 +237,11 @@ describe("smoke-test.sh", () => {
     await expect(smoke({ API_URL: "http://127.0.0.1:9/v1", SMOKE_API_KEY: KEY })).rejects.toMatchObject({
       stdout: expect.stringContaining("did not answer 2xx with JSON after 3 attempts; last HTTP status 000"),
     });
-    await expect(smoke({ API_URL: url })).rejects.toMatchObject({ stdout: expect.stringContaining("SMOKE_API_KEY is empty") });
+    // The key comes from the store command's smoke-key (no GitHub secret any more).
+    await expect(smoke({ API_URL: url })).rejects.toMatchObject({
+      stdout: expect.stringContaining("SMOKE_API_KEY is empty: pass the smoke-test store's key (npm run -s store -- smoke-key --env dev)"),
+    });
+    expect(requests).toEqual([]);
     const bin = join(work, "no-terraform-bin");
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho 'No outputs found' >&2\nexit 1\n");

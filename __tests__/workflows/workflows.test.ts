@@ -345,7 +345,7 @@ describe("deploy.yml", () => {
     expect(normalized("prod")).toEqual(normalized("dev"));
   });
 
-  test.each(ENVIRONMENTS)("%s: apply role, synth + policies, deploy in manifest order, smoke test", (name) => {
+  test.each(ENVIRONMENTS)("%s: apply role, synth + policies, deploy in manifest order, smoke key, smoke test", (name) => {
     const job = deploy.jobs[name];
     const credentials = stepUsing(job, "aws-actions/configure-aws-credentials");
     expect(credentials.with).toMatchObject({
@@ -361,13 +361,43 @@ describe("deploy.yml", () => {
     const deployStep = stepRunning(job, /cdktf deploy/);
     expect(deployStep.run).toContain('npx cdktf deploy --skip-synth --auto-approve --parallelism 1 --no-color "${ordered[@]}"');
     expect(deployStep.env).toEqual({ STACKS: `\${{ steps.${order.id}.outputs.stacks }}` });
+    const smokeKey = stepRunning(job, /store -- smoke-key/);
     const smoke = stepRunning(job, /smoke-test\.sh/);
     expect(smoke.id).toBe("smoke");
-    expect(smoke.env).toEqual({ SMOKE_API_KEY: "${{ secrets.SMOKE_API_KEY }}" });
-    const steps = [stepUsing(job, "actions/checkout"), stepUsing(job, "hashicorp/setup-terraform"), credentials, synthStep, order, deployStep, smoke];
+    // The key comes from the smoke-key step of this run, not from a GitHub secret.
+    expect(smoke.env).toEqual({ SMOKE_API_KEY: `\${{ steps.${smokeKey.id}.outputs.api-key }}` });
+    const steps = [stepUsing(job, "actions/checkout"), stepUsing(job, "hashicorp/setup-terraform"), credentials, synthStep, order, deployStep, smokeKey, smoke];
     const positions = steps.map((s) => job.steps.indexOf(s));
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(positions[positions.length - 1]).toBe(job.steps.length - 1);
     expect(stepsUsing(job, "actions/upload-artifact")).toEqual([]);
+  });
+
+  test.each(ENVIRONMENTS)("%s: the smoke-test key comes from the store command with the api stack's secret, masked before anything can print it", (name) => {
+    const job = deploy.jobs[name];
+    const smokeKey = stepRunning(job, /store -- smoke-key/);
+    expect(smokeKey.id).toBe("smoke-key");
+    expect(smokeKey.env).toBeUndefined();
+    const lines = String(smokeKey.run).trim().split("\n").map((line) => line.trim());
+    expect(lines[0]).toBe('secret_arn=$(terraform -chdir="cdktf.out/stacks/api-${CDKTF_ENVIRONMENTS}" output -raw smoke_secret_arn)');
+    expect(lines[1]).toBe('api_key=$(npm run -s store -- smoke-key --env "$CDKTF_ENVIRONMENTS" --secret "$secret_arn")');
+    const mask = lines.indexOf('echo "::add-mask::${api_key}"');
+    expect(mask).toBeGreaterThan(1);
+    // Between capturing and masking, the key is only tested (one printable line), never written anywhere.
+    for (const line of lines.slice(2, mask)) {
+      if (line.includes("api_key")) expect(line).toBe("if [[ ! $api_key =~ ^[[:graph:]]+$ ]]; then");
+      else expect(line).not.toMatch(/\$\{?api_key/);
+    }
+    // After the mask, it goes to the step's output only.
+    const uses = lines.slice(mask + 1).filter((line) => /\$\{?api_key/.test(line));
+    expect(uses).toEqual(['echo "api-key=${api_key}" >> "$GITHUB_OUTPUT"']);
+    // The whole job never echoes the key into the log.
+    for (const step of job.steps) expect(String(step.run ?? "")).not.toMatch(/echo "?\$\{?(api_key|SMOKE_API_KEY)\}?"?\s*$/m);
+  });
+
+  test("no GitHub secret is used: SMOKE_API_KEY is no longer one", () => {
+    const code = workflowText("deploy.yml").replace(/^\s*#.*$/gm, "");
+    expect(code).not.toMatch(/secrets\./);
+    expect(JSON.stringify(deploy)).not.toContain("secrets.SMOKE_API_KEY");
   });
 });
