@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { environmentSettings, loadEnvironments, type EnvironmentName } from "../../stacks/config";
 import { ERROR_SEVERITY } from "../../stacks/constructs/observability/lambda-alarms";
-import { freeableMemoryThresholdBytes, instanceMemoryGib } from "../../stacks/constructs/observability/instance-memory";
+import { freeableMemoryThresholdBytes, instanceMemoryGib } from "../../stacks/config/instance-memory";
 import { BUSINESS_METRICS } from "../../stacks/constructs/observability/dashboard";
 import { SECURITY_EVENTS, SECURITY_METRICS_NAMESPACE } from "../../stacks/constructs/observability/security-alarms";
 import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "../../stacks/contracts";

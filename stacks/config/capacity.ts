@@ -1,5 +1,5 @@
 import { CONNECTIONS_PER_INSTANCE } from "../../functions/db/lambda-pool";
-import { instanceMemoryGib, GIB } from "../constructs/observability/instance-memory";
+import { instanceMemoryGib, GIB } from "./instance-memory";
 import type { EnvironmentConfig } from "./types";
 
 /**

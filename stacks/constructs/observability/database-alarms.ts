@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { AlarmConfig, DatabaseConfig } from "../../config";
 import type { DataOutputs } from "../../contracts";
 import { severityAlarm, type AlarmTopicArns } from "./alarm";
-import { freeableMemoryThresholdBytes, GIB } from "./instance-memory";
+import { freeableMemoryThresholdBytes, GIB } from "../../config/instance-memory";
 import { proxyDimensions, type ProxyMetric } from "./proxy-metrics";
 
 export interface DatabaseAlarmsProps {

@@ -27,7 +27,7 @@ export function instanceMemoryGib(instanceClass: string): number {
   const match = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass);
   const gib = match ? FAMILIES[match[1]]?.[match[2]] : undefined;
   if (gib === undefined) {
-    throw new Error(`instance-memory: no memory size known for RDS instance class "${instanceClass}"; add it to stacks/constructs/observability/instance-memory.ts`);
+    throw new Error(`instance-memory: no memory size known for RDS instance class "${instanceClass}"; add it to stacks/config/instance-memory.ts`);
   }
   return gib;
 }
