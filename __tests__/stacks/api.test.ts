@@ -332,20 +332,31 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       expect(statementsOf(name).flatMap((s) => s.actions)).not.toContain("secretsmanager:GetSecretValue");
     });
 
-    it("migrates as the master user and may write the app user's secret only", () => {
+    it("migrates as the master user, checks the app user's first login, and may write the app user's secret only", () => {
       const [, fn] = lambdaNamed("migrate");
-      expect(fn.environment.variables).toMatchObject({ DB_USER: data.masterUsername, APP_SECRET_ARN: data.appSecretArn });
+      expect(fn.environment.variables).toMatchObject({ DB_USER: data.masterUsername, APP_DB_USER: data.appUsername, APP_SECRET_ARN: data.appSecretArn });
       const resources = rdsConnectResources("migrate");
-      expect(resources).toHaveLength(1);
+      expect(resources).toHaveLength(2);
       expect(resources[0]).toMatch(dbUserArn(data.masterUsername));
+      expect(resources[1]).toMatch(dbUserArn(data.appUsername));
       const secrets = statementsOf("migrate").filter((s) => s.actions.some((a: string) => a.startsWith("secretsmanager:")));
       expect(secrets.flatMap((s) => s.resources)).toEqual([data.appSecretArn]);
-      const kms = statementsOf("migrate").filter((s) => s.actions.some((a: string) => a.startsWith("kms:")));
+      // Its environment's key, plus the database key for the app secret only.
+      const kms = statementsOf("migrate").filter((s) => s.actions.some((a: string) => a.startsWith("kms:")) && s.resources[0] === data.databaseKeyArn);
       expect(kms).toHaveLength(1);
       expect(kms[0].resources).toEqual([data.databaseKeyArn]);
       expect(kms[0].condition).toEqual(
         expect.arrayContaining([expect.objectContaining({ variable: "kms:EncryptionContext:SecretARN", values: [data.appSecretArn] })]),
       );
+    });
+
+    it("encrypts every function's environment with the project's functions key (rotation on)", () => {
+      const key = only(synth(), "aws_kms_key");
+      expect(key).toMatchObject({ enable_key_rotation: true, description: expect.stringContaining("Lambda environment variables") });
+      const [keyName] = Object.keys(synth().resource!.aws_kms_key);
+      for (const fn of Object.values(synth().resource!.aws_lambda_function)) {
+        expect(fn.kms_key_arn).toBe(`\${aws_kms_key.${keyName}.arn}`);
+      }
     });
 
     it("runs the migrations on deploy, again whenever they or the function's code change", () => {

@@ -426,6 +426,16 @@ describe("the apply role covers what the deployed stacks create", () => {
     expect(attached).toEqual(ATTACHABLE_AWS_MANAGED_POLICIES.map((p) => `arn:aws:iam::aws:policy/${p}`).sort());
   });
 
+  it("lets functions with a customer-managed environment key be deployed: KMS only through Lambda", () => {
+    const encrypted = Object.values(stacks).flatMap((tf) => Object.values(tf.resource.aws_lambda_function ?? {})).filter((fn) => fn.kms_key_arn);
+    expect(encrypted.length).toBeGreaterThan(0);
+    const rule = rules.find((r) => r.actions.includes("kms:CreateGrant") && r.resourceTypes?.includes("aws_lambda_function"));
+    expect(rule).toBeDefined();
+    expect(rule!.actions).toEqual(expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"]));
+    const scope = { prefix: "p", region: "eu-west-1", accountId: "111122223333", partition: "aws" } as Parameters<NonNullable<typeof rule>["resources"]>[0];
+    expect(rule!.conditions?.(scope)).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["lambda.eu-west-1.amazonaws.com"] }]);
+  });
+
   it("allows passing roles to every service the stacks' roles trust", () => {
     const trusted = Object.values(stacks).flatMap((tf) =>
       Object.values(tf.resource.aws_iam_role ?? {}).flatMap((role) => {

@@ -373,6 +373,15 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       conditions: (s) => [{ test: "StringEquals", variable: "kms:ViaService", values: [`rds.${s.region}.amazonaws.com`, `secretsmanager.${s.region}.amazonaws.com`] }],
     },
     {
+      // A function whose environment is encrypted with the project's key: Lambda encrypts the
+      // variables and creates its grant with the caller's permissions, only through Lambda.
+      sid: "KmsLambdaEnvironmentThroughLambda",
+      resourceTypes: ["aws_lambda_function"],
+      actions: ["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"],
+      resources: (s) => [arn(s, "kms", "key/*")],
+      conditions: (s) => [{ test: "StringEquals", variable: "kms:ViaService", values: [`lambda.${s.region}.amazonaws.com`] }],
+    },
+    {
       sid: "LogGroups",
       resourceTypes: ["aws_cloudwatch_log_group"],
       actions: ["logs:*"],
