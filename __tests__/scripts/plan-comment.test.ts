@@ -25,6 +25,7 @@ import {
   toDiff,
   type StackResult,
 } from "../../scripts/plan-comment/index";
+import { reducePlan } from "../../scripts/plan/reduce-plan";
 
 /**
  * The PR plan comment (scripts/plan-comment.ts) on fixtures in Terraform's JSON plan format:
@@ -211,17 +212,10 @@ describe("scrubSensitive", () => {
     expect(escaped).toEqual(expect.arrayContaining(['a"quoted\\secret', 'a\\"quoted\\\\secret']));
   });
 
-  it("with a value-free JSON plan (as the workflow's jq filter writes it), counts still work and text rules still mask", () => {
+  it("with a value-free JSON plan (as the plan job's reducePlan writes it), counts still work and text rules still mask", () => {
     // Only addresses and actions survive; there are no values left to search the text for.
-    const reduce = (plan: unknown): unknown => {
-      const p = plan as { format_version: string; resource_changes: { address: string; mode: string; action_reason?: string; change: { actions: string[] } }[] };
-      return {
-        format_version: p.format_version,
-        resource_changes: p.resource_changes.map((rc) => ({ address: rc.address, mode: rc.mode, action_reason: rc.action_reason, change: { actions: rc.change.actions } })),
-      };
-    };
     for (const [dir, stack] of [[AWS, "data-dev"], [AWS, "api-dev"], [REAL, "mixed"]] as const) {
-      const reduced = reduce(json(dir, stack));
+      const reduced = reducePlan(json(dir, stack));
       expect(collectSensitiveValues(reduced)).toEqual([]);
       expect(summarizePlan(reduced).counts).toEqual(summarizePlan(json(dir, stack)).counts);
       const text = scrubSensitive(read(dir, `${stack}.txt`), reduced);
@@ -382,6 +376,82 @@ describe("renderComment", () => {
     expect(renderComment(awsStacks(), options)).toBe(a);
     expect(renderComment(awsStacks().reverse(), options)).toBe(a);
     expect(a).toMatchSnapshot();
+  });
+});
+
+describe("stacks planned against an upstream's pending outputs", () => {
+  const options = { env: "dev", runUrl: RUN, sha: SHA };
+  const NETWORK_OUTPUTS = ["cross-stack-output-aws_kms_keylogs-key_44F95A88arn", "cross-stack-output-aws_security_groupsecurity-groups_proxy_E356D6ADid", "cross-stack-output-aws_subnetvpc_database-eu-west-1a_3964E0C5id", "cross-stack-output-aws_subnetvpc_database-eu-west-1b_E9FD82BAid"];
+  /** data-dev read four network-dev outputs: one new, three known only after apply; api-dev read two data-dev outputs, nothing pending. */
+  const upstreamFiles: Record<string, string> = {
+    "data-dev": JSON.stringify({
+      upstreams: [{ stack: "network-dev", read: 4, pending: NETWORK_OUTPUTS.map((name, i) => ({ name, change: i === 0 ? "new" : "unknown" })) }],
+    }),
+    "api-dev": JSON.stringify({ upstreams: [{ stack: "data-dev", read: 2, pending: [] }] }),
+  };
+  const marked = (): StackResult[] =>
+    ["network-dev", "data-dev", "api-dev", "observability-dev"].map((s) => analyzeStack({ name: s, json: read(AWS, `${s}.json`), text: read(AWS, `${s}.txt`), upstream: upstreamFiles[s] }));
+
+  it("marks the stack in the overall line, in the table and with a note on its plan; a stack whose upstream outputs are all applied is not marked", () => {
+    const body = renderComment(marked(), options);
+    expect(body).toContain("**4 stacks** · 4 to add, 3 to change, 2 to replace, 1 to destroy · ⏳ 1 stack planned against pending upstream outputs");
+    expect(body).toContain("| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |");
+    expect(body).toContain("| `api-dev` | 1 | 2 | **1** | 0 | ⚠️ changes |");
+    expect(body).toContain(
+      "<details><summary><code>data-dev</code> · 1 to add, 1 to change, 1 to replace, 1 to destroy</summary>\n\n" +
+        "> ⏳ **Planned against the pending outputs of `network-dev`**: 4 of the 4 outputs this stack reads are not in its state yet " +
+        "(1 new: `cross-stack-output-aws_kms_keylogs-key_44F95A88arn`; 3 known after apply: `cross-stack-output-aws_security_groupsecurity-groups_proxy_E356D6ADid`, " +
+        "`cross-stack-output-aws_subnetvpc_database-eu-west-1a_3964E0C5id`, `cross-stack-output-aws_subnetvpc_database-eu-west-1b_E9FD82BAid`).\n>\n" +
+        "> Values known only after the apply of `network-dev` are placeholders in this plan (ARNs in account `123456789012`, ids and names starting with `00000000`); a deploy applies it first and plans this stack against the real values.\n\n```diff\n",
+    );
+    expect(count(body, "⏳ **Planned against")).toBe(1);
+    // Without any upstream file, the comment is the one it always was.
+    expect(renderComment(awsStacks(), options)).not.toContain("⏳");
+    expect(renderComment(marked(), options)).toMatchSnapshot();
+  });
+
+  it("keeps the note on a failed stack (a placeholder may be why it failed) and on a cut plan", () => {
+    const failed = analyzeStack({ name: "data-dev", error: read(REAL, "failed.error.txt"), upstream: upstreamFiles["data-dev"] });
+    const body = renderComment([failed], options);
+    expect(body).toContain("| `data-dev` | — | — | — | — | ❌ failed · ⏳ pending upstream outputs |");
+    expect(body.indexOf("⏳ **Planned against the pending outputs of `network-dev`**")).toBeGreaterThan(body.indexOf("**`data-dev`**: the plan failed."));
+    for (const [limit, mode] of [[4_000, "truncated"], [3_000, "omitted"]] as const) {
+      const { body: small, fits } = render([analyzeStack({ name: "data-dev", ...bigPlan(2_000), upstream: upstreamFiles["data-dev"] })], { ...options, limit });
+      expect(fits[0]?.mode).toBe(mode);
+      expect(measure(small)).toBeLessThanOrEqual(limit);
+      expect(small).toContain("⏳ **Planned against the pending outputs of `network-dev`**");
+    }
+  });
+
+  it("names at most three outputs per kind of change and says how many more", () => {
+    const many = JSON.stringify({ upstreams: [{ stack: "network-dev", read: 9, pending: Array.from({ length: 7 }, (_, i) => ({ name: `out${i}`, change: "changed" })) }] });
+    const body = renderComment([analyzeStack({ name: "data-dev", json: read(AWS, "data-dev.json"), text: read(AWS, "data-dev.txt"), upstream: many })], options);
+    expect(body).toContain("7 of the 9 outputs this stack reads are not in its state yet (7 changed: `out0`, `out1`, `out2` and 4 more).");
+  });
+
+  it("reads <stack>.upstream.json from the plans directory; a malformed one fails the stack; prepare passes it on", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-comment-upstream-"));
+    try {
+      cpSync(AWS, join(dir, "plans"), { recursive: true });
+      writeFileSync(join(dir, "plans", "data-dev.upstream.json"), upstreamFiles["data-dev"]);
+      const inputs = readPlanDir(join(dir, "plans"));
+      expect(inputs.map((s) => s.name)).toEqual(["api-dev", "data-dev", "network-dev", "observability-dev"]);
+      expect(analyzeStack(inputs[1] ?? { name: "?" }).upstreams?.[0]?.pending).toHaveLength(4);
+      const quiet = { stdout: () => undefined, stderr: () => undefined };
+      expect(runCli(["prepare", "--plans", join(dir, "plans"), "--out-dir", join(dir, "prepared")], quiet)).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, "prepared", "data-dev.upstream.json"), "utf8"))).toEqual(JSON.parse(upstreamFiles["data-dev"]));
+      expect(existsSync(join(dir, "prepared", "api-dev.upstream.json"))).toBe(false);
+      expect(runCli(["--env", "dev", "--plans", join(dir, "prepared"), "--out", join(dir, "prepared.md")], quiet)).toBe(0);
+      expect(readFileSync(join(dir, "prepared.md"), "utf8")).toContain("| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |");
+
+      writeFileSync(join(dir, "plans", "data-dev.upstream.json"), '{"upstreams":[{"stack":"network-dev","read":1,"pending":[{"name":"x","change":"maybe"}]}]}');
+      expect(analyzeStack(readPlanDir(join(dir, "plans"))[1] ?? { name: "?" })).toMatchObject({
+        status: "failed",
+        error: expect.stringContaining("data-dev.upstream.json is not a list of upstream outputs: upstreams[0].pending[0] lacks name or a known change"),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -339,7 +339,8 @@ export function pendingNote(s: StackResult): string {
       .map(([kind, names]) => `${formatNumber(names.length)} ${CHANGE_WORDS[kind]}: ${someNames(names)}`);
     return `> ⏳ **Planned against the pending outputs of ${code(u.stack)}**: ${formatNumber(u.pending.length)} of the ${plural(u.read, "output")} this stack reads ${u.pending.length === 1 ? "is" : "are"} not in its state yet (${kinds.join("; ")}).`;
   });
-  const names = upstreams.map((u) => code(u.stack)).join(", ");
+  const listed = upstreams.map((u) => code(u.stack));
+  const names = listed.length > 1 ? `${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}` : (listed[0] ?? "");
   lines.push(
     `> Values known only after the apply of ${names} are placeholders in this plan (ARNs in account ${code(PLACEHOLDER_ACCOUNT)}, ids and names starting with ${code(PLACEHOLDER_PREFIX)}); a deploy applies ${upstreams.length === 1 ? "it" : "them"} first and plans this stack against the real values.`,
   );

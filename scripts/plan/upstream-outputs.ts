@@ -44,17 +44,17 @@ export function typeOf(value: unknown): unknown {
 const hasUnknown = (mask: unknown): boolean =>
   mask === true || (Array.isArray(mask) && mask.some(hasUnknown)) || (isObject(mask) && Object.values(mask).some(hasUnknown));
 
-/** The value with every unknown part (`after_unknown` true) replaced by the next placeholder. */
-function fill(after: unknown, unknown: unknown, next: () => unknown): unknown {
-  if (unknown === true) return next();
+/** The value with every unknown part (`after_unknown` true) replaced by a placeholder for its path. */
+function fill(after: unknown, unknown: unknown, placeholder: (path: (string | number)[]) => unknown, path: (string | number)[] = []): unknown {
+  if (unknown === true) return placeholder(path);
   if (Array.isArray(unknown)) {
     const known = Array.isArray(after) ? after : [];
-    return Array.from({ length: Math.max(known.length, unknown.length) }, (_, i) => fill(known[i], unknown[i], next));
+    return Array.from({ length: Math.max(known.length, unknown.length) }, (_, i) => fill(known[i], unknown[i], placeholder, [...path, i]));
   }
   if (isObject(unknown)) {
     const known = isObject(after) ? after : {};
     const keys = [...new Set([...Object.keys(known), ...Object.keys(unknown)])].sort();
-    return Object.fromEntries(keys.map((k) => [k, fill(known[k], unknown[k], next)]));
+    return Object.fromEntries(keys.map((k) => [k, fill(known[k], unknown[k], placeholder, [...path, k])]));
   }
   return after;
 }
@@ -106,11 +106,12 @@ export function plannedOutputs(plan: unknown): PlannedOutputs {
     }
     const expression = isObject(configured[name]) && isObject(configured[name].expression) ? configured[name].expression : {};
     const refs = attributeReferences(Array.isArray(expression.references) ? expression.references.map(String) : []);
-    let leaf = 0;
-    const next = () => placeholderValue(refs[Math.min(leaf++, Math.max(0, refs.length - 1))], region, name);
+    // `[a.id, b.id]`: the element at index i comes from the i-th reference; otherwise the first one serves.
+    const perElement = Array.isArray(unknownMask) && unknownMask.length === refs.length;
+    const placeholder = (path: (string | number)[]) => placeholderValue(refs[perElement && typeof path[0] === "number" ? path[0] : 0], region, name);
     const after = "after" in change ? change.after : known?.value;
     const unknown = hasUnknown(unknownMask);
-    const value = unknown ? fill(after, unknownMask, next) : after;
+    const value = unknown ? fill(after, unknownMask, placeholder) : after;
     const type = !unknown && known?.type !== undefined ? known.type : typeOf(value);
     result[name] = { value, type, sensitive, change: changeOf(actions, unknown) };
   }
