@@ -207,7 +207,10 @@ if (!tooling.ok) {
     }, 900_000);
 
     afterAll(async () => {
-      if (sts) await new Promise<void>((resolve) => sts?.close(() => resolve()));
+      if (sts) {
+        sts.closeAllConnections();
+        await new Promise<void>((resolve) => sts?.close(() => resolve()));
+      }
       if (root) rmSync(root, { recursive: true, force: true });
       if (times.length > 0) console.log(`terraform plan timings:\n  ${times.join("\n  ")}`);
     });

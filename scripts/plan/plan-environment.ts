@@ -100,6 +100,10 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const cliConfigFile = join(workDir, "terraform.tfrc");
   writeFileSync(cliConfigFile, cliConfig(tooling.providers, pluginCacheDir));
   const env = terraformEnv(cliConfigFile, options.env ?? process.env);
+  // Terraform and the AWS provider are Go programs that spend much of a plan collecting garbage:
+  // GOGC=400 takes a third less CPU per plan and `show` for ~130 MB more memory a process
+  // (measured on network-dev: 5.6 -> 3.8 s of CPU, 470 -> 600 MB). An explicit GOGC wins.
+  env.GOGC ||= "400";
 
   const outputs = new Map<string, PlannedOutputs>(Object.entries(options.upstreamOutputs ?? {}));
   const results = new Map<string, StackPlanResult>();
