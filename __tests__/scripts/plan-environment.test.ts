@@ -432,6 +432,35 @@ describe("planning with a stand-in terraform", () => {
     for (const stack of ["bootstrap-x", "network-x"]) expect(existsSync(join(work, stack, "plan.out"))).toBe(false);
   });
 
+  test("a stack that cannot even start (its folder is gone) is a failed result with an error file; the rest still plan", async () => {
+    const out = synthOutput();
+    // The manifest points api-x at a folder that is gone by the time it is planned.
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    manifest.stacks["api-x"].workingDirectory = "stacks/missing";
+    writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
+    mkdirSync(join(out, "stacks", "missing"));
+    writeFileSync(join(out, "stacks", "missing", "cdk.tf.json"), "{}");
+    const plans = join(dir, "plans");
+    const results = await planEnvironment({
+      outDir: out,
+      environment: "x",
+      plansDir: plans,
+      tooling,
+      env: env(),
+      pluginCacheDir: join(dir, "cache"),
+      log: (line) => {
+        if (line.startsWith("data-x")) rmSync(join(out, "stacks", "missing"), { recursive: true });
+      },
+    });
+    expect(results.map((r) => [r.stack, r.ok])).toEqual([
+      ["bootstrap-x", true],
+      ["network-x", true],
+      ["data-x", true],
+      ["api-x", false],
+    ]);
+    expect(readFileSync(join(plans, "api-x.error.txt"), "utf8")).toMatch(/^api-x was not planned: .*stacks\/missing \(stack api-x\) does not exist/);
+  });
+
   test("planStack never modifies the synthesized folder and copies no Terraform leftovers", async () => {
     const source = join(dir, "source", "s-x");
     mkdirSync(join(source, ".terraform", "providers"), { recursive: true });

@@ -83,15 +83,22 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const manifest = readManifest(outDir);
   const wanted = options.stacks ?? environmentStacks(manifest, environment);
   for (const stack of wanted) if (!manifest.stacks[stack]) throw new Error(`stack ${stack} is not in ${outDir}/manifest.json`);
-  // Dependencies on stacks outside this run are resolved from upstreamOutputs or the real state.
-  const inRun = new Set(wanted);
-  const restricted: Manifest = {
-    stacks: Object.fromEntries(wanted.map((s) => [s, { ...manifest.stacks[s], dependencies: (manifest.stacks[s].dependencies ?? []).filter((d) => inRun.has(d)) }])),
-  };
-  const order = dependencyOrder(restricted, wanted);
-
   const stackJson = (stack: string): unknown => JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].workingDirectory, "cdk.tf.json"), "utf8"));
   const backends: Record<string, Backend | undefined> = Object.fromEntries(Object.keys(manifest.stacks).map((s) => [s, backendOf(stackJson(s))]));
+  const readsOf = new Map(wanted.map((stack) => [stack, remoteStateReads(stackJson(stack), backends)]));
+
+  // A stack waits for the stacks of this run it depends on or reads; the others are resolved
+  // from upstreamOutputs or, failing that, read from their real state.
+  const inRun = new Set(wanted);
+  const restricted: Manifest = {
+    stacks: Object.fromEntries(
+      wanted.map((s) => {
+        const read = (readsOf.get(s) ?? []).map((r) => r.upstream).filter((u): u is string => u !== undefined && u !== s);
+        return [s, { ...manifest.stacks[s], dependencies: [...new Set([...(manifest.stacks[s].dependencies ?? []), ...read])].filter((d) => inRun.has(d)) }];
+      }),
+    ),
+  };
+  const order = dependencyOrder(restricted, wanted);
 
   const workDir = resolve(options.workDir ?? mkdtempSync(join(tmpdir(), `plan-${environment}-`)));
   mkdirSync(join(workDir, "upstream-outputs"), { recursive: true });
@@ -118,10 +125,9 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
     return path;
   };
 
-
   const planOne = async (stack: string): Promise<StackPlanResult> => {
     const started = Date.now();
-    const reads = remoteStateReads(stackJson(stack), backends);
+    const reads = readsOf.get(stack) ?? [];
     const failedUpstreams = reads.map((r) => r.upstream).filter((u): u is string => u !== undefined && results.get(u)?.ok === false);
     const upstreams: UpstreamOutputs[] = [];
     const overrides: Record<string, string> = {};
@@ -176,16 +182,22 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
         if (results.has(stack) || running.has(stack) || waitingOn(stack).length > 0) continue;
         running.set(
           stack,
-          planOne(stack).then((result) => {
-            results.set(stack, result);
-            if (result.outputs) outputs.set(stack, result.outputs);
-            running.delete(stack);
-            const pending = result.upstreams.filter((u) => u.pending.length > 0).map((u) => u.stack);
-            log(
-              `${stack}: ${result.ok ? "planned" : "FAILED"}${pending.length > 0 ? ` (against the pending outputs of ${pending.join(", ")})` : ""}` +
-                ` in ${(result.ms.total / 1000).toFixed(1)} s (init ${result.ms.init} ms, plan ${result.ms.plan} ms, show ${result.ms.show} ms)`,
-            );
-          }),
+          planOne(stack)
+            .catch((error: unknown): StackPlanResult => {
+              const message = `${stack} was not planned: ${(error as Error).message}\n`;
+              writeFailure(plansDir, stack, message);
+              return { stack, ok: false, error: message, upstreams: [], ms: { init: 0, plan: 0, show: 0, total: 0 } };
+            })
+            .then((result) => {
+              results.set(stack, result);
+              if (result.outputs) outputs.set(stack, result.outputs);
+              running.delete(stack);
+              const pending = result.upstreams.filter((u) => u.pending.length > 0).map((u) => u.stack);
+              log(
+                `${stack}: ${result.ok ? "planned" : "FAILED"}${pending.length > 0 ? ` (against the pending outputs of ${pending.join(", ")})` : ""}` +
+                  ` in ${(result.ms.total / 1000).toFixed(1)} s (init ${result.ms.init} ms, plan ${result.ms.plan} ms, show ${result.ms.show} ms)`,
+              );
+            }),
         );
       }
       if (running.size === 0) throw new Error(`no stack can start: ${order.filter((s) => !results.has(s)).join(", ")}`);
