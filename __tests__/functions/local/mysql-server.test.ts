@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createConnection } from "mysql2/promise";
 import {
+  DEFAULT_MYSQL_SERVER_URL,
   DEFAULT_MYSQL_URL,
   PrivateMysqlServer,
   defaultServerSearchDirs,
@@ -12,6 +14,17 @@ import {
   mysqlAnswers,
   resolveMysql,
 } from "../../../functions/local/mysql-server";
+
+/**
+ * The server this run's tests use (global setup's: MYSQL_URL, else 127.0.0.1:3306, else a
+ * private server), without the database: these tests must pass wherever the suite can run,
+ * including a machine where nothing listens on 3306.
+ */
+const suiteServerUrl = (() => {
+  const url = new URL(process.env.MYSQL_URL!);
+  url.pathname = "";
+  return url.toString();
+})();
 
 /** A port nothing listens on (bound, read back, released). */
 function closedPort(): Promise<number> {
@@ -64,9 +77,16 @@ describe("resolveMysql", () => {
     expect(logged).toEqual([]);
   });
 
-  it("uses the server answering on 127.0.0.1:3306", async () => {
-    const resolved = await resolveMysql({ env: {}, searchDirs: [], createDatabase: false });
-    expect(resolved).toEqual({ url: DEFAULT_MYSQL_URL, source: "default" });
+  it("probes 127.0.0.1:3306 as root by default and uses the analytics database there", () => {
+    expect(DEFAULT_MYSQL_SERVER_URL).toBe("mysql://root@127.0.0.1:3306");
+    expect(DEFAULT_MYSQL_URL).toBe("mysql://root@127.0.0.1:3306/analytics");
+  });
+
+  it("uses the server that answers the probe, with the analytics database", async () => {
+    const resolved = await resolveMysql({ env: {}, probeUrl: suiteServerUrl, searchDirs: [], createDatabase: false });
+    const expected = new URL(suiteServerUrl);
+    expected.pathname = "/analytics";
+    expect(resolved).toEqual({ url: expected.toString(), source: "default" });
   });
 
   it("says what to install when nothing answers and no server binary exists", async () => {
@@ -88,7 +108,7 @@ describe("resolveMysql", () => {
 
 describe("mysqlAnswers", () => {
   it("is true for a live server (whatever database the URL names) and false for a closed port", async () => {
-    await expect(mysqlAnswers("mysql://root@127.0.0.1:3306/no_such_database_here")).resolves.toBe(true);
+    await expect(mysqlAnswers(`${suiteServerUrl.replace(/\/$/, "")}/no_such_database_here`)).resolves.toBe(true);
     const started = Date.now();
     await expect(mysqlAnswers(`mysql://root@127.0.0.1:${await closedPort()}`)).resolves.toBe(false);
     expect(Date.now() - started).toBeLessThan(1600);
@@ -177,10 +197,18 @@ describeWithBinary(`PrivateMysqlServer (${serverBinary ?? "no mysqld/mariadbd fo
 
   it("refuses a fixed port that is taken", async () => {
     const dataDir = await tempDir("mysql-taken-");
-    const server = new PrivateMysqlServer({ dataDir, port: 3306 });
-    servers.push(server);
-    // Checked before initializing or spawning anything.
-    await expect(server.start()).rejects.toThrow(/port 3306 on 127\.0\.0\.1 is already in use/);
-    expect(server.running).toBe(false);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const server = new PrivateMysqlServer({ dataDir, port });
+      servers.push(server);
+      // Checked before initializing or spawning anything.
+      await expect(server.start()).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      expect(server.running).toBe(false);
+      expect(existsSync(path.join(dataDir, "data"))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
