@@ -76,6 +76,7 @@ export class PrivateMysqlServer {
   private binary: MysqlServerBinary | undefined;
   private chosenPort: number | undefined;
   private pid: number | undefined;
+  private launchedHere = false;
   private childExit: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -103,6 +104,14 @@ export class PrivateMysqlServer {
   /** `mysql://root@127.0.0.1:<port>` (no database). */
   get url(): string {
     return `mysql://root@127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Whether the running server is one this instance launched (false when start() adopted a server
+   * an earlier run left on the data dir): who started it is who may stop it.
+   */
+  get launched(): boolean {
+    return this.launchedHere && this.running;
   }
 
   /** Whether the server process (started or adopted by this instance) is alive. */
@@ -151,6 +160,7 @@ export class PrivateMysqlServer {
           );
         }
         this.pid = existing.pid;
+        this.launchedHere = false;
         this.log(`mysql: reusing the private server already running on 127.0.0.1:${existing.port} (pid ${existing.pid})`);
         return;
       }
@@ -185,6 +195,7 @@ export class PrivateMysqlServer {
 
   private forgetProcess(): void {
     this.pid = undefined;
+    this.launchedHere = false;
     this.childExit = undefined;
   }
 
@@ -292,6 +303,7 @@ export class PrivateMysqlServer {
     });
     this.childExit = exited;
     this.pid = child.pid;
+    this.launchedHere = true;
     const ready = await this.waitUntilAnswers(() => exit === undefined);
     if (!ready) {
       const reason = exit ?? `did not accept connections within ${this.readyTimeoutMs} ms`;
