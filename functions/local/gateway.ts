@@ -9,8 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-deadline";
 import { ApiError, errorBody } from "../http/errors";
 import { CORS_HEADERS } from "../middleware/cors";
+import { toApiError } from "../middleware/error-handler";
 import { MAX_BODY_BYTES } from "../middleware/json-body";
 import { routes, type FunctionName, type Route } from "../routes";
 import { findKeyIdByApiKey } from "../stores/repository";
@@ -184,11 +186,16 @@ export function createGateway(options: GatewayOptions): Server {
     }
 
     let apiKeyId: string | undefined;
+    let lookupMs = 0;
     const apiKey = req.headers["x-api-key"];
     if (route.apiKeyRequired) {
       if (typeof apiKey !== "string" || apiKey === "") throw new ApiError(403, "FORBIDDEN", MISSING_KEY_MESSAGE);
       // Looked up on every request (an indexed query) so a revoked key stops working at once.
-      apiKeyId = await findKeyIdByApiKey(db, apiKey);
+      // A database failure here is 503 with Retry-After, like the handlers' (toApiError below);
+      // the lookup's database time counts against the request's budget, the body upload does not.
+      const lookupStarted = Date.now();
+      apiKeyId = await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => findKeyIdByApiKey(db, apiKey));
+      lookupMs = Date.now() - lookupStarted;
       if (!apiKeyId) throw new ApiError(403, "FORBIDDEN", "Forbidden");
       const retryAfter = throttle.take(apiKeyId);
       if (retryAfter !== undefined) {
@@ -215,7 +222,8 @@ export function createGateway(options: GatewayOptions): Server {
       requestId,
     });
     const handler = handlers[route.functionName];
-    return resultReply(await handler(event, lambdaContext(route.functionName, requestId)));
+    const context = lambdaContext(route.functionName, requestId);
+    return resultReply(await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS - lookupMs, () => handler(event, context)));
   }
 
   return createServer((req, res) => {
@@ -224,8 +232,15 @@ export function createGateway(options: GatewayOptions): Server {
     handle(req, requestId)
       .catch((error: unknown) => {
         if (error instanceof ApiError) return errorReply(error, requestId);
-        log(`gateway: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
-        return errorReply(new ApiError(500, "INTERNAL_ERROR", "an unexpected error occurred"), requestId);
+        // the key lookup's database errors: 503 with Retry-After; anything else stays a 500
+        const apiError = toApiError(error);
+        if (apiError.status === 503) {
+          const { code, message } = error as { code?: string; message?: string };
+          log(`gateway: ${req.method} ${req.url}: the database is unavailable (${[code, message].filter(Boolean).join(": ")})`);
+        } else {
+          log(`gateway: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+        }
+        return errorReply(apiError, requestId);
       })
       .then((reply) => {
         write(res, reply, requestId);

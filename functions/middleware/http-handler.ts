@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
+import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-deadline";
 import { notFound } from "../http/errors";
 import { logger, metrics, tracer } from "../observability";
 import { routeKey, routes, type FunctionName, type OperationId, type Route } from "../routes";
@@ -72,7 +73,7 @@ export function createHttpHandler(
   }
   const keyedStore = storeFromApiKey(database);
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestState>()
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestState>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     // The API Gateway request id as correlation id (set directly: the JMESPath route needs another package).
     .use({ before: (request) => logger.setCorrelationId(requestIdOf(request.event)) })
@@ -102,4 +103,7 @@ export function createHttpHandler(
         : await (operation as PublicOperation)(input);
       return toResponse(event, output);
     });
+  // Every database wait of the request (key lookup, operation) ends within its budget: 503, not a hang (SPEC §3).
+  return (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => handler(event, context));
 }
