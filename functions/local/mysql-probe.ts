@@ -29,12 +29,13 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /**
- * Attempts a real MySQL handshake (with the URL's credentials, ignoring its database) and says
- * why it failed. Never takes longer than `timeoutMs`.
+ * Attempts a real MySQL handshake (with the URL's credentials, ignoring its database unless
+ * `keepDatabase`) and says why it failed. Never takes longer than `timeoutMs`.
  */
-export async function probeMysql(url: string, timeoutMs = 1500): Promise<ProbeResult> {
+export async function probeMysql(url: string, timeoutMs = 1500, options: { keepDatabase?: boolean } = {}): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
-  const attempt: Promise<ProbeResult> = createConnection({ uri: serverUrl(url).toString(), connectTimeout: timeoutMs }).then(
+  const uri = options.keepDatabase ? url : serverUrl(url).toString();
+  const attempt: Promise<ProbeResult> = createConnection({ uri, connectTimeout: timeoutMs }).then(
     async (connection) => {
       await connection.end().catch(() => connection.destroy());
       return { ok: true };
@@ -56,11 +57,14 @@ export async function mysqlAnswers(url: string, timeoutMs = 1500): Promise<boole
   return (await probeMysql(url, timeoutMs)).ok;
 }
 
+/** How long connecting may take (the README's and the Lambda pools' connect timeout). */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 /** `CREATE DATABASE IF NOT EXISTS` the database named by the URL's path (utf8mb4, binary collation). */
-export async function ensureDatabase(url: string): Promise<void> {
+export async function ensureDatabase(url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
   const database = decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
   if (database === "") throw new Error(`ensureDatabase: ${redactUrl(url)} names no database`);
-  const connection = await createConnection(serverUrl(url).toString());
+  const connection = await createConnection({ uri: serverUrl(url).toString(), connectTimeout: connectTimeoutMs });
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {

@@ -2,15 +2,19 @@
  * Finds or starts a MySQL-compatible server for local development and tests:
  * MYSQL_URL → a server already answering on 127.0.0.1:3306 → a private server of our own
  * (data in `<projectRoot>/.local/mysql/`) → an error saying what to install.
+ * Whichever it is, the database is checked (created if missing) before it is returned; failures
+ * are DatabaseSetupErrors that say what failed, for which URL, and what to do.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { defaultServerSearchDirs, findServerBinary } from "./mysql-binaries";
 import { PrivateMysqlServer } from "./mysql-private-server";
-import { ensureDatabase, probeMysql, redactUrl, withDatabase } from "./mysql-probe";
+import { DatabaseSetupError, describeDatabaseFailure, parseMysqlUrl } from "./database-errors";
+import { CONNECT_TIMEOUT_MS, ensureDatabase, probeMysql, redactUrl, withDatabase } from "./mysql-probe";
 
 export { PrivateMysqlServer, PRIVATE_MYSQL_FIRST_PORT, type PrivateMysqlServerOptions } from "./mysql-private-server";
-export { ensureDatabase, mysqlAnswers, probeMysql, type ProbeResult } from "./mysql-probe";
+export { CONNECT_TIMEOUT_MS, ensureDatabase, mysqlAnswers, probeMysql, type ProbeResult } from "./mysql-probe";
+export { DatabaseSetupError, formatCommandError } from "./database-errors";
 export { defaultServerSearchDirs, findServerBinary } from "./mysql-binaries";
 
 export const DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/analytics";
@@ -37,8 +41,10 @@ export interface ResolveMysqlOptions {
   probeTimeoutMs?: number;
   /** Directories searched for `mariadbd` / `mysqld`. Default: PATH of `env` plus the usual install locations. */
   searchDirs?: string[];
-  /** CREATE DATABASE IF NOT EXISTS `analytics` on the default or private server (never for MYSQL_URL). Default true. */
+  /** CREATE DATABASE IF NOT EXISTS the URL's database (`analytics` on the default or private server) when missing. Default true. */
   createDatabase?: boolean;
+  /** How long connecting to MYSQL_URL may take before it counts as unreachable. Default 3000 ms. */
+  connectTimeoutMs?: number;
 }
 
 export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<ResolvedMysql> {
@@ -47,13 +53,16 @@ export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<R
   const createDatabase = options.createDatabase ?? true;
 
   const fromEnv = env.MYSQL_URL?.trim();
-  if (fromEnv) return { url: fromEnv, source: "env" };
+  if (fromEnv) {
+    await checkDatabaseUrl(fromEnv, { createDatabase, connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
+    return { url: fromEnv, source: "env" };
+  }
 
   const probeUrl = options.probeUrl ?? DEFAULT_MYSQL_SERVER_URL;
   const probe = await probeMysql(probeUrl, options.probeTimeoutMs ?? 1500);
   if (probe.ok) {
     const url = withDatabase(probeUrl, DEFAULT_DATABASE);
-    if (createDatabase) await ensureDatabase(url);
+    if (createDatabase) await prepare(url, `the server on ${hostPort(probeUrl)}`);
     log(`mysql: using the server on ${hostPort(probeUrl)} (${redactUrl(url)})`);
     return { url, source: "default" };
   }
@@ -62,14 +71,43 @@ export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<R
   }
 
   const binary = findServerBinary(options.searchDirs ?? defaultServerSearchDirs(env));
-  if (!binary) throw new Error(noServerMessage(probeUrl));
+  if (!binary) throw new DatabaseSetupError(noServerMessage(probeUrl), "NO_SERVER");
 
   const projectRoot = options.projectRoot ?? findProjectRoot(process.cwd());
   const server = new PrivateMysqlServer({ dataDir: path.join(projectRoot, ".local", "mysql"), binary, log, env });
   await server.start();
   const url = withDatabase(server.url, DEFAULT_DATABASE);
-  if (createDatabase) await ensureDatabase(url);
+  if (createDatabase) await prepare(url, "the private server");
   return { url, source: "private", server };
+}
+
+async function prepare(url: string, source: string): Promise<void> {
+  try {
+    await ensureDatabase(url);
+  } catch (error) {
+    throw describeDatabaseFailure(error, url, { source });
+  }
+}
+
+/**
+ * MYSQL_URL is a mysql:// URL whose server answers within the connect timeout, accepts its user
+ * and has its database (created when missing and `createDatabase`); else a DatabaseSetupError.
+ */
+export async function checkDatabaseUrl(url: string, options: { createDatabase?: boolean; connectTimeoutMs?: number } = {}): Promise<void> {
+  parseMysqlUrl(url);
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const probe = await probeMysql(url, connectTimeoutMs, { keepDatabase: true });
+  if (probe.ok) return;
+  const failure = { code: probe.code, message: probe.reason };
+  if (probe.code !== "ER_BAD_DB_ERROR" || !(options.createDatabase ?? true)) {
+    throw describeDatabaseFailure(failure, url, { connectTimeoutMs });
+  }
+  try {
+    await ensureDatabase(url, connectTimeoutMs);
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    throw describeDatabaseFailure({ code: "ER_BAD_DB_ERROR", message: `${probe.reason}; CREATE DATABASE: ${reason}` }, url, { connectTimeoutMs });
+  }
 }
 
 /** What to install when there is nothing to connect to. */

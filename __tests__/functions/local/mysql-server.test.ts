@@ -1,10 +1,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createConnection } from "mysql2/promise";
+import { LOCAL_LIMITS } from "../../../functions/db/connection";
 import {
+  CONNECT_TIMEOUT_MS,
+  DatabaseSetupError,
   DEFAULT_MYSQL_SERVER_URL,
   DEFAULT_MYSQL_URL,
   PrivateMysqlServer,
@@ -64,17 +67,76 @@ afterAll(async () => {
 });
 
 describe("resolveMysql", () => {
-  it("returns MYSQL_URL untouched, without probing or starting anything", async () => {
-    const url = "mysql://app:s3cr%40t@db.internal:3310/shop?ssl=true";
+  it("returns MYSQL_URL untouched once its server answers, creating its database when missing, without starting anything", async () => {
+    const database = `analytics_test_env_${Date.now().toString(36)}`;
+    const url = `${suiteServerUrl.replace(/\/$/, "")}/${database}?charset=utf8mb4_bin`;
     const logged: string[] = [];
-    const resolved = await resolveMysql({
-      env: { MYSQL_URL: url },
-      probeUrl: `mysql://root@127.0.0.1:${await closedPort()}`,
-      searchDirs: [],
-      log: (line) => logged.push(line),
+    try {
+      const resolved = await resolveMysql({
+        env: { MYSQL_URL: url },
+        probeUrl: `mysql://root@127.0.0.1:${await closedPort()}`,
+        searchDirs: [],
+        log: (line) => logged.push(line),
+      });
+      expect(resolved).toEqual({ url, source: "env" });
+      expect(logged).toEqual([]);
+      await expect(query(url, "SELECT DATABASE() AS db")).resolves.toEqual([{ db: database }]);
+    } finally {
+      await query(suiteServerUrl, `DROP DATABASE IF EXISTS \`${database}\``);
+    }
+  });
+
+  describe("refuses a MYSQL_URL it cannot use, saying what failed, for which URL and what to do", () => {
+    const resolveEnv = (url: string) => resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], log: () => undefined });
+
+    it("a wrong password: the user, the URL with the password masked", async () => {
+      const url = new URL(suiteServerUrl);
+      url.password = "not-the-password";
+      url.pathname = "/analytics";
+      const attempt = resolveEnv(url.toString());
+      await expect(attempt).rejects.toThrow(DatabaseSetupError);
+      const message = await attempt.catch((error: Error) => error.message);
+      expect(message).toContain(`cannot use the database mysql://root:***@${url.host}/analytics (MYSQL_URL)`);
+      expect(message).toContain('the server refused user "root": wrong user name or password');
+      expect(message).toContain("What to do: correct the user and password in MYSQL_URL");
+      expect(message).not.toContain("not-the-password");
     });
-    expect(resolved).toEqual({ url, source: "env" });
-    expect(logged).toEqual([]);
+
+    it("a closed port: at once", async () => {
+      const port = await closedPort();
+      const started = Date.now();
+      await expect(resolveEnv(`mysql://root@127.0.0.1:${port}/analytics`)).rejects.toThrow(
+        new RegExp(`nothing accepts connections on 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.\nWhat to do: start the MySQL server there`),
+      );
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
+    it("a server that never answers: after the 3 s connect timeout, not later", async () => {
+      expect(CONNECT_TIMEOUT_MS).toBe(LOCAL_LIMITS.connectTimeoutMs);
+      const held: Socket[] = [];
+      const silent = createServer((socket) => held.push(socket)); // accepts connections, never sends a handshake
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const { port } = silent.address() as AddressInfo;
+      try {
+        const started = Date.now();
+        await expect(resolveEnv(`mysql://root@127.0.0.1:${port}/analytics`)).rejects.toThrow(
+          `no answer from 127.0.0.1:${port} within 3 s (ETIMEDOUT)`,
+        );
+        const elapsed = Date.now() - started;
+        expect(elapsed).toBeGreaterThanOrEqual(2900);
+        expect(elapsed).toBeLessThan(3600);
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
+    it("not a URL, or not a mysql:// one", async () => {
+      await expect(resolveEnv("not a url")).rejects.toThrow(
+        'MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+      );
+      await expect(resolveEnv("postgres://u:secret@h/db")).rejects.toThrow('MYSQL_URL must be a mysql:// URL, got "postgres://u:***@h/db"');
+    });
   });
 
   it("probes 127.0.0.1:3306 as root by default and uses the analytics database there", () => {
