@@ -1,15 +1,19 @@
 /**
  * `npm run dev` end to end: a child process on its own new database, seeded with a small demo,
- * answering a report with the key it printed, then stopping cleanly on SIGTERM.
+ * answering a report with the key it printed, then stopping cleanly on SIGTERM; the same key on
+ * every start; a start on a busy port that changes nothing; clear database errors.
  *
  * The child is `node --import tsx functions/local/dev.ts` (what `npx tsx` runs, minus the npm and
  * tsx wrapper processes) so the signal reaches dev.ts directly and its exit code is the one seen.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { createConnection } from "mysql2/promise";
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const root = path.resolve(__dirname, "../..");
 const devUrl = (() => {
@@ -18,47 +22,79 @@ const devUrl = (() => {
   return url.toString();
 })();
 const devDatabase = decodeURIComponent(new URL(devUrl).pathname.slice(1));
+const keyDir = mkdtempSync(path.join(os.tmpdir(), "dev-key-"));
+const keyFile = path.join(keyDir, "demo-api-key");
 
 interface DevProcess {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Milliseconds since the spawn at which `text` first appeared on stderr. */
+  sawAt: (text: string) => number | undefined;
 }
 
 const started: ChildProcess[] = [];
 
-function startDev(): DevProcess {
+function startDev(env: Record<string, string> = {}): DevProcess {
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", "functions/local/dev.ts"], {
     cwd: root,
-    env: { ...process.env, MYSQL_URL: devUrl, PORT: "0", DEMO_ORDERS: "300", POWERTOOLS_LOG_LEVEL: "WARN" },
+    env: { ...process.env, MYSQL_URL: devUrl, PORT: "0", DEMO_ORDERS: "300", DEMO_KEY_FILE: keyFile, POWERTOOLS_LOG_LEVEL: "WARN", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.push(child);
   let out = "";
   let err = "";
+  const arrivals: { end: number; at: number }[] = [];
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+    arrivals.push({ end: err.length, at: Date.now() - spawnedAt });
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  return { child, stdout: () => out, stderr: () => err, exited };
+  const sawAt = (text: string) => {
+    const index = err.indexOf(text);
+    return index === -1 ? undefined : arrivals.find((arrival) => arrival.end >= index + text.length)?.at;
+  };
+  return { child, stdout: () => out, stderr: () => err, exited, sawAt };
 }
 
-async function waitForListening(dev: DevProcess, timeoutMs = 40_000): Promise<{ url: string; apiKey: string }> {
+async function waitFor<T>(dev: DevProcess, find: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
   void dev.exited.then(() => (exitedEarly = true));
   while (Date.now() < deadline && !exitedEarly) {
-    const listening = /listening on (http:\/\/\S+)/.exec(dev.stdout());
-    if (listening) {
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`dev server: no ${what}:\nstdout:\n${dev.stdout()}\nstderr:\n${dev.stderr()}`);
+}
+
+async function waitForListening(dev: DevProcess): Promise<{ url: string; apiKey: string }> {
+  return waitFor(
+    dev,
+    () => {
+      const listening = /listening on (http:\/\/\S+)/.exec(dev.stdout());
+      if (!listening) return undefined;
       const key = /API key: (eak_[0-9a-f]+)/.exec(dev.stdout());
       if (!key) throw new Error(`no API key printed:\n${dev.stdout()}`);
       return { url: listening[1]!, apiKey: key[1]! };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    },
+    "listening line",
+  );
+}
+
+async function sql<T>(statement: string, values: unknown[] = []): Promise<T> {
+  const connection = await createConnection(devUrl);
+  try {
+    return (await connection.query(statement, values))[0] as T;
+  } finally {
+    await connection.end();
   }
-  throw new Error(`dev server did not start:\nstdout:\n${dev.stdout()}\nstderr:\n${dev.stderr()}`);
 }
 
 async function dropDevDatabase(): Promise<void> {
@@ -81,32 +117,133 @@ async function stop(dev: DevProcess): Promise<void> {
 }
 
 const summaryPath = () => `/api/v1/reports/summary?from=${new Date(Date.now() - 366 * 86_400_000).toISOString().slice(0, 10)}`;
+const status = async (url: string, apiKey: string) => (await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } })).status;
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 
 beforeAll(dropDevDatabase);
 
 afterAll(async () => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await dropDevDatabase();
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
-it("seeds a demo store, serves it with the printed key, and stops cleanly on SIGTERM", async () => {
-  const first = startDev();
-  const { url, apiKey } = await waitForListening(first);
-  expect(first.stdout()).toContain("try: curl");
+describe("the demo store and its key", () => {
+  let firstKey: string;
 
-  const response = await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } });
-  expect(response.status).toBe(200);
-  const summary = (await response.json()) as { orders: number; currency: string };
-  expect(summary.orders).toBeGreaterThan(0);
-  expect(summary.currency).toBe("USD");
-  await stop(first);
+  it("seeds a demo store, serves it with the printed key, and stops cleanly on SIGTERM", async () => {
+    const first = startDev();
+    const { url, apiKey } = await waitForListening(first);
+    firstKey = apiKey;
+    expect(first.stdout()).toContain("try: curl");
 
-  // A second start finds the demo store: it rotates the key instead of seeding again.
-  const second = startDev();
-  const again = await waitForListening(second);
-  expect(again.apiKey).not.toBe(apiKey);
-  expect(second.stdout()).toContain("already existed");
-  expect((await fetch(`${again.url}${summaryPath()}`, { headers: { "x-api-key": again.apiKey } })).status).toBe(200);
-  expect((await fetch(`${again.url}${summaryPath()}`, { headers: { "x-api-key": apiKey } })).status).toBe(403);
-  await stop(second);
+    const response = await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } });
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as { orders: number; currency: string };
+    expect(summary.orders).toBeGreaterThan(0);
+    expect(summary.currency).toBe("USD");
+    // Kept for the next start, readable by its owner only.
+    expect(readFileSync(keyFile, "utf8").trim()).toBe(apiKey);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    await stop(first);
+  });
+
+  it("gives the same key on the next start, without issuing or revoking any", async () => {
+    const keysBefore = await sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM api_keys");
+    const second = startDev();
+    const again = await waitForListening(second);
+    expect(again.apiKey).toBe(firstKey);
+    expect(second.stdout()).not.toContain("revoked");
+    expect(await status(again.url, firstKey)).toBe(200);
+    expect(await sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM api_keys")).toEqual(keysBefore);
+    await stop(second);
+  });
+
+  it("a second start on a busy port exits with a clear message and changes nothing: the first server's key still works", async () => {
+    const first = startDev();
+    const { url, apiKey } = await waitForListening(first);
+    const port = new URL(url).port;
+    const keys = await sql<unknown[]>("SELECT id, revoked_at FROM api_keys ORDER BY id");
+
+    const second = startDev({ PORT: port });
+    const exit = await second.exited;
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(second.stderr()).toContain(`dev: port ${port} on 127.0.0.1 is already in use`);
+    expect(second.stderr()).toContain("set PORT to another port");
+    noStack(second.stderr());
+    expect(second.stderr()).not.toContain("mysql:"); // it did not even look for the database
+    expect(second.stdout()).toBe("");
+
+    expect(await status(url, apiKey)).toBe(200);
+    expect(await sql<unknown[]>("SELECT id, revoked_at FROM api_keys ORDER BY id")).toEqual(keys);
+    await stop(first);
+  });
+
+  it("replaces a kept key that was revoked (npm run store -- rotate-key on the demo store)", async () => {
+    await sql("UPDATE api_keys SET revoked_at = NOW() WHERE revoked_at IS NULL");
+    const dev = startDev();
+    const { url, apiKey } = await waitForListening(dev);
+    expect(apiKey).not.toBe(firstKey);
+    expect(readFileSync(keyFile, "utf8").trim()).toBe(apiKey);
+    expect(dev.stderr()).toContain("is revoked or another store's");
+    expect(await status(url, apiKey)).toBe(200);
+    expect(await status(url, firstKey)).toBe(403);
+    await stop(dev);
+  });
+});
+
+describe("a MYSQL_URL it cannot use: what failed, for which URL, what to do; exit 1; no stack trace", () => {
+  async function failedStart(mysqlUrl: string): Promise<DevProcess> {
+    const dev = startDev({ MYSQL_URL: mysqlUrl, DEMO_DATA: "0" });
+    expect(await dev.exited).toEqual({ code: 1, signal: null });
+    noStack(dev.stderr());
+    expect(dev.stdout()).toBe("");
+    return dev;
+  }
+
+  it("a wrong password", async () => {
+    const url = new URL(devUrl);
+    url.password = "wrong-password";
+    const dev = await failedStart(url.toString());
+    expect(dev.stderr()).toContain(`dev: cannot use the database mysql://root:***@${url.host}${url.pathname} (MYSQL_URL): the server refused user "root"`);
+    expect(dev.stderr()).toContain("What to do: correct the user and password in MYSQL_URL");
+    expect(dev.stderr()).not.toContain("wrong-password");
+    expect(dev.stderr()).not.toContain("migration");
+  });
+
+  it("a closed port", async () => {
+    const dev = await failedStart("mysql://root@127.0.0.1:1/analytics");
+    expect(dev.stderr()).toContain("nothing accepts connections on 127.0.0.1:1 (ECONNREFUSED)");
+  });
+
+  it("a server that never answers: 503 with Retry-After meanwhile, the failure after the 3 s connect timeout", async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const dev = startDev({ MYSQL_URL: `mysql://root@127.0.0.1:${port}/analytics`, DEMO_DATA: "0" });
+      const url = await waitFor(dev, () => /dev: bound (http:\/\/\S+);/.exec(dev.stderr())?.[1], "bound line");
+      const meanwhile = await fetch(`${url}/health`);
+      expect(meanwhile.status).toBe(503);
+      expect(meanwhile.headers.get("retry-after")).toBe("2");
+      expect(await dev.exited).toEqual({ code: 1, signal: null });
+      expect(dev.stderr()).toContain(`no answer from 127.0.0.1:${port} within 3 s (ETIMEDOUT)`);
+      noStack(dev.stderr());
+      // From the bound port (the database is looked for right after) to the message: the 3 s timeout, not 15.
+      const waited = dev.sawAt("dev: cannot use")! - dev.sawAt("dev: bound")!;
+      expect(waited).toBeGreaterThanOrEqual(2_900);
+      expect(waited).toBeLessThan(4_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('"not a url"', async () => {
+    const dev = await failedStart("not a url");
+    expect(dev.stderr()).toContain('dev: MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE');
+    expect(dev.stderr()).not.toContain("Invalid URL");
+    expect(dev.stderr()).not.toContain("dev: bound"); // checked before anything else
+  });
 });

@@ -10,7 +10,7 @@ import { ingestOrders } from "../ingest/orders";
 import { ingestRefunds } from "../ingest/refunds";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
 import { minorUnits } from "../money/currency";
-import { createStore, rotateKey, type IssuedKey } from "../stores/repository";
+import { createStore, findKeyIdByApiKey, findStoreByKeyId, rotateKey, type IssuedKey } from "../stores/repository";
 import { defaultDemoOptions, generateDemo } from "./generate";
 import { createProgress, type ProgressStream } from "./progress";
 import type { DemoBatch, DemoOptions } from "./types";
@@ -32,12 +32,19 @@ export interface SeedDemoOptions {
   demo?: Partial<DemoOptions>;
   /** Where progress goes (default stderr); `false` for none. */
   progress?: ProgressStream | false;
+  /**
+   * ensureDemoStore: the key the demo store should have (npm run dev keeps one per checkout):
+   * kept when it is already an active key of the store, else issued to it. Default: a new key.
+   */
+  apiKey?: string;
 }
 
 export interface SeededStore extends IssuedKey {
   store: Store;
-  /** false when the store already existed (its key was rotated, nothing loaded). */
+  /** false when the store already existed (nothing loaded). */
   created: boolean;
+  /** ensureDemoStore: true when the store's other keys were revoked for this one. */
+  rotated?: boolean;
   counts?: DemoCounts;
 }
 
@@ -100,23 +107,33 @@ async function storeNamed(db: Kysely<Database>, name: string): Promise<Store | u
   return db.selectFrom("stores").selectAll().where("name", "=", name).orderBy("id").executeTakeFirst();
 }
 
+/** `apiKey` when it is an active key of the store (no write); else a rotation to it (or to a new key). */
+async function keyOf(db: Kysely<Database>, storeId: number, apiKey: string | undefined): Promise<IssuedKey & { rotated: boolean }> {
+  if (apiKey) {
+    const keyId = await findKeyIdByApiKey(db, apiKey);
+    if (keyId && (await findStoreByKeyId(db, keyId))?.id === storeId) return { keyId, apiKey, rotated: false };
+  }
+  return { ...(await rotateKey(db, storeId, apiKey ? { apiKey } : {})), rotated: true };
+}
+
 /**
  * The demo store for `npm run dev`. Seeded on first run under a provisional name and renamed
  * when complete, so an interrupted load is resumed next time (ingestion is idempotent) instead
- * of passing for a finished store. Once it exists its key is rotated: keys are stored only as
- * hashes, so the old one cannot be shown again.
+ * of passing for a finished store. Keys are stored only as hashes: the caller that wants the
+ * same key across runs keeps it and passes it as `apiKey`; without one, an existing store's key
+ * is rotated (the old one cannot be shown again).
  */
 export async function ensureDemoStore(db: Kysely<Database>, options: SeedDemoOptions = {}): Promise<SeededStore> {
   const name = options.name ?? DEMO_STORE_NAME;
   const existing = await storeNamed(db, name);
-  if (existing) return { store: existing, ...(await rotateKey(db, existing.id)), created: false };
+  if (existing) return { store: existing, ...(await keyOf(db, existing.id, options.apiKey)), created: false };
 
   const demo = demoOptionsFor(options);
   const loadingName = `${name} (loading)`;
   const partial = await storeNamed(db, loadingName);
   const { store, keyId, apiKey } = partial
-    ? { store: partial, ...(await rotateKey(db, partial.id)) }
-    : await createStore(db, { name: loadingName, currency: demo.currency, timezone: demo.timezone });
+    ? { store: partial, ...(await keyOf(db, partial.id, options.apiKey)) }
+    : await createStore(db, { name: loadingName, currency: demo.currency, timezone: demo.timezone }, options.apiKey ? { apiKey: options.apiKey } : {});
   const counts = await loadDemoData(db, store, demo, options.progress ?? process.stderr);
   await db.updateTable("stores").set({ name }).where("id", "=", store.id).execute();
   return { store: { ...store, name }, keyId, apiKey, created: true, counts };
