@@ -36,12 +36,14 @@ interface DevProcess {
 
 const started: ChildProcess[] = [];
 
-function startDev(env: Record<string, string> = {}): DevProcess {
+function startDev(env: Record<string, string> = {}, command: readonly string[] = [process.execPath, "--import", "tsx", "functions/local/dev.ts"]): DevProcess {
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "functions/local/dev.ts"], {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
     env: { ...process.env, MYSQL_URL: devUrl, PORT: "0", DEMO_ORDERS: "300", DEMO_KEY_FILE: keyFile, POWERTOOLS_LOG_LEVEL: "WARN", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // npm start runs sh and tsx under npm: a group of its own, so all of it can be signalled at once.
+    detached: command[0] === "npm",
   });
   started.push(child);
   let out = "";
@@ -123,7 +125,14 @@ const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 beforeAll(dropDevDatabase);
 
 afterAll(async () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(child.spawnargs[0] === "npm" ? -child.pid! : child.pid!, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
   await dropDevDatabase();
   rmSync(keyDir, { recursive: true, force: true });
 });
@@ -189,6 +198,24 @@ describe("the demo store and its key", () => {
     expect(await status(url, apiKey)).toBe(200);
     expect(await status(url, firstKey)).toBe(403);
     await stop(dev);
+  });
+});
+
+describe("npm start", () => {
+  it("is the local API with the demo store, fast: no cdktf synth (that is npm run synth)", async () => {
+    const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).not.toMatch(/synth/);
+    expect(scripts.synth).toMatch(/cdktf synth/);
+
+    const started = Date.now();
+    const dev = startDev({}, ["npm", "start"]);
+    const { url } = await waitForListening(dev);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    // A synth of the 15 stacks alone took 10-12 s; the API with an existing demo store answers in about one.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(`${dev.stdout()}${dev.stderr()}`).not.toMatch(/cdktf|STATE_BUCKET|Synthesizing/i);
+    process.kill(-dev.child.pid!, "SIGTERM");
+    await dev.exited;
   });
 });
 
