@@ -6,10 +6,12 @@
  * Bad input is answered, not thrown: `{ "error": { "field", "message" } }`, so the store command
  * can name the flag and exit 2. Anything else throws (the invoke reports a FunctionError).
  */
-import { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
+import { withPowertools } from "../middleware/powertools";
+import { logger, metrics } from "../observability";
 import { addKeyHash, createStoreWithKeyHash, listStores, revokeKeyIds, StoreInputError, type StoreSummary } from "../stores/repository";
 
 export type AdminEvent =
@@ -27,8 +29,6 @@ export type AdminResult =
   | { storeId: number; revokedKeyIds: string[] }
   | { storeId: number; keyId: string; revokedKeyIds: string[] }
   | { error: { field: string; message: string } };
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "ecommerce-analytics" });
 
 function field(event: Record<string, unknown>, name: string): string {
   const value = event[name];
@@ -84,4 +84,17 @@ export async function runAdmin(db: Kysely<Database>, input: unknown): Promise<Ad
   }
 }
 
-export const handler = async (event: AdminEvent): Promise<AdminResult> => runAdmin(sharedDatabase().db, event);
+const ACTIONS: readonly string[] = ["createStore", "listStores", "revokeKey", "addKey"];
+
+/**
+ * The function's entry point, with the Powertools middlewares (functions/middleware/powertools.ts):
+ * every log line of the invocation carries the Lambda context and the `action`, and each
+ * invocation counts once in `AdminActions` by action (`invalid` for an unknown one).
+ */
+export const handler = withPowertools<AdminEvent, AdminResult>(async (event) => {
+  const action = typeof event?.action === "string" && ACTIONS.includes(event.action) ? event.action : "invalid";
+  logger.appendKeys({ action });
+  metrics.addDimension("action", action);
+  metrics.addMetric("AdminActions", MetricUnit.Count, 1);
+  return runAdmin(sharedDatabase().db, event);
+});

@@ -25,7 +25,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Signer } from "@aws-sdk/rds-signer";
 import type { Context } from "aws-lambda";
@@ -46,6 +47,8 @@ import { guardPool } from "../db/guarded-pool";
 import { CachedTokenSource, type TokenSource } from "../db/iam-auth";
 import { migrateToLatest } from "../db/migrate";
 import { retryWithBackoff, systemClock, type BackoffPolicy, type RetryClock, type RetryNotice } from "../db/retry";
+import { withPowertools } from "../middleware/powertools";
+import { logger, metrics } from "../observability";
 
 export interface MigrateResult {
   applied: string[];
@@ -82,7 +85,8 @@ export const INVOCATION_MARGIN_MS = 20_000;
 /** The log lines the run writes; the Powertools logger by default. */
 export type MigrationLogger = Pick<Logger, "info" | "warn" | "error">;
 
-const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "ecommerce-analytics" });
+/** The shared logger: inside the handler its lines carry the Lambda context (injectLambdaContext). */
+const defaultLogger: MigrationLogger = logger;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
 type AnyDb = Kysely<any>;
@@ -310,8 +314,47 @@ export interface MigrateEvent {
   rotateAppPassword?: boolean;
 }
 
-export const handler = async (event: MigrateEvent | null | undefined, context?: Context): Promise<MigrationRunResult | RotationRunResult> =>
-  event?.rotateAppPassword === true ? rotateAppPassword(process.env, undefined, context) : runMigrations(process.env, undefined, context);
+/** The two runs the handler chooses between (tests pass stand-ins). */
+export interface MigrateJobs {
+  migrate(context: Context): Promise<MigrationRunResult>;
+  rotate(context: Context): Promise<RotationRunResult>;
+}
+
+/** A context without Lambda's clock (an invocation by hand; Middy makes it `{}`) does not cut the budgets. */
+const clockOf = (context: Context) => (typeof context?.getRemainingTimeInMillis === "function" ? context : undefined);
+
+/** In AWS: the function's environment, Secrets Manager, the invocation's remaining time. */
+const AWS_JOBS: MigrateJobs = {
+  migrate: (context) => runMigrations(process.env, undefined, clockOf(context)),
+  rotate: (context) => rotateAppPassword(process.env, undefined, clockOf(context)),
+};
+
+/**
+ * The handler around `jobs`, with the Powertools middlewares (functions/middleware/powertools.ts):
+ * log lines with the Lambda context, the invocation traced, and EMF metrics: `MigrationsApplied`
+ * (migrations a run applied, 0 included) or `AppPasswordRotations`, and `MigrationRunsFailed`
+ * when a run throws. The run's result is returned unchanged and its error is thrown again
+ * unchanged, so a failed run fails the invocation and with it the deploy.
+ */
+export function createMigrateHandler(jobs: MigrateJobs = AWS_JOBS) {
+  return withPowertools<MigrateEvent | null | undefined, MigrationRunResult | RotationRunResult>(async (event, context) => {
+    try {
+      if (event?.rotateAppPassword === true) {
+        const rotated = await jobs.rotate(context);
+        metrics.addMetric("AppPasswordRotations", MetricUnit.Count, 1);
+        return rotated;
+      }
+      const migrated = await jobs.migrate(context);
+      metrics.addMetric("MigrationsApplied", MetricUnit.Count, migrated.applied.length);
+      return migrated;
+    } catch (error) {
+      metrics.addMetric("MigrationRunsFailed", MetricUnit.Count, 1);
+      throw error;
+    }
+  });
+}
+
+export const handler = createMigrateHandler();
 
 /**
  * sha256 over every migration module's file name and source (`functions/db/migrations/*.ts`),
