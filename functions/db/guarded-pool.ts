@@ -198,8 +198,18 @@ export function guardPool(
         settle(false);
         callback(error, undefined as never);
       };
+      let command: { queryTimeout?: NodeJS.Timeout | null } | undefined;
+      const finishAndClear = (error: unknown, result: unknown) => {
+        // mysql2 leaves a statement's timer running when the connection fails under it (it would
+        // fire later into a callback already answered); clear it so nothing outlives the statement.
+        if (error && command?.queryTimeout) {
+          clearTimeout(command.queryTimeout);
+          command.queryTimeout = null;
+        }
+        finish(error, result);
+      };
       try {
-        connection.query({ sql, values: parameters as never, timeout: minDefined(statementTimeout(), timeLeft(deadline)) }, finish);
+        command = connection.query({ sql, values: parameters as never, timeout: minDefined(statementTimeout(), timeLeft(deadline)) }, finishAndClear) as never;
       } catch (error) {
         finish(error, undefined);
       }
