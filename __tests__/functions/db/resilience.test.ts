@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabase, LOCAL_LIMITS, type DatabaseHandle } from "../../../functions/db/connection";
 import { migrateToLatest } from "../../../functions/db/migrate";
 import { setSharedDatabase } from "../../../functions/db/shared-database";
+import { createGateway } from "../../../functions/local/gateway";
 import { defaultServerSearchDirs, findServerBinary } from "../../../functions/local/mysql-binaries";
 import { PrivateMysqlServer } from "../../../functions/local/mysql-private-server";
 import { ensureDatabase } from "../../../functions/local/mysql-probe";
@@ -72,5 +74,44 @@ describeWithServer("when the database is down", () => {
     expect(status).toBe(200);
     expect(handle.breaker.state).toBe("closed");
     expect((await call("GET", "/api/v1/reports/summary", { store: shop })).status).toBe(200);
+  }, 60_000);
+
+  it("the local gateway answers 503 with Retry-After (not 500) for keyed requests while the database is stopped, and 200 once it is back", async () => {
+    const gateway = createGateway({ db: handle.db });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const report = () => fetch(`${base}/api/v1/reports/summary?from=2026-01-01&to=2026-01-31`, { headers: { "x-api-key": shop.apiKey } });
+    const ingest = () =>
+      fetch(`${base}/api/v1/events`, {
+        method: "POST",
+        headers: { "x-api-key": shop.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ events: [{ id: `e-${Date.now()}`, type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T10:00:00Z" }] }),
+      });
+    try {
+      expect((await report()).status).toBe(200);
+      await server.stop();
+      for (const request of [report, ingest, report]) {
+        const started = Date.now();
+        const response = await request();
+        expect(response.status).toBe(503);
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(response.headers.get("access-control-allow-origin")).toBe("*");
+        const body = (await response.json()) as { error: { code: string }; requestId: string };
+        expect(body.error.code).toBe("SERVICE_UNAVAILABLE");
+        expect(body.requestId).toBe(response.headers.get("x-amzn-requestid"));
+        expect(Date.now() - started).toBeLessThan(5_000);
+      }
+      await server.start();
+      const back = Date.now();
+      let status = 0;
+      while (Date.now() - back < 5_000 && status !== 200) {
+        status = (await report()).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+    } finally {
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   }, 60_000);
 });
