@@ -2,7 +2,7 @@
  * The benchmark's command line (`npm run bench -- --orders 200000 ...`): every flag, its
  * default and its check. Kept apart from run.ts so the test can build options the same way.
  */
-import { parseArgs } from "node:util";
+import { parseFlags, UsageError, wantsHelp } from "../functions/local/cli-args";
 
 export interface BenchOptions {
   /** distinct orders of the generated store */
@@ -63,7 +63,12 @@ export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
   verbose: true,
 };
 
-export const USAGE = `npm run bench -- [options]
+export const USAGE = `usage: npm run bench -- [options]
+
+Loads a generated store into its own database on the MYSQL_URL server (else 127.0.0.1:3306 as
+root), then measures each report's latency beside a plain-SQL baseline, HTTP latency, ingestion
+throughput and the Lambda bundles' cold imports (BENCHMARKS.md). Progress on stderr, the table
+on stdout, the figures in --out. Exits 1 if a report's figures differ from the baseline's.
 
   --orders N               distinct orders of the generated store (default 1,000,000)
   --years N                years of history ending now (default 3)
@@ -84,14 +89,14 @@ export const USAGE = `npm run bench -- [options]
   --http-requests N        1-year summaries over HTTP (default 10)
   --bundle-runs N          fresh node processes per bundle (default 10; 0 skips the bundles)
   --quiet                  no progress, no table
-  --help`;
+  --help, -h               this text`;
 
 function number(flag: string, raw: string | undefined, fallback: number, { min = 1, integer = true } = {}): number {
   if (raw === undefined) return fallback;
   const text = raw.replace(/[_,]/g, "");
   const value = Number(text);
   const ok = text !== "" && Number.isFinite(value) && value >= min && (!integer || Number.isSafeInteger(value));
-  if (!ok) throw new Error(`--${flag} must be ${integer ? "a whole number" : "a number"} >= ${min} (got ${raw})`);
+  if (!ok) throw new UsageError(`--${flag} must be ${integer ? "a whole number" : "a number"} >= ${min} (got ${raw})`);
   return value;
 }
 
@@ -103,10 +108,11 @@ export function serverOf(url: string): string {
   return parsed.toString().replace(/\/$/, "");
 }
 
+/** The options, or "help" for --help/-h; a bad or unknown flag throws a UsageError naming it. */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | "help" {
-  const { values } = parseArgs({
+  if (wantsHelp(argv)) return "help";
+  const { values } = parseFlags({
     args: [...argv],
-    strict: true,
     allowPositionals: false,
     options: {
       orders: { type: "string" },
@@ -126,13 +132,11 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       "http-requests": { type: "string" },
       "bundle-runs": { type: "string" },
       quiet: { type: "boolean" },
-      help: { type: "boolean" },
     },
   });
-  if (values.help) return "help";
   const database = values.database ?? DEFAULTS.database;
   if (!/^analytics_bench[A-Za-z0-9_]*$/.test(database) || database.length > 64) {
-    throw new Error(`--database must start with analytics_bench (letters, digits, _): it is dropped and recreated (got ${database})`);
+    throw new UsageError(`--database must start with analytics_bench (letters, digits, _): it is dropped and recreated (got ${database})`);
   }
   return {
     orders: number("orders", values.orders, DEFAULTS.orders),

@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- [--orders 1000000] [--years 3] [--products 20000] [--customers 300000]
- *   [--sessions-per-order 1] [--seed 42] [--skip-load] [--out bench/results.json] ...`
+ * `npm run bench -- --orders 200000 --years 1` (`--help` lists every flag with its default).
  *
  * See bench/options.ts for every flag and BENCHMARKS.md for what is measured and how.
- * Progress goes to stderr, the table to stdout, the figures to --out.
+ * Progress goes to stderr, the table to stdout, the figures to --out. Exit codes: 0 done, 1 a
+ * report disagreed with its baseline or the run failed, 2 bad arguments (with the usage).
  */
 
 // Powertools reads these when the handler modules load (dynamic imports below): no log line,
@@ -14,7 +14,14 @@ process.env.POWERTOOLS_TRACE_ENABLED ??= "false";
 
 async function main(): Promise<number> {
   const { parseBenchArgs, USAGE } = await import("./options");
-  const options = parseBenchArgs(process.argv.slice(2));
+  const { processOutput, reportUsageError, UsageError } = await import("../functions/local/cli-args");
+  let options: Awaited<ReturnType<typeof parseBenchArgs>>;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) return reportUsageError(processOutput, error, USAGE);
+    throw error;
+  }
   if (options === "help") {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -29,6 +36,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(2);
+    process.exit(1);
   },
 );

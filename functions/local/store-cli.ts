@@ -5,33 +5,41 @@
  * the admin function for the database; see aws-provisioning.ts).
  * A new key is printed once: only its hash is stored. `smoke-key` is the deploy workflow's: the
  * smoke-test store's key, kept in the environment's `<prefix>-smoke-test` secret (smoke-key.ts).
+ * The AWS side (SDK clients, the stacks' config) loads only for `--env` and `smoke-key`, so
+ * `--help` and the local commands start without it.
  */
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Kysely } from "kysely";
-import { ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentName } from "../../stacks/config";
-import { smokeSecretName } from "../../stacks/constructs/api/smoke-secret";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../stacks/config/types";
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
 import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
-import { AwsProvisioning } from "./aws-provisioning";
+import type { AwsProvisioning } from "./aws-provisioning";
+import { reportUsageError, UsageError, wantsHelp } from "./cli-args";
 import { resolveMysql } from "./mysql-server";
-import { ensureSmokeKey } from "./smoke-key";
 
 export const USAGE = `usage: npm run -s store -- <command> [options]
 
   create --name NAME --currency CODE --timezone ZONE [--env ENV] [--json]
-      creates a store and its first API key (printed once)
+      creates a store and its first API key; prints the key (only this once) and its key id
   list [--env ENV] [--json]
       lists the stores and their number of active keys
   rotate-key --store ID [--env ENV] [--json]
       issues a new key and revokes every other key of the store
-  revoke-key --store ID [--key KEYID] [--env ENV] [--json]
-      revokes one key, or every active key of the store
+  revoke-key --store ID [--key-id KEY_ID] [--env ENV] [--json]
+      revokes the key with that key id, or without --key-id every active key of the store
   smoke-key --env ENV [--secret ARN_OR_NAME] [--json]
       prints the key of the environment's smoke-test store (only the key, or --json), for the
       deploy workflow: the one kept in the secret (default <prefix>-smoke-test) while API Gateway
       and the database still accept it, else a new "smoke-test" store's (USD, UTC), written there
+  --help, -h
+      this text
+
+An API key (eak_..., sent in the x-api-key header) is the secret: it is printed once and
+stored only as a SHA-256 hash. A key id names a key and is not secret: key_... for keys made
+locally, API Gateway's own id of the key (e.g. a1b2c3d4e5) in a deployed environment. create and
+rotate-key print both; revoke-key takes the key id.
 
 Without --env the database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/.
 With --env dev|staging|prod the command works on that deployed environment with your AWS
@@ -47,21 +55,23 @@ export type StoreCommand =
   | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean; env?: EnvironmentName }
   | { command: "smoke-key"; env: EnvironmentName; secretId?: string; json: boolean };
 
-/** Bad command-line arguments: the message names the flag; exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 const VALUE_FLAGS: Record<string, readonly string[]> = {
   create: ["name", "currency", "timezone", "env"],
   list: ["env"],
   "rotate-key": ["store", "env"],
-  "revoke-key": ["store", "key", "env"],
+  "revoke-key": ["store", "key-id", "env"],
   "smoke-key": ["env", "secret"],
 };
+
+/** Earlier names of flags, still accepted: `--key` was revoke-key's `--key-id`. */
+const FLAG_ALIASES: Record<string, string> = { key: "key-id" };
 
 /** Parses `<command> --flag value --flag=value --json`; throws UsageError naming the offending flag. */
 export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
+  if (command === undefined || command === "help" || wantsHelp(argv)) return { command: "help" };
   const allowed = VALUE_FLAGS[command];
   if (!allowed) throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key, revoke-key or smoke-key)`);
 
@@ -69,16 +79,16 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   let json = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (arg === "--help" || arg === "-h") return { command: "help" };
     if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf("=");
-    const flag = arg.slice(2, eq === -1 ? undefined : eq);
+    const given = arg.slice(2, eq === -1 ? undefined : eq);
+    const flag = allowed.includes(given) ? given : (FLAG_ALIASES[given] ?? given);
     if (flag === "json") {
       if (eq !== -1) throw new UsageError("--json takes no value");
       json = true;
       continue;
     }
-    if (!allowed.includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
+    if (!allowed.includes(flag)) throw new UsageError(`--${given} is not an option of ${command}`);
     if (values.has(flag)) throw new UsageError(`--${flag} is given twice`);
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
@@ -119,8 +129,13 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
       const secret = values.get("secret");
       return { command, env: required("env") as EnvironmentName, json, ...(secret === undefined ? {} : { secretId: secret }) };
     }
-    default:
-      return { command: "revoke-key", storeId: storeId(), keyId: values.get("key"), json, ...env };
+    default: {
+      const keyId = values.get("key-id");
+      if (keyId?.startsWith("eak_")) {
+        throw new UsageError("--key-id takes the key's id (key_... locally, API Gateway's id in AWS; create and rotate-key print it), not the API key eak_... itself");
+      }
+      return { command: "revoke-key", storeId: storeId(), keyId, json, ...env };
+    }
   }
 }
 
@@ -136,17 +151,24 @@ export interface CliIo {
 }
 
 /** A deployed environment's physical-name prefix (`<project>-<env>`) and region, from the config. */
-function environmentOf(environment: EnvironmentName): { prefix: string; region: string } {
+async function environmentOf(environment: EnvironmentName): Promise<{ prefix: string; region: string }> {
+  const { loadEnvironments } = await import("../../stacks/config");
   const config = loadEnvironments()[environment];
   return { prefix: `${config.project}-${config.name}`, region: config.region };
 }
 
 /** The AWS side of a deployed environment: its region and physical-name prefix (`<project>-<env>`) from the config. */
-export function awsProvisioningFor(environment: EnvironmentName): AwsProvisioning {
-  return AwsProvisioning.forEnvironment(environmentOf(environment));
+export async function awsProvisioningFor(environment: EnvironmentName): Promise<AwsProvisioning> {
+  const { AwsProvisioning } = await import("./aws-provisioning");
+  return AwsProvisioning.forEnvironment(await environmentOf(environment));
 }
 
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store", keyId: "--key" };
+/** The injected provisioning (tests), else the environment's own. */
+async function provisioningFor(io: CliIo, environment: EnvironmentName): Promise<AwsProvisioning> {
+  return io.aws ? io.aws(environment) : awsProvisioningFor(environment);
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store", keyId: "--key-id" };
 
 type Command = Exclude<StoreCommand, { command: "help" | "smoke-key" }>;
 
@@ -154,8 +176,8 @@ function printCreated(io: CliIo, cmd: { json: boolean }, store: { id: number; na
   if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
   else {
     io.stdout(`Created store ${store.id} "${store.name}" (${store.currency}, ${store.timezone}).`);
-    io.stdout(`API key (shown only this once): ${apiKey}`);
-    io.stdout(`Key id: ${keyId}`);
+    io.stdout(`API key (the secret for x-api-key, shown only this once): ${apiKey}`);
+    io.stdout(`Key id (not secret; revoke-key --key-id takes it): ${keyId}`);
   }
 }
 
@@ -178,14 +200,14 @@ function printStores(io: CliIo, cmd: { json: boolean; env?: EnvironmentName }, s
 function printRotated(io: CliIo, cmd: { json: boolean; storeId: number }, apiKey: string, keyId: string): void {
   if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, apiKey, keyId }));
   else {
-    io.stdout(`New API key for store ${cmd.storeId} (shown only this once): ${apiKey}`);
-    io.stdout(`Key id: ${keyId}. Every earlier key of the store is revoked.`);
+    io.stdout(`New API key for store ${cmd.storeId} (the secret for x-api-key, shown only this once): ${apiKey}`);
+    io.stdout(`Key id (not secret; revoke-key --key-id takes it): ${keyId}. Every earlier key of the store is revoked.`);
   }
 }
 
 function printRevoked(io: CliIo, cmd: { json: boolean; storeId: number; keyId?: string }, revoked: number): number {
   if (cmd.keyId && revoked === 0) {
-    io.stderr(`error: --key: store ${cmd.storeId} has no active key ${cmd.keyId}`);
+    io.stderr(`error: --key-id: store ${cmd.storeId} has no active key with the id ${cmd.keyId}`);
     return 2;
   }
   if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, revoked }));
@@ -204,9 +226,12 @@ function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
  * what happened goes to stderr, without the key.
  */
 async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key" }>, io: CliIo): Promise<number> {
-  const secretId = cmd.secretId ?? smokeSecretName(environmentOf(cmd.env).prefix);
-  const secrets = (io.secrets ?? ((env: EnvironmentName) => new SecretsManagerClient({ region: environmentOf(env).region })))(cmd.env);
-  const key = await ensureSmokeKey({ provisioning: (io.aws ?? awsProvisioningFor)(cmd.env), secrets, secretId, log: io.stderr });
+  const { ensureSmokeKey } = await import("./smoke-key");
+  const secretId = cmd.secretId ?? (await import("../../stacks/constructs/api/smoke-secret")).smokeSecretName((await environmentOf(cmd.env)).prefix);
+  const secrets = io.secrets
+    ? io.secrets(cmd.env)
+    : new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: (await environmentOf(cmd.env)).region });
+  const key = await ensureSmokeKey({ provisioning: await provisioningFor(io, cmd.env), secrets, secretId, log: io.stderr });
   if (cmd.json) io.stdout(JSON.stringify({ storeId: key.storeId, keyId: key.keyId, apiKey: key.apiKey, created: key.created }));
   else io.stdout(key.apiKey);
   return 0;
@@ -266,9 +291,7 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
     cmd = parseStoreArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`error: ${error.message}`);
-    io.stderr(`run with --help for usage`);
-    return 2;
+    return reportUsageError(io, error, USAGE);
   }
   if (cmd.command === "help") {
     io.stdout(USAGE);
@@ -278,7 +301,7 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
   let db: Kysely<Database> | undefined;
   try {
     if (cmd.command === "smoke-key") return await executeSmokeKey(cmd, io);
-    if (cmd.env) return await executeAws((io.aws ?? awsProvisioningFor)(cmd.env), cmd, io);
+    if (cmd.env) return await executeAws(await provisioningFor(io, cmd.env), cmd, io);
     const mysql = await resolveMysql({ env: io.env ?? process.env, log: io.stderr });
     db = createDatabase({ kind: "url", url: mysql.url }, { ...LOCAL_LIMITS, connectionLimit: 2 }).db;
     await migrateToLatest(db);

@@ -192,7 +192,7 @@ describe("npm run store -- ... --env", () => {
     expect(failed.stderr.join("\n")).toMatch(/ecommerce-analytics-prod-admin failed: Error: boom/);
   });
 
-  it("revoke-key --env warns about keys API Gateway kept, and exits 2 for an unknown --key", async () => {
+  it("revoke-key --env warns about keys API Gateway kept, and exits 2 for an unknown --key-id", async () => {
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, revokedKeyIds: ["apikey-a"] }));
     apiGatewayMock.on(DeleteApiKeyCommand).rejects(new Error("AccessDenied"));
     const warned = await run("revoke-key", "--env", "prod", "--store", "7");
@@ -201,8 +201,8 @@ describe("npm run store -- ... --env", () => {
     expect(warned.stderr.join("\n")).toMatch(/apikey-a \(AccessDenied\)/);
 
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, revokedKeyIds: [] }));
-    const unknown = await run("revoke-key", "--env", "prod", "--store", "7", "--key", "nope");
+    const unknown = await run("revoke-key", "--env", "prod", "--store", "7", "--key-id", "nope");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.join("\n")).toMatch(/--key: store 7 has no active key nope/);
+    expect(unknown.stderr.join("\n")).toMatch(/--key-id: store 7 has no active key with the id nope/);
   });
 });

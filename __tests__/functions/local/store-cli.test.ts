@@ -1,5 +1,5 @@
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
-import { parseStoreArgs, runStoreCli, UsageError } from "../../../functions/local/store-cli";
+import { parseStoreArgs, runStoreCli, UsageError, USAGE } from "../../../functions/local/store-cli";
 import { findKeyIdByApiKey } from "../../../functions/stores/repository";
 
 interface Run {
@@ -36,7 +36,9 @@ describe("parseStoreArgs", () => {
     });
     expect(parseStoreArgs(["list"])).toEqual({ command: "list", json: false });
     expect(parseStoreArgs(["rotate-key", "--store", "12"])).toEqual({ command: "rotate-key", storeId: 12, json: false });
-    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key", "key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
+    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key-id", "key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
+    // --key-id's earlier name
+    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key=key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
     expect(parseStoreArgs([])).toEqual({ command: "help" });
     expect(parseStoreArgs(["create", "--help"])).toEqual({ command: "help" });
     expect(parseStoreArgs(["list", "--env", "prod", "--json"])).toEqual({ command: "list", json: true, env: "prod" });
@@ -59,6 +61,9 @@ describe("parseStoreArgs", () => {
     [["list", "--env", "production"], /--env must be one of dev, staging, prod, got "production"/],
     [["create", "--env=staging", "--name", "x"], /create needs --currency/],
     [["list", "--env"], /--env needs a value/],
+    [["revoke-key", "--store", "3", "--key-id", "eak_0123456789abcdef"], /--key-id takes the key's id .* not the API key eak_\.\.\. itself/],
+    [["revoke-key", "--store", "3", "--key", "k1", "--key-id", "k2"], /--key-id is given twice/],
+    [["rotate-key", "--store", "3", "--key-id", "k1"], /--key-id is not an option of rotate-key/],
   ])("rejects %j", (argv, message) => {
     expect(usageError(argv)).toMatch(message);
   });
@@ -73,11 +78,29 @@ describe("runStoreCli", () => {
     await handle.db.destroy();
   });
 
-  it("exits 2 with the flag named on stderr for bad arguments, printing nothing on stdout", async () => {
+  it("exits 2 with the flag named and the usage on stderr for bad arguments, printing nothing on stdout", async () => {
     const result = await run("create", "--name", "x", "--currency", "USD");
     expect(result.code).toBe(2);
     expect(result.stdout).toEqual([]);
-    expect(result.stderr.join("\n")).toMatch(/--timezone/);
+    expect(result.stderr[0]).toBe("error: create needs --timezone");
+    expect(result.stderr.join("\n")).toContain(USAGE);
+  });
+
+  it("prints the usage on stdout and exits 0 for --help and -h, telling the key from the key id", async () => {
+    for (const argv of [["--help"], ["-h"], ["revoke-key", "--help"]]) {
+      const result = await run(...argv);
+      expect(result).toEqual({ code: 0, stdout: [USAGE], stderr: [] });
+    }
+    expect(USAGE).toMatch(/revoke-key --store ID \[--key-id KEY_ID\]/);
+    expect(USAGE).toMatch(/An API key \(eak_\.\.\., sent in the x-api-key header\) is the secret/);
+    expect(USAGE).toMatch(/A key id names a key and is not secret/);
+  });
+
+  it("labels the printed key as the secret and the key id as not secret", async () => {
+    const created = await run("create", "--name", `Labels ${Date.now()}`, "--currency", "USD", "--timezone", "UTC");
+    expect(created.code).toBe(0);
+    expect(created.stdout[1]).toMatch(/^API key \(the secret for x-api-key, shown only this once\): eak_[0-9a-f]{48}$/);
+    expect(created.stdout[2]).toMatch(/^Key id \(not secret; revoke-key --key-id takes it\): key_[0-9a-f]{16}$/);
   });
 
   it("exits 2 naming the field when the store's input is invalid", async () => {
@@ -124,12 +147,12 @@ describe("runStoreCli", () => {
     const created = JSON.parse((await run("create", "--name", `Revoke ${Date.now()}`, "--currency", "USD", "--timezone", "UTC", "--json")).stdout[0]!);
     const storeId = String(created.storeId);
 
-    const wrongKey = await run("revoke-key", "--store", storeId, "--key", "key_does_not_exist");
+    const wrongKey = await run("revoke-key", "--store", storeId, "--key-id", "key_does_not_exist");
     expect(wrongKey.code).toBe(2);
-    expect(wrongKey.stderr.join("\n")).toMatch(/--key/);
+    expect(wrongKey.stderr.join("\n")).toMatch(/--key-id: store \d+ has no active key with the id key_does_not_exist/);
     expect(await findKeyIdByApiKey(handle.db, created.apiKey)).toBe(created.keyId);
 
-    const one = await run("revoke-key", "--store", storeId, "--key", created.keyId);
+    const one = await run("revoke-key", "--store", storeId, "--key-id", created.keyId);
     expect(one.code).toBe(0);
     expect(one.stdout.join("\n")).toMatch(/Revoked 1 key/);
     expect(await findKeyIdByApiKey(handle.db, created.apiKey)).toBeUndefined();
