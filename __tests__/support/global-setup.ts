@@ -27,7 +27,8 @@ const TEMP_PREFIX = "analytics-test-";
 export async function startSuite(options: ResolveMysqlOptions & { tempParent?: string } = {}): Promise<SuiteState> {
   const tempParent = options.tempParent ?? os.tmpdir();
   removeAbandonedTempRoots(tempParent);
-  const mysql = await resolveMysql({ log: (line) => process.stderr.write(`${line}\n`), ...options });
+  // Only the server: the run's database is a new one of its own (createDatabase: false creates no other).
+  const mysql = await resolveMysql({ log: (line) => process.stderr.write(`${line}\n`), createDatabase: false, ...options });
   const startedServer = mysql.server?.launched ? mysql.server : undefined;
   let databaseUrl: string | undefined;
   try {

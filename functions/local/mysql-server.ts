@@ -41,7 +41,7 @@ export interface ResolveMysqlOptions {
   probeTimeoutMs?: number;
   /** Directories searched for `mariadbd` / `mysqld`. Default: PATH of `env` plus the usual install locations. */
   searchDirs?: string[];
-  /** CREATE DATABASE IF NOT EXISTS the URL's database (`analytics` on the default or private server) when missing. Default true. */
+  /** CREATE DATABASE IF NOT EXISTS the URL's database (`analytics` on the default or private server) when missing; false: touch no database. Default true. */
   createDatabase?: boolean;
   /** How long connecting to MYSQL_URL may take before it counts as unreachable. Default 3000 ms. */
   connectTimeoutMs?: number;
@@ -91,15 +91,17 @@ async function prepare(url: string, source: string): Promise<void> {
 
 /**
  * MYSQL_URL is a mysql:// URL whose server answers within the connect timeout, accepts its user
- * and has its database (created when missing and `createDatabase`); else a DatabaseSetupError.
+ * and has its database (created when missing); else a DatabaseSetupError. With `createDatabase`
+ * false only the server and the user are checked (the test suite makes databases of its own).
  */
 export async function checkDatabaseUrl(url: string, options: { createDatabase?: boolean; connectTimeoutMs?: number } = {}): Promise<void> {
   parseMysqlUrl(url);
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  const probe = await probeMysql(url, connectTimeoutMs, { keepDatabase: true });
+  const createDatabase = options.createDatabase ?? true;
+  const probe = await probeMysql(url, connectTimeoutMs, { keepDatabase: createDatabase });
   if (probe.ok) return;
   const failure = { code: probe.code, message: probe.reason };
-  if (probe.code !== "ER_BAD_DB_ERROR" || !(options.createDatabase ?? true)) {
+  if (probe.code !== "ER_BAD_DB_ERROR" || !createDatabase) {
     throw describeDatabaseFailure(failure, url, { connectTimeoutMs });
   }
   try {

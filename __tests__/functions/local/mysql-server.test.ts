@@ -86,6 +86,14 @@ describe("resolveMysql", () => {
     }
   });
 
+  it("with createDatabase false, checks MYSQL_URL's server and user but creates no database (the suite's global setup)", async () => {
+    const database = `analytics_test_absent_${Date.now().toString(36)}`;
+    const url = `${suiteServerUrl.replace(/\/$/, "")}/${database}`;
+    await expect(resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], createDatabase: false })).resolves.toEqual({ url, source: "env" });
+    const schemas = await query<unknown[]>(suiteServerUrl, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [database]);
+    expect(schemas).toEqual([]);
+  });
+
   describe("refuses a MYSQL_URL it cannot use, saying what failed, for which URL and what to do", () => {
     const resolveEnv = (url: string) => resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], log: () => undefined });
 
