@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     apiKey = seeded.apiKey;
     out(`Demo store (id ${seeded.store.id}, ${seeded.store.currency}, ${seeded.store.timezone}) API key: ${apiKey}`);
     if (seeded.rotated) out("(the demo store's earlier keys were revoked for this one)");
-    err(`demo: the key is kept in ${keyFile} (git-ignored, 0600) and stays the same across restarts`);
+    err(`demo: the key is kept in ${keyFile} (0600) and stays the same across restarts`);
   }
   if (state.stopping) return;
 
