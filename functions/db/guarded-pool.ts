@@ -8,9 +8,10 @@ import { startStatementSpan, type SegmentSource } from "./tracing";
 
 export interface GuardOptions {
   /**
-   * Longest wait for a connection: the pool's queue and a new connection's connect together
-   * (mysql2's own queue has no bound, and a queued request started its connect timeout only
-   * once a slot freed). Unbounded when omitted.
+   * Longest wait for a connection inside an API request (withDatabaseDeadline): the pool's queue
+   * and a new connection's connect together (mysql2's own queue has no bound, and a queued request
+   * started its connect timeout only once a slot freed). Outside requests (CLIs, the demo and bench
+   * loaders, migrations) waits stay as mysql2 makes them: only the connect timeout bounds them.
    */
   acquireTimeoutMs?: number;
   /** X-Ray: a subsegment per statement (functions/db/tracing.ts). */
@@ -46,9 +47,9 @@ function rowCount(result: unknown): number | undefined {
  * A mysql2 pool as Kysely's MysqlDialect sees it, with the guards Kysely has no hook for:
  * - the circuit breaker admits every acquisition (fails fast while open; one trial when
  *   half-open, settled by the connection's first statement or by the acquisition's failure);
- * - a bounded wait for a connection (`acquireTimeoutMs`), cut further to the request's deadline
- *   (functions/db/request-deadline.ts); any error while getting a connection counts as a failure
- *   and is marked "database unavailable" (503), whatever its code;
+ * - inside an API request, a bounded wait for a connection (`acquireTimeoutMs`), cut further to
+ *   the request's deadline (functions/db/request-deadline.ts); any error while getting a connection
+ *   counts as a failure and is marked "database unavailable" (503), whatever its code;
  * - a client-side timeout on every statement (mysql2's per-query `timeout`), cut to the deadline;
  * - a connection whose statement failed on the connection (timed out, lost, reset) is destroyed at
  *   once, not returned to the pool: a hung statement would otherwise keep its place in mysql2's
@@ -127,6 +128,11 @@ export function guardPool(
     return deadline === undefined ? undefined : deadline - Date.now();
   }
 
+  /** Inside a request: the acquire bound, cut to what is left of the request's budget; outside: none. */
+  function acquireWait(deadline: number | undefined): number | undefined {
+    return deadline === undefined ? undefined : minDefined(options.acquireTimeoutMs, timeLeft(deadline));
+  }
+
   function guardConnection(raw: PoolConnection, reused: boolean, permit: Permit, deadline: number | undefined): MysqlPoolConnection {
     let current = raw;
     let broken: unknown;
@@ -183,7 +189,7 @@ export function guardPool(
         if (connection === current) breakConnection(error);
         if (mayRetry && !inTransaction && statement.repeatable && isStaleConnectionError(error)) {
           staleBefore = Date.now();
-          acquire(minDefined(options.acquireTimeoutMs, timeLeft(deadline)), (acquireError, fresh) => {
+          acquire(acquireWait(deadline), (acquireError, fresh) => {
             if (acquireError || !fresh) {
               settle(false);
               callback(acquireError, undefined as never);
@@ -276,7 +282,7 @@ export function guardPool(
         callback(error, undefined as unknown as MysqlPoolConnection);
         return;
       }
-      acquire(minDefined(options.acquireTimeoutMs, left), (error, connection, reused) => {
+      acquire(acquireWait(deadline), (error, connection, reused) => {
         if (error || !connection) {
           permit.failure();
           callback(error, undefined as unknown as MysqlPoolConnection);

@@ -3,6 +3,7 @@ import { createConnection } from "mysql2/promise";
 import { createDatabase, LAMBDA_LIMITS, LOCAL_LIMITS, type DatabaseHandle, type DatabaseLimits } from "../../../functions/db/connection";
 import { isDatabaseUnavailable } from "../../../functions/db/errors";
 import { migrateToLatest } from "../../../functions/db/migrate";
+import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../../../functions/db/request-deadline";
 import { setSharedDatabase } from "../../../functions/db/shared-database";
 import { toApiError } from "../../../functions/middleware/error-handler";
 import { createStore } from "../../../functions/stores/repository";
@@ -155,7 +156,7 @@ describeWithServer("the pool guard", () => {
     expect(await countRows("order_lines", "lock-c")).toBe(2);
   }, 30_000);
 
-  it("waiting for a connection is bounded (queue and connect together) and the timeout counts against the breaker", async () => {
+  it("inside a request, waiting for a connection is bounded (queue and connect together) and the timeout counts against the breaker", async () => {
     const handle = open({ connectionLimit: 1, acquireTimeoutMs: 300, breakerFailureThreshold: 1, breakerOpenMs: 60_000 });
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -168,7 +169,7 @@ describeWithServer("the pool guard", () => {
     const started = Date.now();
     let error: unknown;
     try {
-      await sql`select 1`.execute(handle.db);
+      await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => sql`select 1`.execute(handle.db));
     } catch (caught) {
       error = caught;
     }
@@ -181,7 +182,20 @@ describeWithServer("the pool guard", () => {
     expect(waited).toBeLessThan(1_000);
     expect(toApiError(error)).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
     expect(handle.breaker.state).toBe("open");
-    await expect(sql`select 1`.execute(handle.db)).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
+    await expect(withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => sql`select 1`.execute(handle.db))).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
+  }, 20_000);
+
+  it("outside a request (CLIs, loaders, migrations) a wait for a connection is mysql2's: it gets one once released", async () => {
+    const handle = open({ connectionLimit: 1, acquireTimeoutMs: 300 });
+    const holder = handle.db.connection().execute(async (connection) => {
+      await sql`select 1`.execute(connection);
+      await sleep(800);
+    });
+    await sleep(50);
+    const started = Date.now();
+    await expect(sql`select 1 as one`.execute(handle.db)).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    await holder;
   }, 20_000);
 
   it("a half-open trial failing with an error outside the connection-error list (unknown database) does not keep the breaker open", async () => {
