@@ -1,4 +1,8 @@
+import { Kysely, MysqlDialect, sql } from "kysely";
+import { createPool } from "mysql2";
 import { CircuitBreaker, CircuitOpenError } from "../../../functions/db/circuit-breaker";
+import { guardPool } from "../../../functions/db/guarded-pool";
+import { toApiError } from "../../../functions/middleware/error-handler";
 
 /**
  * The breaker's state machine with a hand-driven clock. Every outcome of the half-open trial
@@ -156,5 +160,31 @@ describe("CircuitBreaker", () => {
     expect(b.state).toBe("open");
     now += 1;
     expect(b.state).toBe("half-open");
+  });
+});
+
+describe("trials through the pool guard", () => {
+  it("a connection attempt that throws synchronously (mysql2 refusing the port) settles the trial: never open for good", async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 100 });
+    // mysql2's getConnection throws ERR_SOCKET_BAD_PORT synchronously from net.connect
+    const pool = createPool({ host: "127.0.0.1", port: 70_000, user: "root", connectTimeout: 500 });
+    const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool: guardPool(pool, breaker, 1_000) }) });
+    const attempt = () => sql`select 1`.execute(db).then(
+      () => undefined,
+      (error: unknown) => error as { code?: string },
+    );
+    try {
+      expect(await attempt()).toMatchObject({ code: "ERR_SOCKET_BAD_PORT" });
+      expect(breaker.state).toBe("open");
+      expect(await attempt()).toMatchObject({ code: "CIRCUIT_OPEN" });
+      for (let trial = 0; trial < 3; trial++) {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        const error = await attempt();
+        expect(error).toMatchObject({ code: "ERR_SOCKET_BAD_PORT" }); // the trial reached the pool again
+        expect(toApiError(error).status).toBe(503); // an error while connecting: 503, whatever its code
+      }
+    } finally {
+      await db.destroy();
+    }
   });
 });
