@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { Database, EventType, NewEvent, SessionsTable, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
 import { lockStoreForIngest } from "../rollups/store-lock";
+import { withinColumnLimits } from "./column-limits";
 import { FunnelSlotDeltas } from "../rollups/funnel-slots";
 import type { EventInput } from "./schemas";
 
@@ -112,7 +113,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
       order_id: e.orderId ?? null,
     });
   }
-  return inTransaction(db, async (trx) => {
+  return withinColumnLimits(() => inTransaction(db, async (trx) => {
     await lockStoreForIngest(trx, store.id, "exclusive");
     const seen = await trx
       .selectFrom("events")
@@ -125,5 +126,5 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
     await foldIntoSessions(trx, store.id, sessionDeltas(fresh));
     return { accepted: fresh.length, duplicates: events.length - fresh.length };
-  });
+  }));
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
 import { lockStoreForIngest } from "../rollups/store-lock";
+import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
@@ -10,7 +11,8 @@ import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots"
 import { CohortCellDeltas } from "../rollups/cohort-cells";
 import { LocalCalendar } from "../rollups/local-calendar";
 import { maintainCustomerTimelines } from "./customer-timelines";
-import { amount, checkDecimals, dbMoney, MAX_ORDER_TOTAL } from "./amounts";
+import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
+import { MAX_MONEY_TEXT } from "./fields";
 import type { OrderInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
 
@@ -32,15 +34,14 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
   const now = new Date();
   const prepared = orders.map((input, index) => {
     const at = (...path: (string | number)[]) => ["orders", index, ...path];
-    for (const field of ["discount", "shipping", "tax"] as const) checkDecimals(input[field], decimals, at(field), details);
+    const [orderDiscount, shipping, tax] = (["discount", "shipping", "tax"] as const).map((field) => readMoney(input[field], decimals, at(field), details));
     let gross = 0n;
     let lineDiscounts = 0n;
     let units = 0;
     const lines = input.lines.map((line, lineIndex) => {
-      checkDecimals(line.unitPrice, decimals, at("lines", lineIndex, "unitPrice"), details);
-      checkDecimals(line.discount, decimals, at("lines", lineIndex, "discount"), details);
-      const lineGross = amount(line.unitPrice) * BigInt(line.quantity);
-      const lineDiscount = amount(line.discount);
+      const unitPrice = readMoney(line.unitPrice, decimals, at("lines", lineIndex, "unitPrice"), details);
+      const lineDiscount = readMoney(line.discount, decimals, at("lines", lineIndex, "discount"), details);
+      const lineGross = unitPrice * BigInt(line.quantity);
       if (lineDiscount > lineGross) details.push(detail(at("lines", lineIndex, "discount"), "must not exceed quantity x unitPrice"));
       gross += lineGross;
       lineDiscounts += lineDiscount;
@@ -51,18 +52,20 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
         line_no: lineIndex,
         product_id: line.productId,
         quantity: line.quantity,
-        unit_price: dbMoney(amount(line.unitPrice)),
+        unit_price: dbMoney(unitPrice),
         gross: dbMoney(lineGross),
         discount: dbMoney(lineDiscount),
         created_at: input.createdAt,
         status: input.status,
       };
     });
-    const orderDiscount = amount(input.discount);
     if (orderDiscount > gross - lineDiscounts) details.push(detail(at("discount"), "must not exceed the lines' total after their discounts"));
     const discounts = lineDiscounts + orderDiscount;
-    const total = gross - discounts + amount(input.shipping) + amount(input.tax);
-    if (total > MAX_ORDER_TOTAL) details.push(detail(at(), "the order's total exceeds 1000000000000"));
+    // Bounds every stored figure of the order (discounts <= gross), so none can overflow a column.
+    if (gross + shipping + tax > MAX_ORDER_AMOUNT) {
+      details.push(detail(at(), `the order's lines (quantity x unitPrice), shipping and tax add up to more than ${MAX_MONEY_TEXT}`));
+    }
+    const total = gross - discounts + shipping + tax;
     const order: NewOrder = {
       store_id: store.id,
       id: input.id,
@@ -74,8 +77,8 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       units,
       gross_sales: dbMoney(gross),
       discounts: dbMoney(discounts),
-      shipping: dbMoney(amount(input.shipping)),
-      taxes: dbMoney(amount(input.tax)),
+      shipping: dbMoney(shipping),
+      taxes: dbMoney(tax),
       total: dbMoney(total),
       updated_at: now,
     };
@@ -100,7 +103,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
   const ids = prepared.map((p) => p.order.id);
   const indexOf = new Map(orders.map((o, index) => [o.id, index]));
 
-  return inTransaction(db, async (trx) => {
+  return withinColumnLimits(() => inTransaction(db, async (trx) => {
     await lockStoreForIngest(trx, store.id);
     const existing = await trx
       .selectFrom("orders")
@@ -145,7 +148,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     await products.apply(trx, store.id);
     await cohorts.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
-  });
+  }));
 }
 
 async function assertNotBelowRefunds(

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewRefund, NewRefundLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
 import { lockStoreForIngest } from "../rollups/store-lock";
+import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
@@ -9,7 +10,7 @@ import { ProductDayDeltas } from "../rollups/product-days";
 import { SalesSlotDeltas } from "../rollups/sales-slots";
 import { CohortCellDeltas } from "../rollups/cohort-cells";
 import { LocalCalendar } from "../rollups/local-calendar";
-import { amount, checkDecimals, dbMoney } from "./amounts";
+import { dbMoney, readMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
 
@@ -30,13 +31,13 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
   const decimals = minorUnits(store.currency);
   const details: ErrorDetail[] = [];
   const prepared = refunds.map((input, index) => {
-    checkDecimals(input.amount, decimals, ["refunds", index, "amount"], details);
-    const total = amount(input.amount);
-    if (total <= 0n) details.push(detail(["refunds", index, "amount"], "must be greater than 0"));
+    const before = details.length;
+    const total = readMoney(input.amount, decimals, ["refunds", index, "amount"], details);
+    if (total <= 0n && details.length === before) details.push(detail(["refunds", index, "amount"], "must be greater than 0"));
     let linesTotal = 0n;
     const lines = (input.lines ?? []).map((line, lineIndex) => {
-      checkDecimals(line.amount, decimals, ["refunds", index, "lines", lineIndex, "amount"], details);
-      linesTotal += amount(line.amount);
+      const lineAmount = readMoney(line.amount, decimals, ["refunds", index, "lines", lineIndex, "amount"], details);
+      linesTotal += lineAmount;
       return {
         store_id: store.id,
         refund_id: input.id,
@@ -44,7 +45,7 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
         order_id: input.orderId,
         product_id: line.productId,
         quantity: line.quantity,
-        amount: dbMoney(amount(line.amount)),
+        amount: dbMoney(lineAmount),
         created_at: input.createdAt,
       };
     });
@@ -67,7 +68,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
   const orderIds = [...new Set(prepared.map((p) => p.refund.order_id))].sort();
   const refundIds = prepared.map((p) => p.refund.id);
 
-  return inTransaction(db, async (trx) => {
+  return withinColumnLimits(() => inTransaction(db, async (trx) => {
     await lockStoreForIngest(trx, store.id);
     const existing = await trx
       .selectFrom("refunds")
@@ -137,7 +138,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     await rollup.apply(trx, store.id);
     await productDays.apply(trx, store.id);
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
-  });
+  }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { MAX_BODY_BYTES } from "../middleware/json-body";
-import { externalId, money, timestamp } from "../ingest/fields";
+import { externalId, MAX_MONEY_TEXT, money, timestamp } from "../ingest/fields";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
 import { COHORT_INTERVALS } from "../reports/cohorts";
 import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "../reports/params";
@@ -53,20 +53,24 @@ const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}
 // ---------------------------------------------------------------------------------------------
 // Request bodies: the ingestion zod schemas, as their input (what a client sends) JSON Schema.
 
-/** Money accepted on input, as fields.ts reads it (a transform, which zod cannot describe itself). */
-export const MONEY_INPUT_PATTERN = "^\\d{1,15}(?:\\.\\d+)?$";
+/** Money accepted on input, as fields.ts reads it (a transform, which zod cannot describe itself): 0 to 10^12. */
+export const MONEY_INPUT_PATTERN = `^0*(?:\\d{1,${MAX_MONEY_TEXT.length - 1}}(?:\\.\\d+)?|${MAX_MONEY_TEXT}(?:\\.0+)?)$`;
 
-const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$";
+/** C0 and C1 controls and (with JSON Schema's Unicode patterns) unpaired surrogates. */
+const NOT_ALLOWED_IN_TEXT = "\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff";
+/** fields.ts's externalId: no white space at either end, no control characters, no unpaired surrogates. */
+export const EXTERNAL_ID_PATTERN = `^[^\\s${NOT_ALLOWED_IN_TEXT}](?:[^${NOT_ALLOWED_IN_TEXT}]*[^\\s${NOT_ALLOWED_IN_TEXT}])?$`;
 
 /** Input field schemas the request bodies share by reference: what zod cannot derive from a transform or a refinement. */
 const inputFieldSchemas: Record<string, JsonSchema> = {
   MoneyInput: {
     description:
-      "A non-negative decimal amount: a string (preferred, exact) or a JSON number; at most 15 digits before the point " +
-      "and no more decimals than the store's currency has (USD 2, JPY 0, KWD 3).",
+      `A non-negative decimal amount: a string (preferred, exact) or a JSON number (read through its shortest decimal form); ` +
+      `at most ${MAX_MONEY_TEXT} and no more decimals than the store's currency has per ISO 4217 (USD 2, JPY 0, KWD 3, HUF 2). ` +
+      `An order's lines (quantity x unitPrice), shipping and tax may add up to at most ${MAX_MONEY_TEXT}.`,
     oneOf: [
       { type: "string", pattern: MONEY_INPUT_PATTERN },
-      { type: "number", minimum: 0 },
+      { type: "number", minimum: 0, maximum: Number(MAX_MONEY_TEXT) },
     ],
     examples: ["19.99", 19.99],
   },
@@ -80,8 +84,11 @@ const inputFieldSchemas: Record<string, JsonSchema> = {
     type: "string",
     minLength: 1,
     maxLength: 64,
-    pattern: NO_CONTROL_CHARACTERS,
-    description: "The store's own id: 1 to 64 characters, no control characters.",
+    pattern: EXTERNAL_ID_PATTERN,
+    description:
+      "The store's own id: 1 to 64 characters, compared exactly (case and every character count). It may not start or end " +
+      "with white space and may not contain control characters or unpaired UTF-16 surrogates: the database would take " +
+      "\"X \" for \"X\" and store every unpaired surrogate as U+FFFD.",
   },
 };
 
@@ -238,7 +245,8 @@ const errorResponses: Record<string, JsonSchema> = {
   PayloadTooLarge: errorResponse(`The body is over ${MAX_BODY_BYTES} bytes (1 MiB).`),
   UnsupportedMediaType: errorResponse("The body is not sent as application/json."),
   UnprocessableContent: errorResponse(
-    "Well-formed but not acceptable for this store (CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, BELOW_REFUNDED); nothing was stored.",
+    "Well-formed but not acceptable for this store (CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, BELOW_REFUNDED, " +
+      "OUT_OF_RANGE: a figure it would store does not fit the database); nothing was stored.",
   ),
   TooManyRequests: errorResponse("Over the key's rate limit (1000 requests per minute).", retryAfter),
   InternalError: errorResponse("An unexpected error; the requestId finds it in the logs."),

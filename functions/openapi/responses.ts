@@ -233,7 +233,7 @@ export const responseSchemas = {
             description:
               "A stable machine-readable code: VALIDATION_FAILED, MALFORMED_JSON (400); FORBIDDEN (403); NOT_FOUND (404); " +
               "PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, " +
-              "BELOW_REFUNDED (422); TOO_MANY_REQUESTS (429); INTERNAL_ERROR (500); SERVICE_UNAVAILABLE (503).",
+              "BELOW_REFUNDED, OUT_OF_RANGE (422); TOO_MANY_REQUESTS (429); INTERNAL_ERROR (500); SERVICE_UNAVAILABLE (503).",
             examples: ["VALIDATION_FAILED"],
           },
           message: { type: "string" },

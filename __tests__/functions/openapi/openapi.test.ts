@@ -214,6 +214,16 @@ describe("the request body schemas", () => {
     ["a lower-case currency", (o) => { o.currency = "usd"; }, false],
     ["an id of 65 characters", (o) => { o.id = "x".repeat(65); }, false],
     ["an id with a control character", (o) => { o.id = "a\u0007b"; }, false],
+    ["an id with a C1 control character", (o) => { o.id = "a\u0085b"; }, false],
+    ["an id with a trailing space", (o) => { o.id = "a "; }, false],
+    ["an id with a leading no-break space", (o) => { o.id = "\u00a0a"; }, false],
+    ["an id with an unpaired surrogate", (o) => { o.id = "a\ud800"; }, false],
+    ["an id of one character", (o) => { o.id = "a"; }, true],
+    ["an id with inner spaces, emoji, RTL and combining marks", (o) => { o.id = "a b 🎁 \u05e9 e\u0301"; }, true],
+    ["a customerId with a trailing space", (o) => { o.customerId = "c "; }, false],
+    ["money over 10^12", (o) => { o.shipping = "1000000000000.01"; }, false],
+    ["money of 10^12 as a JSON number", (o) => { o.shipping = 1e12; }, true],
+    ["money over 10^12 as a JSON number", (o) => { o.shipping = 1e13; }, false],
   ];
 
   it.each(orderVariants)("an order with %s: document and zod agree", (_name, mutate, valid) => {

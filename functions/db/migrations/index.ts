@@ -8,6 +8,7 @@ import * as productMonths from "./006-product-months";
 import * as cohortCells from "./007-cohort-cells";
 import * as productTotals from "./008-product-totals";
 import * as salesLocalDays from "./009-sales-local-days";
+import * as wideRollupSums from "./010-wide-rollup-sums";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "007-cohort-cells": cohortCells,
   "008-product-totals": productTotals,
   "009-sales-local-days": salesLocalDays,
+  "010-wide-rollup-sums": wideRollupSums,
 };
