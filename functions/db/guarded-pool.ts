@@ -155,6 +155,15 @@ export function guardPool(
       current.destroy();
     };
 
+    /**
+     * A ROLLBACK on a connection that is (now) closed: the server rolls the transaction back when it
+     * sees the connection close, so it succeeds, and Kysely throws the transaction's own error.
+     */
+    const closedIsRolledBack = (callback: QueryCallback) => {
+      inTransaction = false;
+      callback(null, [] as never);
+    };
+
     const send = (sql: string, parameters: unknown, statement: StatementInfo, mayRetry: boolean, callback: QueryCallback) => {
       const left = timeLeft(deadline);
       if (left !== undefined && left <= 0) {
@@ -162,7 +171,8 @@ export function guardPool(
         if (inTransaction) breakConnection(new DeadlineExceededError());
         pending?.abandon();
         pending = undefined;
-        callback(new DeadlineExceededError(), undefined as never);
+        if (statement.operation === "ROLLBACK") closedIsRolledBack(callback);
+        else callback(new DeadlineExceededError(), undefined as never);
         return;
       }
       const span = startStatementSpan(options.tracer, statement, Array.isArray(parameters) ? parameters.length : 0);
@@ -187,6 +197,11 @@ export function guardPool(
           return;
         }
         if (connection === current) breakConnection(error);
+        if (statement.operation === "ROLLBACK") {
+          settle(false);
+          closedIsRolledBack(callback); // the transaction's own error is the one to report
+          return;
+        }
         if (mayRetry && !inTransaction && statement.repeatable && isStaleConnectionError(error)) {
           staleBefore = Date.now();
           acquire(acquireWait(deadline), (acquireError, fresh) => {
@@ -251,12 +266,8 @@ export function guardPool(
         }
         const statement = describeStatement(sql);
         if (broken !== undefined) {
-          if (statement.operation === "ROLLBACK") {
-            inTransaction = false;
-            callback(null, [] as never); // the connection is closed: the server has rolled back (or will, once it reads the close)
-          } else {
-            callback(new BrokenConnectionError(broken), undefined as never);
-          }
+          if (statement.operation === "ROLLBACK") closedIsRolledBack(callback);
+          else callback(new BrokenConnectionError(broken), undefined as never);
           return undefined as never;
         }
         const first = statements === 0;

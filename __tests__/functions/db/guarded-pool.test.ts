@@ -156,6 +156,21 @@ describeWithServer("the pool guard", () => {
     expect(await countRows("order_lines", "lock-c")).toBe(2);
   }, 30_000);
 
+  it("past the request's budget a transaction's own error is still the one thrown (its ROLLBACK closes the connection), and nothing is committed", async () => {
+    const handle = open();
+    const name = `late-${Date.now()}`;
+    const outcome = withDatabaseDeadline(300, () =>
+      handle.db.transaction().execute(async (trx) => {
+        await trx.insertInto("stores").values({ name, currency: "USD", timezone: "UTC", created_at: new Date() }).execute();
+        await sleep(400);
+        throw new Error("refused after checking the batch");
+      }),
+    );
+    await expect(outcome).rejects.toThrow("refused after checking the batch");
+    expect(await waitUntil(async () => (await openTransactions()) === 0, 5_000)).toBe(true);
+    expect(await handle.db.selectFrom("stores").select("id").where("name", "=", name).execute()).toEqual([]);
+  }, 20_000);
+
   it("inside a request, waiting for a connection is bounded (queue and connect together) and the timeout counts against the breaker", async () => {
     const handle = open({ connectionLimit: 1, acquireTimeoutMs: 300, breakerFailureThreshold: 1, breakerOpenMs: 60_000 });
     let release: () => void = () => undefined;
