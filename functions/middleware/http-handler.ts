@@ -7,10 +7,11 @@ import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
 import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-deadline";
-import { notFound } from "../http/errors";
+import { ApiError, badRequest, notFound, type ErrorDetail } from "../http/errors";
+import { CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, negotiate } from "../http/negotiation";
 import { logger, metrics, tracer } from "../observability";
 import { routeKey, routes, type FunctionName, type OperationId, type Route } from "../routes";
-import { header, requestIdOf, type RequestState } from "./context";
+import { header, requestIdOf, type HttpMiddleware, type HttpRequest, type RequestState } from "./context";
 import { cors } from "./cors";
 import { errorHandler } from "./error-handler";
 import { jsonBody } from "./json-body";
@@ -43,12 +44,55 @@ function findRoute(event: APIGatewayProxyEvent, functionName: FunctionName): Rou
   return routes.find((route) => route.functionName === functionName && routeKey(route.method, route.path) === key);
 }
 
-function wantsCsv(event: APIGatewayProxyEvent): boolean {
-  return /\btext\/csv\b/i.test(header(event, "accept") ?? "");
+/** The media types a route answers with, the first preferred. */
+export function offeredMediaTypes(route: Route): string[] {
+  return route.csv ? [JSON_MEDIA_TYPE, CSV_MEDIA_TYPE] : [JSON_MEDIA_TYPE];
 }
 
-function toResponse(event: APIGatewayProxyEvent, output: OperationOutput): APIGatewayProxyResult {
-  if (output.csv && wantsCsv(event)) {
+/** Every Accept header the client sent, as one list (API Gateway keeps repeated headers in multiValueHeaders). */
+function acceptHeader(event: APIGatewayProxyEvent): string | undefined {
+  const values = Object.entries(event.multiValueHeaders ?? {})
+    .filter(([name]) => name.toLowerCase() === "accept")
+    .flatMap(([, list]) => list ?? []);
+  return values.length > 0 ? values.join(", ") : header(event, "accept");
+}
+
+/** The representation to answer with (RFC 9110 negotiation on Accept), or 406 before the operation runs. */
+function chooseMediaType(event: APIGatewayProxyEvent, route: Route): string {
+  const offers = offeredMediaTypes(route);
+  const accept = acceptHeader(event);
+  const chosen = negotiate(accept, offers);
+  if (chosen === undefined) {
+    throw new ApiError(406, "NOT_ACCEPTABLE", `this route answers ${offers.join(" or ")}`, [
+      { field: "Accept", message: `accepts none of ${offers.join(", ")} (got ${accept})` },
+    ]);
+  }
+  return chosen;
+}
+
+/**
+ * Refuses query parameters the route does not declare (routes.ts), and any given twice: one
+ * check for every route, so a typo or a stray `storeId` is never silently ignored.
+ */
+function checkQuery(event: APIGatewayProxyEvent, route: Route): void {
+  const allowed = new Set(route.query ?? []);
+  const given = new Map<string, number>();
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) given.set(name, values?.length ?? 1);
+  for (const name of Object.keys(event.queryStringParameters ?? {})) if (!given.has(name)) given.set(name, 1);
+  const details: ErrorDetail[] = [];
+  for (const [name, count] of given) {
+    if (!allowed.has(name)) {
+      const hint = allowed.size > 0 ? `allowed: ${[...allowed].join(", ")}` : "this route takes no query parameters";
+      details.push({ field: name, message: `is not a query parameter of this route (${hint})` });
+    } else if (count > 1) {
+      details.push({ field: name, message: "is given more than once" });
+    }
+  }
+  if (details.length > 0) throw badRequest("the query string is invalid; nothing was done", details);
+}
+
+function toResponse(mediaType: string, output: OperationOutput): APIGatewayProxyResult {
+  if (mediaType === CSV_MEDIA_TYPE && output.csv) {
     return { statusCode: output.status ?? 200, headers: { "Content-Type": "text/csv; charset=utf-8", ...output.headers }, body: output.csv() };
   }
   return {
@@ -56,6 +100,20 @@ function toResponse(event: APIGatewayProxyEvent, output: OperationOutput): APIGa
     headers: { "Content-Type": "application/json", ...output.headers },
     body: JSON.stringify(output.body),
   };
+}
+
+/** `Vary: Accept` on every response: what (and whether, 406) it answers depends on Accept. */
+function varyOnAccept(): HttpMiddleware {
+  const add = (request: HttpRequest) => {
+    if (!request.response) return;
+    const headers = { ...request.response.headers };
+    const existing = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
+    const values = existing ? String(headers[existing]).split(",").map((v) => v.trim()).filter(Boolean) : [];
+    if (existing) delete headers[existing];
+    if (!values.some((v) => v.toLowerCase() === "accept" || v === "*")) values.push("Accept");
+    request.response.headers = { ...headers, Vary: values.join(", ") };
+  };
+  return { after: add, onError: add };
 }
 
 /**
@@ -80,6 +138,7 @@ export function createHttpHandler(
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(cors())
+    .use(varyOnAccept())
     .use(errorHandler())
     .use(jsonBody())
     .use({
@@ -91,6 +150,8 @@ export function createHttpHandler(
     .handler(async (event: APIGatewayProxyEvent, context: Context & RequestState) => {
       const route = findRoute(event, functionName);
       if (!route) throw notFound(`no route ${event.httpMethod} ${event.path}`);
+      checkQuery(event, route);
+      const mediaType = chooseMediaType(event, route);
       const input: PublicInput = {
         body: context.body,
         query: event.queryStringParameters ?? {},
@@ -101,7 +162,7 @@ export function createHttpHandler(
       const output = route.apiKeyRequired
         ? await (operation as KeyedOperation)({ ...input, store: context.store! })
         : await (operation as PublicOperation)(input);
-      return toResponse(event, output);
+      return toResponse(mediaType, output);
     });
   // Every database wait of the request (key lookup, operation) ends within its budget: 503, not a hang (SPEC §3).
   return (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>

@@ -186,22 +186,23 @@ const queryParameters: Record<string, JsonSchema> = {
   },
 };
 
-/** Each report's own parameters after from, to and timezone; null: the report takes no parameters. */
-const reportParameters: Partial<Record<OperationId, JsonSchema[] | null>> = {
-  summaryReport: [],
-  salesReport: [
-    { name: "interval", in: "query", description: "The period of each row.", schema: { type: "string", enum: [...INTERVALS], default: "day" } },
-  ],
-  productsReport: [
-    { name: "sort", in: "query", description: "What ranks the products (descending).", schema: { type: "string", enum: [...PRODUCT_SORTS], default: "netSales" } },
-    { name: "limit", in: "query", description: "How many products.", schema: { type: "integer", minimum: 1, maximum: PRODUCTS_MAX_LIMIT, default: PRODUCTS_DEFAULT_LIMIT } },
-    { name: "category", in: "query", description: "Only products of this category.", schema: { type: "string", minLength: 1, maxLength: 100 } },
-  ],
-  funnelReport: [],
-  cohortsReport: [
-    { name: "interval", in: "query", description: "The cohort period.", schema: { type: "string", enum: [...COHORT_INTERVALS], default: "month" } },
-  ],
-  realtimeReport: null,
+/**
+ * The description of each query parameter the route table declares (routes.ts `query`) beyond
+ * the shared ones above, per operation. The table decides which parameters a route takes (the
+ * handler refuses any other); this only describes them, and building fails on one undescribed.
+ */
+const operationParameters: Partial<Record<OperationId, Record<string, JsonSchema>>> = {
+  salesReport: {
+    interval: { name: "interval", in: "query", description: "The period of each row.", schema: { type: "string", enum: [...INTERVALS], default: "day" } },
+  },
+  productsReport: {
+    sort: { name: "sort", in: "query", description: "What ranks the products (descending).", schema: { type: "string", enum: [...PRODUCT_SORTS], default: "netSales" } },
+    limit: { name: "limit", in: "query", description: "How many products.", schema: { type: "integer", minimum: 1, maximum: PRODUCTS_MAX_LIMIT, default: PRODUCTS_DEFAULT_LIMIT } },
+    category: { name: "category", in: "query", description: "Only products of this category.", schema: { type: "string", minLength: 1, maxLength: 100 } },
+  },
+  cohortsReport: {
+    interval: { name: "interval", in: "query", description: "The cohort period.", schema: { type: "string", enum: [...COHORT_INTERVALS], default: "month" } },
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -236,10 +237,14 @@ const errorResponse = (description: string, headers?: JsonSchema): JsonSchema =>
 /** SPEC 3's error statuses, each with the one `Error` body. */
 const errorResponses: Record<string, JsonSchema> = {
   BadRequest: errorResponse(
-    "The request is invalid (VALIDATION_FAILED: `details` names each field, and for ingestion the item's `index`; nothing was stored) " +
-      "or its body is not JSON (MALFORMED_JSON).",
+    "The request is invalid (VALIDATION_FAILED: `details` names each field, and for ingestion the item's `index`; nothing was stored), " +
+      "has a query parameter the route does not take or one twice (VALIDATION_FAILED naming it), or its body is not JSON (MALFORMED_JSON).",
   ),
   Forbidden: errorResponse("The API key is missing, unknown or revoked."),
+  NotAcceptable: errorResponse(
+    "The Accept header accepts none of the route's media types (NOT_ACCEPTABLE; `details` names them). Without Accept, and for " +
+      "`*/*` or `application/*`, the answer is JSON.",
+  ),
   NotFound: errorResponse("No such route."),
   Conflict: errorResponse("The request conflicts with a concurrent change; retry it."),
   PayloadTooLarge: errorResponse(`The body is over ${MAX_BODY_BYTES} bytes (1 MiB).`),
@@ -256,8 +261,9 @@ const errorResponses: Record<string, JsonSchema> = {
 /** Which errors each kind of route can answer with. */
 function errorsOf(route: Route): Record<string, JsonSchema> {
   const errors: Record<string, string> = {};
-  if (route.functionName !== "health") errors["400"] = "BadRequest";
+  errors["400"] = "BadRequest";
   if (route.apiKeyRequired) errors["403"] = "Forbidden";
+  errors["406"] = "NotAcceptable";
   if (route.method === "POST") {
     errors["413"] = "PayloadTooLarge";
     errors["415"] = "UnsupportedMediaType";
@@ -278,11 +284,16 @@ const tagOf: Record<FunctionName, { name: string; description: string }> = {
   health: { name: "health", description: "Service health, without an API key." },
 };
 
+/** The route's query parameters, in the route table's order: shared ones by reference, the others described here. */
 function parametersOf(route: Route): JsonSchema[] | undefined {
-  if (route.functionName !== "reports") return undefined;
-  const extra = reportParameters[route.operationId];
-  if (extra === undefined) throw new Error(`the OpenAPI document has no query parameters for ${route.operationId}`);
-  return extra === null ? undefined : [parameterRef("from"), parameterRef("to"), parameterRef("timezone"), ...extra];
+  const names = route.query ?? [];
+  if (names.length === 0) return undefined;
+  return names.map((name) => {
+    if (queryParameters[name]) return parameterRef(name);
+    const own = operationParameters[route.operationId]?.[name];
+    if (!own) throw new Error(`the OpenAPI document does not describe the query parameter ${name} of ${route.operationId}`);
+    return own;
+  });
 }
 
 function requestBodyOf(route: Route): JsonSchema | undefined {
@@ -299,7 +310,16 @@ function requestBodyOf(route: Route): JsonSchema | undefined {
 function operationOf(route: Route): OpenApiOperation {
   const response = responseBodies[route.operationId];
   const json = { "application/json": { schema: schemaRef(response.schema) } };
-  const csv = { "text/csv": { schema: { type: "string", description: "The same report as CSV, with a header row; send `Accept: text/csv`." } } };
+  const csv = {
+    "text/csv": {
+      schema: {
+        type: "string",
+        description:
+          "The same report as CSV, with a header row: send `Accept: text/csv` (or weigh it above JSON, e.g. `text/csv, application/json;q=0.5`). " +
+          "Responses carry `Vary: Accept`.",
+      },
+    },
+  };
   const parameters = parametersOf(route);
   const requestBody = requestBodyOf(route);
   return {
@@ -310,7 +330,7 @@ function operationOf(route: Route): OpenApiOperation {
     ...(parameters ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
-      "200": { description: response.description, content: route.functionName === "reports" ? { ...json, ...csv } : json },
+      "200": { description: response.description, content: route.csv ? { ...json, ...csv } : json },
       ...errorsOf(route),
     },
   };

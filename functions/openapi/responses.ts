@@ -231,7 +231,7 @@ export const responseSchemas = {
             type: "string",
             pattern: "^[A-Z][A-Z0-9_]*$",
             description:
-              "A stable machine-readable code: VALIDATION_FAILED, MALFORMED_JSON (400); FORBIDDEN (403); NOT_FOUND (404); " +
+              "A stable machine-readable code: VALIDATION_FAILED, MALFORMED_JSON (400); FORBIDDEN (403); NOT_FOUND (404); NOT_ACCEPTABLE (406); " +
               "PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, " +
               "BELOW_REFUNDED, OUT_OF_RANGE (422); TOO_MANY_REQUESTS (429); INTERNAL_ERROR (500); SERVICE_UNAVAILABLE (503).",
             examples: ["VALIDATION_FAILED"],

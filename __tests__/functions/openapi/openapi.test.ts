@@ -151,14 +151,26 @@ describe("the OpenAPI document", () => {
     }
   });
 
-  it("offers text/csv beside JSON on the reports, and only there", () => {
+  it("offers text/csv beside JSON on the reports, and only there: where the route table says so", () => {
     for (const route of routes) {
       const content = Object.keys(deref(operationOf(route).responses["200"]).content as Json).sort();
       expect({ route: route.operationId, content }).toEqual({
         route: route.operationId,
         content: route.functionName === "reports" ? ["application/json", "text/csv"] : ["application/json"],
       });
+      expect(Boolean(route.csv)).toBe(route.functionName === "reports");
     }
+  });
+
+  it("lists exactly the query parameters the route table declares, each described, and 400 and 406 everywhere", () => {
+    for (const route of routes) {
+      const documented = parametersOf(route).map((p) => p.name);
+      expect({ route: route.operationId, documented }).toEqual({ route: route.operationId, documented: [...(route.query ?? [])] });
+      for (const parameter of parametersOf(route)) expect(parameter).toMatchObject({ in: "query", description: expect.any(String), schema: expect.any(Object) });
+      expect(Object.keys(operationOf(route).responses)).toEqual(expect.arrayContaining(["400", "406"]));
+    }
+    const summary = routeOf("summaryReport");
+    expect(() => buildOpenApiDocument([{ ...summary, path: "/x", query: ["from", "undocumented"] }])).toThrow(/undocumented/);
   });
 
   it("is what openapi.json holds (else run: npx tsx functions/openapi/write.ts)", () => {
@@ -287,8 +299,8 @@ const sample: Record<"ingestOrders" | "ingestRefunds" | "ingestEvents", Json> = 
   },
 };
 
-/** Reports' queries that hit the sample data; realtime takes none. */
-const reportQuery = (route: Route): Record<string, string> | undefined => (route.operationId === "realtimeReport" ? undefined : { ...RANGE });
+/** Reports' queries that hit the sample data; routes that take no range (realtime, health) get none. */
+const reportQuery = (route: Route): Record<string, string> | undefined => (route.query?.includes("from") ? { ...RANGE } : undefined);
 
 describe("real responses", () => {
   let handle: DatabaseHandle;
@@ -418,10 +430,14 @@ describe("real responses", () => {
 
     it("400: a report's bad parameters", async () => {
       const route = routeOf("summaryReport");
-      const res = await call("GET", route.path, { store: shop, query: { from: "2026-02-30", timezone: "Mars/Olympus", bogus: "1" } });
+      const res = await call("GET", route.path, { store: shop, query: { from: "2026-02-30", timezone: "Mars/Olympus" } });
       expect(res.status).toBe(400);
-      expect(res.body.error.details.length).toBe(3);
+      expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(["from", "timezone"]);
       expectConforms(route, res);
+      const unknown = await call("GET", route.path, { store: shop, query: { from: "2026-03-01", bogus: "1" } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.details).toEqual([{ field: "bogus", message: expect.stringContaining("is not a query parameter") }]);
+      expectConforms(route, unknown);
     });
 
     it("403: no API key, on every keyed route", async () => {
