@@ -42,9 +42,10 @@ export function parseReportQuery(store: Store, query: Query): ReportWindow {
   if (!isValidTimeZone(timezone)) details.push({ field: "timezone", message: `${timezone} is not an IANA time zone` });
   const zone = isValidTimeZone(timezone) ? timezone : "UTC";
   const to = query.to ?? localToday(zone);
-  const from = query.from ?? shiftDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (!isValidLocalDate(from)) details.push({ field: "from", message: "must be a date YYYY-MM-DD" });
   if (!isValidLocalDate(to)) details.push({ field: "to", message: "must be a date YYYY-MM-DD" });
+  // The default `from` counts back from a valid `to` only (an invalid one has no days to count).
+  const from = query.from ?? (isValidLocalDate(to) ? shiftDays(to, -(DEFAULT_RANGE_DAYS - 1)) : to);
+  if (query.from !== undefined && !isValidLocalDate(from)) details.push({ field: "from", message: "must be a date YYYY-MM-DD" });
   if (details.length === 0) {
     if (to < from) details.push({ field: "to", message: "must not be before from" });
     else if (to >= addYears(from, MAX_RANGE_YEARS)) details.push({ field: "to", message: `the range may span at most ${MAX_RANGE_YEARS} years` });
