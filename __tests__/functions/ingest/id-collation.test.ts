@@ -60,7 +60,7 @@ describe("the id rule against the database's collation", () => {
 
   it("every id column of the schema is utf8mb4_bin", async () => {
     const columns = await sql<{ table_name: string; column_name: string; collation_name: string }>`
-      select table_name, column_name, collation_name from information_schema.columns
+      select table_name as table_name, column_name as column_name, collation_name as collation_name from information_schema.columns
       where table_schema = database() and data_type = 'varchar' and (column_name = 'id' or column_name like '%\\_id')`.execute(handle.db);
     expect(columns.rows.length).toBeGreaterThan(15);
     for (const c of columns.rows) expect({ column: `${c.table_name}.${c.column_name}`, collation: c.collation_name }).toEqual({ column: `${c.table_name}.${c.column_name}`, collation: "utf8mb4_bin" });
