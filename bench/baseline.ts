@@ -22,6 +22,7 @@ import { minorUnits } from "../functions/money/currency";
 import type { SalesFigures } from "../functions/reports/figures";
 import type { FunnelReport } from "../functions/reports/funnel";
 import type { ProductRow } from "../functions/reports/products";
+import { DAY_MS } from "../functions/time";
 
 export interface BaselineRange {
   /** inclusive local dates YYYY-MM-DD */
@@ -32,8 +33,6 @@ export interface BaselineRange {
 
 type Db = Kysely<Database>;
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
 // ------------------------------------------------------------------ time zones
 
 const wallFormatters = new Map<string, Intl.DateTimeFormat>();

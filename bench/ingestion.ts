@@ -23,6 +23,7 @@ import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";
 import type { BenchMeta } from "./load";
 import { runPool } from "./stats";
+import { DAY_MS } from "../functions/time";
 
 export const INGEST_PREFIX = "ingest-";
 /** The handler's scratch store (a real store with a key), created for each measurement. */
@@ -30,8 +31,6 @@ export const INGEST_STORE_NAME = "Bench ingestion (scratch)";
 /** The bare INSERTs' store id: no such store exists (orders have no foreign key to stores). */
 export const BARE_STORE_ID = 4_000_000_000;
 export const ORDERS_PER_REQUEST = 500;
-const DAY_MS = 86_400_000;
-
 export interface IngestionResult {
   orders: number;
   lines: number;

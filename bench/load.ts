@@ -14,8 +14,7 @@ import { ensureDatabase, quoteIdentifier, withDatabase } from "../functions/loca
 import { minorUnits } from "../functions/money/currency";
 import { createStore, rotateKey } from "../functions/stores/repository";
 import type { BenchOptions } from "./options";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../functions/time";
 
 /**
  * Local limits with a long statement timeout: the point is to measure slow reports, not to cut

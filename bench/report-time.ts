@@ -10,15 +10,13 @@
  * `npx tsx bench/report-time.ts [--runs 200]`
  */
 import { parseReportQuery } from "../functions/reports/params";
-import { periodKeySql, periodsInRange } from "../functions/reports/time";
-import { offsetSegments } from "../functions/reports/time/zone";
+import { DAY_MS, offsetSegments, periodKeySql, periodsInRange } from "../functions/time";
 import type { Store } from "../functions/db/schema";
 import { sql } from "kysely";
 import { median, round2 } from "./stats";
 
 const ZONES = ["America/New_York", "Asia/Kolkata"];
 const QUERY = { from: "2023-01-01", to: "2025-12-31" };
-const DAY_MS = 86_400_000;
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 200;
 

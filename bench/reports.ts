@@ -21,8 +21,7 @@ import {
 } from "./baseline";
 import { compareWithBaseline } from "./compare";
 import { percentiles, round2, sample, type SamplingPlan } from "./stats";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../functions/time";
 
 export type RangeName = "30d" | "1y" | "3y" | "last30min";
 

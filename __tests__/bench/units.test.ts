@@ -6,7 +6,7 @@ import type { BenchMeta } from "../../bench/load";
 import { DEFAULTS, parseBenchArgs, serverOf } from "../../bench/options";
 import { benchRanges } from "../../bench/reports";
 import { percentile, sample } from "../../bench/stats";
-import { utcBounds } from "../../functions/reports/time";
+import { utcBounds } from "../../functions/time";
 
 describe("options", () => {
   test("defaults: 1M orders over 3 years, the server of MYSQL_URL, the analytics_bench database", () => {

@@ -13,8 +13,7 @@ import { resolveMysql } from "../local/mysql-server";
 import { StoreInputError, validateNewStore } from "../stores/repository";
 import type { DemoOptions } from "./types";
 import { seedDemoStore } from "./seed";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time";
 
 export const USAGE = `usage: npm run -s demo -- [options]
 

@@ -1,14 +1,13 @@
 /**
- * Time for the demo generator: the store's UTC offset at any instant (from the platform's IANA
- * data through Intl, looked up once per hour of the range) and a fast RFC 3339 formatter
- * that writes local time with that offset, e.g. "2026-03-08T09:03:11.250-05:00".
+ * Time for the demo generator: the store's UTC offset at any instant (the zone's transitions from
+ * the project's time module, functions/time, laid out once per hour of the range) and a fast
+ * RFC 3339 formatter that writes local time with that offset, e.g. "2026-03-08T09:03:11.250-05:00".
  */
+import { DAY_MS, HOUR_MS, MINUTE_MS, zoneTransitions } from "../time";
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+export { DAY_MS, HOUR_MS, MINUTE_MS };
 
-/** Throws a RangeError for a name the platform does not know. */
+/** Throws a RangeError for a name the platform does not know (the demo's options name it so). */
 export function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone });
@@ -59,30 +58,26 @@ export class ZoneOffsets {
   private readonly changeAt: Float64Array;
 
   constructor(timeZone: string, fromMs: number, toMs: number) {
-    const lookup = new ZoneOffsetLookup(timeZone);
+    const transitions = zoneTransitions(timeZone);
     this.gridStart = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
     this.hours = Math.max(1, Math.ceil((toMs - this.gridStart) / HOUR_MS));
     this.atStart = new Int16Array(this.hours);
     this.atEnd = new Int16Array(this.hours);
     this.changeAt = new Float64Array(this.hours).fill(Number.POSITIVE_INFINITY);
-    let previous = lookup.offsetMinutes(this.gridStart);
+    const gridEnd = this.gridStart + this.hours * HOUR_MS;
+    const changes = transitions.changesBetween(this.gridStart, gridEnd + 1);
+    let current = transitions.offsetAt(this.gridStart);
+    let next = 0;
     for (let h = 0; h < this.hours; h++) {
-      const hourStart = this.gridStart + h * HOUR_MS;
-      const next = lookup.offsetMinutes(hourStart + HOUR_MS);
-      this.atStart[h] = previous;
-      this.atEnd[h] = next;
-      if (next !== previous) {
-        // the first whole second at which the new offset applies
-        let lo = hourStart;
-        let hi = hourStart + HOUR_MS;
-        while (hi - lo > 1000) {
-          const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-          if (lookup.offsetMinutes(mid) === previous) lo = mid;
-          else hi = mid;
-        }
-        this.changeAt[h] = hi;
+      const hourEnd = this.gridStart + (h + 1) * HOUR_MS;
+      this.atStart[h] = current;
+      // the change inside (hourStart, hourEnd]; zones change at most once an hour
+      if (next < changes.length && changes[next].at <= hourEnd) {
+        this.changeAt[h] = changes[next].at;
+        current = changes[next].offsetMinutes;
+        next++;
       }
-      previous = next;
+      this.atEnd[h] = current;
     }
   }
 

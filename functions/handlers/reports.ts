@@ -6,7 +6,7 @@ import { PRODUCT_SORTS, productsReport } from "../reports/products";
 import { realtimeReport } from "../reports/realtime";
 import { salesReport } from "../reports/sales";
 import { summaryReport } from "../reports/summary";
-import { INTERVALS } from "../reports/time";
+import { INTERVALS } from "../time";
 import { badRequest } from "../http/errors";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";

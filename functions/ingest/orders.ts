@@ -9,7 +9,7 @@ import { amountOrZero } from "../money/decimal";
 import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
 import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
 import { CohortCellDeltas } from "../rollups/cohort-cells";
-import { LocalCalendar } from "../rollups/local-calendar";
+import { LocalCalendar } from "../time";
 import { maintainCustomerTimelines } from "./customer-timelines";
 import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
 import { MAX_MONEY_TEXT } from "./fields";

@@ -9,7 +9,7 @@ import { amountOrZero, type Amount } from "../money/decimal";
 import { ProductDayDeltas } from "../rollups/product-days";
 import { SalesSlotDeltas } from "../rollups/sales-slots";
 import { CohortCellDeltas } from "../rollups/cohort-cells";
-import { LocalCalendar } from "../rollups/local-calendar";
+import { LocalCalendar } from "../time";
 import { dbMoney, readMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";

@@ -8,7 +8,7 @@ import { PRODUCT_SORTS, type ProductRow, type ProductsReport } from "../reports/
 import type { RealtimeMinute, RealtimeReport } from "../reports/realtime";
 import type { SalesPeriod, SalesReport } from "../reports/sales";
 import type { SummaryReport } from "../reports/summary";
-import { INTERVALS } from "../reports/time";
+import { INTERVALS } from "../time";
 
 /**
  * The response bodies of the API as JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it). They

@@ -4,7 +4,7 @@ import { minorUnits } from "../money/currency";
 import { amountOrZero, formatAmount } from "../money/decimal";
 import { ratio } from "./figures";
 import type { ReportWindow } from "./params";
-import { periodKeySql, periodsInRange, type Interval, type Period } from "./time";
+import { periodKeySql, periodsInRange, type Interval, type Period } from "../time";
 
 export type CohortInterval = Extract<Interval, "week" | "month">;
 export const COHORT_INTERVALS: readonly CohortInterval[] = ["month", "week"];

@@ -1,6 +1,6 @@
 import { badRequest, type ErrorDetail } from "../http/errors";
 import type { Store } from "../db/schema";
-import { isInterval, isValidLocalDate, isValidTimeZone, utcBounds, type Interval, type LocalDateRange } from "./time";
+import { isInterval, isValidLocalDate, isValidTimeZone, utcBounds, type Interval, type LocalDateRange } from "../time";
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_YEARS = 3;

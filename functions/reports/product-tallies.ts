@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { amountOrZero, type Amount } from "../money/decimal";
+import { DAY_MS } from "../time";
 
 /**
  * Per-product sums of a range for the products report: from raw lines (the reference, and a
@@ -18,7 +19,6 @@ export interface Tally {
 }
 
 export type Tallies = Map<string, Tally>;
-const DAY_MS = 86_400_000;
 
 export function tallyOf(tallies: Tallies, id: string): Tally {
   let t = tallies.get(id);

@@ -3,7 +3,7 @@ import type { Database, Store } from "../db/schema";
 import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
 import type { ReportWindow } from "./params";
 import { localSalesByPeriod, periodCuts, salesByKey } from "./sales-source";
-import { periodKeySql, periodsInRange, type Interval } from "./time";
+import { periodKeySql, periodsInRange, type Interval } from "../time";
 
 export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;
 

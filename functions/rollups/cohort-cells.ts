@@ -1,9 +1,8 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
-import { formatLocalDate } from "../reports/time/calendar";
+import { formatLocalDate, type LocalCalendar } from "../time";
 import { addToRollup } from "./add-to-rollup";
-import type { LocalCalendar } from "./local-calendar";
 
 /**
  * `cohort_cells`: per store, cohort interval (week, month), cohort day (the local date of a

@@ -2,8 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time";
 
 export interface LineContribution {
   order_id: string;

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { CohortCellDeltas, type BookedReturn, type TimelineOrder } from "./cohort-cells";
-import { LocalCalendar } from "./local-calendar";
+import { LocalCalendar } from "../time";
 
 /**
  * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the

@@ -3,8 +3,7 @@ import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
 import { parseAmount, toDecimalString } from "../money/decimal";
 import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
-import { formatLocalDate } from "../reports/time/calendar";
-import type { LocalCalendar } from "./local-calendar";
+import { formatLocalDate, type LocalCalendar } from "../time";
 import { SPANS, spanStart } from "./spans";
 import type { CustomerMarker } from "./customer-timeline";
 

@@ -13,8 +13,7 @@ import { productTallies, rawProductTallies } from "../reports/product-tallies";
 import { rawCustomerFigures } from "../reports/raw-customer-figures";
 import { rawSalesByKey } from "../reports/raw-sales-source";
 import { localSalesByPeriod, salesByKey, type KeyOf } from "../reports/sales-source";
-import { periodKeySql, periodOf, utcBounds } from "../reports/time";
-import { formatLocalDate, parseLocalDate } from "../reports/time/calendar";
+import { formatLocalDate, parseLocalDate, periodKeySql, periodOf, utcBounds } from "../time";
 
 const utcDay: KeyOf = (column) => sql<string>`date_format(${column}, '%Y-%m-%d')`;
 

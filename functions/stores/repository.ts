@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { isCurrencyCode } from "../money/currency";
-import { isValidTimeZone } from "../reports/time";
+import { isValidTimeZone } from "../time";
 import { generateApiKey, generateLocalKeyId, hashApiKey } from "./api-keys";
 
 export interface NewStore {

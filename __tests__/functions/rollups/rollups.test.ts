@@ -13,7 +13,7 @@ import { localSalesByPeriod, periodCuts, salesByKey } from "../../../functions/r
 import { customerFigures } from "../../../functions/reports/customer-figures";
 import { cohortsReport } from "../../../functions/reports/cohorts";
 import { rawCustomerFigures } from "../../../functions/reports/raw-customer-figures";
-import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/reports/time";
+import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/time";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
 import { newStore, useTestDatabase } from "../../support/harness";
 

@@ -1,4 +1,4 @@
-import { daysInRange, isValidLocalDate, utcBounds } from "../../../../functions/reports/time";
+import { daysInRange, isValidLocalDate, utcBounds } from "../../../functions/time";
 
 const HOUR_MS = 3_600_000;
 const day = (date: string, timezone: string) => ({ from: date, to: date, timezone });

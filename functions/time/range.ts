@@ -1,4 +1,5 @@
-import { DAY_MS, parseLocalDate } from "./calendar";
+import { parseLocalDate } from "./calendar";
+import { DAY_MS } from "./constants";
 import { assertTimeZone, segmentsForWallSpan, utcMsFromWall } from "./zone";
 
 /** A report's dates, `YYYY-MM-DD`, both inclusive, read in `timezone` (IANA). */

@@ -1,4 +1,5 @@
-import { DAY_MS, firstOfMonth, firstOfNextMonth, formatLocalDate, mondayOf } from "./calendar";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "./constants";
+import { firstOfMonth, firstOfNextMonth, formatLocalDate, mondayOf } from "./calendar";
 import { parseRange, type LocalDateRange } from "./range";
 import { formatOffset, segmentsForWallSpan, utcMsFromWall, utcOffsetMinutes } from "./zone";
 
@@ -15,9 +16,6 @@ export interface Period {
   start: Date;
   end: Date;
 }
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 export function isInterval(value: unknown): value is Interval {
   return (INTERVALS as readonly unknown[]).includes(value);

@@ -1,4 +1,4 @@
-import { formatOffset, isValidTimeZone, offsetSegments, utcOffsetMinutes } from "../../../../functions/reports/time";
+import { formatOffset, isValidTimeZone, offsetSegments, utcOffsetMinutes } from "../../../functions/time";
 
 const at = (iso: string) => new Date(iso);
 

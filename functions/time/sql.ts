@@ -1,5 +1,5 @@
 import { sql, type Expression, type RawBuilder } from "kysely";
-import { DAY_MS } from "./calendar";
+import { DAY_MS } from "./constants";
 import { assertInterval, periodSpanDays, type Interval } from "./periods";
 import { parseRange, type LocalDateRange } from "./range";
 import { formatOffset, segmentsForWallSpan, type OffsetSegment } from "./zone";

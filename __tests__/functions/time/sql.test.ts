@@ -10,7 +10,7 @@ import {
   utcOffsetMinutes,
   type Interval,
   type LocalDateRange,
-} from "../../../../functions/reports/time";
+} from "../../../functions/time";
 
 const TABLE = "report_time_instants";
 const INTERVALS: Interval[] = ["hour", "day", "week", "month"];

@@ -1,19 +1,11 @@
-import { DAY_MS } from "./calendar";
+import { DAY_MS, MINUTE_MS } from "./constants";
+import { cachedTransitions, type ZoneTransitions } from "./transitions";
 
 /** A UTC offset that holds from `start` until the next segment's start. */
 export interface OffsetSegment {
   start: Date;
   offsetMinutes: number;
 }
-
-const MINUTE_MS = 60_000;
-
-/**
- * How far apart `offsetSegments` samples the zone. Two transitions closer than this that cancel
- * out (A -> B -> A) would be missed; the closest pair in any zone from 1970 to 2040 is 7 days
- * apart (checked against a 3-hour scan of all of Intl's zones).
- */
-const SCAN_STEP_MS = DAY_MS;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -71,39 +63,24 @@ export function formatOffset(offsetMinutes: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
+/** The zone's transitions, found once per zone and process (transitions.ts); throws RangeError for an unknown zone. */
+export function zoneTransitions(timezone: string): ZoneTransitions {
+  assertTimeZone(timezone);
+  const formatter = offsetFormatter(timezone);
+  return cachedTransitions(timezone.toLowerCase(), (ms) => offsetMinutesWith(formatter, new Date(ms), timezone));
+}
+
 /**
  * The zone's constant-offset stretches over [start, end): the first segment begins at `start`,
  * each next one at an exact transition instant (to the millisecond). Neighbours always differ.
  */
 export function offsetSegments(start: Date, end: Date, timezone: string): OffsetSegment[] {
-  assertTimeZone(timezone);
+  const transitions = zoneTransitions(timezone);
+  const from = start.getTime();
   const endMs = end.getTime();
-  let from = start.getTime();
   if (!Number.isFinite(from) || !Number.isFinite(endMs)) throw new RangeError("offsetSegments needs valid dates");
-  const formatter = offsetFormatter(timezone);
-  const offsetAt = (ms: number) => offsetMinutesWith(formatter, new Date(ms), timezone);
-
-  let current = offsetAt(from);
-  const segments: OffsetSegment[] = [{ start: new Date(from), offsetMinutes: current }];
-  while (from < endMs - 1) {
-    const probe = Math.min(from + SCAN_STEP_MS, endMs - 1);
-    const offset = offsetAt(probe);
-    if (offset === current) {
-      from = probe;
-      continue;
-    }
-    // Invariant: offsetAt(low) === current, offsetAt(high) !== current.
-    let low = from;
-    let high = probe;
-    while (high - low > 1) {
-      const mid = Math.floor((low + high) / 2);
-      if (offsetAt(mid) === current) low = mid;
-      else high = mid;
-    }
-    current = offsetAt(high);
-    segments.push({ start: new Date(high), offsetMinutes: current });
-    from = high;
-  }
+  const segments: OffsetSegment[] = [{ start: new Date(from), offsetMinutes: transitions.offsetAt(from) }];
+  for (const { at, offsetMinutes } of transitions.changesBetween(from, endMs)) segments.push({ start: new Date(at), offsetMinutes });
   return segments;
 }
 

@@ -2,7 +2,7 @@
  * Calendar dates without a zone, as day numbers (days since 1970-01-01). A day number times
  * DAY_MS is that date's midnight "wall clock", the form zone.ts converts to and from UTC.
  */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "./constants";
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { periodOf, periodsInRange, utcBounds, type Interval, type Period } from "../../../../functions/reports/time";
+import { periodOf, periodsInRange, utcBounds, type Interval, type Period } from "../../../functions/time";
 
 const NY = "America/New_York";
 const keys = (periods: Period[]) => periods.map((p) => p.key);

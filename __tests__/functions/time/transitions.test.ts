@@ -1,0 +1,35 @@
+import { clearTransitionCache, offsetSegments, utcOffsetMinutes, zoneTransitions } from "../../../functions/time";
+
+const HOUR_MS = 3_600_000;
+const from = Date.parse("2022-12-25T00:00:00Z");
+const to = Date.parse("2026-01-10T00:00:00Z");
+
+describe("zone transitions (cached per zone)", () => {
+  beforeEach(() => clearTransitionCache());
+
+  it.each(["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/Santiago", "Europe/Dublin"])(
+    "agree with Intl at every change and every hour of 3 years in %s",
+    (zone) => {
+      const segments = offsetSegments(new Date(from), new Date(to), zone);
+      for (const [i, segment] of segments.entries()) {
+        expect(segment.offsetMinutes).toBe(utcOffsetMinutes(segment.start, zone));
+        if (i > 0) expect(utcOffsetMinutes(new Date(segment.start.getTime() - 1), zone)).toBe(segments[i - 1].offsetMinutes);
+      }
+      const transitions = zoneTransitions(zone);
+      for (let ms = from; ms < to; ms += HOUR_MS) expect(transitions.offsetAt(ms)).toBe(utcOffsetMinutes(new Date(ms), zone));
+    },
+  );
+
+  it("gives the same segments cold and warm, and for a range inside one already read", () => {
+    const cold = offsetSegments(new Date(from), new Date(to), "America/New_York");
+    expect(cold).toHaveLength(7);
+    expect(offsetSegments(new Date(from), new Date(to), "America/New_York")).toEqual(cold);
+    const inner = offsetSegments(cold[2].start, cold[5].start, "America/New_York");
+    expect(inner).toEqual(cold.slice(2, 5));
+  });
+
+  it("knows a zone by any spelling Intl accepts, and refuses one it does not", () => {
+    expect(zoneTransitions("america/new_york").offsetAt(from)).toBe(-300);
+    expect(() => zoneTransitions("Nowhere/Special")).toThrow(RangeError);
+  });
+});
