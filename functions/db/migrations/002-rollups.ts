@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration sees whatever schema its time had (Kysely's guidance) */
 import { sql, type Kysely } from "kysely";
 
 const MONEY = sql`decimal(19,4)`;
@@ -8,7 +9,7 @@ const MONEY = sql`decimal(19,4)`;
  * zone since 2000 (offsets are whole quarter hours: +05:30, +05:45, +12:45 ...) falls on one, so
  * periods cut from slots are exact.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("sales_slots")
     .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
@@ -44,7 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 const slot = (column: string) => sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
 
 /** Fills the new rollups from the rows that exist already, for every store. */
-async function backfill(db: Kysely<unknown>): Promise<void> {
+async function backfill(db: Kysely<any>): Promise<void> {
   await sql`
     insert into sales_slots (store_id, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns)
     select store_id, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)
@@ -62,7 +63,7 @@ async function backfill(db: Kysely<unknown>): Promise<void> {
     from sessions group by store_id, slot`.execute(db);
 }
 
-export async function down(db: Kysely<unknown>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("funnel_slots").ifExists().execute();
   await db.schema.dropTable("sales_slots").ifExists().execute();
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration sees whatever schema its time had (Kysely's guidance) */
 import { sql, type Kysely } from "kysely";
 
 /**
@@ -9,7 +10,7 @@ import { sql, type Kysely } from "kysely";
  *   it, and how many customers whose only paid order does.
  * Order: created_at, then id, so equal times still give one order.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table orders add column prev_paid_at datetime(3) null`.execute(db);
   await db.schema.createIndex("orders_by_prev_paid").on("orders").columns(["store_id", "prev_paid_at"]).execute();
 
@@ -30,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** 15-minute UTC slot of a DATETIME column (frozen here: a migration must not follow later code). */
 const slot = (column: string) => sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
 
-async function backfill(db: Kysely<unknown>): Promise<void> {
+async function backfill(db: Kysely<any>): Promise<void> {
   const ranked = sql`
     select store_id, customer_id, id, created_at,
            lag(created_at) over (partition by store_id, customer_id order by created_at, id) as prev_at,
@@ -56,7 +57,7 @@ async function backfill(db: Kysely<unknown>): Promise<void> {
                             last_orders = values(last_orders), only_orders = values(only_orders)`.execute(db);
 }
 
-export async function down(db: Kysely<unknown>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table sales_slots drop column first_orders, drop column second_orders, drop column last_orders, drop column only_orders`.execute(db);
   await db.schema.dropIndex("customers_by_second_paid").on("customers").execute();
   await db.schema.dropIndex("customers_by_first_paid").on("customers").execute();
