@@ -1,6 +1,6 @@
 import { badRequest, type ErrorDetail } from "../http/errors";
 import type { Store } from "../db/schema";
-import { isInterval, isValidLocalDate, isValidTimeZone, utcBounds, type Interval, type LocalDateRange } from "../time";
+import { isInterval, isValidLocalDate, isValidTimeZone, readRange, utcBounds, type Interval, type LocalDateRange } from "../time";
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_YEARS = 3;
@@ -51,7 +51,8 @@ export function parseReportQuery(store: Store, query: Query): ReportWindow {
     else if (to >= addYears(from, MAX_RANGE_YEARS)) details.push({ field: "to", message: `the range may span at most ${MAX_RANGE_YEARS} years` });
   }
   if (details.length > 0) throw badRequest("the report's parameters are invalid", details);
-  const range = { from, to, timezone };
+  // read once here: the report's periods, bounds and SQL take the day numbers from it
+  const range = readRange({ from, to, timezone });
   return { range, ...utcBounds(range) };
 }
 

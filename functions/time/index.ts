@@ -5,7 +5,7 @@
 export { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from "./constants";
 export { firstOfMonth, firstOfNextMonth, formatLocalDate, isValidLocalDate, mondayOf, parseLocalDate } from "./calendar";
 export { LocalCalendar } from "./local-calendar";
-export { daysInRange, utcBounds, type LocalDateRange } from "./range";
+export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange } from "./range";
 export { INTERVALS, isInterval, periodOf, periodsInRange, type Interval, type Period } from "./periods";
 export { localTimeSql, periodKeySql } from "./sql";
 export { clearTransitionCache, type ZoneTransitions } from "./transitions";

@@ -9,8 +9,28 @@ export interface LocalDateRange {
   timezone: string;
 }
 
-/** Day numbers of `from` and `to`; throws RangeError on a bad zone, bad date or `to` before `from`. */
+/** A range read once (readRange): its dates as day numbers beside the text, passed down a report. */
+export interface ReportRange extends LocalDateRange {
+  readonly fromDay: number;
+  readonly toDay: number;
+}
+
+/** Checks and reads a range once; what takes a LocalDateRange then uses the day numbers as they are. */
+export function readRange(range: LocalDateRange): ReportRange {
+  const { fromDay, toDay } = parseRange(range);
+  return { from: range.from, to: range.to, timezone: range.timezone, fromDay, toDay };
+}
+
+function isRead(range: LocalDateRange): range is ReportRange {
+  return typeof (range as Partial<ReportRange>).fromDay === "number" && typeof (range as Partial<ReportRange>).toDay === "number";
+}
+
+/**
+ * Day numbers of `from` and `to`; throws RangeError on a bad zone, bad date or `to` before `from`.
+ * A range from readRange was checked then and is not parsed again.
+ */
 export function parseRange(range: LocalDateRange): { fromDay: number; toDay: number } {
+  if (isRead(range)) return range;
   assertTimeZone(range.timezone);
   const fromDay = parseLocalDate(range.from);
   const toDay = parseLocalDate(range.to);

@@ -33,3 +33,15 @@ describe("zone transitions (cached per zone)", () => {
     expect(() => zoneTransitions("Nowhere/Special")).toThrow(RangeError);
   });
 });
+
+describe("a report's range, read once", () => {
+  it("carries its day numbers and gives the same bounds and periods as the plain range", async () => {
+    const { readRange, utcBounds, periodsInRange } = await import("../../../functions/time");
+    const plain = { from: "2025-03-01", to: "2025-11-30", timezone: "America/New_York" };
+    const read = readRange(plain);
+    expect(read).toEqual({ ...plain, fromDay: 20148, toDay: 20422 });
+    expect(utcBounds(read)).toEqual(utcBounds(plain));
+    expect(periodsInRange(read, "hour")).toEqual(periodsInRange(plain, "hour"));
+    expect(() => readRange({ ...plain, to: "2025-02-28" })).toThrow(RangeError);
+  });
+});
