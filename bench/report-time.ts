@@ -7,10 +7,14 @@
  * - `salesDay`: a sales report by day in a zone other than the store's (range, periods, key SQL);
  * - `cohortsMonth`: a cohorts report by month read from raw rows (range, periods, 4 key SQLs).
  *
+ * Zones' transitions are cached per process (functions/time/transitions.ts): the plain columns are
+ * a warm process, the `cold` ones forget the cache before each call (a report's first zone after a
+ * Lambda cold start).
+ *
  * `npx tsx bench/report-time.ts [--runs 200]`
  */
 import { parseReportQuery } from "../functions/reports/params";
-import { DAY_MS, offsetSegments, periodKeySql, periodsInRange } from "../functions/time";
+import { clearTransitionCache, DAY_MS, offsetSegments, periodKeySql, periodsInRange } from "../functions/time";
 import type { Store } from "../functions/db/schema";
 import { sql } from "kysely";
 import { median, round2 } from "./stats";
@@ -34,22 +38,30 @@ function medianOf(work: () => unknown): number {
   return round2(median(samples));
 }
 
+const store: Store = { id: 1, name: "bench", currency: "USD", timezone: "UTC", created_at: new Date() };
+const column = sql.ref<Date>("created_at");
+
+function salesDay(timezone: string): void {
+  const window = parseReportQuery(store, { ...QUERY, timezone });
+  periodsInRange(window.range, "day");
+  periodKeySql(column, window.range, "day");
+}
+
+function cohortsMonth(timezone: string): void {
+  const window = parseReportQuery(store, { ...QUERY, timezone });
+  periodsInRange(window.range, "month");
+  for (let i = 0; i < 4; i++) periodKeySql(column, window.range, "month");
+}
+
 const results: Record<string, Record<string, number>> = {};
 for (const timezone of ZONES) {
-  const store: Store = { id: 1, name: "bench", currency: "USD", timezone: "UTC", created_at: new Date() };
-  const column = sql.ref<Date>("created_at");
   results[timezone] = {
+    offsetScanCold: medianOf(() => (clearTransitionCache(), offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone))),
     offsetScan: medianOf(() => offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone)),
-    salesDay: medianOf(() => {
-      const window = parseReportQuery(store, { ...QUERY, timezone });
-      periodsInRange(window.range, "day");
-      periodKeySql(column, window.range, "day");
-    }),
-    cohortsMonth: medianOf(() => {
-      const window = parseReportQuery(store, { ...QUERY, timezone });
-      periodsInRange(window.range, "month");
-      for (let i = 0; i < 4; i++) periodKeySql(column, window.range, "month");
-    }),
+    salesDay: medianOf(() => salesDay(timezone)),
+    cohortsMonth: medianOf(() => cohortsMonth(timezone)),
+    salesDayCold: medianOf(() => (clearTransitionCache(), salesDay(timezone))),
+    cohortsMonthCold: medianOf(() => (clearTransitionCache(), cohortsMonth(timezone))),
   };
 }
 console.log(`CPU ms per call, median of ${RUNS} (after 5 warm-up calls), 3 years ${QUERY.from}..${QUERY.to}`);
