@@ -94,6 +94,23 @@ describe("a broken config fails with the field at fault", () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
+  it("zod's problems read as the API's do (functions/zod-issues.ts): the type expected, the values allowed, each unknown field", () => {
+    const problems = problemsOf(() =>
+      loadEnvironments(
+        withChange("prod", (c) => {
+          Object.assign(c, { azCount: "three" });
+          Object.assign(c.network, { flowLogTrafficType: "SOME", foo: 1, bar: 2 });
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      "prod.azCount: must be a number, not a string",
+      "prod.network.flowLogTrafficType: must be one of ALL, REJECT",
+      "prod.network.foo: is not a known field",
+      "prod.network.bar: is not a known field",
+    ]);
+  });
+
   it("an unknown environment name", () => {
     expect(problemsOf(() => validateEnvironment("qa", settings().dev))).toEqual(["qa: unknown environment (known: dev, staging, prod)"]);
     expect(problemsOf(() => selectedEnvironments({ CDKTF_ENVIRONMENTS: "dev,qa" }))).toEqual(["CDKTF_ENVIRONMENTS: unknown environment qa"]);

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { FUNCTION_NAMES } from "../../functions/routes";
+import { fieldPath, issueDetails } from "../../functions/zod-issues";
 import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
@@ -76,10 +77,6 @@ const schema = z.strictObject({
   tags: z.record(z.string(), z.string()).refine((t) => ["project", "environment", "managed-by", "cost-center"].every((k) => t[k]), "needs project, environment, managed-by and cost-center"),
 });
 
-function pathOf(prefix: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : `${out}.${String(part)}`), prefix);
-}
-
 /** Checks the network plan: every subnet a valid network inside the VPC, one per AZ and tier, none overlapping. */
 function networkProblems(config: EnvironmentConfig): string[] {
   const at = `${config.name}.network`;
@@ -121,13 +118,9 @@ export function validateEnvironment(key: string, raw: unknown): EnvironmentConfi
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(key)) {
     throw new ConfigError([`${key}: unknown environment (known: ${ENVIRONMENT_NAMES.join(", ")})`]);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => {
-      const field = issue.code === "unrecognized_keys" ? pathOf(key, [...issue.path, issue.keys.join(",")]) : pathOf(key, issue.path);
-      const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
-      return `${field}: ${message}`;
-    }));
+    throw new ConfigError(parsed.error.issues.flatMap(issueDetails).map(({ path, message }) => `${fieldPath([key, ...path])}: ${message}`));
   }
   const config = parsed.data as EnvironmentConfig;
   const problems = semanticProblems(config, key);
