@@ -3,6 +3,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { dependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { migrationsHash } from "../functions/handlers/migrate";
+import { usagePlanName } from "../functions/physical-names";
 import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../functions/routes";
 import type { EnvironmentConfig } from "./config";
 import { RestApi } from "./constructs/api/rest-api";
@@ -125,7 +126,7 @@ export class ApiStack extends EnvironmentStack {
     // No keys here: the store command creates each store's key and attaches it to this plan,
     // which it finds by name.
     this.usagePlan = new ApiGatewayUsagePlan(this, "usage-plan", {
-      name: `${this.prefix}-usage-plan`,
+      name: usagePlanName(this.prefix),
       description: `Every store's API key: ${config.api.requestsPerMinutePerKey} requests per minute per key (SPEC 2)`,
       apiStages: [{ apiId: this.restApi.api.id, stage: this.restApi.stage.stageName }],
       throttleSettings: {

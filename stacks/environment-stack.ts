@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { environmentPrefix } from "../functions/physical-names";
 import type { EnvironmentConfig } from "./config";
 
 /** `bootstrap` is applied once per account by an admin (the CI roles); CI plans and deploys the other four. */
@@ -23,7 +24,7 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, kind: StackKind, config: EnvironmentConfig) {
     super(scope, stackName(kind, config));
     this.config = config;
-    this.prefix = `${config.project}-${config.name}`;
+    this.prefix = environmentPrefix(config.project, config.name);
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
     const { bucket, region, keyPrefix, localDir } = config.state;
     if (bucket) {

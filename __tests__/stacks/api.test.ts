@@ -3,6 +3,8 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { CORS_HEADERS } from "../../functions/middleware/cors";
 import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../functions/routes";
 import { migrationsHash } from "../../functions/handlers/migrate";
+import { AwsProvisioning } from "../../functions/local/aws-provisioning";
+import { environmentPrefix, smokeSecretName } from "../../functions/physical-names";
 import { ApiStack } from "../../stacks/api-stack";
 import { ENVIRONMENT_NAMES, environmentSettings, loadEnvironments, type EnvironmentConfig } from "../../stacks/config";
 import { GATEWAY_RESPONSES, RestApi, resourcePaths } from "../../stacks/constructs/api/rest-api";
@@ -247,6 +249,15 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       expect(settings.settings.throttling_rate_limit).toBeGreaterThan(config.api.requestsPerMinutePerKey / 60);
       expect(settings.settings.throttling_burst_limit).toBeGreaterThanOrEqual(config.api.burstLimit);
       expect(only(synth(), "aws_api_gateway_account").cloudwatch_role_arn).toMatch(/^\$\{aws_iam_role\./);
+    });
+
+    it("gives the usage plan, the admin function and the smoke-test secret the names the store command looks up", () => {
+      const provisioning = AwsProvisioning.forEnvironment({ prefix, region: config.region });
+      expect(only(synth(), "aws_api_gateway_usage_plan").name).toBe(provisioning.usagePlanName);
+      const functionNames = resourcesOf(synth(), "aws_lambda_function").map(([, fn]) => fn.function_name);
+      expect(functionNames).toContain(provisioning.adminFunctionName);
+      expect(only(synth(), "aws_secretsmanager_secret").name).toBe(smokeSecretName(prefix));
+      expect(prefix).toBe(environmentPrefix(config.project, config.name));
     });
 
     it("has a usage plan of 1000 requests per minute per key, without keys", () => {

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-api-gateway";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { AdminEvent, AdminStore } from "../handlers/admin";
+import { adminFunctionName, usagePlanName } from "../physical-names";
 import { generateApiKey, hashApiKey } from "../stores/api-keys";
 import { StoreInputError, validateNewStore, type NewStore } from "../stores/repository";
 
@@ -57,8 +58,8 @@ export class AwsProvisioning {
   private usagePlanId?: string;
 
   constructor(private readonly options: AwsProvisioningOptions) {
-    this.adminFunctionName = `${options.prefix}-admin`;
-    this.usagePlanName = `${options.prefix}-usage-plan`;
+    this.adminFunctionName = adminFunctionName(options.prefix);
+    this.usagePlanName = usagePlanName(options.prefix);
   }
 
   static forEnvironment(environment: { prefix: string; region: string }): AwsProvisioning {

@@ -14,6 +14,7 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../stacks/config/typ
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
+import { environmentPrefix, smokeSecretName } from "../physical-names";
 import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
 import type { AwsProvisioning } from "./aws-provisioning";
 import { reportUsageError, UsageError, wantsHelp } from "./cli-args";
@@ -154,7 +155,7 @@ export interface CliIo {
 async function environmentOf(environment: EnvironmentName): Promise<{ prefix: string; region: string }> {
   const { loadEnvironments } = await import("../../stacks/config");
   const config = loadEnvironments()[environment];
-  return { prefix: `${config.project}-${config.name}`, region: config.region };
+  return { prefix: environmentPrefix(config.project, config.name), region: config.region };
 }
 
 /** The AWS side of a deployed environment: its region and physical-name prefix (`<project>-<env>`) from the config. */
@@ -227,7 +228,7 @@ function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
  */
 async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key" }>, io: CliIo): Promise<number> {
   const { ensureSmokeKey } = await import("./smoke-key");
-  const secretId = cmd.secretId ?? (await import("../../stacks/constructs/api/smoke-secret")).smokeSecretName((await environmentOf(cmd.env)).prefix);
+  const secretId = cmd.secretId ?? smokeSecretName((await environmentOf(cmd.env)).prefix);
   const secrets = io.secrets
     ? io.secrets(cmd.env)
     : new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: (await environmentOf(cmd.env)).region });

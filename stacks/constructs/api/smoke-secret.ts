@@ -1,8 +1,9 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
+import { smokeSecretName } from "../../../functions/physical-names";
 
-/** `<prefix>-smoke-test`: the name the store command and the apply role's policy know it by. */
-export const smokeSecretName = (prefix: string) => `${prefix}-smoke-test`;
+/** `<prefix>-smoke-test` (functions/physical-names.ts): the name the store command and the apply role's policy know it by. */
+export { smokeSecretName };
 
 export interface SmokeTestSecretProps {
   /** `ecommerce-analytics-prod`. */

@@ -1,5 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { smokeSecretName } from "../api/smoke-secret";
+import { smokeSecretName } from "../../../functions/physical-names";
 
 /**
  * What the apply role (`<prefix>-github-apply`) may change: exactly what `cdktf deploy` of the

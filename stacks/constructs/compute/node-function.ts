@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { environmentPrefix, lambdaFunctionName } from "../../../functions/physical-names";
 import type { EnvironmentConfig } from "../../config";
 import type { DeployedFunction, NetworkOutputs } from "../../contracts";
 import { BUNDLE_HANDLER, functionCode, type FunctionBundle } from "./bundle";
@@ -93,7 +94,7 @@ export class NodeFunction extends Construct {
     const { name, config, network } = props;
     const settings = config.functions[name];
     if (!settings) throw new Error(`no function settings for ${name} in ${config.name}`);
-    const physicalName = props.physicalName ?? `${config.project}-${config.name}-${name}`;
+    const physicalName = props.physicalName ?? lambdaFunctionName(environmentPrefix(config.project, config.name), name);
     this.physicalName = physicalName;
 
     const variables: Record<string, string> = {
