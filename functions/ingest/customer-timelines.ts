@@ -1,26 +1,23 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, NewOrder } from "../db/schema";
 import { chunk } from "../db/transaction";
-import type { BookedReturn, CohortCellDeltas } from "../rollups/cohort-cells";
-import { timelineChanges, type PaidOrder, type TimelineChanges } from "../rollups/customer-timeline";
-import type { SalesSlotDeltas } from "../rollups/sales-slots";
+import { timelineChanges, type BookedReturn, type PaidOrder, type RollupWriter, type TimelineChanges } from "../rollups";
 
 /**
  * Keeps the customer timelines (functions/rollups/customer-timeline.ts) and the cohort cells in
  * step with an orders ingest, before its deletes and inserts: locks the customers it touches
  * (their rows exist by now: the ingest upserted them), reads their paid orders with a locking
  * read (so a concurrent ingest of the same customer, which waits on that lock, is seen once it
- * has committed), puts the deltas into `rollup` and `cohorts`, updates the orders and customers
+ * has committed), reports the marker and cohort changes to `rollups`, updates the orders and customers
  * whose neighbours moved, and returns the prev_paid_at of each order being written.
  */
 export async function maintainCustomerTimelines(
   trx: Transaction<Database>,
-  storeId: number,
+  rollups: RollupWriter,
   replaced: readonly { id: string; customer_id: string | null; status: string }[],
   writing: readonly NewOrder[],
-  rollup: SalesSlotDeltas,
-  cohorts: CohortCellDeltas,
 ): Promise<Map<string, Date | null>> {
+  const storeId = rollups.store.id;
   const written: PaidOrder[] = writing.flatMap((o) =>
     o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, gross_sales: o.gross_sales, discounts: o.discounts }] : [],
   );
@@ -47,8 +44,8 @@ export async function maintainCustomerTimelines(
     written,
   );
 
-  for (const { marker, at, sign } of changes.markers) rollup.customer(marker, at, sign);
-  await moveCohortCells(trx, storeId, changes, replacedIds, cohorts);
+  for (const { marker, at, sign } of changes.markers) rollups.customerMarker(marker, at, sign);
+  await moveCohortCells(trx, rollups, changes, replacedIds);
   for (const rows of chunk(changes.customers.sort((a, b) => (a.id < b.id ? -1 : 1)))) {
     await trx
       .insertInto("customers")
@@ -69,18 +66,17 @@ export async function maintainCustomerTimelines(
  */
 async function moveCohortCells(
   trx: Transaction<Database>,
-  storeId: number,
+  rollups: RollupWriter,
   changes: TimelineChanges,
   replacedIds: ReadonlySet<string>,
-  cohorts: CohortCellDeltas,
 ): Promise<void> {
-  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? cohorts.calendar.dayOf(timeline[0].created_at) : null);
+  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? rollups.cohortDayOf(timeline[0].created_at) : null);
   const moved: string[] = [];
   for (const [customer, { before, after }] of changes.timelines) {
     const day = cohortDay(before);
     if (day !== null && day === cohortDay(after) && ![...before, ...after].some((o) => replacedIds.has(o.id))) {
-      cohorts.orders(day, before, -1);
-      cohorts.orders(day, after, 1);
+      rollups.cohortOrders(day, before, -1);
+      rollups.cohortOrders(day, after, 1);
     } else {
       moved.push(customer);
     }
@@ -93,7 +89,7 @@ async function moveCohortCells(
     const rows = await trx
       .selectFrom("refunds")
       .select(["order_id", "created_at", "amount"])
-      .where("store_id", "=", storeId)
+      .where("store_id", "=", rollups.store.id)
       .where("order_id", "in", [...orderIds].sort())
       .modifyEnd(sql`lock in share mode`)
       .execute();
@@ -102,7 +98,7 @@ async function moveCohortCells(
   const returnsOn = (timeline: readonly PaidOrder[]) => timeline.flatMap((o) => returns.get(o.id) ?? []);
   for (const customer of moved) {
     const { before, after } = changes.timelines.get(customer)!;
-    cohorts.customer(before, returnsOn(before), -1);
-    cohorts.customer(after, returnsOn(after), 1);
+    rollups.cohortCustomer(before, returnsOn(before), -1);
+    rollups.cohortCustomer(after, returnsOn(after), 1);
   }
 }

@@ -1,9 +1,8 @@
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { Database, EventType, NewEvent, SessionsTable, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
-import { lockStoreForIngest } from "../rollups/store-lock";
 import { withinColumnLimits } from "./column-limits";
-import { FunnelSlotDeltas } from "../rollups/funnel-slots";
+import { openRollups, type RollupWriter } from "../rollups";
 import type { EventInput } from "./schemas";
 
 export interface EventsResult {
@@ -45,22 +44,21 @@ function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
  * Merges the new events' sessions into the stored ones (locked, so the merge and the funnel
  * rollup's deltas are exact) and writes the merged rows.
  */
-async function foldIntoSessions(trx: Transaction<Database>, storeId: number, deltas: SessionDelta[]): Promise<void> {
+async function foldIntoSessions(trx: Transaction<Database>, rollups: RollupWriter, deltas: SessionDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const stored = await trx
     .selectFrom("sessions")
     .selectAll()
-    .where("store_id", "=", storeId)
+    .where("store_id", "=", rollups.store.id)
     .where("id", "in", deltas.map((d) => d.id))
     .orderBy("id")
     .forUpdate()
     .execute();
   const storedById = new Map(stored.map((s) => [s.id, s]));
-  const funnel = new FunnelSlotDeltas();
   const merged = deltas.map((delta) => {
     const old = storedById.get(delta.id);
     if (!old) return delta;
-    funnel.session(old, -1);
+    rollups.session(old, -1);
     return {
       ...old,
       started_at: old.started_at < delta.started_at ? old.started_at : delta.started_at,
@@ -73,7 +71,7 @@ async function foldIntoSessions(trx: Transaction<Database>, storeId: number, del
       converted: Math.max(Number(old.converted), delta.converted),
     };
   });
-  for (const session of merged) funnel.session(session, 1);
+  for (const session of merged) rollups.session(session, 1);
   for (const rows of chunk(merged)) {
     await trx
       .insertInto("sessions")
@@ -90,7 +88,7 @@ async function foldIntoSessions(trx: Transaction<Database>, storeId: number, del
       })
       .execute();
   }
-  await funnel.apply(trx, storeId);
+  await rollups.apply();
 }
 
 /**
@@ -114,7 +112,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     });
   }
   return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    await lockStoreForIngest(trx, store.id, "exclusive");
+    const rollups = await openRollups(trx, store, "exclusive");
     const seen = await trx
       .selectFrom("events")
       .select("id")
@@ -124,7 +122,7 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
     for (const row of seen) unique.delete(row.id);
     const fresh = [...unique.values()];
     for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
-    await foldIntoSessions(trx, store.id, sessionDeltas(fresh));
+    await foldIntoSessions(trx, rollups, sessionDeltas(fresh));
     return { accepted: fresh.length, duplicates: events.length - fresh.length };
   }));
 }

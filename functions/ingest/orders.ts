@@ -1,15 +1,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
-import { lockStoreForIngest } from "../rollups/store-lock";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero } from "../money/decimal";
-import { ProductDayDeltas, type LineContribution } from "../rollups/product-days";
-import { SalesSlotDeltas, type OrderContribution } from "../rollups/sales-slots";
-import { CohortCellDeltas } from "../rollups/cohort-cells";
-import { LocalCalendar } from "../time";
+import { openRollups, type LineContribution, type OrderContribution, type RollupWriter } from "../rollups";
 import { maintainCustomerTimelines } from "./customer-timelines";
 import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
 import { MAX_MONEY_TEXT } from "./fields";
@@ -104,7 +100,7 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
   const indexOf = new Map(orders.map((o, index) => [o.id, index]));
 
   return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    await lockStoreForIngest(trx, store.id);
+    const rollups = await openRollups(trx, store);
     const existing = await trx
       .selectFrom("orders")
       .select(["id", "customer_id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
@@ -114,14 +110,11 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
       .execute();
     const existingIds = existing.map((row) => row.id);
     if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
-    const rollup = new SalesSlotDeltas(LocalCalendar.of(store.timezone));
-    const products = new ProductDayDeltas();
     await upsertCustomers(trx, store.id, orders);
-    const cohorts = new CohortCellDeltas(LocalCalendar.of(store.timezone));
-    const prevPaidAt = await maintainCustomerTimelines(trx, store.id, existing, prepared.map((p) => p.order), rollup, cohorts);
+    const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, prepared.map((p) => p.order));
     if (existingIds.length > 0) {
-      await moveRefundsWithStatus(trx, store.id, existing, prepared, rollup, products);
-      for (const old of existing) if (old.status === "paid") rollup.order(old, -1);
+      await moveRefundsWithStatus(trx, rollups, existing, prepared);
+      for (const old of existing) if (old.status === "paid") rollups.order(old, -1);
       const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
       if (paidIds.length > 0) {
         const oldLines = await trx
@@ -130,23 +123,21 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
           .where("store_id", "=", store.id)
           .where("order_id", "in", paidIds)
           .execute();
-        products.lines(oldLines, -1);
+        rollups.orderLines(oldLines, -1);
       }
       await trx.deleteFrom("order_lines").where("store_id", "=", store.id).where("order_id", "in", existingIds).execute();
       await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
     }
     for (const { order, lines } of prepared) {
       if (order.status !== "paid") continue;
-      rollup.order(order as OrderContribution, 1);
-      products.lines(lines as LineContribution[], 1);
+      rollups.order(order as OrderContribution, 1);
+      rollups.orderLines(lines as LineContribution[], 1);
     }
     const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
     for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
     for (const batch of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(batch).execute();
     await upsertProducts(trx, store.id, orders);
-    await rollup.apply(trx, store.id);
-    await products.apply(trx, store.id);
-    await cohorts.apply(trx, store.id);
+    await rollups.apply();
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   }));
 }
@@ -180,12 +171,11 @@ async function assertNotBelowRefunds(
  */
 async function moveRefundsWithStatus(
   trx: Transaction<Database>,
-  storeId: number,
+  rollups: RollupWriter,
   existing: readonly { id: string; status: string }[],
   prepared: readonly PreparedOrder[],
-  rollup: SalesSlotDeltas,
-  products: ProductDayDeltas,
 ): Promise<void> {
+  const storeId = rollups.store.id;
   const newStatus = new Map(prepared.map((p) => [p.order.id, p.order.status]));
   const changed = new Map(existing.filter((o) => o.status !== newStatus.get(o.id)).map((o) => [o.id, newStatus.get(o.id) === "paid" ? 1 : -1] as const));
   if (changed.size === 0) return;
@@ -193,8 +183,8 @@ async function moveRefundsWithStatus(
     trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
     trx.selectFrom("refund_lines").select(["order_id", "product_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
   ]);
-  for (const refund of refunds) rollup.refund(refund, changed.get(refund.order_id)!);
-  for (const line of refundLines) products.refundLine(line, changed.get(line.order_id)!);
+  for (const refund of refunds) rollups.refund(refund, changed.get(refund.order_id)!);
+  for (const line of refundLines) rollups.refundLine(line, changed.get(line.order_id)!);
 }
 
 /** The catalogue follows the orders: the latest name and category sent for a product win. */

@@ -1,15 +1,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewRefund, NewRefundLine, Store } from "../db/schema";
 import { chunk, inTransaction } from "../db/transaction";
-import { lockStoreForIngest } from "../rollups/store-lock";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, type Amount } from "../money/decimal";
-import { ProductDayDeltas } from "../rollups/product-days";
-import { SalesSlotDeltas } from "../rollups/sales-slots";
-import { CohortCellDeltas } from "../rollups/cohort-cells";
-import { LocalCalendar } from "../time";
+import { openRollups, type RollupWriter } from "../rollups";
 import { dbMoney, readMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -69,7 +65,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
   const refundIds = prepared.map((p) => p.refund.id);
 
   return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    await lockStoreForIngest(trx, store.id);
+    const rollups = await openRollups(trx, store);
     const existing = await trx
       .selectFrom("refunds")
       .select(["id", "order_id", "created_at", "amount"])
@@ -124,19 +120,16 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     }
     for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
-    const rollup = new SalesSlotDeltas(LocalCalendar.of(store.timezone));
-    const productDays = new ProductDayDeltas();
     const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
-    for (const old of existing) if (paid(old.order_id)) rollup.refund(old, -1);
-    for (const line of replacedLines) if (paid(line.order_id)) productDays.refundLine(line, -1);
+    for (const old of existing) if (paid(old.order_id)) rollups.refund(old, -1);
+    for (const line of replacedLines) if (paid(line.order_id)) rollups.refundLine(line, -1);
     for (const { refund, lines } of prepared) {
       if (!paid(refund.order_id)) continue;
-      rollup.refund(refund as { created_at: Date; amount: string }, 1);
-      for (const line of lines) productDays.refundLine(line as { product_id: string; created_at: Date; amount: string }, 1);
+      rollups.refund(refund as { created_at: Date; amount: string }, 1);
+      for (const line of lines) rollups.refundLine(line as { product_id: string; created_at: Date; amount: string }, 1);
     }
-    await bookCohortReturns(trx, store, existing, prepared.map((p) => p.refund), orderById);
-    await rollup.apply(trx, store.id);
-    await productDays.apply(trx, store.id);
+    await bookCohortReturns(trx, rollups, existing, prepared.map((p) => p.refund), orderById);
+    await rollups.apply();
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   }));
 }
@@ -148,7 +141,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
  */
 async function bookCohortReturns(
   trx: Transaction<Database>,
-  store: Store,
+  rollups: RollupWriter,
   replaced: readonly { order_id: string; created_at: Date; amount: string }[],
   written: readonly NewRefund[],
   orderById: Map<string, { customer_id: string | null; status: string }>,
@@ -162,19 +155,17 @@ async function bookCohortReturns(
   const firsts = await trx
     .selectFrom("customers")
     .select(["id", "first_paid_at"])
-    .where("store_id", "=", store.id)
+    .where("store_id", "=", rollups.store.id)
     .where("id", "in", customers)
     .modifyEnd(sql`lock in share mode`)
     .execute();
-  const cohorts = new CohortCellDeltas(LocalCalendar.of(store.timezone));
-  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, cohorts.calendar.dayOf(c.first_paid_at)] as const] : [])));
+  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, rollups.cohortDayOf(c.first_paid_at)] as const] : [])));
   const book = (refund: { order_id: string; created_at: Date; amount: string }, sign: 1 | -1) => {
     const day = cohortDay.get(customerOf(refund.order_id) ?? "");
-    if (day !== undefined) cohorts.returned(day, refund, sign);
+    if (day !== undefined) rollups.cohortReturn(day, refund, sign);
   };
   for (const refund of replaced) book(refund, -1);
   for (const refund of written) book(refund as { order_id: string; created_at: Date; amount: string }, 1);
-  await cohorts.apply(trx, store.id);
 }
 
 async function orderedProducts(trx: Transaction<Database>, storeId: number, orderIds: string[]): Promise<Map<string, Set<string>>> {

@@ -38,7 +38,10 @@ export class CohortCellDeltas {
   /** by interval, cohort day number and period's first day number */
   private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }>();
 
-  constructor(readonly calendar: LocalCalendar) {}
+  constructor(
+    private readonly storeId: number,
+    readonly calendar: LocalCalendar,
+  ) {}
 
   private cell(interval: CohortCellInterval, cohortDay: number, period: number): CellDelta {
     const key = `${interval}|${cohortDay}|${period}`;
@@ -81,7 +84,8 @@ export class CohortCellDeltas {
   }
 
   /** Adds the collected deltas; returns how many cells changed. */
-  async apply(trx: Transaction<Database>, storeId: number): Promise<number> {
+  async apply(trx: Transaction<Database>): Promise<number> {
+    const storeId = this.storeId;
     const rows = [...this.cells.values()]
       .filter(({ delta }) => delta.customers !== 0 || delta.sales !== 0n || delta.returns !== 0n)
       .sort((a, b) => (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay - b.cohortDay || a.period - b.period))

@@ -24,6 +24,8 @@ interface FunnelDelta {
 export class FunnelSlotDeltas {
   private readonly slots = new Map<number, FunnelDelta>();
 
+  constructor(private readonly storeId: number) {}
+
   session(session: SessionFunnel, sign: 1 | -1): void {
     const key = slotOf(session.started_at).getTime();
     let d = this.slots.get(key);
@@ -35,7 +37,8 @@ export class FunnelSlotDeltas {
     d.converted += sign * Number(session.converted);
   }
 
-  async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
+  async apply(trx: Transaction<Database>): Promise<void> {
+    const storeId = this.storeId;
     const rows = [...this.slots.entries()]
       .filter(([, d]) => Object.values(d).some((v) => v !== 0))
       .sort(([a], [b]) => a - b)

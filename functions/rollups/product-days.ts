@@ -32,6 +32,8 @@ interface ProductDelta {
 export class ProductDayDeltas {
   private readonly cells = new Map<string, ProductDelta>();
 
+  constructor(private readonly storeId: number) {}
+
   private at(instant: Date, productId: string): ProductDelta {
     const start = Math.floor(instant.getTime() / DAY_MS) * DAY_MS;
     const key = `${start}|${productId}`;
@@ -61,7 +63,8 @@ export class ProductDayDeltas {
   }
 
   /** Writes the deltas to `product_days`, summed by month to `product_months` and by product to `product_totals`, in the caller's transaction. */
-  async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
+  async apply(trx: Transaction<Database>): Promise<void> {
+    const storeId = this.storeId;
     const days = sortedByKey([...this.cells.values()]);
     await addToRollup(trx, "product_days", days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })), MEASURES);
     const months = sortedByKey(sumBy(days, (start) => Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1)));

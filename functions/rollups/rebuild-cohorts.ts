@@ -15,7 +15,7 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
   const refunds = await trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).execute();
   for (const r of refunds) returnsByOrder.set(r.order_id, [...(returnsByOrder.get(r.order_id) ?? []), r]);
 
-  const cells = new CohortCellDeltas(LocalCalendar.of(store.timezone));
+  const cells = new CohortCellDeltas(storeId, LocalCalendar.of(store.timezone));
   let customer: string | null = null;
   let timeline: TimelineOrder[] = [];
   let returns: BookedReturn[] = [];
@@ -39,5 +39,5 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
     returns.push(...(returnsByOrder.get(order.id) ?? []));
   }
   flush();
-  return cells.apply(trx as Transaction<Database>, storeId);
+  return cells.apply(trx as Transaction<Database>);
 }

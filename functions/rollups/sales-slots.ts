@@ -52,7 +52,10 @@ export class SalesSlotDeltas {
   private readonly localDays = new Map<number, SalesSums>();
 
   /** `calendar`: the store's zone, for `sales_local_days`. */
-  constructor(private readonly calendar: LocalCalendar) {}
+  constructor(
+    private readonly storeId: number,
+    private readonly calendar: LocalCalendar,
+  ) {}
 
   private each(instant: Date, change: (delta: SlotDelta) => void): void {
     for (const span of SPANS) {
@@ -99,7 +102,8 @@ export class SalesSlotDeltas {
     });
   }
 
-  async apply(trx: Transaction<Database>, storeId: number): Promise<void> {
+  async apply(trx: Transaction<Database>): Promise<void> {
+    const storeId = this.storeId;
     const rows = [...this.slots.values()]
       .filter(({ delta }) => COUNTS.some((c) => delta[c] !== 0) || AMOUNTS.some((a) => delta[a] !== 0n))
       .sort((a, b) => a.span - b.span || a.start - b.start)
