@@ -2,9 +2,9 @@ import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-p
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { dependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { migrationsHash } from "../functions/handlers/migrate";
-import { usagePlanName } from "../functions/physical-names";
-import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../functions/routes";
+import { migrationsHash } from "../shared/migrations-hash";
+import { usagePlanName } from "../shared/physical-names";
+import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../shared/routes";
 import type { EnvironmentConfig } from "./config";
 import { RestApi } from "./constructs/api/rest-api";
 import { SmokeTestSecret } from "./constructs/api/smoke-secret";
@@ -16,7 +16,7 @@ import { EnvironmentStack } from "./environment-stack";
 
 
 export interface ApiStackOptions {
-  /** The route table; default `functions/routes.ts` (tests pass a bigger one). */
+  /** The route table; default `shared/routes.ts` (tests pass a bigger one). */
   routes?: readonly Route[];
 }
 

@@ -2,7 +2,7 @@
  * What each stack hands to the next. Values are Terraform tokens (cdktf turns a reference
  * across stacks into an output plus a remote-state lookup), so these are plain strings here.
  */
-import type { FunctionName } from "../functions/routes";
+import type { FunctionName } from "../shared/routes";
 
 export interface NetworkOutputs {
   vpcId: string;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { environmentPrefix } from "../functions/physical-names";
+import { environmentPrefix } from "../shared/physical-names";
 import type { EnvironmentConfig } from "./config";
 
 /** `bootstrap` is applied once per account by an admin (the CI roles); CI plans and deploys the other four. */

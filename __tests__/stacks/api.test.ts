@@ -1,10 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
-import { CORS_HEADERS } from "../../functions/middleware/cors";
-import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../functions/routes";
-import { migrationsHash } from "../../functions/handlers/migrate";
+import { CORS_HEADERS } from "../../shared/cors-headers";
+import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../shared/routes";
+import { migrationsHash } from "../../shared/migrations-hash";
 import { AwsProvisioning } from "../../functions/local/aws-provisioning";
-import { environmentPrefix, smokeSecretName } from "../../functions/physical-names";
+import { environmentPrefix, smokeSecretName } from "../../shared/physical-names";
 import { ApiStack } from "../../stacks/api-stack";
 import { ENVIRONMENT_NAMES, environmentSettings, loadEnvironments, type EnvironmentConfig } from "../../stacks/config";
 import { GATEWAY_RESPONSES, RestApi, resourcePaths } from "../../stacks/constructs/api/rest-api";

@@ -17,7 +17,7 @@ import {
   type FunctionBundle,
 } from "../../stacks/constructs/compute/bundle";
 import { assertNoSecrets, NodeFunction, rdsDbConnectStatement } from "../../stacks/constructs/compute/node-function";
-import { migrationsHash } from "../../functions/handlers/migrate";
+import { migrationsHash } from "../../shared/migrations-hash";
 
 const FUNCTIONS = ["ingest", "reports", "health", "migrate", "admin"] as const;
 const root = projectRoot();

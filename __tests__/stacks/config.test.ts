@@ -94,7 +94,7 @@ describe("a broken config fails with the field at fault", () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
-  it("zod's problems read as the API's do (functions/zod-issues.ts): the type expected, the values allowed, each unknown field", () => {
+  it("zod's problems read as the API's do (shared/zod-issues.ts): the type expected, the values allowed, each unknown field", () => {
     const problems = problemsOf(() =>
       loadEnvironments(
         withChange("prod", (c) => {

@@ -4,7 +4,7 @@ import { setSharedDatabase } from "../../functions/db/shared-database";
 import type { Store } from "../../functions/db/schema";
 import { apiGatewayEvent, lambdaContext, type GatewayRequest } from "../../functions/local/api-gateway-event";
 import { functionHandlers } from "../../functions/local/handlers";
-import { routes } from "../../functions/routes";
+import { routes } from "../../shared/routes";
 import { createStore, type NewStore } from "../../functions/stores/repository";
 
 export interface TestStore {

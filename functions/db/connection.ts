@@ -3,7 +3,7 @@ import { createPool, type PoolOptions } from "mysql2";
 import { CircuitBreaker } from "./circuit-breaker";
 import { guardPool } from "./guarded-pool";
 import { iamAuthPlugin, type TokenSource } from "./iam-auth";
-import { LAMBDA_POOL_SIZE } from "./lambda-pool";
+import { LAMBDA_POOL_SIZE } from "../../shared/lambda-pool";
 import type { Database } from "./schema";
 import type { SegmentSource } from "./tracing";
 

@@ -22,9 +22,6 @@
  * APP_SECRET_ARN (the application user's secret), APP_DB_USER (the application user's name),
  * optional MIGRATE_CONNECT_BUDGET_MS and MIGRATE_APP_LOGIN_BUDGET_MS.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -355,26 +352,3 @@ export function createMigrateHandler(jobs: MigrateJobs = AWS_JOBS) {
 }
 
 export const handler = createMigrateHandler();
-
-/**
- * sha256 over every migration module's file name and source (`functions/db/migrations/*.ts`),
- * read at synth time: the `aws_lambda_invocation` trigger, so a deploy runs the migration
- * function again exactly when a migration is added or changed.
- */
-export function migrationsHash(root: string = findProjectRoot(process.cwd())): string {
-  const dir = join(root, "functions", "db", "migrations");
-  const hash = createHash("sha256");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
-    hash.update(`${file}\0`);
-    hash.update(readFileSync(join(dir, file)));
-    hash.update("\0");
-  }
-  return hash.digest("hex");
-}
-
-function findProjectRoot(start: string): string {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
-}

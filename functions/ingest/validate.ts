@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { badRequest, type ErrorDetail } from "../http/errors";
-import { fieldPath, issueDetails } from "../zod-issues";
+import { fieldPath, issueDetails } from "../../shared/zod-issues";
 
 export function detail(path: readonly PropertyKey[], message: string): ErrorDetail {
   const index = typeof path[1] === "number" ? path[1] : undefined;

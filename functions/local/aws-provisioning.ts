@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-api-gateway";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { AdminEvent, AdminStore } from "../handlers/admin";
-import { adminFunctionName, usagePlanName } from "../physical-names";
+import { adminFunctionName, usagePlanName } from "../../shared/physical-names";
 import { generateApiKey, hashApiKey } from "../stores/api-keys";
 import { StoreInputError, validateNewStore, type NewStore } from "../stores/repository";
 

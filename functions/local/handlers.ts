@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { FunctionName } from "../routes";
+import type { FunctionName } from "../../shared/routes";
 import { handler as health } from "../handlers/health";
 import { handler as ingest } from "../handlers/ingest";
 import { handler as reports } from "../handlers/reports";

@@ -14,7 +14,7 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../stacks/config/typ
 import { createDatabase, LOCAL_LIMITS } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
-import { environmentPrefix, smokeSecretName } from "../physical-names";
+import { environmentPrefix, smokeSecretName } from "../../shared/physical-names";
 import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../stores/repository";
 import type { AwsProvisioning } from "./aws-provisioning";
 import { reportUsageError, UsageError, wantsHelp } from "./cli-args";

@@ -10,7 +10,7 @@ import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-
 import { ApiError, badRequest, notFound, type ErrorDetail } from "../http/errors";
 import { CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, negotiate } from "../http/negotiation";
 import { logger, metrics, tracer } from "../observability";
-import { routeKey, routes, type FunctionName, type OperationId, type Route } from "../routes";
+import { routeKey, routes, type FunctionName, type OperationId, type Route } from "../../shared/routes";
 import { header, requestIdOf, type HttpMiddleware, type HttpRequest, type RequestState } from "./context";
 import { cors } from "./cors";
 import { errorHandler } from "./error-handler";

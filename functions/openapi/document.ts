@@ -6,7 +6,7 @@ import { COHORT_INTERVALS } from "../reports/cohorts";
 import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "../reports/params";
 import { PRODUCT_SORTS } from "../reports/products";
 import { INTERVALS } from "../time";
-import { routes, type FunctionName, type OperationId, type Route } from "../routes";
+import { routes, type FunctionName, type OperationId, type Route } from "../../shared/routes";
 import { responseSchemas, type JsonSchema } from "./responses";
 
 /**

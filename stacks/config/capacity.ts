@@ -1,4 +1,4 @@
-import { CONNECTIONS_PER_INSTANCE } from "../../functions/db/lambda-pool";
+import { CONNECTIONS_PER_INSTANCE } from "../../shared/lambda-pool";
 import { instanceMemoryGib, GIB } from "./instance-memory";
 import type { EnvironmentConfig } from "./types";
 

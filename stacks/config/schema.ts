@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { FUNCTION_NAMES, type FunctionName } from "../../functions/routes";
+import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
 import { ENVIRONMENT_NAMES } from "./types";
 

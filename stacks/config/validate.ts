@@ -1,4 +1,4 @@
-import { fieldPath, issueDetails } from "../../functions/zod-issues";
+import { fieldPath, issueDetails } from "../../shared/zod-issues";
 import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { REGION_AZ_COUNTS } from "./regions";

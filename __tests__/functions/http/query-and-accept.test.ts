@@ -7,7 +7,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import type { DatabaseHandle } from "../../../functions/db/connection";
 import { apiGatewayEvent, lambdaContext } from "../../../functions/local/api-gateway-event";
 import { functionHandlers } from "../../../functions/local/handlers";
-import { routes, type Route } from "../../../functions/routes";
+import { routes, type Route } from "../../../shared/routes";
 import { call, newStore, useTestDatabase, type CallResult, type TestStore } from "../../support/harness";
 
 let handle: DatabaseHandle;

@@ -24,8 +24,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { CORS_HEADERS } from "../../../functions/middleware/cors";
-import { routes as ROUTE_TABLE, type FunctionName, type Route } from "../../../functions/routes";
+import { CORS_HEADERS } from "../../../shared/cors-headers";
+import { routes as ROUTE_TABLE, type FunctionName, type Route } from "../../../shared/routes";
 
 /** What the API needs of a Lambda function (an `aws_lambda_function` satisfies it). */
 export interface ApiFunction {
@@ -49,7 +49,7 @@ export interface RestApiProps {
   /** KMS key for the access and execution log groups. */
   logsKeyArn: string;
   functions: Record<FunctionName, ApiFunction>;
-  /** The route table; a parameter so tests can add a route. Default: `functions/routes.ts`. */
+  /** The route table; a parameter so tests can add a route. Default: `shared/routes.ts`. */
   routes?: readonly Route[];
   /**
    * Whether this stack sets the region-wide `aws_api_gateway_account` CloudWatch role (needed

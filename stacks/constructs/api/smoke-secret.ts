@@ -1,8 +1,8 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
-import { smokeSecretName } from "../../../functions/physical-names";
+import { smokeSecretName } from "../../../shared/physical-names";
 
-/** `<prefix>-smoke-test` (functions/physical-names.ts): the name the store command and the apply role's policy know it by. */
+/** `<prefix>-smoke-test` (shared/physical-names.ts): the name the store command and the apply role's policy know it by. */
 export { smokeSecretName };
 
 export interface SmokeTestSecretProps {

@@ -18,7 +18,7 @@ import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
-import { CORS_HEADERS } from "../../../functions/middleware/cors";
+import { CORS_HEADERS } from "../../../shared/cors-headers";
 
 export interface ApiWafProps {
   /** Physical name prefix, e.g. `ecommerce-analytics-prod`. */

@@ -1,5 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { smokeSecretName } from "../../../functions/physical-names";
+import { smokeSecretName } from "../../../shared/physical-names";
 
 /**
  * What the apply role (`<prefix>-github-apply`) may change: exactly what `cdktf deploy` of the

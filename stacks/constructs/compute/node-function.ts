@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { environmentPrefix, lambdaFunctionName } from "../../../functions/physical-names";
+import { environmentPrefix, lambdaFunctionName } from "../../../shared/physical-names";
 import type { EnvironmentConfig } from "../../config";
 import type { DeployedFunction, NetworkOutputs } from "../../contracts";
 import { BUNDLE_HANDLER, functionCode, type FunctionBundle } from "./bundle";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { fieldPath, issueDetails } from "../../functions/zod-issues";
+import { fieldPath, issueDetails } from "../../shared/zod-issues";
 
 describe("fieldPath", () => {
   it("writes names with dots and indexes in brackets", () => {
