@@ -1,5 +1,6 @@
 import { sql, type Transaction } from "kysely";
-import type { Database, NewOrder } from "../db/schema";
+import type { Database } from "../db/schema";
+import { parseAmount, type Amount } from "../money/decimal";
 import { chunk } from "../db/transaction";
 import { timelineChanges, type BookedReturn, type PaidOrder, type RollupWriter, type TimelineChanges } from "../rollups";
 
@@ -15,11 +16,11 @@ export async function maintainCustomerTimelines(
   trx: Transaction<Database>,
   rollups: RollupWriter,
   replaced: readonly { id: string; customer_id: string | null; status: string }[],
-  writing: readonly NewOrder[],
+  writing: readonly { id: string; customer_id: string | null; status: string; created_at: Date; sales: Amount }[],
 ): Promise<Map<string, Date | null>> {
   const storeId = rollups.store.id;
   const written: PaidOrder[] = writing.flatMap((o) =>
-    o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, gross_sales: o.gross_sales, discounts: o.discounts }] : [],
+    o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, sales: o.sales }] : [],
   );
   const writtenCustomers = new Set(written.map((o) => o.customer_id));
   const formerCustomers = replaced.flatMap((o) => (o.status === "paid" && o.customer_id && !writtenCustomers.has(o.customer_id) ? [o.customer_id] : []));
@@ -39,7 +40,13 @@ export async function maintainCustomerTimelines(
     .execute();
   const replacedIds = new Set(replaced.map((o) => o.id));
   const changes = timelineChanges(
-    stored.map((o) => ({ ...o, customer_id: o.customer_id! })),
+    stored.map(({ id, customer_id, created_at, prev_paid_at, gross_sales, discounts }) => ({
+      id,
+      customer_id: customer_id!,
+      created_at,
+      prev_paid_at,
+      sales: parseAmount(gross_sales) - parseAmount(discounts),
+    })),
     replacedIds,
     written,
   );
@@ -93,7 +100,10 @@ async function moveCohortCells(
       .where("order_id", "in", [...orderIds].sort())
       .modifyEnd(sql`lock in share mode`)
       .execute();
-    for (const row of rows) returns.set(row.order_id, [...(returns.get(row.order_id) ?? []), row]);
+    for (const row of rows) {
+      const booked = { created_at: row.created_at, amount: parseAmount(row.amount) };
+      returns.set(row.order_id, [...(returns.get(row.order_id) ?? []), booked]);
+    }
   }
   const returnsOn = (timeline: readonly PaidOrder[]) => timeline.flatMap((o) => returns.get(o.id) ?? []);
   for (const customer of moved) {

@@ -13,7 +13,9 @@ export interface EventsResult {
 /** A session's row as the new events describe it; merged into the stored row on upsert. */
 type SessionDelta = Selectable<SessionsTable>;
 
-const FUNNEL_FLAG: Partial<Record<EventType, keyof SessionDelta>> = {
+type FunnelFlag = "product_viewed" | "added_to_cart" | "reached_checkout" | "converted";
+
+const FUNNEL_FLAG: Partial<Record<EventType, FunnelFlag>> = {
   product_view: "product_viewed",
   add_to_cart: "added_to_cart",
   checkout_start: "reached_checkout",
@@ -23,7 +25,7 @@ const FUNNEL_FLAG: Partial<Record<EventType, keyof SessionDelta>> = {
 function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
   const sessions = new Map<string, SessionDelta>();
   for (const event of events) {
-    const at = event.occurred_at as Date;
+    const at = event.occurred_at;
     let s = sessions.get(event.session_id);
     if (!s) {
       s = { store_id: event.store_id, id: event.session_id, started_at: at, last_event_at: at, customer_id: null, events: 0,
@@ -35,7 +37,7 @@ function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
     s.customer_id ??= event.customer_id ?? null;
     s.events += 1;
     const flag = FUNNEL_FLAG[event.type];
-    if (flag) (s[flag] as number) = 1;
+    if (flag) s[flag] = 1;
   }
   return [...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }

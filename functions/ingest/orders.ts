@@ -4,7 +4,7 @@ import { chunk, inTransaction } from "../db/transaction";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
-import { amountOrZero } from "../money/decimal";
+import { amountOrZero, parseAmount } from "../money/decimal";
 import { openRollups, type LineContribution, type OrderContribution, type RollupWriter } from "../rollups";
 import { maintainCustomerTimelines } from "./customer-timelines";
 import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
@@ -20,6 +20,9 @@ export interface OrdersResult {
 interface PreparedOrder {
   order: NewOrder;
   lines: NewOrderLine[];
+  /** what the order and its lines count in the rollups when paid, amounts as parsed */
+  counted: OrderContribution;
+  countedLines: LineContribution[];
 }
 
 /** Everything about an order that can be checked without the database: 400 for any problem. */
@@ -34,6 +37,7 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
     let gross = 0n;
     let lineDiscounts = 0n;
     let units = 0;
+    const countedLines: LineContribution[] = [];
     const lines = input.lines.map((line, lineIndex) => {
       const unitPrice = readMoney(line.unitPrice, decimals, at("lines", lineIndex, "unitPrice"), details);
       const lineDiscount = readMoney(line.discount, decimals, at("lines", lineIndex, "discount"), details);
@@ -42,6 +46,14 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       gross += lineGross;
       lineDiscounts += lineDiscount;
       units += line.quantity;
+      countedLines.push({
+        order_id: input.id,
+        product_id: line.productId,
+        quantity: line.quantity,
+        gross: lineGross,
+        discount: lineDiscount,
+        created_at: input.createdAt,
+      });
       return {
         store_id: store.id,
         order_id: input.id,
@@ -78,7 +90,8 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       total: dbMoney(total),
       updated_at: now,
     };
-    return { order, lines };
+    const counted = { created_at: input.createdAt, units, gross, discounts, shipping, taxes: tax };
+    return { order, lines, counted, countedLines };
   });
   if (details.length > 0) throw badRequest("the request is invalid; nothing was stored", details);
 
@@ -111,10 +124,17 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     const existingIds = existing.map((row) => row.id);
     if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
     await upsertCustomers(trx, store.id, orders);
-    const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, prepared.map((p) => p.order));
+    const writing = prepared.map(({ order, counted }) => ({
+      id: order.id,
+      customer_id: order.customer_id ?? null,
+      status: order.status,
+      created_at: counted.created_at,
+      sales: counted.gross - counted.discounts,
+    }));
+    const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, writing);
     if (existingIds.length > 0) {
       await moveRefundsWithStatus(trx, rollups, existing, prepared);
-      for (const old of existing) if (old.status === "paid") rollups.order(old, -1);
+      for (const old of existing) if (old.status === "paid") rollups.order(storedOrder(old), -1);
       const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
       if (paidIds.length > 0) {
         const oldLines = await trx
@@ -123,15 +143,15 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
           .where("store_id", "=", store.id)
           .where("order_id", "in", paidIds)
           .execute();
-        rollups.orderLines(oldLines, -1);
+        rollups.orderLines(oldLines.map((line) => ({ ...line, gross: parseAmount(line.gross), discount: parseAmount(line.discount) })), -1);
       }
       await trx.deleteFrom("order_lines").where("store_id", "=", store.id).where("order_id", "in", existingIds).execute();
       await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
     }
-    for (const { order, lines } of prepared) {
+    for (const { order, counted, countedLines } of prepared) {
       if (order.status !== "paid") continue;
-      rollups.order(order as OrderContribution, 1);
-      rollups.orderLines(lines as LineContribution[], 1);
+      rollups.order(counted, 1);
+      rollups.orderLines(countedLines, 1);
     }
     const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
     for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
@@ -140,6 +160,18 @@ export async function ingestOrders(db: Kysely<Database>, store: Store, orders: r
     await rollups.apply();
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   }));
+}
+
+/** A stored order's contribution, its amounts parsed from the database's decimals. */
+function storedOrder(row: { created_at: Date; units: number; gross_sales: string; discounts: string; shipping: string; taxes: string }): OrderContribution {
+  return {
+    created_at: row.created_at,
+    units: row.units,
+    gross: parseAmount(row.gross_sales),
+    discounts: parseAmount(row.discounts),
+    shipping: parseAmount(row.shipping),
+    taxes: parseAmount(row.taxes),
+  };
 }
 
 async function assertNotBelowRefunds(
@@ -183,8 +215,8 @@ async function moveRefundsWithStatus(
     trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
     trx.selectFrom("refund_lines").select(["order_id", "product_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
   ]);
-  for (const refund of refunds) rollups.refund(refund, changed.get(refund.order_id)!);
-  for (const line of refundLines) rollups.refundLine(line, changed.get(line.order_id)!);
+  for (const refund of refunds) rollups.refund({ created_at: refund.created_at, amount: parseAmount(refund.amount) }, changed.get(refund.order_id)!);
+  for (const line of refundLines) rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, changed.get(line.order_id)!);
 }
 
 /** The catalogue follows the orders: the latest name and category sent for a product win. */

@@ -4,8 +4,8 @@ import { chunk, inTransaction } from "../db/transaction";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
-import { amountOrZero, type Amount } from "../money/decimal";
-import { openRollups, type RollupWriter } from "../rollups";
+import { amountOrZero, parseAmount, type Amount } from "../money/decimal";
+import { openRollups, type BookedReturn, type RefundLineContribution, type RollupWriter } from "../rollups";
 import { dbMoney, readMoney } from "./amounts";
 import type { RefundInput } from "./schemas";
 import { detail, rejectDuplicateIds } from "./validate";
@@ -20,6 +20,9 @@ interface PreparedRefund {
   refund: NewRefund;
   lines: NewRefundLine[];
   amount: Amount;
+  createdAt: Date;
+  /** the lines' returns as the rollups count them, amounts as parsed */
+  countedLines: RefundLineContribution[];
 }
 
 function prepareRefunds(store: Store, refunds: readonly RefundInput[]): PreparedRefund[] {
@@ -31,9 +34,11 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
     const total = readMoney(input.amount, decimals, ["refunds", index, "amount"], details);
     if (total <= 0n && details.length === before) details.push(detail(["refunds", index, "amount"], "must be greater than 0"));
     let linesTotal = 0n;
+    const countedLines: RefundLineContribution[] = [];
     const lines = (input.lines ?? []).map((line, lineIndex) => {
       const lineAmount = readMoney(line.amount, decimals, ["refunds", index, "lines", lineIndex, "amount"], details);
       linesTotal += lineAmount;
+      countedLines.push({ product_id: line.productId, created_at: input.createdAt, amount: lineAmount });
       return {
         store_id: store.id,
         refund_id: input.id,
@@ -47,7 +52,7 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
     });
     if (linesTotal > total) details.push(detail(["refunds", index, "lines"], "the lines' amounts add up to more than the refund's amount"));
     const refund = { store_id: store.id, id: input.id, order_id: input.orderId, created_at: input.createdAt, amount: dbMoney(total) };
-    return { index, refund, lines, amount: total };
+    return { index, refund, lines, amount: total, createdAt: input.createdAt, countedLines };
   });
   if (details.length > 0) throw badRequest("the request is invalid; nothing was stored", details);
   return prepared;
@@ -94,7 +99,7 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
         details.push(detail(["refunds", p.index, "orderId"], "no such order in this store"));
         continue;
       }
-      if ((p.refund.created_at as Date) < order.created_at) {
+      if (p.createdAt < order.created_at) {
         details.push(detail(["refunds", p.index, "createdAt"], "is before the order was created"));
       }
       p.lines.forEach((line, lineIndex) => {
@@ -121,14 +126,16 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
     for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
     for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
     const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
-    for (const old of existing) if (paid(old.order_id)) rollups.refund(old, -1);
-    for (const line of replacedLines) if (paid(line.order_id)) rollups.refundLine(line, -1);
-    for (const { refund, lines } of prepared) {
+    const replaced = existing.map((r) => ({ order_id: r.order_id, created_at: r.created_at, amount: parseAmount(r.amount) }));
+    const written = prepared.map((p) => ({ order_id: p.refund.order_id, created_at: p.createdAt, amount: p.amount }));
+    for (const old of replaced) if (paid(old.order_id)) rollups.refund(old, -1);
+    for (const line of replacedLines) if (paid(line.order_id)) rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, -1);
+    for (const [i, { refund, countedLines }] of prepared.entries()) {
       if (!paid(refund.order_id)) continue;
-      rollups.refund(refund as { created_at: Date; amount: string }, 1);
-      for (const line of lines) rollups.refundLine(line as { product_id: string; created_at: Date; amount: string }, 1);
+      rollups.refund(written[i], 1);
+      for (const line of countedLines) rollups.refundLine(line, 1);
     }
-    await bookCohortReturns(trx, rollups, existing, prepared.map((p) => p.refund), orderById);
+    await bookCohortReturns(trx, rollups, replaced, written, orderById);
     await rollups.apply();
     return { created: prepared.length - existingIds.length, updated: existingIds.length };
   }));
@@ -142,8 +149,8 @@ export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds:
 async function bookCohortReturns(
   trx: Transaction<Database>,
   rollups: RollupWriter,
-  replaced: readonly { order_id: string; created_at: Date; amount: string }[],
-  written: readonly NewRefund[],
+  replaced: readonly (BookedReturn & { order_id: string })[],
+  written: readonly (BookedReturn & { order_id: string })[],
   orderById: Map<string, { customer_id: string | null; status: string }>,
 ): Promise<void> {
   const customerOf = (orderId: string) => {
@@ -160,12 +167,12 @@ async function bookCohortReturns(
     .modifyEnd(sql`lock in share mode`)
     .execute();
   const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, rollups.cohortDayOf(c.first_paid_at)] as const] : [])));
-  const book = (refund: { order_id: string; created_at: Date; amount: string }, sign: 1 | -1) => {
+  const book = (refund: BookedReturn & { order_id: string }, sign: 1 | -1) => {
     const day = cohortDay.get(customerOf(refund.order_id) ?? "");
     if (day !== undefined) rollups.cohortReturn(day, refund, sign);
   };
   for (const refund of replaced) book(refund, -1);
-  for (const refund of written) book(refund as { order_id: string; created_at: Date; amount: string }, 1);
+  for (const refund of written) book(refund, 1);
 }
 
 async function orderedProducts(trx: Transaction<Database>, storeId: number, orderIds: string[]): Promise<Map<string, Set<string>>> {

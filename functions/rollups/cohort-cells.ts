@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
+import { toDecimalString, type Amount } from "../money/decimal";
 import { formatLocalDate, type LocalCalendar } from "../time";
 import { addToRollup } from "./add-to-rollup";
 
@@ -16,15 +16,15 @@ import { addToRollup } from "./add-to-rollup";
 export const COHORT_CELL_INTERVALS = ["week", "month"] as const;
 export type CohortCellInterval = (typeof COHORT_CELL_INTERVALS)[number];
 
+/** A paid order on a customer's timeline: when, and its sales (gross less discounts). */
 export interface TimelineOrder {
   created_at: Date;
-  gross_sales: string;
-  discounts: string;
+  sales: Amount;
 }
 
 export interface BookedReturn {
   created_at: Date;
-  amount: string;
+  amount: Amount;
 }
 
 interface CellDelta {
@@ -64,7 +64,7 @@ export class CohortCellDeltas {
 
   /** Orders alone: for a customer whose cohort and returns did not change. */
   orders(cohortDay: number, timeline: readonly TimelineOrder[], sign: 1 | -1): void {
-    const sales = timeline.map((order) => BigInt(sign) * (parseAmount(order.gross_sales) - parseAmount(order.discounts)));
+    const sales = timeline.map((order) => BigInt(sign) * order.sales);
     for (const interval of COHORT_CELL_INTERVALS) {
       let previous: number | undefined;
       for (const [i, order] of timeline.entries()) {
@@ -79,7 +79,7 @@ export class CohortCellDeltas {
 
   returned(cohortDay: number, booked: BookedReturn, sign: 1 | -1): void {
     for (const interval of COHORT_CELL_INTERVALS) {
-      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * parseAmount(booked.amount);
+      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * booked.amount;
     }
   }
 

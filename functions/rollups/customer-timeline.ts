@@ -10,14 +10,16 @@
  * An ingest reads the timelines of the customers it touches (locked), applies its changes in
  * memory, and turns the difference between the two into marker deltas and row updates.
  */
+import type { Amount } from "../money/decimal";
+
 export type CustomerMarker = "first_orders" | "second_orders" | "last_orders" | "only_orders";
 
 export interface PaidOrder {
   id: string;
   customer_id: string;
   created_at: Date;
-  gross_sales: string;
-  discounts: string;
+  /** gross sales less discounts */
+  sales: Amount;
 }
 
 /** A paid order as read from the database, with the previous paid order it points at. */

@@ -4,15 +4,15 @@ import { LocalCalendar } from "../time";
 import { CohortCellDeltas, type BookedReturn, type TimelineOrder } from "./cohort-cells";
 import type { CustomerMarker } from "./customer-timeline";
 import { FunnelSlotDeltas, type SessionFunnel } from "./funnel-slots";
-import { ProductDayDeltas, type LineContribution } from "./product-days";
-import { SalesSlotDeltas, type OrderContribution } from "./sales-slots";
+import { ProductDayDeltas, type LineContribution, type RefundLineContribution } from "./product-days";
+import { SalesSlotDeltas, type OrderContribution, type RefundContribution } from "./sales-slots";
 import { lockStoreForIngest } from "./store-lock";
 
 export type { BookedReturn, TimelineOrder } from "./cohort-cells";
 export { timelineChanges, type CustomerMarker, type PaidOrder, type TimelineChanges } from "./customer-timeline";
 export type { SessionFunnel } from "./funnel-slots";
-export type { LineContribution } from "./product-days";
-export type { OrderContribution } from "./sales-slots";
+export type { LineContribution, RefundLineContribution } from "./product-days";
+export type { OrderContribution, RefundContribution } from "./sales-slots";
 
 /** The store a writer is bound to: its id, and its zone for the rollups kept in local dates. */
 export interface RollupStore {
@@ -24,8 +24,10 @@ export interface RollupStore {
  * The one way ingest writes rollups. Bound to one store and one transaction, it is told what a
  * batch changes (each counted order, line, refund, customer marker and session, +1 as written,
  * -1 as taken back out) and, at `apply`, adds the deltas to every rollup, family by family in a
- * fixed order, so concurrent ingests lock rollup rows in the same order. Ingest opens it with
- * `openRollups`, which also takes the store's ingest lock (functions/rollups/store-lock.ts).
+ * fixed order, so concurrent ingests lock rollup rows in the same order. Amounts arrive as
+ * bigints (functions/money/decimal.ts): ingest hands over what it parsed from the request, and
+ * parses only what it reads back from the database. Ingest opens it with `openRollups`, which
+ * also takes the store's ingest lock (functions/rollups/store-lock.ts).
  */
 export class RollupWriter {
   private readonly sales: SalesSlotDeltas;
@@ -55,12 +57,12 @@ export class RollupWriter {
   }
 
   /** A refund on a paid order (returns in the sales slots and local days). */
-  refund(refund: { created_at: Date; amount: string }, sign: 1 | -1): void {
+  refund(refund: RefundContribution, sign: 1 | -1): void {
     this.sales.refund(refund, sign);
   }
 
   /** A refund line on a paid order (returns of its product). */
-  refundLine(line: { product_id: string; created_at: Date; amount: string }, sign: 1 | -1): void {
+  refundLine(line: RefundLineContribution, sign: 1 | -1): void {
     this.products.refundLine(line, sign);
   }
 

@@ -1,16 +1,23 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
-import { parseAmount, toDecimalString, type Amount } from "../money/decimal";
+import { toDecimalString, type Amount } from "../money/decimal";
 import { DAY_MS } from "../time";
 
 export interface LineContribution {
   order_id: string;
   product_id: string;
   quantity: number;
-  gross: string;
-  discount: string;
+  gross: Amount;
+  discount: Amount;
   created_at: Date;
+}
+
+/** A refund line on a counted order: returns of its product. */
+export interface RefundLineContribution {
+  product_id: string;
+  created_at: Date;
+  amount: Amount;
 }
 
 /** One product's changes over one UTC day (or month), `start` its first instant in ms. */
@@ -53,13 +60,13 @@ export class ProductDayDeltas {
         cell.orders += sign;
       }
       cell.units += sign * line.quantity;
-      cell.gross += BigInt(sign) * parseAmount(line.gross);
-      cell.discounts += BigInt(sign) * parseAmount(line.discount);
+      cell.gross += BigInt(sign) * line.gross;
+      cell.discounts += BigInt(sign) * line.discount;
     }
   }
 
-  refundLine(line: { product_id: string; created_at: Date; amount: string }, sign: 1 | -1): void {
-    this.at(line.created_at, line.product_id).returns += BigInt(sign) * parseAmount(line.amount);
+  refundLine(line: RefundLineContribution, sign: 1 | -1): void {
+    this.at(line.created_at, line.product_id).returns += BigInt(sign) * line.amount;
   }
 
   /** Writes the deltas to `product_days`, summed by month to `product_months` and by product to `product_totals`, in the caller's transaction. */

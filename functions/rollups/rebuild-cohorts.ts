@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { CohortCellDeltas, type BookedReturn, type TimelineOrder } from "./cohort-cells";
 import { LocalCalendar } from "../time";
+import { parseAmount } from "../money/decimal";
 
 /**
  * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the
@@ -13,7 +14,10 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
   await trx.deleteFrom("cohort_cells").where("store_id", "=", storeId).execute();
   const returnsByOrder = new Map<string, BookedReturn[]>();
   const refunds = await trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).execute();
-  for (const r of refunds) returnsByOrder.set(r.order_id, [...(returnsByOrder.get(r.order_id) ?? []), r]);
+  for (const r of refunds) {
+    const booked = { created_at: r.created_at, amount: parseAmount(r.amount) };
+    returnsByOrder.set(r.order_id, [...(returnsByOrder.get(r.order_id) ?? []), booked]);
+  }
 
   const cells = new CohortCellDeltas(storeId, LocalCalendar.of(store.timezone));
   let customer: string | null = null;
@@ -35,7 +39,7 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
       timeline = [];
       returns = [];
     }
-    timeline.push(order);
+    timeline.push({ created_at: order.created_at, sales: parseAmount(order.gross_sales) - parseAmount(order.discounts) });
     returns.push(...(returnsByOrder.get(order.id) ?? []));
   }
   flush();

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { addToRollup } from "./add-to-rollup";
-import { parseAmount, toDecimalString } from "../money/decimal";
+import { toDecimalString, type Amount } from "../money/decimal";
 import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
 import { formatLocalDate, type LocalCalendar } from "../time";
 import { SPANS, spanStart } from "./spans";
@@ -33,10 +33,16 @@ const SALES_MEASURES = ["orders", "units", "gross_sales", "discounts", "shipping
 export interface OrderContribution {
   created_at: Date;
   units: number;
-  gross_sales: string;
-  discounts: string;
-  shipping: string;
-  taxes: string;
+  gross: Amount;
+  discounts: Amount;
+  shipping: Amount;
+  taxes: Amount;
+}
+
+/** A refund on a counted order: its returns, booked at the refund's own time. */
+export interface RefundContribution {
+  created_at: Date;
+  amount: Amount;
 }
 
 /**
@@ -78,7 +84,7 @@ export class SalesSlotDeltas {
 
   order(order: OrderContribution, sign: 1 | -1): void {
     const s = BigInt(sign);
-    const [gross, discounts, shipping, taxes] = [order.gross_sales, order.discounts, order.shipping, order.taxes].map((a) => s * parseAmount(a));
+    const [gross, discounts, shipping, taxes] = [order.gross, order.discounts, order.shipping, order.taxes].map((a) => s * a);
     this.eachWithLocalDay(order.created_at, (d) => {
       d.orders += sign;
       d.units += sign * order.units;
@@ -89,8 +95,8 @@ export class SalesSlotDeltas {
     });
   }
 
-  refund(refund: { created_at: Date; amount: string }, sign: 1 | -1): void {
-    const amount = BigInt(sign) * parseAmount(refund.amount);
+  refund(refund: RefundContribution, sign: 1 | -1): void {
+    const amount = BigInt(sign) * refund.amount;
     this.eachWithLocalDay(refund.created_at, (d) => {
       d.returns += amount;
     });
