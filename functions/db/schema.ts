@@ -50,7 +50,7 @@ export interface CustomersTable {
   store_id: number;
   id: string;
   first_seen_at: UtcTime;
-  /** Their first and second paid orders' times (functions/rollups/customer-timeline.ts). */
+  /** Their first and second paid orders' times (functions/rollups/customers/timeline.ts). */
   first_paid_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   second_paid_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
@@ -149,7 +149,7 @@ export interface SalesMeasures {
 /**
  * Sales of counted orders and returns booked, per store and UTC slot of 15 minutes, an hour or a
  * day (`span_minutes`; functions/rollups/spans.ts), with the customer markers of
- * functions/rollups/customer-timeline.ts.
+ * functions/rollups/customers/timeline.ts.
  */
 export interface SalesSlotsTable extends SalesMeasures {
   span_minutes: number;
@@ -161,7 +161,7 @@ export interface SalesSlotsTable extends SalesMeasures {
   only_orders: number;
 }
 
-/** Sales figures per local date in the store's own zone (functions/rollups/sales-slots.ts). */
+/** Sales figures per local date in the store's own zone (functions/rollups/sales/deltas.ts). */
 export interface SalesLocalDaysTable extends SalesMeasures {
   /** A DATE, written as `YYYY-MM-DD` */
   local_day: ColumnType<Date, string, string>;
@@ -203,7 +203,7 @@ export interface ProductMonthsTable extends ProductMeasures {
 /** Per product, all time: product_days summed (the complement of a long range, reports/product-tallies.ts). */
 export type ProductTotalsTable = ProductMeasures;
 
-/** Per cohort day (store's zone) and local week or month: functions/rollups/cohort-cells.ts. */
+/** Per cohort day (store's zone) and local week or month: functions/rollups/customers/cohort-deltas.ts. */
 export interface CohortCellsTable {
   store_id: number;
   interval_name: "week" | "month";

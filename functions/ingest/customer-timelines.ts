@@ -5,7 +5,7 @@ import { chunk } from "../db/transaction";
 import { timelineChanges, type BookedReturn, type PaidOrder, type RollupWriter, type TimelineChanges } from "../rollups";
 
 /**
- * Keeps the customer timelines (functions/rollups/customer-timeline.ts) and the cohort cells in
+ * Keeps the customer timelines (functions/rollups/customers/timeline.ts) and the cohort cells in
  * step with an orders ingest, before its deletes and inserts: locks the customers it touches
  * (their rows exist by now: the ingest upserted them), reads their paid orders with a locking
  * read (so a concurrent ingest of the same customer, which waits on that lock, is seen once it

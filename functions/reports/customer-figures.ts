@@ -15,7 +15,7 @@ const BEGINNING = new Date(Date.UTC(1970, 0, 1));
 
 /**
  * SPEC 3.3's customer figures for [A, B) without counting distinct customers over orders. With
- * each customer's paid orders t1 < t2 < ... < tn (rollups/customer-timeline.ts), and F(x), S(x),
+ * each customer's paid orders t1 < t2 < ... < tn (rollups/customers/timeline.ts), and F(x), S(x),
  * L(x), O(x) the customers whose first, second, last, only paid order is before x (prefix sums
  * of the slot markers):
  *

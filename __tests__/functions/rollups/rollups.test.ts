@@ -8,11 +8,11 @@ import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "
 import { EMPTY_SUMS, salesFigures } from "../../../functions/reports/figures";
 import { funnelCounts, rawFunnelCounts } from "../../../functions/reports/funnel";
 import { productTallies, rawProductTallies, type Tally } from "../../../functions/reports/product-tallies";
-import { rawSalesByKey } from "../../../functions/reports/raw-sales-source";
+import { rawSalesByKey } from "../../../functions/rollups/sales/raw-sales";
 import { localSalesByPeriod, periodCuts, salesByKey } from "../../../functions/reports/sales-source";
 import { customerFigures } from "../../../functions/reports/customer-figures";
 import { cohortsReport } from "../../../functions/reports/cohorts";
-import { rawCustomerFigures } from "../../../functions/reports/raw-customer-figures";
+import { rawCustomerFigures } from "../../../functions/rollups/customers/raw-customer-figures";
 import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/time";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
 import { newStore, useTestDatabase } from "../../support/harness";

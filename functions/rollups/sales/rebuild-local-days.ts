@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { DAY_MS, localTimeSql, offsetSegments } from "../time";
+import type { Database } from "../../db/schema";
+import { DAY_MS, localTimeSql, offsetSegments } from "../../time";
 
 /**
  * Recomputes a store's `sales_local_days` from its raw paid orders and the refunds on them, each

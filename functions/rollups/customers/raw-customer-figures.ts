@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../db/schema";
-import type { CustomerFigures } from "./customer-figures";
-import { ratio } from "./figures";
+import type { Database } from "../../db/schema";
+import type { CustomerFigures } from "../../reports/customer-figures";
+import { ratio } from "../../reports/figures";
 
 /**
  * The customer figures counted from the raw orders: the reference the rollups are checked

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../db/schema";
-import { sumsFromRows, type OrderSumsRow, type SalesSums } from "./figures";
-import { ALL, type KeyOf } from "./sales-source";
+import type { Database } from "../../db/schema";
+import { sumsFromRows, type OrderSumsRow, type SalesSums } from "../../reports/figures";
+import { ALL, type KeyOf } from "../../reports/sales-source";
 
 /**
  * The sales sums of counted orders (status paid, createdAt in [start, end)) per key, from the

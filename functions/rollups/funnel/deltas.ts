@@ -1,16 +1,8 @@
 import type { Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { addToRollup } from "./add-to-rollup";
-import { slotOf } from "./slot";
-
-/** A session as the funnel counts it: where it started and which steps it reached. */
-export interface SessionFunnel {
-  started_at: Date;
-  product_viewed: number;
-  added_to_cart: number;
-  reached_checkout: number;
-  converted: number;
-}
+import type { Database } from "../../db/schema";
+import { addToRollup } from "../add-to-rollup";
+import { slotOf } from "../slot";
+import type { RollupChanges, SessionFunnel, Sign } from "../family";
 
 interface FunnelDelta {
   sessions: number;
@@ -21,12 +13,12 @@ interface FunnelDelta {
 }
 
 /** Collects the changes one events ingest makes to `funnel_slots` (a session moved or reached a step). */
-export class FunnelSlotDeltas {
+export class FunnelSlotDeltas implements RollupChanges {
   private readonly slots = new Map<number, FunnelDelta>();
 
   constructor(private readonly storeId: number) {}
 
-  session(session: SessionFunnel, sign: 1 | -1): void {
+  session(session: SessionFunnel, sign: Sign): void {
     const key = slotOf(session.started_at).getTime();
     let d = this.slots.get(key);
     if (!d) this.slots.set(key, (d = { sessions: 0, product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 }));

@@ -1,13 +1,13 @@
 import type { Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { addToRollup } from "./add-to-rollup";
-import { toDecimalString, type Amount } from "../money/decimal";
-import { EMPTY_SUMS, type SalesSums } from "../reports/figures";
-import { formatLocalDate, type LocalCalendar } from "../time";
-import { SPANS, spanStart } from "./spans";
-import type { CustomerMarker } from "./customer-timeline";
+import type { Database } from "../../db/schema";
+import { addToRollup } from "../add-to-rollup";
+import { toDecimalString } from "../../money/decimal";
+import { EMPTY_SUMS, type SalesSums } from "../../reports/figures";
+import { formatLocalDate, type LocalCalendar } from "../../time";
+import { SPANS, spanStart } from "../spans";
+import type { CustomerMarker, OrderContribution, RefundContribution, RollupChanges, Sign } from "../family";
 
-/** A slot's change: the sales sums, and the customer markers (rollups/customer-timeline.ts). */
+/** A slot's change: the sales sums, and the customer markers (rollups/customers/timeline.ts). */
 type SlotDelta = SalesSums & Record<CustomerMarker, number>;
 
 const ZERO: SlotDelta = { ...EMPTY_SUMS, first_orders: 0, second_orders: 0, last_orders: 0, only_orders: 0 };
@@ -29,29 +29,13 @@ function salesColumns(d: SalesSums) {
 
 const SALES_MEASURES = ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"] as const;
 
-/** What a counted order contributes to its slot (negated to take it back out). */
-export interface OrderContribution {
-  created_at: Date;
-  units: number;
-  gross: Amount;
-  discounts: Amount;
-  shipping: Amount;
-  taxes: Amount;
-}
-
-/** A refund on a counted order: its returns, booked at the refund's own time. */
-export interface RefundContribution {
-  created_at: Date;
-  amount: Amount;
-}
-
 /**
  * Collects the changes one ingest makes to `sales_slots`, then writes them, at each of the
  * three spans, in one upsert. The caller holds the locks on the raw rows it changes, so the
  * deltas it computes from them are exact; adding deltas (never overwriting) keeps concurrent
  * writers to one slot correct.
  */
-export class SalesSlotDeltas {
+export class SalesSlotDeltas implements RollupChanges {
   /** by "span:start" */
   private readonly slots = new Map<string, { span: number; start: number; delta: SlotDelta }>();
   /** the sales sums by local day number in the store's zone (`sales_local_days`) */
@@ -82,7 +66,7 @@ export class SalesSlotDeltas {
     change(sums);
   }
 
-  order(order: OrderContribution, sign: 1 | -1): void {
+  order(order: OrderContribution, sign: Sign): void {
     const s = BigInt(sign);
     const [gross, discounts, shipping, taxes] = [order.gross, order.discounts, order.shipping, order.taxes].map((a) => s * a);
     this.eachWithLocalDay(order.created_at, (d) => {
@@ -95,14 +79,14 @@ export class SalesSlotDeltas {
     });
   }
 
-  refund(refund: RefundContribution, sign: 1 | -1): void {
+  refund(refund: RefundContribution, sign: Sign): void {
     const amount = BigInt(sign) * refund.amount;
     this.eachWithLocalDay(refund.created_at, (d) => {
       d.returns += amount;
     });
   }
 
-  customer(marker: CustomerMarker, at: Date, sign: 1 | -1): void {
+  customerMarker(marker: CustomerMarker, at: Date, sign: Sign): void {
     this.each(at, (d) => {
       d[marker] += sign;
     });

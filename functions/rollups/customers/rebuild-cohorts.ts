@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { CohortCellDeltas, type BookedReturn, type TimelineOrder } from "./cohort-cells";
-import { LocalCalendar } from "../time";
-import { parseAmount } from "../money/decimal";
+import type { Database } from "../../db/schema";
+import { CohortCellDeltas } from "./cohort-deltas";
+import type { BookedReturn, TimelineOrder } from "../family";
+import { LocalCalendar } from "../../time";
+import { parseAmount } from "../../money/decimal";
 
 /**
  * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the
@@ -23,7 +24,7 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
   let customer: string | null = null;
   let timeline: TimelineOrder[] = [];
   let returns: BookedReturn[] = [];
-  const flush = () => cells.customer(timeline, returns, 1);
+  const flush = () => cells.cohortCustomer(timeline, returns, 1);
   const orders = trx
     .selectFrom("orders")
     .select(["id", "customer_id", "created_at", "gross_sales", "discounts"])
@@ -44,4 +45,9 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
   }
   flush();
   return cells.apply(trx as Transaction<Database>);
+}
+
+/** The customers family's rebuild: its `cohort_cells` (the timeline columns are the sales family's). */
+export async function rebuildCustomers(trx: Transaction<Database>, storeId: number): Promise<Record<string, number>> {
+  return { cohortCells: await rebuildCohortCells(trx, storeId) };
 }

@@ -10,9 +10,8 @@
  * An ingest reads the timelines of the customers it touches (locked), applies its changes in
  * memory, and turns the difference between the two into marker deltas and row updates.
  */
-import type { Amount } from "../money/decimal";
-
-export type CustomerMarker = "first_orders" | "second_orders" | "last_orders" | "only_orders";
+import type { Amount } from "../../money/decimal";
+import type { CustomerMarker } from "../family";
 
 export interface PaidOrder {
   id: string;

@@ -1,8 +1,9 @@
 import type { Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { toDecimalString, type Amount } from "../money/decimal";
-import { formatLocalDate, type LocalCalendar } from "../time";
-import { addToRollup } from "./add-to-rollup";
+import type { Database } from "../../db/schema";
+import { toDecimalString, type Amount } from "../../money/decimal";
+import { formatLocalDate, type LocalCalendar } from "../../time";
+import { addToRollup } from "../add-to-rollup";
+import type { BookedReturn, RollupChanges, Sign, TimelineOrder } from "../family";
 
 /**
  * `cohort_cells`: per store, cohort interval (week, month), cohort day (the local date of a
@@ -16,17 +17,6 @@ import { addToRollup } from "./add-to-rollup";
 export const COHORT_CELL_INTERVALS = ["week", "month"] as const;
 export type CohortCellInterval = (typeof COHORT_CELL_INTERVALS)[number];
 
-/** A paid order on a customer's timeline: when, and its sales (gross less discounts). */
-export interface TimelineOrder {
-  created_at: Date;
-  sales: Amount;
-}
-
-export interface BookedReturn {
-  created_at: Date;
-  amount: Amount;
-}
-
 interface CellDelta {
   customers: number;
   sales: Amount;
@@ -34,7 +24,7 @@ interface CellDelta {
 }
 
 /** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesSlotDeltas). */
-export class CohortCellDeltas {
+export class CohortCellDeltas implements RollupChanges {
   /** by interval, cohort day number and period's first day number */
   private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }>();
 
@@ -55,15 +45,15 @@ export class CohortCellDeltas {
    * put into the cells, with `sign` -1 to take it back out. Comparing a customer's before and
    * after this way keeps every cell exact whatever moved (a late first order moves them all).
    */
-  customer(timeline: readonly TimelineOrder[], returns: readonly BookedReturn[], sign: 1 | -1): void {
+  cohortCustomer(timeline: readonly TimelineOrder[], returns: readonly BookedReturn[], sign: Sign): void {
     if (timeline.length === 0) return;
     const cohortDay = this.calendar.dayOf(timeline[0].created_at);
-    this.orders(cohortDay, timeline, sign);
-    for (const booked of returns) this.returned(cohortDay, booked, sign);
+    this.cohortOrders(cohortDay, timeline, sign);
+    for (const booked of returns) this.cohortReturn(cohortDay, booked, sign);
   }
 
   /** Orders alone: for a customer whose cohort and returns did not change. */
-  orders(cohortDay: number, timeline: readonly TimelineOrder[], sign: 1 | -1): void {
+  cohortOrders(cohortDay: number, timeline: readonly TimelineOrder[], sign: Sign): void {
     const sales = timeline.map((order) => BigInt(sign) * order.sales);
     for (const interval of COHORT_CELL_INTERVALS) {
       let previous: number | undefined;
@@ -77,7 +67,7 @@ export class CohortCellDeltas {
     }
   }
 
-  returned(cohortDay: number, booked: BookedReturn, sign: 1 | -1): void {
+  cohortReturn(cohortDay: number, booked: BookedReturn, sign: Sign): void {
     for (const interval of COHORT_CELL_INTERVALS) {
       this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * booked.amount;
     }

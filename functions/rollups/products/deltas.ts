@@ -1,24 +1,9 @@
 import type { Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { addToRollup } from "./add-to-rollup";
-import { toDecimalString, type Amount } from "../money/decimal";
-import { DAY_MS } from "../time";
-
-export interface LineContribution {
-  order_id: string;
-  product_id: string;
-  quantity: number;
-  gross: Amount;
-  discount: Amount;
-  created_at: Date;
-}
-
-/** A refund line on a counted order: returns of its product. */
-export interface RefundLineContribution {
-  product_id: string;
-  created_at: Date;
-  amount: Amount;
-}
+import type { Database } from "../../db/schema";
+import { addToRollup } from "../add-to-rollup";
+import { toDecimalString, type Amount } from "../../money/decimal";
+import { DAY_MS } from "../../time";
+import type { LineContribution, RefundLineContribution, RollupChanges, Sign } from "../family";
 
 /** One product's changes over one UTC day (or month), `start` its first instant in ms. */
 interface ProductDelta {
@@ -36,7 +21,7 @@ interface ProductDelta {
  * SalesSlotDeltas), and the same changes summed by UTC month to `product_months` and by product
  * to `product_totals` in two more.
  */
-export class ProductDayDeltas {
+export class ProductDayDeltas implements RollupChanges {
   private readonly cells = new Map<string, ProductDelta>();
 
   constructor(private readonly storeId: number) {}
@@ -50,7 +35,7 @@ export class ProductDayDeltas {
   }
 
   /** The lines of counted orders; an order counts once per product however many of its lines name it. */
-  lines(lines: readonly LineContribution[], sign: 1 | -1): void {
+  orderLines(lines: readonly LineContribution[], sign: Sign): void {
     const seen = new Set<string>();
     for (const line of lines) {
       const cell = this.at(line.created_at, line.product_id);
@@ -65,7 +50,7 @@ export class ProductDayDeltas {
     }
   }
 
-  refundLine(line: RefundLineContribution, sign: 1 | -1): void {
+  refundLine(line: RefundLineContribution, sign: Sign): void {
     this.at(line.created_at, line.product_id).returns += BigInt(sign) * line.amount;
   }
 

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { SLOT_SQL } from "./slot";
+import type { Database } from "../../db/schema";
+import { SLOT_SQL } from "../slot";
 
 /** A store's paid orders with a customer, each with its place in that customer's timeline. */
 const rankedPaidOrders = (storeId: number) => sql`
