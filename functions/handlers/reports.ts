@@ -1,54 +1,59 @@
-import { cohortsReport, COHORT_INTERVALS } from "../reports/cohorts";
+import type { z } from "zod";
+import { cohortsReport } from "../reports/cohorts";
 import { toCsv } from "../reports/csv";
 import { funnelReport } from "../reports/funnel";
-import { parseChoice, parseInterval, parseLimit, parseReportQuery } from "../reports/params";
-import { PRODUCT_SORTS, productsReport } from "../reports/products";
+import { parseQuery, parseReportQuery, type ReportWindow } from "../reports/params";
+import { productsReport } from "../reports/products";
+import { reportQueries } from "../reports/query";
 import { realtimeReport } from "../reports/realtime";
 import { salesReport } from "../reports/sales";
 import { summaryReport } from "../reports/summary";
-import { INTERVALS } from "../time";
-import { badRequest } from "../http/errors";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";
+import { createHttpHandler, type KeyedInput, type KeyedOperation, type OperationOutput } from "../middleware/http-handler";
 import { metrics } from "../observability";
 
 const columnsOf = (row: object) => Object.keys(row);
 
-const summary: KeyedOperation = async ({ db, store, query }) => {
-  const report = await summaryReport(db, store, parseReportQuery(store, query));
+/**
+ * A report over a range: its range read first (parseReportQuery: every range problem in one
+ * 400), then the rest of its query by its schema (reports/query.ts).
+ */
+const ranged =
+  <S extends z.ZodObject>(
+    schema: S,
+    run: (input: KeyedInput, window: ReportWindow, params: z.output<S>) => Promise<OperationOutput>,
+  ): KeyedOperation =>
+  async (input) => {
+    const window = parseReportQuery(input.store, input.query);
+    return run(input, window, parseQuery(schema, input.query));
+  };
+
+const summary = ranged(reportQueries.summaryReport, async ({ db, store }, window) => {
+  const report = await summaryReport(db, store, window);
   return { body: report, csv: () => toCsv(columnsOf(report), [report]) };
-};
+});
 
-const sales: KeyedOperation = async ({ db, store, query }) => {
-  const window = parseReportQuery(store, query);
-  const report = await salesReport(db, store, window, parseInterval(query, INTERVALS, "day"));
+const sales = ranged(reportQueries.salesReport, async ({ db, store }, window, { interval }) => {
+  const report = await salesReport(db, store, window, interval);
   return { body: report, csv: () => toCsv(columnsOf(report.periods[0] ?? {}), report.periods) };
-};
+});
 
-const products: KeyedOperation = async ({ db, store, query }) => {
-  const window = parseReportQuery(store, query);
-  const sort = parseChoice(query, "sort", PRODUCT_SORTS, "netSales");
-  const limit = parseLimit(query, 20, 100);
-  const category = query.category;
-  if (category !== undefined && (category.length === 0 || category.length > 100)) {
-    throw badRequest("the report's parameters are invalid", [{ field: "category", message: "must be 1 to 100 characters" }]);
-  }
+const products = ranged(reportQueries.productsReport, async ({ db, store }, window, { sort, limit, category }) => {
   const report = await productsReport(db, store, window, { sort, limit, category });
   const columns = ["productId", "productName", "category", "orders", "unitsSold", "grossSales", "discounts", "returns", "netSales"];
   return { body: report, csv: () => toCsv(columns, report.products) };
-};
+});
 
-const funnel: KeyedOperation = async ({ db, store, query }) => {
-  const report = await funnelReport(db, store, parseReportQuery(store, query));
+const funnel = ranged(reportQueries.funnelReport, async ({ db, store }, window) => {
+  const report = await funnelReport(db, store, window);
   return { body: report, csv: () => toCsv(["step", "sessions", "rateFromPrevious", "rateFromStart"], report.steps) };
-};
+});
 
-const cohorts: KeyedOperation = async ({ db, store, query }) => {
-  const window = parseReportQuery(store, query);
-  const report = await cohortsReport(db, store, window, parseChoice(query, "interval", COHORT_INTERVALS, "month"));
+const cohorts = ranged(reportQueries.cohortsReport, async ({ db, store }, window, { interval }) => {
+  const report = await cohortsReport(db, store, window, interval);
   const rows = report.cohorts.flatMap((c) => c.periods.map((p) => ({ cohort: c.cohort, size: c.size, ...p })));
   return { body: report, csv: () => toCsv(["cohort", "size", "k", "period", "customers", "share", "netSales"], rows) };
-};
+});
 
 const realtime: KeyedOperation = async ({ db, store }) => {
   // Takes no query parameters: the route table says so, and the handler refuses any.

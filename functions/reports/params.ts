@@ -1,6 +1,8 @@
+import type { z } from "zod";
+import { fieldPath, issueDetails } from "../../shared/zod-issues";
 import { badRequest, type ErrorDetail } from "../http/errors";
 import type { Store } from "../db/schema";
-import { isInterval, isValidLocalDate, isValidTimeZone, readRange, utcBounds, type Interval, type LocalDateRange } from "../time";
+import { isValidLocalDate, isValidTimeZone, readRange, utcBounds, type LocalDateRange } from "../time";
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_YEARS = 3;
@@ -34,7 +36,7 @@ function addYears(date: string, years: number): string {
 /**
  * Reads a report's range: `from`/`to` (inclusive local dates, default the last 30 days up to
  * today) and `timezone` (default the store's). Every problem is named in one 400. Parameters a
- * report does not take never get here: the handler refuses them by the route table (routes.ts).
+ * report does not take never get here: the handler refuses them by its schema (reports/query.ts).
  */
 export function parseReportQuery(store: Store, query: Query): ReportWindow {
   const details: ErrorDetail[] = [];
@@ -56,25 +58,13 @@ export function parseReportQuery(store: Store, query: Query): ReportWindow {
   return { range, ...utcBounds(range) };
 }
 
-export function parseChoice<T extends string>(query: Query, name: string, choices: readonly T[], fallback: T): T {
-  const value = query[name] ?? fallback;
-  if (!(choices as readonly string[]).includes(value)) {
-    throw badRequest("the report's parameters are invalid", [{ field: name, message: `must be one of ${choices.join(", ")}` }]);
-  }
-  return value as T;
-}
-
-export function parseInterval(query: Query, choices: readonly Interval[], fallback: Interval): Interval {
-  const interval = parseChoice(query, "interval", choices, fallback);
-  if (!isInterval(interval)) throw new Error(`unreachable: ${interval}`);
-  return interval;
-}
-
-export function parseLimit(query: Query, fallback: number, max: number): number {
-  const raw = query.limit;
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw badRequest("the report's parameters are invalid", [{ field: "limit", message: `must be a whole number from 1 to ${max}` }]);
-  }
-  return Number(raw);
+/**
+ * Reads a report's query by its schema (reports/query.ts), after its range: the values typed,
+ * defaults filled in, and every problem named in one 400 by the one zod-error formatter.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, query: Query): z.output<S> {
+  const result = schema.safeParse(query, { reportInput: true });
+  if (result.success) return result.data;
+  const details = result.error.issues.flatMap(issueDetails).map(({ path, message }) => ({ field: fieldPath(path), message }));
+  throw badRequest("the report's parameters are invalid", details);
 }
