@@ -2,17 +2,14 @@ import * as z from "zod";
 import { MAX_BODY_BYTES } from "../middleware/json-body";
 import { externalId, MAX_MONEY_TEXT, money, timestamp } from "../ingest/fields";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
-import { COHORT_INTERVALS } from "../reports/cohorts";
-import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "../reports/params";
-import { PRODUCT_SORTS } from "../reports/products";
-import { INTERVALS } from "../time";
+import { rangeQuery, reportQueries } from "../reports/query";
 import { routes, type FunctionName, type OperationId, type Route } from "../../shared/routes";
 import { responseSchemas, type JsonSchema } from "./responses";
 
 /**
  * The API's OpenAPI 3.1 document, built in code from the route table (paths, methods, operation
- * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies) and
- * responses.ts (response bodies). `npx tsx functions/openapi/write.ts` writes it to
+ * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies), the
+ * reports' query zod schemas (query parameters) and responses.ts (response bodies). `npx tsx functions/openapi/write.ts` writes it to
  * openapi.json; the OpenAPI test fails when that file is stale or the document and the handlers
  * disagree.
  */
@@ -43,12 +40,12 @@ export interface OpenApiDocument {
 
 export const API_KEY_SCHEME = "apiKey";
 
-const PRODUCTS_DEFAULT_LIMIT = 20;
-const PRODUCTS_MAX_LIMIT = 100;
-
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+
+/** Each operation's query schema (reports/query.ts by default). */
+type QuerySchemas = Partial<Record<OperationId, z.ZodObject>>;
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies: the ingestion zod schemas, as their input (what a client sends) JSON Schema.
@@ -160,50 +157,29 @@ const requestBodies: Partial<Record<OperationId, { schema: string; description: 
 };
 
 // ---------------------------------------------------------------------------------------------
-// Query parameters of the reports.
+// Query parameters of the reports: reports/query.ts's zod schemas, each field as a parameter.
 
-const queryParameters: Record<string, JsonSchema> = {
-  from: {
-    name: "from",
-    in: "query",
-    description: `First day of the range (inclusive), in the report's timezone. Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`.`,
-    schema: { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
-    example: "2026-03-01",
-  },
-  to: {
-    name: "to",
-    in: "query",
-    description: `Last day of the range (inclusive), in the report's timezone; not before \`from\`, less than ${MAX_RANGE_YEARS} years after it. Default: today.`,
-    schema: { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
-    example: "2026-03-31",
-  },
-  timezone: {
-    name: "timezone",
-    in: "query",
-    description: "IANA time zone that days, weeks (ISO, from Monday) and months are cut in. Default: the store's.",
-    schema: { type: "string", minLength: 1 },
-    example: "America/New_York",
-  },
-};
+/** A stable key order for a parameter's schema (zod emits metadata first). */
+const SCHEMA_KEYS = ["type", "format", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength", "default"];
 
 /**
- * The description of each query parameter the route table declares (routes.ts `query`) beyond
- * the shared ones above, per operation. The table decides which parameters a route takes (the
- * handler refuses any other); this only describes them, and building fails on one undescribed.
+ * One query parameter from its zod schema: `description` and `example` (its metadata) are the
+ * parameter's, the rest its schema, as the handler reads it (the output side: `limit` is an
+ * integer, sent as digits).
  */
-const operationParameters: Partial<Record<OperationId, Record<string, JsonSchema>>> = {
-  salesReport: {
-    interval: { name: "interval", in: "query", description: "The period of each row.", schema: { type: "string", enum: [...INTERVALS], default: "day" } },
-  },
-  productsReport: {
-    sort: { name: "sort", in: "query", description: "What ranks the products (descending).", schema: { type: "string", enum: [...PRODUCT_SORTS], default: "netSales" } },
-    limit: { name: "limit", in: "query", description: "How many products.", schema: { type: "integer", minimum: 1, maximum: PRODUCTS_MAX_LIMIT, default: PRODUCTS_DEFAULT_LIMIT } },
-    category: { name: "category", in: "query", description: "Only products of this category.", schema: { type: "string", minLength: 1, maxLength: 100 } },
-  },
-  cohortsReport: {
-    interval: { name: "interval", in: "query", description: "The cohort period.", schema: { type: "string", enum: [...COHORT_INTERVALS], default: "month" } },
-  },
-};
+function queryParameter(name: string, schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, description, example, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" }) as JsonSchema;
+  if (typeof description !== "string") throw new Error(`the query parameter ${name} has no description`);
+  const unknown = Object.keys(json).filter((key) => !SCHEMA_KEYS.includes(key));
+  if (unknown.length > 0) throw new Error(`the query parameter ${name} has schema keywords the document does not order: ${unknown.join(", ")}`);
+  const ordered = Object.fromEntries(SCHEMA_KEYS.filter((key) => key in json).map((key) => [key, json[key]]));
+  return { name, in: "query", description, schema: ordered, ...(example === undefined ? {} : { example }) };
+}
+
+/** The range's parameters, which every ranged report shares by reference. */
+const queryParameters: Record<string, JsonSchema> = Object.fromEntries(
+  Object.entries(rangeQuery).map(([name, schema]) => [name, queryParameter(name, schema)]),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Responses.
@@ -284,16 +260,14 @@ const tagOf: Record<FunctionName, { name: string; description: string }> = {
   health: { name: "health", description: "Service health, without an API key." },
 };
 
-/** The route's query parameters, in the route table's order: shared ones by reference, the others described here. */
-function parametersOf(route: Route): JsonSchema[] | undefined {
-  const names = route.query ?? [];
-  if (names.length === 0) return undefined;
-  return names.map((name) => {
-    if (queryParameters[name]) return parameterRef(name);
-    const own = operationParameters[route.operationId]?.[name];
-    if (!own) throw new Error(`the OpenAPI document does not describe the query parameter ${name} of ${route.operationId}`);
-    return own;
-  });
+/** The route's query parameters, in its schema's order: the range's by reference, the others described inline. */
+function parametersOf(route: Route, queries: QuerySchemas): JsonSchema[] | undefined {
+  const schema = queries[route.operationId];
+  const fields = Object.entries(schema?.shape ?? {});
+  if (fields.length === 0) return undefined;
+  return fields.map(([name, field]) =>
+    (rangeQuery as Record<string, z.ZodType>)[name] === field ? parameterRef(name) : queryParameter(name, field as z.ZodType),
+  );
 }
 
 function requestBodyOf(route: Route): JsonSchema | undefined {
@@ -307,7 +281,7 @@ function requestBodyOf(route: Route): JsonSchema | undefined {
   };
 }
 
-function operationOf(route: Route): OpenApiOperation {
+function operationOf(route: Route, queries: QuerySchemas): OpenApiOperation {
   const response = responseBodies[route.operationId];
   const json = { "application/json": { schema: schemaRef(response.schema) } };
   const csv = {
@@ -320,7 +294,7 @@ function operationOf(route: Route): OpenApiOperation {
       },
     },
   };
-  const parameters = parametersOf(route);
+  const parameters = parametersOf(route, queries);
   const requestBody = requestBodyOf(route);
   return {
     operationId: route.operationId,
@@ -336,18 +310,19 @@ function operationOf(route: Route): OpenApiOperation {
   };
 }
 
-function pathsOf(table: readonly Route[]): OpenApiDocument["paths"] {
+function pathsOf(table: readonly Route[], queries: QuerySchemas): OpenApiDocument["paths"] {
   const paths: OpenApiDocument["paths"] = {};
   for (const route of table) {
     const method = route.method.toLowerCase();
     paths[route.path] ??= {};
     if (paths[route.path][method]) throw new Error(`the route table has ${route.method} ${route.path} twice`);
-    paths[route.path][method] = operationOf(route);
+    paths[route.path][method] = operationOf(route, queries);
   }
   return paths;
 }
 
-export function buildOpenApiDocument(table: readonly Route[] = routes): OpenApiDocument {
+/** The document for a route table and its operations' query schemas (the API's by default). */
+export function buildOpenApiDocument(table: readonly Route[] = routes, queries: QuerySchemas = reportQueries): OpenApiDocument {
   const usedTags = new Set(table.map((route) => route.functionName));
   return {
     openapi: "3.1.0",
@@ -372,7 +347,7 @@ export function buildOpenApiDocument(table: readonly Route[] = routes): OpenApiD
       },
     ],
     tags: (Object.keys(tagOf) as FunctionName[]).filter((name) => usedTags.has(name)).map((name) => tagOf[name]),
-    paths: pathsOf(table),
+    paths: pathsOf(table, queries),
     components: {
       securitySchemes: {
         [API_KEY_SCHEME]: { type: "apiKey", in: "header", name: "x-api-key", description: "The store's API key; it selects the store." },
