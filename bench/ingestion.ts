@@ -15,9 +15,9 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../functions/db/schema";
-import { defaultDemoOptions, generateDemo, type DemoOrder } from "../functions/demo";
+import { defaultDemoOptions, generateDemo, type DemoOrder } from "../tools/demo";
 import { handler as ingestHandler } from "../functions/handlers/ingest";
-import { apiGatewayEvent, lambdaContext } from "../functions/local/api-gateway-event";
+import { apiGatewayEvent, lambdaContext } from "../tools/local/api-gateway-event";
 import { minorUnits } from "../functions/money/currency";
 import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";

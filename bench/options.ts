@@ -2,7 +2,7 @@
  * The benchmark's command line (`npm run bench -- --orders 200000 ...`): every flag, its
  * default and its check. Kept apart from run.ts so the test can build options the same way.
  */
-import { parseFlags, UsageError, wantsHelp } from "../functions/local/cli-args";
+import { parseFlags, UsageError, wantsHelp } from "../tools/local/cli-args";
 
 export interface BenchOptions {
   /** distinct orders of the generated store */

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../functions/db/schema";
 import { handler as reportsHandler } from "../functions/handlers/reports";
-import { apiGatewayEvent, lambdaContext } from "../functions/local/api-gateway-event";
-import { createGateway } from "../functions/local/gateway";
+import { apiGatewayEvent, lambdaContext } from "../tools/local/api-gateway-event";
+import { createGateway } from "../tools/local/gateway";
 import {
   baselineCohorts,
   baselineFunnel,

@@ -14,7 +14,7 @@ process.env.POWERTOOLS_TRACE_ENABLED ??= "false";
 
 async function main(): Promise<number> {
   const { parseBenchArgs, USAGE } = await import("./options");
-  const { processOutput, reportUsageError, UsageError } = await import("../functions/local/cli-args");
+  const { processOutput, reportUsageError, UsageError } = await import("../tools/local/cli-args");
   let options: Awaited<ReturnType<typeof parseBenchArgs>>;
   try {
     options = parseBenchArgs(process.argv.slice(2));

@@ -1,5 +1,5 @@
 /**
- * Physical names that the stacks create and the store command (functions/local) finds resources
+ * Physical names that the stacks create and the store command (tools/local) finds resources
  * by, declared once so the two cannot drift apart. No dependencies: stacks/ and functions/ both
  * import it.
  */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseBenchArgs } from "../../bench/options";
-import { parseDemoArgs } from "../../functions/demo/cli";
-import { parseRollupsArgs } from "../../functions/local/rollups-cli";
-import { parseStoreArgs } from "../../functions/local/store-cli";
+import { parseDemoArgs } from "../../tools/demo/cli";
+import { parseRollupsArgs } from "../../tools/local/rollups-cli";
+import { parseStoreArgs } from "../../tools/local/store-cli";
 
 /** The README's commands paste as they are: what a new user copies must run. */
 const root = join(__dirname, "..", "..");

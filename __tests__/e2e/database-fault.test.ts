@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { createDatabase, LOCAL_LIMITS, type DatabaseHandle } from "../../functions/db/connection";
 import { migrateToLatest } from "../../functions/db/migrate";
 import { setSharedDatabase } from "../../functions/db/shared-database";
-import { createGateway } from "../../functions/local/gateway";
+import { createGateway } from "../../tools/local/gateway";
 import { verifyRollups } from "../../functions/rollups/verify";
 import { createStore } from "../../functions/stores/repository";
 import { FaultServer, hasServerBinary } from "../support/fault-server";

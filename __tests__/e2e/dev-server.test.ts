@@ -3,7 +3,7 @@
  * answering a report with the key it printed, then stopping cleanly on SIGTERM; the same key on
  * every start; a start on a busy port that changes nothing; clear database errors.
  *
- * The child is `node --import tsx functions/local/dev.ts` (what `npx tsx` runs, minus the npm and
+ * The child is `node --import tsx tools/local/dev.ts` (what `npx tsx` runs, minus the npm and
  * tsx wrapper processes) so the signal reaches dev.ts directly and its exit code is the one seen.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -36,7 +36,7 @@ interface DevProcess {
 
 const started: ChildProcess[] = [];
 
-function startDev(env: Record<string, string> = {}, command: readonly string[] = [process.execPath, "--import", "tsx", "functions/local/dev.ts"]): DevProcess {
+function startDev(env: Record<string, string> = {}, command: readonly string[] = [process.execPath, "--import", "tsx", "tools/local/dev.ts"]): DevProcess {
   const spawnedAt = Date.now();
   const child = spawn(command[0]!, command.slice(1), {
     cwd: root,

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDatabase, type DatabaseHandle } from "../../functions/db/connection";
 import { setSharedDatabase } from "../../functions/db/shared-database";
-import { createGateway, MISSING_KEY_MESSAGE, type GatewayOptions } from "../../functions/local/gateway";
+import { createGateway, MISSING_KEY_MESSAGE, type GatewayOptions } from "../../tools/local/gateway";
 import { CORS_HEADERS } from "../../shared/cors-headers";
 import { createStore, revokeKeys } from "../../functions/stores/repository";
 

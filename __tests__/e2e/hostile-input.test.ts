@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { sql } from "kysely";
 import { createDatabase, type DatabaseHandle } from "../../functions/db/connection";
 import { setSharedDatabase } from "../../functions/db/shared-database";
-import { createGateway } from "../../functions/local/gateway";
+import { createGateway } from "../../tools/local/gateway";
 import { createStore } from "../../functions/stores/repository";
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);

@@ -3,7 +3,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { CORS_HEADERS } from "../../shared/cors-headers";
 import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../shared/routes";
 import { migrationsHash } from "../../shared/migrations-hash";
-import { AwsProvisioning } from "../../functions/local/aws-provisioning";
+import { AwsProvisioning } from "../../tools/local/aws-provisioning";
 import { environmentPrefix, smokeSecretName } from "../../shared/physical-names";
 import { ApiStack } from "../../stacks/api-stack";
 import { ENVIRONMENT_NAMES, environmentSettings, loadEnvironments, type EnvironmentConfig } from "../../stacks/config";

@@ -372,7 +372,7 @@ describe("the apply role covers what the deployed stacks create", () => {
     );
   };
 
-  describe("the deploy's smoke-key step (functions/local/smoke-key.ts, run with the apply role after the apply)", () => {
+  describe("the deploy's smoke-key step (tools/local/smoke-key.ts, run with the apply role after the apply)", () => {
     const secretArn = (name: string) => `arn:aws:secretsmanager:${scope.region}:${ACCOUNT}:secret:${name}-AbCdEf`;
     const smokeSecret = secretArn(`${scope.prefix}-smoke-test`);
     const databaseKey = `arn:aws:kms:${scope.region}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;

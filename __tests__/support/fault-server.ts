@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
-import { defaultServerSearchDirs, findServerBinary } from "../../functions/local/mysql-binaries";
-import { PrivateMysqlServer } from "../../functions/local/mysql-private-server";
-import { readPidFile } from "../../functions/local/mysql-process";
-import { ensureDatabase, withDatabase } from "../../functions/local/mysql-probe";
+import { defaultServerSearchDirs, findServerBinary } from "../../tools/local/mysql-binaries";
+import { PrivateMysqlServer } from "../../tools/local/mysql-private-server";
+import { readPidFile } from "../../tools/local/mysql-process";
+import { ensureDatabase, withDatabase } from "../../tools/local/mysql-probe";
 
 /** Whether a MySQL/MariaDB server binary is here to start private servers with. */
 export const hasServerBinary = findServerBinary(defaultServerSearchDirs()) !== undefined;

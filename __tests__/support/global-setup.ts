@@ -4,8 +4,8 @@ import path from "node:path";
 import { Kysely, MysqlDialect } from "kysely";
 import { createPool } from "mysql2";
 import { migrateToLatest } from "../../functions/db/migrate";
-import { resolveMysql, type PrivateMysqlServer, type ResolveMysqlOptions } from "../../functions/local/mysql-server";
-import { isAlive } from "../../functions/local/mysql-process";
+import { resolveMysql, type PrivateMysqlServer, type ResolveMysqlOptions } from "../../tools/local/mysql-server";
+import { isAlive } from "../../tools/local/mysql-process";
 import { createTestDatabase, dropTestDatabase } from "./test-database";
 
 /** What one `npm test` run set up, and so what its teardown undoes. */

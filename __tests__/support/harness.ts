@@ -2,8 +2,8 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { createDatabase, type DatabaseHandle } from "../../functions/db/connection";
 import { setSharedDatabase } from "../../functions/db/shared-database";
 import type { Store } from "../../functions/db/schema";
-import { apiGatewayEvent, lambdaContext, type GatewayRequest } from "../../functions/local/api-gateway-event";
-import { functionHandlers } from "../../functions/local/handlers";
+import { apiGatewayEvent, lambdaContext, type GatewayRequest } from "../../tools/local/api-gateway-event";
+import { functionHandlers } from "../../tools/local/handlers";
 import { routes } from "../../shared/routes";
 import { createStore, type NewStore } from "../../functions/stores/repository";
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { defaultServerSearchDirs, findServerBinary, mysqlAnswers, PrivateMysqlServer } from "../../functions/local/mysql-server";
+import { defaultServerSearchDirs, findServerBinary, mysqlAnswers, PrivateMysqlServer } from "../../tools/local/mysql-server";
 import { startSuite, stopSuite } from "./global-setup";
 
 jest.setTimeout(120_000);

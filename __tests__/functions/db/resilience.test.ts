@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { createDatabase, LOCAL_LIMITS, type DatabaseHandle } from "../../../functions/db/connection";
 import { migrateToLatest } from "../../../functions/db/migrate";
 import { setSharedDatabase } from "../../../functions/db/shared-database";
-import { createGateway } from "../../../functions/local/gateway";
-import { defaultServerSearchDirs, findServerBinary } from "../../../functions/local/mysql-binaries";
-import { PrivateMysqlServer } from "../../../functions/local/mysql-private-server";
-import { ensureDatabase } from "../../../functions/local/mysql-probe";
+import { createGateway } from "../../../tools/local/gateway";
+import { defaultServerSearchDirs, findServerBinary } from "../../../tools/local/mysql-binaries";
+import { PrivateMysqlServer } from "../../../tools/local/mysql-private-server";
+import { ensureDatabase } from "../../../tools/local/mysql-probe";
 import { createStore } from "../../../functions/stores/repository";
 import { call, type TestStore } from "../../support/harness";
 

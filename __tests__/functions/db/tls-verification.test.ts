@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { createConnection } from "mysql2/promise";
 import { LAMBDA_LIMITS, poolOptions } from "../../../functions/db/connection";
-import { defaultServerSearchDirs, findServerBinary } from "../../../functions/local/mysql-binaries";
-import { PrivateMysqlServer } from "../../../functions/local/mysql-private-server";
+import { defaultServerSearchDirs, findServerBinary } from "../../../tools/local/mysql-binaries";
+import { PrivateMysqlServer } from "../../../tools/local/mysql-private-server";
 
 /**
  * B: the RDS Proxy connection verifies the server certificate's host name. A private server of

@@ -10,7 +10,7 @@ import {
   type MigrationRunResult,
   type RotationRunResult,
 } from "../../../functions/handlers/migrate";
-import { lambdaContext } from "../../../functions/local/api-gateway-event";
+import { lambdaContext } from "../../../tools/local/api-gateway-event";
 import { logger } from "../../../functions/observability";
 import { generateApiKey, hashApiKey } from "../../../functions/stores/api-keys";
 import { captureOutput, emfBlobs, logLines, type CapturedOutput } from "../../support/capture-output";

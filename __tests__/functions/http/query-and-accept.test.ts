@@ -5,8 +5,8 @@
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { DatabaseHandle } from "../../../functions/db/connection";
-import { apiGatewayEvent, lambdaContext } from "../../../functions/local/api-gateway-event";
-import { functionHandlers } from "../../../functions/local/handlers";
+import { apiGatewayEvent, lambdaContext } from "../../../tools/local/api-gateway-event";
+import { functionHandlers } from "../../../tools/local/handlers";
 import { routes, type Route } from "../../../shared/routes";
 import { call, newStore, useTestDatabase, type CallResult, type TestStore } from "../../support/harness";
 

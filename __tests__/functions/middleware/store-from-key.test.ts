@@ -3,7 +3,7 @@ import "../../support/powertools-output";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { DatabaseHandle } from "../../../functions/db/connection";
 import { badRequest } from "../../../functions/http/errors";
-import { apiGatewayEvent, lambdaContext } from "../../../functions/local/api-gateway-event";
+import { apiGatewayEvent, lambdaContext } from "../../../tools/local/api-gateway-event";
 import { createHttpHandler, type KeyedOperation } from "../../../functions/middleware/http-handler";
 import { logger } from "../../../functions/observability";
 import { captureOutput, logLines } from "../../support/capture-output";

@@ -18,7 +18,7 @@ export interface SmokeTestSecretProps {
  *
  * Deliberately a secret with NO value (no aws_secretsmanager_secret_version): the smoke store can
  * exist only once this stack's usage plan and admin function are up, so the deploy's smoke-key
- * step (`npm run -s store -- smoke-key --env <env>`, functions/local/smoke-key.ts) creates the
+ * step (`npm run -s store -- smoke-key --env <env>`, tools/local/smoke-key.ts) creates the
  * store and its key after the apply and writes them here; later deploys reuse the key while API
  * Gateway still has it enabled. The key never exists in Terraform's configuration, plan or state.
  *

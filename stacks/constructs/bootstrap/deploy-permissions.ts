@@ -240,7 +240,7 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
     },
     {
       // Not Terraform's: after the apply, the deploy's smoke-key step (`npm run store -- smoke-key`,
-      // functions/local/smoke-key.ts) reads the smoke store's key and, when API Gateway no longer
+      // tools/local/smoke-key.ts) reads the smoke store's key and, when API Gateway no longer
       // has it, writes a new one. Its other calls are covered by the rules above and below:
       // encrypting and decrypting the value with the database key (KmsDataKeysThroughRdsAndSecretsManager,
       // through Secrets Manager only), creating, reading and attaching the API key (RestApi) and
