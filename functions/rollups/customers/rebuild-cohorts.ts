@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { CohortCellDeltas } from "./cohort-deltas";
 import type { BookedReturn, TimelineOrder } from "../family";
@@ -10,7 +10,7 @@ import { parseAmount } from "../../money/decimal";
  * orders customer by customer (a store's history need not fit in memory at once). The caller
  * holds the store exclusively. Returns the cells written.
  */
-export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Database>, storeId: number): Promise<number> {
+export async function rebuildCohortCells(trx: Transaction<Database>, storeId: number): Promise<number> {
   const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("cohort_cells").where("store_id", "=", storeId).execute();
   const returnsByOrder = new Map<string, BookedReturn[]>();
@@ -44,7 +44,7 @@ export async function rebuildCohortCells(trx: Transaction<Database> | Kysely<Dat
     returns.push(...(returnsByOrder.get(order.id) ?? []));
   }
   flush();
-  return cells.apply(trx as Transaction<Database>);
+  return cells.apply(trx);
 }
 
 /** The customers family's rebuild: its `cohort_cells` (the timeline columns are the sales family's). */

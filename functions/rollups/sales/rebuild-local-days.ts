@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { DAY_MS, localTimeSql, offsetSegments } from "../../time";
 
@@ -7,7 +7,7 @@ import { DAY_MS, localTimeSql, offsetSegments } from "../../time";
  * dated in the store's zone (its offsets over the store's data, as a CASE). The caller holds the
  * store exclusively. Returns the rows written.
  */
-export async function rebuildSalesLocalDays(trx: Transaction<Database> | Kysely<Database>, storeId: number): Promise<number> {
+export async function rebuildSalesLocalDays(trx: Transaction<Database>, storeId: number): Promise<number> {
   const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("sales_local_days").where("store_id", "=", storeId).execute();
   const span = await sql<{ first: Date | null; last: Date | null }>`
