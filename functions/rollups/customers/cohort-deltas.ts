@@ -23,7 +23,7 @@ interface CellDelta {
   returns: Amount;
 }
 
-/** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesSlotDeltas). */
+/** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesDeltas). */
 export class CohortCellDeltas implements RollupChanges {
   /** by interval, cohort day number and period's first day number */
   private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }>();

@@ -18,10 +18,10 @@ interface ProductDelta {
 
 /**
  * Collects one ingest's changes to `product_days`, then writes them in one upsert (see
- * SalesSlotDeltas), and the same changes summed by UTC month to `product_months` and by product
+ * SalesDeltas), and the same changes summed by UTC month to `product_months` and by product
  * to `product_totals` in two more.
  */
-export class ProductDayDeltas implements RollupChanges {
+export class ProductDeltas implements RollupChanges {
   private readonly cells = new Map<string, ProductDelta>();
 
   constructor(private readonly storeId: number) {}

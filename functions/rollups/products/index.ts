@@ -1,8 +1,8 @@
 import type { RollupFamily } from "../family";
-import { ProductDayDeltas } from "./deltas";
+import { ProductDeltas } from "./deltas";
 
 /** Products: `product_days` (UTC days), `product_months` and `product_totals`, summed from the same deltas. */
 export const productRollups: RollupFamily<"products"> = {
   name: "products",
-  changes: (storeId) => new ProductDayDeltas(storeId),
+  changes: (storeId) => new ProductDeltas(storeId),
 };

@@ -30,12 +30,12 @@ function salesColumns(d: SalesSums) {
 const SALES_MEASURES = ["orders", "units", "gross_sales", "discounts", "shipping", "taxes", "returns"] as const;
 
 /**
- * Collects the changes one ingest makes to `sales_slots`, then writes them, at each of the
- * three spans, in one upsert. The caller holds the locks on the raw rows it changes, so the
+ * Collects the changes one ingest makes to the sales family: `sales_slots` (at each of the three
+ * spans, one upsert) and `sales_local_days` (the same sums by local day in the store's zone). The caller holds the locks on the raw rows it changes, so the
  * deltas it computes from them are exact; adding deltas (never overwriting) keeps concurrent
  * writers to one slot correct.
  */
-export class SalesSlotDeltas implements RollupChanges {
+export class SalesDeltas implements RollupChanges {
   /** by "span:start" */
   private readonly slots = new Map<string, { span: number; start: number; delta: SlotDelta }>();
   /** the sales sums by local day number in the store's zone (`sales_local_days`) */

@@ -1,5 +1,5 @@
 import type { RollupFamily } from "../family";
-import { SalesSlotDeltas } from "./deltas";
+import { SalesDeltas } from "./deltas";
 
 /**
  * Sales: `sales_slots` (UTC quarter hours, hours and days, with the customer markers) and
@@ -7,5 +7,5 @@ import { SalesSlotDeltas } from "./deltas";
  */
 export const salesRollups: RollupFamily<"sales"> = {
   name: "sales",
-  changes: (storeId, calendar) => new SalesSlotDeltas(storeId, calendar),
+  changes: (storeId, calendar) => new SalesDeltas(storeId, calendar),
 };
