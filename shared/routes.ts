@@ -31,17 +31,9 @@ export interface Route {
   functionName: FunctionName;
   apiKeyRequired: boolean;
   summary: string;
-  /**
-   * The query parameters the route takes; any other is refused with 400 (the handler checks,
-   * the OpenAPI document lists them). None when absent.
-   */
-  query?: readonly string[];
   /** Whether the route also answers `text/csv` (Accept negotiation); JSON only when absent. */
   csv?: boolean;
 }
-
-/** Every report's range: from, to (local dates) and the timezone they are cut in. */
-export const REPORT_QUERY = ["from", "to", "timezone"] as const;
 
 export const API_BASE_PATH = "/api/v1";
 
@@ -49,11 +41,11 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/api/v1/orders", operationId: "ingestOrders", functionName: "ingest", apiKeyRequired: true, summary: "Ingest orders (create or replace by id)" },
   { method: "POST", path: "/api/v1/refunds", operationId: "ingestRefunds", functionName: "ingest", apiKeyRequired: true, summary: "Ingest refunds" },
   { method: "POST", path: "/api/v1/events", operationId: "ingestEvents", functionName: "ingest", apiKeyRequired: true, summary: "Ingest storefront events (deduplicated by id)" },
-  { method: "GET", path: "/api/v1/reports/summary", operationId: "summaryReport", functionName: "reports", apiKeyRequired: true, summary: "Sales and customer summary for a date range", query: REPORT_QUERY, csv: true },
-  { method: "GET", path: "/api/v1/reports/sales", operationId: "salesReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per hour, day, week or month, zero-filled", query: [...REPORT_QUERY, "interval"], csv: true },
-  { method: "GET", path: "/api/v1/reports/products", operationId: "productsReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per product", query: [...REPORT_QUERY, "sort", "limit", "category"], csv: true },
-  { method: "GET", path: "/api/v1/reports/funnel", operationId: "funnelReport", functionName: "reports", apiKeyRequired: true, summary: "Storefront conversion funnel", query: REPORT_QUERY, csv: true },
-  { method: "GET", path: "/api/v1/reports/cohorts", operationId: "cohortsReport", functionName: "reports", apiKeyRequired: true, summary: "Customer cohorts by first order period", query: [...REPORT_QUERY, "interval"], csv: true },
+  { method: "GET", path: "/api/v1/reports/summary", operationId: "summaryReport", functionName: "reports", apiKeyRequired: true, summary: "Sales and customer summary for a date range", csv: true },
+  { method: "GET", path: "/api/v1/reports/sales", operationId: "salesReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per hour, day, week or month, zero-filled", csv: true },
+  { method: "GET", path: "/api/v1/reports/products", operationId: "productsReport", functionName: "reports", apiKeyRequired: true, summary: "Sales per product", csv: true },
+  { method: "GET", path: "/api/v1/reports/funnel", operationId: "funnelReport", functionName: "reports", apiKeyRequired: true, summary: "Storefront conversion funnel", csv: true },
+  { method: "GET", path: "/api/v1/reports/cohorts", operationId: "cohortsReport", functionName: "reports", apiKeyRequired: true, summary: "Customer cohorts by first order period", csv: true },
   { method: "GET", path: "/api/v1/reports/realtime", operationId: "realtimeReport", functionName: "reports", apiKeyRequired: true, summary: "The last 30 minutes", csv: true },
   { method: "GET", path: "/health", operationId: "health", functionName: "health", apiKeyRequired: false, summary: "Service and database health" },
 ];

@@ -56,7 +56,7 @@ const cohorts = ranged(reportQueries.cohortsReport, async ({ db, store }, window
 });
 
 const realtime: KeyedOperation = async ({ db, store }) => {
-  // Takes no query parameters: the route table says so, and the handler refuses any.
+  // Takes no query parameters: its schema declares none, and the handler refuses any.
   const report = await realtimeReport(db, store);
   return { body: report, csv: () => toCsv(["minute", "orders", "netSales"], report.minutes) };
 };
@@ -80,11 +80,15 @@ const counted =
     return output;
   };
 
-export const handler = createHttpHandler("reports", {
-  summaryReport: counted("summary", summary),
-  salesReport: counted("sales", sales),
-  productsReport: counted("products", products),
-  funnelReport: counted("funnel", funnel),
-  cohortsReport: counted("cohorts", cohorts),
-  realtimeReport: counted("realtime", realtime),
-});
+export const handler = createHttpHandler(
+  "reports",
+  {
+    summaryReport: counted("summary", summary),
+    salesReport: counted("sales", sales),
+    productsReport: counted("products", products),
+    funnelReport: counted("funnel", funnel),
+    cohortsReport: counted("cohorts", cohorts),
+    realtimeReport: counted("realtime", realtime),
+  },
+  { queries: reportQueries },
+);

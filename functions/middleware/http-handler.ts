@@ -4,6 +4,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Kysely } from "kysely";
+import type { z } from "zod";
 import type { Database, Store } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
 import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-deadline";
@@ -70,12 +71,15 @@ function chooseMediaType(event: APIGatewayProxyEvent, route: Route): string {
   return chosen;
 }
 
+/** Each operation's query schema (reports/query.ts): its keys are the parameters its route takes. */
+export type QuerySchemas = Partial<Record<OperationId, z.ZodObject>>;
+
 /**
- * Refuses query parameters the route does not declare (routes.ts), and any given twice: one
- * check for every route, so a typo or a stray `storeId` is never silently ignored.
+ * Refuses query parameters the operation's schema does not declare (none without one), and any
+ * given twice: one check for every route, so a typo or a stray `storeId` is never silently ignored.
  */
-function checkQuery(event: APIGatewayProxyEvent, route: Route): void {
-  const allowed = new Set(route.query ?? []);
+function checkQuery(event: APIGatewayProxyEvent, query: z.ZodObject | undefined): void {
+  const allowed = new Set(Object.keys(query?.shape ?? {}));
   const given = new Map<string, number>();
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) given.set(name, values?.length ?? 1);
   for (const name of Object.keys(event.queryStringParameters ?? {})) if (!given.has(name)) given.set(name, 1);
@@ -116,16 +120,21 @@ function varyOnAccept(): HttpMiddleware {
   return { after: add, onError: add };
 }
 
+export interface HttpHandlerOptions {
+  /** The query each operation takes; an operation without one takes no query parameters. */
+  queries?: QuerySchemas;
+  /** The database the requests use; the shared one by default. */
+  database?: () => Kysely<Database>;
+}
+
 /**
  * Builds a Lambda function's handler for its routes in the route table: Powertools logging
  * (correlation id = API Gateway request id), tracing and metrics, SPEC error bodies, CORS,
- * JSON bodies, and the key's store for keyed routes. Operations never see the event.
+ * JSON bodies, query parameters checked against the operation's schema, and the key's store for
+ * keyed routes. Operations never see the event.
  */
-export function createHttpHandler(
-  functionName: FunctionName,
-  operations: Operations,
-  database: () => Kysely<Database> = () => sharedDatabase().db,
-) {
+export function createHttpHandler(functionName: FunctionName, operations: Operations, options: HttpHandlerOptions = {}) {
+  const { queries = {}, database = () => sharedDatabase().db } = options;
   for (const route of routes.filter((r) => r.functionName === functionName)) {
     if (!operations[route.operationId]) throw new Error(`function ${functionName} has no operation for ${route.operationId}`);
   }
@@ -150,7 +159,7 @@ export function createHttpHandler(
     .handler(async (event: APIGatewayProxyEvent, context: Context & RequestState) => {
       const route = findRoute(event, functionName);
       if (!route) throw notFound(`no route ${event.httpMethod} ${event.path}`);
-      checkQuery(event, route);
+      checkQuery(event, queries[route.operationId]);
       const mediaType = chooseMediaType(event, route);
       const input: PublicInput = {
         body: context.body,

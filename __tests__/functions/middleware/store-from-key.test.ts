@@ -33,7 +33,7 @@ describe("store id on the request's log lines", () => {
     handler = createHttpHandler(
       "reports",
       { summaryReport: logs, salesReport: refuses, productsReport: logs, funnelReport: logs, cohortsReport: logs, realtimeReport: logs },
-      () => handle.db,
+      { database: () => handle.db },
     );
   });
   afterAll(async () => {
