@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { QuerySchemas } from "../middleware/http-handler";
 import { MAX_BODY_BYTES } from "../middleware/json-body";
 import { externalId, MAX_MONEY_TEXT, money, timestamp } from "../ingest/fields";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
@@ -43,9 +44,6 @@ export const API_KEY_SCHEME = "apiKey";
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
-
-/** Each operation's query schema (reports/query.ts by default). */
-type QuerySchemas = Partial<Record<OperationId, z.ZodObject>>;
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies: the ingestion zod schemas, as their input (what a client sends) JSON Schema.
