@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { renderOpenApiJson } from "../../functions/openapi/document";
+import { renderOpenApiJson } from "./document";
 
 /**
  * Writes the OpenAPI document to openapi.json at the repository root:

@@ -1,14 +1,14 @@
-import type { ErrorDetail } from "../http/errors";
-import type { EventsResult } from "../ingest/events";
-import type { OrdersResult } from "../ingest/orders";
-import type { RefundsResult } from "../ingest/refunds";
-import { COHORT_INTERVALS, type Cohort, type CohortPeriod, type CohortsReport } from "../reports/cohorts";
-import type { FunnelReport, FunnelStep } from "../reports/funnel";
-import { PRODUCT_SORTS, type ProductRow, type ProductsReport } from "../reports/products";
-import type { RealtimeMinute, RealtimeReport } from "../reports/realtime";
-import type { SalesPeriod, SalesReport } from "../reports/sales";
-import type { SummaryReport } from "../reports/summary";
-import { INTERVALS } from "../time";
+import type { ErrorDetail } from "../../functions/http/errors";
+import type { EventsResult } from "../../functions/ingest/events";
+import type { OrdersResult } from "../../functions/ingest/orders";
+import type { RefundsResult } from "../../functions/ingest/refunds";
+import { COHORT_INTERVALS, type Cohort, type CohortPeriod, type CohortsReport } from "../../functions/reports/cohorts";
+import type { FunnelReport, FunnelStep } from "../../functions/reports/funnel";
+import { PRODUCT_SORTS, type ProductRow, type ProductsReport } from "../../functions/reports/products";
+import type { RealtimeMinute, RealtimeReport } from "../../functions/reports/realtime";
+import type { SalesPeriod, SalesReport } from "../../functions/reports/sales";
+import type { SummaryReport } from "../../functions/reports/summary";
+import { INTERVALS } from "../../functions/time";
 
 /**
  * The response bodies of the API as JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it). They

@@ -1,16 +1,16 @@
 import * as z from "zod";
-import type { QuerySchemas } from "../middleware/http-handler";
-import { MAX_BODY_BYTES } from "../middleware/json-body";
-import { externalId, MAX_MONEY_TEXT, money, timestamp } from "../ingest/fields";
-import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../ingest/schemas";
-import { rangeQuery, reportQueries } from "../reports/query";
+import type { QuerySchemas } from "../../functions/middleware/http-handler";
+import { MAX_BODY_BYTES } from "../../functions/middleware/json-body";
+import { externalId, MAX_MONEY_TEXT, money, timestamp } from "../../functions/ingest/fields";
+import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../functions/ingest/schemas";
+import { rangeQuery, reportQueries } from "../../functions/reports/query";
 import { routes, type FunctionName, type OperationId, type Route } from "../../shared/routes";
 import { responseSchemas, type JsonSchema } from "./responses";
 
 /**
  * The API's OpenAPI 3.1 document, built in code from the route table (paths, methods, operation
  * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies), the
- * reports' query zod schemas (query parameters) and responses.ts (response bodies). `npx tsx functions/openapi/write.ts` writes it to
+ * reports' query zod schemas (query parameters) and responses.ts (response bodies). `npx tsx tools/openapi/write.ts` writes it to
  * openapi.json; the OpenAPI test fails when that file is stale or the document and the handlers
  * disagree.
  */

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
 import { setSharedDatabase } from "../../../functions/db/shared-database";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../../functions/ingest/schemas";
-import { buildOpenApiDocument, renderOpenApiJson, type OpenApiOperation } from "../../../functions/openapi/document";
+import { buildOpenApiDocument, renderOpenApiJson, type OpenApiOperation } from "../../../tools/openapi/document";
 import { queryParameterNames } from "../../../functions/reports/query";
 import { routeKey, routes, type OperationId, type Route } from "../../../shared/routes";
 import { call, newStore, useTestDatabase, type CallResult, type TestStore } from "../../support/harness";
@@ -175,7 +175,7 @@ describe("the OpenAPI document", () => {
     expect(() => buildOpenApiDocument([{ ...summary, path: "/x" }], undescribed)).toThrow(/undocumented/);
   });
 
-  it("is what openapi.json holds (else run: npx tsx functions/openapi/write.ts)", () => {
+  it("is what openapi.json holds (else run: npx tsx tools/openapi/write.ts)", () => {
     const onDisk = readFileSync(OPENAPI_JSON, "utf8").replace(/\r\n/g, "\n");
     expect(JSON.parse(onDisk)).toEqual(JSON.parse(JSON.stringify(doc)));
     expect(onDisk).toBe(renderOpenApiJson());
