@@ -13,6 +13,8 @@ export default tseslint.config(
   {
     files: ["**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
-    languageOptions: { globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" } },
+    languageOptions: {
+      globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" },
+    },
   },
 );

@@ -4,7 +4,10 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2023" }, module: { type: "commonjs" } }],
+    "^.+\\.(t|j|mj)s$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2023" }, module: { type: "commonjs" } },
+    ],
   },
   // kysely and middy ship ES modules only; jest's module runtime needs them as CommonJS.
   transformIgnorePatterns: ["/node_modules/(?!(kysely|@middy)/)"],

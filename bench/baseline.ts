@@ -77,7 +77,10 @@ export function localMidnight(date: string, zone: string): Date {
 
 /** [start, end): local midnight of `from` to local midnight after `to`. */
 export function rangeBounds(range: BaselineRange): { start: Date; end: Date } {
-  return { start: localMidnight(range.from, range.timezone), end: localMidnight(dateOf(dayNumber(range.to) + 1), range.timezone) };
+  return {
+    start: localMidnight(range.from, range.timezone),
+    end: localMidnight(dateOf(dayNumber(range.to) + 1), range.timezone),
+  };
 }
 
 interface OffsetStretch {
@@ -88,7 +91,7 @@ interface OffsetStretch {
 /** The zone's offsets over [startMs, endMs]: scanned day by day, each change found to the millisecond. */
 function offsetStretches(startMs: number, endMs: number, zone: string): OffsetStretch[] {
   const stretches: OffsetStretch[] = [{ startMs, offset: offsetMinutesAt(startMs, zone) }];
-  for (let at = startMs; at < endMs; ) {
+  for (let at = startMs; at < endMs;) {
     const next = Math.min(at + DAY_MS / 4, endMs);
     const current = stretches[stretches.length - 1].offset;
     if (offsetMinutesAt(next, zone) !== current) {
@@ -117,7 +120,9 @@ function localKey(column: string, stretches: OffsetStretch[], format: string): R
     stretches.length === 1
       ? shift(last.offset)
       : sql`case ${sql.join(
-          stretches.slice(1).map((s, i) => sql`when ${ref} < ${new Date(s.startMs)} then ${shift(stretches[i].offset)}`),
+          stretches
+            .slice(1)
+            .map((s, i) => sql`when ${ref} < ${new Date(s.startMs)} then ${shift(stretches[i].offset)}`),
           sql` `,
         )} else ${shift(last.offset)} end`;
   return sql<string>`date_format(${local}, ${sql.lit(format)})`;
@@ -216,7 +221,13 @@ function figures(s: Sums, decimals: number): BaselineSalesFigures {
  * Sales sums per key: orders (count, discounts, shipping, taxes), their lines (units, gross)
  * and refunds booked in range on orders still paid. Three plain GROUP BYs.
  */
-async function salesSums(db: Db, storeId: number, start: Date, end: Date, key: (column: string) => RawBuilder<string>): Promise<Map<string, Sums>> {
+async function salesSums(
+  db: Db,
+  storeId: number,
+  start: Date,
+  end: Date,
+  key: (column: string) => RawBuilder<string>,
+): Promise<Map<string, Sums>> {
   const [orders, lines, refunds] = await Promise.all([
     sql<{ k: string; orders: string; discounts: string; shipping: string; taxes: string }>`
       select ${key("created_at")} as k, count(*) as orders, sum(discounts) as discounts, sum(shipping) as shipping, sum(taxes) as taxes
@@ -242,7 +253,12 @@ async function salesSums(db: Db, storeId: number, start: Date, end: Date, key: (
     return s;
   };
   for (const row of orders.rows) {
-    Object.assign(at(row.k), { orders: Number(row.orders), discounts: dec(row.discounts), shipping: dec(row.shipping), taxes: dec(row.taxes) });
+    Object.assign(at(row.k), {
+      orders: Number(row.orders),
+      discounts: dec(row.discounts),
+      shipping: dec(row.shipping),
+      taxes: dec(row.taxes),
+    });
   }
   for (const row of lines.rows) Object.assign(at(row.k), { units: Number(row.units), gross: dec(row.gross) });
   for (const row of refunds.rows) at(row.k).returns = dec(row.returns);
@@ -293,12 +309,22 @@ export interface BaselineSales {
 }
 
 /** GET /reports/sales?interval=day|month: every period of the range, zero-filled. */
-export async function baselineSales(db: Db, store: Store, range: BaselineRange, interval: BaselineInterval): Promise<BaselineSales> {
+export async function baselineSales(
+  db: Db,
+  store: Store,
+  range: BaselineRange,
+  interval: BaselineInterval,
+): Promise<BaselineSales> {
   const { start, end } = rangeBounds(range);
   const stretches = offsetStretches(start.getTime() - DAY_MS, end.getTime() + DAY_MS, range.timezone);
   const sums = await salesSums(db, store.id, start, end, (column) => localKey(column, stretches, FORMATS[interval]));
   const decimals = minorUnits(store.currency);
-  return { periods: periodLabels(range, interval).map((period) => ({ period, ...figures(sums.get(period) ?? emptySums(), decimals) })) };
+  return {
+    periods: periodLabels(range, interval).map((period) => ({
+      period,
+      ...figures(sums.get(period) ?? emptySums(), decimals),
+    })),
+  };
 }
 
 export interface BaselineProducts {
@@ -332,12 +358,19 @@ export async function baselineProducts(
     if (!t) tally.set(id, (t = { orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
     return t;
   };
-  for (const row of sales.rows) Object.assign(at(row.product_id), { orders: Number(row.orders), units: Number(row.units), gross: dec(row.gross), discounts: dec(row.discounts) });
+  for (const row of sales.rows)
+    Object.assign(at(row.product_id), {
+      orders: Number(row.orders),
+      units: Number(row.units),
+      gross: dec(row.gross),
+      discounts: dec(row.discounts),
+    });
   for (const row of returns.rows) at(row.product_id).returns = dec(row.returns);
   const net = (t: { gross: bigint; discounts: bigint; returns: bigint }) => t.gross - t.discounts - t.returns;
   const top = [...tally.entries()]
     .sort(([idA, a], [idB, b]) => {
-      const byFigure = options.sort === "unitsSold" ? b.units - a.units : net(b) > net(a) ? 1 : net(b) < net(a) ? -1 : 0;
+      const byFigure =
+        options.sort === "unitsSold" ? b.units - a.units : net(b) > net(a) ? 1 : net(b) < net(a) ? -1 : 0;
       return byFigure !== 0 ? byFigure : idA < idB ? -1 : idA > idB ? 1 : 0;
     })
     .slice(0, options.limit);
@@ -346,7 +379,9 @@ export async function baselineProducts(
       ? []
       : (
           await sql<{ id: string; name: string; category: string | null }>`
-            select id, name, category from products where store_id = ${store.id} and id in (${sql.join(top.map(([id]) => id))})`.execute(db)
+            select id, name, category from products where store_id = ${store.id} and id in (${sql.join(top.map(([id]) => id))})`.execute(
+            db,
+          )
         ).rows;
   const byId = new Map(names.map((p) => [p.id, p]));
   const decimals = minorUnits(store.currency);
@@ -367,7 +402,12 @@ export async function baselineProducts(
 
 export type BaselineFunnel = Pick<
   FunnelReport,
-  "sessions" | "sessionsWithProductViews" | "sessionsWithAddToCart" | "sessionsReachedCheckout" | "sessionsConverted" | "conversionRate"
+  | "sessions"
+  | "sessionsWithProductViews"
+  | "sessionsWithAddToCart"
+  | "sessionsReachedCheckout"
+  | "sessionsConverted"
+  | "conversionRate"
 >;
 
 /**
@@ -378,7 +418,13 @@ export type BaselineFunnel = Pick<
  */
 export async function baselineFunnel(db: Db, store: Store, range: BaselineRange): Promise<BaselineFunnel> {
   const { start, end } = rangeBounds(range);
-  const { rows } = await sql<{ sessions: string; viewed: string | null; carted: string | null; checkout: string | null; converted: string | null }>`
+  const { rows } = await sql<{
+    sessions: string;
+    viewed: string | null;
+    carted: string | null;
+    checkout: string | null;
+    converted: string | null;
+  }>`
     select count(*) as sessions, sum(viewed) as viewed, sum(carted) as carted, sum(checkout) as checkout, sum(converted) as converted
     from (
       select sql_big_result session_id, min(occurred_at) as started_at,
@@ -403,7 +449,11 @@ export async function baselineFunnel(db: Db, store: Store, range: BaselineRange)
 }
 
 export interface BaselineCohorts {
-  cohorts: { cohort: string; size: number; periods: { k: number; period: string; customers: number; share: number; netSales: string }[] }[];
+  cohorts: {
+    cohort: string;
+    size: number;
+    periods: { k: number; period: string; customers: number; share: number; netSales: string }[];
+  }[];
 }
 
 /**
@@ -411,7 +461,12 @@ export interface BaselineCohorts {
  * range); per later month, how many of them ordered and their net sales (orders' sales less
  * returns booked that month on those orders).
  */
-export async function baselineCohorts(db: Db, store: Store, range: BaselineRange, interval: BaselineInterval = "month"): Promise<BaselineCohorts> {
+export async function baselineCohorts(
+  db: Db,
+  store: Store,
+  range: BaselineRange,
+  interval: BaselineInterval = "month",
+): Promise<BaselineCohorts> {
   const { start, end } = rangeBounds(range);
   const stretches = offsetStretches(start.getTime() - DAY_MS, end.getTime() + DAY_MS, range.timezone);
   const key = (column: string) => localKey(column, stretches, FORMATS[interval]);
@@ -479,7 +534,9 @@ export async function baselineRealtime(db: Db, store: Store, now: Date): Promise
   const [active, orders, refunds] = await Promise.all([
     sql<{ sessions: string }>`
       select count(distinct session_id) as sessions from events
-      where store_id = ${store.id} and occurred_at >= ${new Date(now.getTime() - 5 * MINUTE_MS)} and occurred_at <= ${now}`.execute(db),
+      where store_id = ${store.id} and occurred_at >= ${new Date(now.getTime() - 5 * MINUTE_MS)} and occurred_at <= ${now}`.execute(
+      db,
+    ),
     sql<{ m: string; orders: string; sales: string }>`
       select ${minute("created_at")} as m, count(*) as orders, sum(gross_sales - discounts) as sales
       from orders
@@ -506,5 +563,10 @@ export async function baselineRealtime(db: Db, store: Store, now: Date): Promise
     totalNet += net;
     return { minute: iso, orders: count, netSales: money(net, decimals) };
   });
-  return { activeSessions: Number(active.rows[0]?.sessions ?? 0), orders: total, netSales: money(totalNet, decimals), minutes };
+  return {
+    activeSessions: Number(active.rows[0]?.sessions ?? 0),
+    orders: total,
+    netSales: money(totalNet, decimals),
+    minutes,
+  };
 }

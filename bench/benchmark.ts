@@ -17,7 +17,15 @@ import { migrations } from "../functions/db/migrations";
 import { setSharedDatabase } from "../functions/db/shared-database";
 import { measureBundles, type BundleResult } from "./bundles";
 import { measureIngestion, type IngestionResult } from "./ingestion";
-import { databaseUrl, freshDatabase, loadBenchStore, openDatabase, reuseBenchStore, type BenchMeta, type Scale } from "./load";
+import {
+  databaseUrl,
+  freshDatabase,
+  loadBenchStore,
+  openDatabase,
+  reuseBenchStore,
+  type BenchMeta,
+  type Scale,
+} from "./load";
 import type { BenchOptions } from "./options";
 import { benchRanges, measureHttp, measureReports, type HttpResult, type ReportResult } from "./reports";
 
@@ -63,10 +71,13 @@ async function describeMachine(db: Kysely<Database>): Promise<Machine> {
 
 function codeRevision(): string {
   if (process.env.BENCH_REVISION) return process.env.BENCH_REVISION;
-  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
     const head = git("rev-parse", "--short", "HEAD");
-    return git("status", "--porcelain", "--", "functions") === "" ? head : `${head} + uncommitted changes in functions/`;
+    return git("status", "--porcelain", "--", "functions") === ""
+      ? head
+      : `${head} + uncommitted changes in functions/`;
   } catch {
     return "unknown";
   }
@@ -102,7 +113,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   try {
     const { db } = handle;
     if (options.skipLoad) await bringSchemaUpToDate(db, log);
-    const loaded = options.skipLoad ? await reuseBenchStore(db, options.database) : await loadBenchStore(db, options, log);
+    const loaded = options.skipLoad
+      ? await reuseBenchStore(db, options.database)
+      : await loadBenchStore(db, options, log);
     const { meta, store, keyId, apiKey } = loaded;
     const machine = await describeMachine(db);
     const ranges = benchRanges(new Date(meta.demo.end), store.timezone);
@@ -113,7 +126,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     const year = ranges.find((r) => r.name === "1y")!;
     const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y");
     const http = await measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms);
-    const ingestion = await measureIngestion(db, store, meta, { orders: options.ingestOrders, concurrency: options.concurrency }, log);
+    const ingestion = await measureIngestion(
+      db,
+      store,
+      meta,
+      { orders: options.ingestOrders, concurrency: options.concurrency },
+      log,
+    );
     const bundles = options.bundleRuns > 0 ? await measureBundles(options.bundleRuns, log) : [];
 
     machine.loadAverage.atEnd = Math.round(loadavg()[0] * 100) / 100;
@@ -121,9 +140,20 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       generatedAt: new Date().toISOString(),
       code: { revision: codeRevision() },
       machine,
-      store: { ...meta.demo, database: options.database, storeId: store.id, loaded: options.skipLoad ? "reused" : "now", loadedAt: meta.loadedAt },
+      store: {
+        ...meta.demo,
+        database: options.database,
+        storeId: store.id,
+        loaded: options.skipLoad ? "reused" : "now",
+        loadedAt: meta.loadedAt,
+      },
       scale: meta.scale,
-      settings: { iterations: options.iterations, warmups: options.warmups, maxCaseSeconds: options.maxCaseSeconds, concurrency: options.concurrency },
+      settings: {
+        iterations: options.iterations,
+        warmups: options.warmups,
+        maxCaseSeconds: options.maxCaseSeconds,
+        concurrency: options.concurrency,
+      },
       reports,
       http,
       ingestion,
@@ -143,12 +173,19 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 // ------------------------------------------------------------------ the printed table
 
 function pad(cells: string[], widths: number[], right: boolean[]): string {
-  return cells.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
+  return cells
+    .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+    .join("  ")
+    .trimEnd();
 }
 
 function table(header: string[], rows: string[][], right: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [pad(header, widths, right), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => pad(r, widths, right))].join("\n");
+  return [
+    pad(header, widths, right),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map((r) => pad(r, widths, right)),
+  ].join("\n");
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 100 ? 1 : 0) : "-");
@@ -184,8 +221,10 @@ export function formatResults(results: BenchResults): string {
     "",
   );
   for (const h of results.http) {
-    lines.push(`HTTP (local gateway) ${h.name} ${h.range}: p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
-      (h.handlerP50Ms !== undefined ? ` (handler in process: p50 ${ms(h.handlerP50Ms)} ms)` : ""));
+    lines.push(
+      `HTTP (local gateway) ${h.name} ${h.range}: p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
+        (h.handlerP50Ms !== undefined ? ` (handler in process: p50 ${ms(h.handlerP50Ms)} ms)` : ""),
+    );
   }
   lines.push(
     `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
@@ -195,13 +234,23 @@ export function formatResults(results: BenchResults): string {
   lines.push(
     table(
       ["bundle", "bytes", "KiB", "cold import ms", "bare node ms", "import ms"],
-      results.bundles.map((b) => [b.name, int(b.bytes), (b.bytes / 1024).toFixed(0), ms(b.coldImportMs), ms(b.bareNodeMs), ms(b.importMs)]),
+      results.bundles.map((b) => [
+        b.name,
+        int(b.bytes),
+        (b.bytes / 1024).toFixed(0),
+        ms(b.coldImportMs),
+        ms(b.bareNodeMs),
+        ms(b.importMs),
+      ]),
       [false, true, true, true, true, true],
     ),
   );
   const mismatched = results.reports.filter((r) => !r.matches);
   if (mismatched.length > 0) {
-    lines.push("", `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`);
+    lines.push(
+      "",
+      `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
+    );
   }
   return lines.join("\n");
 }

@@ -90,7 +90,12 @@ function copyOfBundle(root: string, name: string, fresh: boolean): { source: str
 }
 
 /** `fresh`: build each bundle from the working tree now instead of taking the newest synthesized one. */
-export async function measureBundles(runs: number, log: (line: string) => void, root: string = projectRoot(), { fresh = false } = {}): Promise<BundleResult[]> {
+export async function measureBundles(
+  runs: number,
+  log: (line: string) => void,
+  root: string = projectRoot(),
+  { fresh = false } = {},
+): Promise<BundleResult[]> {
   try {
     return await measureCopies(runs, log, root, fresh);
   } finally {
@@ -98,16 +103,24 @@ export async function measureBundles(runs: number, log: (line: string) => void, 
   }
 }
 
-async function measureCopies(runs: number, log: (line: string) => void, root: string, fresh: boolean): Promise<BundleResult[]> {
+async function measureCopies(
+  runs: number,
+  log: (line: string) => void,
+  root: string,
+  fresh: boolean,
+): Promise<BundleResult[]> {
   const bundles = functionNames(root).map((name) => ({ name, ...copyOfBundle(root, name, fresh) }));
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: "--enable-source-maps" };
-  log(`bundles: ${bundles.map((b) => b.name).join(", ")}: ${runs} cold imports each, beside ${runs} bare node processes`);
+  log(
+    `bundles: ${bundles.map((b) => b.name).join(", ")}: ${runs} cold imports each, beside ${runs} bare node processes`,
+  );
   const bare: number[] = [];
   const cold = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   // Interleaved rounds, so drift in the machine's load falls on all alike.
   for (let run = 0; run < runs; run++) {
     bare.push(await timeNode(["-e", ""], env));
-    for (const bundle of bundles) cold.get(bundle.name)!.push(await timeNode(["--input-type=module", "-e", importScript(bundle.file)], env));
+    for (const bundle of bundles)
+      cold.get(bundle.name)!.push(await timeNode(["--input-type=module", "-e", importScript(bundle.file)], env));
   }
   const bareNodeMs = round2(median(bare));
   return bundles.map((bundle) => {
@@ -125,8 +138,14 @@ async function measureCopies(runs: number, log: (line: string) => void, root: st
 
 /** BENCHMARKS.md's bundle table. */
 export function bundleTable(results: readonly BundleResult[]): string {
-  const rows = results.map((b) => `| ${b.name} | ${b.bytes.toLocaleString("en-US")} | ${b.coldImportMs} | ${b.bareNodeMs} | ${b.importMs} |`);
-  return ["| bundle | bytes | cold import ms | bare node ms | above bare node ms |", "|---|---|---|---|---|", ...rows].join("\n");
+  const rows = results.map(
+    (b) => `| ${b.name} | ${b.bytes.toLocaleString("en-US")} | ${b.coldImportMs} | ${b.bareNodeMs} | ${b.importMs} |`,
+  );
+  return [
+    "| bundle | bytes | cold import ms | bare node ms | above bare node ms |",
+    "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 // `npx tsx bench/bundles.ts [--runs N] [--fresh]` (jest compiles this file to CommonJS: no import.meta).
@@ -135,7 +154,9 @@ if (/bench[\\/]bundles\.ts$/.test(process.argv[1] ?? "")) {
   const runsAt = args.indexOf("--runs");
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
-  measureBundles(runs, (line) => process.stderr.write(`${line}\n`), projectRoot(), { fresh: args.includes("--fresh") }).then(
+  measureBundles(runs, (line) => process.stderr.write(`${line}\n`), projectRoot(), {
+    fresh: args.includes("--fresh"),
+  }).then(
     (results) => process.stdout.write(`${bundleTable(results)}\n`),
     (error: unknown) => {
       process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);

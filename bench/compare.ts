@@ -32,7 +32,8 @@ export function compareWithBaseline(report: unknown, baseline: unknown): Compari
     }
     if (expected !== null && typeof expected === "object") {
       if (actual === null || typeof actual !== "object") return note(path, actual, expected);
-      for (const [key, value] of Object.entries(expected)) walk((actual as Record<string, unknown>)[key], value, path ? `${path}.${key}` : key);
+      for (const [key, value] of Object.entries(expected))
+        walk((actual as Record<string, unknown>)[key], value, path ? `${path}.${key}` : key);
       return;
     }
     if (actual !== expected) note(path, actual, expected);

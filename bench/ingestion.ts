@@ -75,7 +75,11 @@ export function freshOrders(meta: BenchMeta, count: number): DemoOrder[] {
 const money = (text: string | undefined) => (text === undefined ? 0n : parseAmount(text));
 
 /** The rows ingestOrders would write for these orders (same values), without any checks. */
-export function bareRows(storeId: number, orders: readonly DemoOrder[], now: Date): { orders: NewOrder[]; lines: NewOrderLine[] } {
+export function bareRows(
+  storeId: number,
+  orders: readonly DemoOrder[],
+  now: Date,
+): { orders: NewOrder[]; lines: NewOrderLine[] } {
   const orderRows: NewOrder[] = [];
   const lineRows: NewOrderLine[] = [];
   for (const order of orders) {
@@ -161,16 +165,24 @@ export async function measureIngestion(
   const lines = bare.reduce((sum, b) => sum + b.lines.length, 0);
   await deleteStores(db, await scratchStoreIds(db)); // what an interrupted run may have left
 
-  const scratch = await createStore(db, { name: INGEST_STORE_NAME, currency: store.currency, timezone: store.timezone });
+  const scratch = await createStore(db, {
+    name: INGEST_STORE_NAME,
+    currency: store.currency,
+    timezone: store.timezone,
+  });
   try {
     await sql`
       insert into products (store_id, id, name, category, updated_at)
-      select ${scratch.store.id}, id, name, category, updated_at from products where store_id = ${store.id}`.execute(db);
+      select ${scratch.store.id}, id, name, category, updated_at from products where store_id = ${store.id}`.execute(
+      db,
+    );
     await sql`
       insert into customers (store_id, id, first_seen_at)
       select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
 
-    log(`ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`);
+    log(
+      `ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
+    );
     const handlerStarted = performance.now();
     await runPool(bodies, options.concurrency, async (body, index) => {
       const event = apiGatewayEvent({
@@ -182,7 +194,8 @@ export async function measureIngestion(
       });
       const result = await ingestHandler(event, lambdaContext("ingest"));
       const created = result.statusCode === 200 ? (JSON.parse(result.body) as { created?: number }).created : undefined;
-      if (created !== batches[index].length) throw new Error(`ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`);
+      if (created !== batches[index].length)
+        throw new Error(`ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`);
     });
     const handlerSeconds = (performance.now() - handlerStarted) / 1000;
 

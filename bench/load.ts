@@ -8,7 +8,14 @@ import { createConnection } from "mysql2/promise";
 import { createDatabase, LOCAL_LIMITS, type DatabaseHandle, type DatabaseLimits } from "../functions/db/connection";
 import { migrateToLatest } from "../functions/db/migrate";
 import type { Database, Store } from "../functions/db/schema";
-import { createProgress, defaultDemoOptions, generateDemo, type DemoBatch, type DemoOptions, type ProgressStream } from "../tools/demo";
+import {
+  createProgress,
+  defaultDemoOptions,
+  generateDemo,
+  type DemoBatch,
+  type DemoOptions,
+  type ProgressStream,
+} from "../tools/demo";
 import { ingestDemoBatch, type DemoCounts } from "../tools/demo/seed";
 import { ensureDatabase, quoteIdentifier, withDatabase } from "../tools/local/mysql-probe";
 import { minorUnits } from "../functions/money/currency";
@@ -141,7 +148,10 @@ export async function loadDemoConcurrently(
   progressStream: ProgressStream | false,
 ): Promise<DemoCounts> {
   const counts: DemoCounts = { ordersCreated: 0, ordersUpdated: 0, refunds: 0, eventsAccepted: 0, eventsDuplicate: 0 };
-  const progress = progressStream === false ? undefined : createProgress({ total: demo.orders, label: "load orders", stream: progressStream });
+  const progress =
+    progressStream === false
+      ? undefined
+      : createProgress({ total: demo.orders, label: "load orders", stream: progressStream });
   const inFlight = new Set<Promise<void>>();
   const ordersInFlight = new Map<Promise<void>, number>(); // -> lowest sequence number in the batch
   let failure: { error: unknown } | undefined;
@@ -187,8 +197,14 @@ export async function loadDemoConcurrently(
 }
 
 async function countRows(db: Kysely<Database>, storeId: number, loadSeconds: number): Promise<Scale> {
-  const count = async (table: "orders" | "order_lines" | "products" | "customers" | "sessions" | "events" | "refunds") => {
-    const row = await db.selectFrom(table).select(({ fn }) => fn.countAll<string>().as("n")).where("store_id", "=", storeId).executeTakeFirstOrThrow();
+  const count = async (
+    table: "orders" | "order_lines" | "products" | "customers" | "sessions" | "events" | "refunds",
+  ) => {
+    const row = await db
+      .selectFrom(table)
+      .select(({ fn }) => fn.countAll<string>().as("n"))
+      .where("store_id", "=", storeId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   };
   return {
@@ -206,7 +222,9 @@ async function countRows(db: Kysely<Database>, storeId: number, loadSeconds: num
 const META_TABLE = "bench_meta";
 
 async function writeMeta(db: Kysely<Database>, meta: BenchMeta): Promise<void> {
-  await sql`create table if not exists ${sql.table(META_TABLE)} (id int primary key, body longtext not null)`.execute(db);
+  await sql`create table if not exists ${sql.table(META_TABLE)} (id int primary key, body longtext not null)`.execute(
+    db,
+  );
   await sql`replace into ${sql.table(META_TABLE)} (id, body) values (1, ${JSON.stringify(meta)})`.execute(db);
 }
 
@@ -220,7 +238,11 @@ async function readMeta(db: Kysely<Database>): Promise<BenchMeta | undefined> {
 }
 
 /** Loads a fresh store (the database must be fresh and migrated); prints the load time. */
-export async function loadBenchStore(db: Kysely<Database>, options: BenchOptions, log: (line: string) => void): Promise<LoadedStore> {
+export async function loadBenchStore(
+  db: Kysely<Database>,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<LoadedStore> {
   const end = new Date();
   const demo = demoOptionsFor(options, end);
   const created = await createStore(db, { name: "Bench store", currency: demo.currency, timezone: demo.timezone });
@@ -230,7 +252,13 @@ export async function loadBenchStore(db: Kysely<Database>, options: BenchOptions
       `${options.concurrency} batches at once`,
   );
   const started = performance.now();
-  const counts = await loadDemoConcurrently(db, created.store, demo, options.concurrency, options.verbose ? process.stderr : false);
+  const counts = await loadDemoConcurrently(
+    db,
+    created.store,
+    demo,
+    options.concurrency,
+    options.verbose ? process.stderr : false,
+  );
   const loadSeconds = Math.round((performance.now() - started) / 100) / 10;
   log(`loaded in ${loadSeconds} s; counting rows`);
   const scale = await countRows(db, created.store.id, loadSeconds);

@@ -136,14 +136,19 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   });
   const database = values.database ?? DEFAULTS.database;
   if (!/^analytics_bench[A-Za-z0-9_]*$/.test(database) || database.length > 64) {
-    throw new UsageError(`--database must start with analytics_bench (letters, digits, _): it is dropped and recreated (got ${database})`);
+    throw new UsageError(
+      `--database must start with analytics_bench (letters, digits, _): it is dropped and recreated (got ${database})`,
+    );
   }
   return {
     orders: number("orders", values.orders, DEFAULTS.orders),
     years: number("years", values.years, DEFAULTS.years),
     products: number("products", values.products, DEFAULTS.products),
     customers: number("customers", values.customers, DEFAULTS.customers, { min: 0 }),
-    sessionsPerOrder: number("sessions-per-order", values["sessions-per-order"], DEFAULTS.sessionsPerOrder, { min: 0, integer: false }),
+    sessionsPerOrder: number("sessions-per-order", values["sessions-per-order"], DEFAULTS.sessionsPerOrder, {
+      min: 0,
+      integer: false,
+    }),
     seed: number("seed", values.seed, DEFAULTS.seed, { min: 0 }),
     skipLoad: values["skip-load"] ?? false,
     out: values.out ?? DEFAULTS.out,

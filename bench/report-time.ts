@@ -56,8 +56,15 @@ function cohortsMonth(timezone: string): void {
 const results: Record<string, Record<string, number>> = {};
 for (const timezone of ZONES) {
   results[timezone] = {
-    offsetScanCold: medianOf(() => (clearTransitionCache(), offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone))),
-    offsetScan: medianOf(() => offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone)),
+    offsetScanCold: medianOf(
+      () => (
+        clearTransitionCache(),
+        offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone)
+      ),
+    ),
+    offsetScan: medianOf(() =>
+      offsetSegments(new Date(Date.UTC(2022, 11, 25)), new Date(Date.UTC(2026, 0, 8) + DAY_MS), timezone),
+    ),
     salesDay: medianOf(() => salesDay(timezone)),
     cohortsMonth: medianOf(() => cohortsMonth(timezone)),
     salesDayCold: medianOf(() => (clearTransitionCache(), salesDay(timezone))),

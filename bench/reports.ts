@@ -39,7 +39,13 @@ export interface ReportCase {
 }
 
 export const REPORT_CASES: readonly ReportCase[] = [
-  { name: "summary", path: "/api/v1/reports/summary", query: {}, ranged: true, baseline: (db, store, range) => baselineSummary(db, store, range) },
+  {
+    name: "summary",
+    path: "/api/v1/reports/summary",
+    query: {},
+    ranged: true,
+    baseline: (db, store, range) => baselineSummary(db, store, range),
+  },
   {
     name: "sales?interval=day",
     path: "/api/v1/reports/sales",
@@ -54,8 +60,20 @@ export const REPORT_CASES: readonly ReportCase[] = [
     ranged: true,
     baseline: (db, store, range) => baselineSales(db, store, range, "month"),
   },
-  { name: "products", path: "/api/v1/reports/products", query: {}, ranged: true, baseline: (db, store, range) => baselineProducts(db, store, range) },
-  { name: "funnel", path: "/api/v1/reports/funnel", query: {}, ranged: true, baseline: (db, store, range) => baselineFunnel(db, store, range) },
+  {
+    name: "products",
+    path: "/api/v1/reports/products",
+    query: {},
+    ranged: true,
+    baseline: (db, store, range) => baselineProducts(db, store, range),
+  },
+  {
+    name: "funnel",
+    path: "/api/v1/reports/funnel",
+    query: {},
+    ranged: true,
+    baseline: (db, store, range) => baselineFunnel(db, store, range),
+  },
   {
     name: "cohorts?interval=month",
     path: "/api/v1/reports/cohorts",
@@ -63,7 +81,13 @@ export const REPORT_CASES: readonly ReportCase[] = [
     ranged: true,
     baseline: (db, store, range) => baselineCohorts(db, store, range, "month"),
   },
-  { name: "realtime", path: "/api/v1/reports/realtime", query: {}, ranged: false, baseline: (db, store, _range, now) => baselineRealtime(db, store, now) },
+  {
+    name: "realtime",
+    path: "/api/v1/reports/realtime",
+    query: {},
+    ranged: false,
+    baseline: (db, store, _range, now) => baselineRealtime(db, store, now),
+  },
 ];
 
 export interface ReportResult {
@@ -99,7 +123,12 @@ export interface HttpResult {
 }
 
 function localDate(ms: number, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(ms));
 }
 
 function shiftDate(date: string, { days = 0, years = 0 }: { days?: number; years?: number }): string {
@@ -121,9 +150,18 @@ export function benchRanges(dataEnd: Date, timezone: string): BenchRange[] {
 
 /** Calls the reports handler as API Gateway would; the raw result (status, body). */
 async function invokeReport(keyId: string, path: string, query: Record<string, string>): Promise<string> {
-  const event = apiGatewayEvent({ method: "GET", path, query, headers: { accept: "application/json" }, apiKeyId: keyId });
+  const event = apiGatewayEvent({
+    method: "GET",
+    path,
+    query,
+    headers: { accept: "application/json" },
+    apiKeyId: keyId,
+  });
   const result = await reportsHandler(event, lambdaContext("reports"));
-  if (result.statusCode !== 200) throw new Error(`reports handler ${path} ${JSON.stringify(query)}: ${result.statusCode} ${result.body.slice(0, 500)}`);
+  if (result.statusCode !== 200)
+    throw new Error(
+      `reports handler ${path} ${JSON.stringify(query)}: ${result.statusCode} ${result.body.slice(0, 500)}`,
+    );
   return result.body;
 }
 
@@ -165,7 +203,9 @@ async function measureReport(
   const rangeForBaseline: BaselineRange = range ?? { from: "", to: "", timezone: store.timezone };
   const baseline = await sample(plan, () => report.baseline(db, store, rangeForBaseline, new Date()));
   // realtime: compare with the baseline as of the report's own `asOf`
-  const expected = report.ranged ? baseline.first : await report.baseline(db, store, rangeForBaseline, new Date(body.asOf ?? Date.now()));
+  const expected = report.ranged
+    ? baseline.first
+    : await report.baseline(db, store, rangeForBaseline, new Date(body.asOf ?? Date.now()));
   const { differences } = compareWithBaseline(body, expected);
 
   const mine = percentiles(handler.samples);
@@ -183,7 +223,9 @@ async function measureReport(
     matches: differences.length === 0,
     ...(differences.length > 0 ? { differences } : {}),
   };
-  log(`${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`);
+  log(
+    `${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`,
+  );
   if (!result.matches) {
     warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);
     for (const difference of differences) warn(`!!!   ${difference}`);

@@ -76,7 +76,11 @@ export async function sample<T>(plan: SamplingPlan, run: () => Promise<T>): Prom
 }
 
 /** Runs `tasks` with at most `concurrency` at once; rejects with the first failure (after the others settle). */
-export async function runPool<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

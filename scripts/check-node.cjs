@@ -21,14 +21,22 @@ function checkNode(version, execPath) {
       message: [
         "This project needs Node.js " + REQUIRED_MAJOR + "; this is Node.js " + version + where + ".",
         "  With nvm: nvm install && nvm use   (reads .nvmrc)",
-        "  Otherwise install Node.js " + REQUIRED_MAJOR + " and put it first on PATH; README.md, \"What a fresh machine needs\", shows how.",
+        "  Otherwise install Node.js " +
+          REQUIRED_MAJOR +
+          ' and put it first on PATH; README.md, "What a fresh machine needs", shows how.',
       ].join("\n"),
     };
   }
   if (major > REQUIRED_MAJOR) {
     return {
       ok: true,
-      message: "warning: this is Node.js " + version + where + "; the project is built and tested on Node.js " + REQUIRED_MAJOR + " (the Lambda runtime, .nvmrc).",
+      message:
+        "warning: this is Node.js " +
+        version +
+        where +
+        "; the project is built and tested on Node.js " +
+        REQUIRED_MAJOR +
+        " (the Lambda runtime, .nvmrc).",
     };
   }
   return { ok: true, message: "" };

@@ -10,7 +10,9 @@ import { dirname, join, resolve } from "node:path";
 export function migrationsHash(root: string = findProjectRoot(process.cwd())): string {
   const dir = join(root, "functions", "db", "migrations");
   const hash = createHash("sha256");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(dir, file)));
     hash.update("\0");

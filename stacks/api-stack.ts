@@ -9,11 +9,15 @@ import type { EnvironmentConfig } from "./config";
 import { RestApi } from "./constructs/api/rest-api";
 import { SmokeTestSecret } from "./constructs/api/smoke-secret";
 import { ApiWaf } from "./constructs/api/waf";
-import { accountContext, NodeFunction, rdsDbConnectStatement, type PolicyStatement } from "./constructs/compute/node-function";
+import {
+  accountContext,
+  NodeFunction,
+  rdsDbConnectStatement,
+  type PolicyStatement,
+} from "./constructs/compute/node-function";
 import { CustomerKey } from "./constructs/security/customer-key";
 import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
-
 
 export interface ApiStackOptions {
   /** The route table; default `shared/routes.ts` (tests pass a bigger one). */
@@ -35,7 +39,13 @@ export class ApiStack extends EnvironmentStack {
   readonly migration: LambdaInvocation;
   readonly functionsKey: CustomerKey;
 
-  constructor(scope: Construct, config: EnvironmentConfig, network: NetworkOutputs, data: DataOutputs, options: ApiStackOptions = {}) {
+  constructor(
+    scope: Construct,
+    config: EnvironmentConfig,
+    network: NetworkOutputs,
+    data: DataOutputs,
+    options: ApiStackOptions = {},
+  ) {
     super(scope, "api", config);
     const { region } = config;
 
@@ -49,7 +59,8 @@ export class ApiStack extends EnvironmentStack {
       partition: partition.partition,
     });
     const environmentKeyArn = this.functionsKey.key.arn;
-    const connectAs = (dbUser: string) => rdsDbConnectStatement(this, { region, proxyResourceId: data.proxyResourceId, dbUser });
+    const connectAs = (dbUser: string) =>
+      rdsDbConnectStatement(this, { region, proxyResourceId: data.proxyResourceId, dbUser });
     const database = (dbUser: string) => ({
       environment: { DB_PROXY_ENDPOINT: data.proxyEndpoint, DB_NAME: data.databaseName, DB_USER: dbUser },
       statements: [connectAs(dbUser)],
@@ -59,7 +70,10 @@ export class ApiStack extends EnvironmentStack {
 
     // --- the API's functions, one per concern of the route table ---------------------------
     const apiFunctions = Object.fromEntries(
-      FUNCTION_NAMES.map((name) => [name, new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase })]),
+      FUNCTION_NAMES.map((name) => [
+        name,
+        new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase }),
+      ]),
     ) as Record<FunctionName, NodeFunction>;
 
     // --- migrations: run on deploy, as the master user, through the proxy --------------------
@@ -119,7 +133,10 @@ export class ApiStack extends EnvironmentStack {
       manageAccountLogging: config.api.manageAccountLogging,
       logRetentionDays: config.logRetentionDays,
       logsKeyArn: network.logsKeyArn,
-      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, apiFunctions[name].fn])) as Record<FunctionName, NodeFunction["fn"]>,
+      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, apiFunctions[name].fn])) as Record<
+        FunctionName,
+        NodeFunction["fn"]
+      >,
       routes: options.routes ?? ROUTE_TABLE,
     });
 
@@ -159,12 +176,27 @@ export class ApiStack extends EnvironmentStack {
       functionNames,
     };
 
-    new TerraformOutput(this, "api_url", { value: this.restApi.url, description: "The API's base URL (stage invoke URL)" });
-    new TerraformOutput(this, "usage_plan_id", { value: this.usagePlan.id, description: "The usage plan stores' keys are attached to" });
-    new TerraformOutput(this, "admin_function_name", { value: admin.fn.functionName, description: "The store command's admin function" });
+    new TerraformOutput(this, "api_url", {
+      value: this.restApi.url,
+      description: "The API's base URL (stage invoke URL)",
+    });
+    new TerraformOutput(this, "usage_plan_id", {
+      value: this.usagePlan.id,
+      description: "The usage plan stores' keys are attached to",
+    });
+    new TerraformOutput(this, "admin_function_name", {
+      value: admin.fn.functionName,
+      description: "The store command's admin function",
+    });
 
     // The smoke-test store's key, written by the deploy's smoke-key step (no value in Terraform).
-    const smokeSecret = new SmokeTestSecret(this, "smoke-secret", { prefix: this.prefix, kmsKeyArn: data.databaseKeyArn });
-    new TerraformOutput(this, "smoke_secret_arn", { value: smokeSecret.secret.arn, description: "The deploy workflow's smoke-test key (npm run store -- smoke-key)" });
+    const smokeSecret = new SmokeTestSecret(this, "smoke-secret", {
+      prefix: this.prefix,
+      kmsKeyArn: data.databaseKeyArn,
+    });
+    new TerraformOutput(this, "smoke_secret_arn", {
+      value: smokeSecret.secret.arn,
+      description: "The deploy workflow's smoke-test key (npm run store -- smoke-key)",
+    });
   }
 }

@@ -1,5 +1,8 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -41,7 +44,12 @@ export class BootstrapStack extends EnvironmentStack {
     const { prefix } = this;
     const { ci, state } = config;
     const partition = new DataAwsPartition(this, "partition").partition;
-    const aws: DeployScope = { partition, region: config.region, accountId: new DataAwsCallerIdentity(this, "account").accountId, prefix };
+    const aws: DeployScope = {
+      partition,
+      region: config.region,
+      accountId: new DataAwsCallerIdentity(this, "account").accountId,
+      prefix,
+    };
 
     this.oidc = new GithubOidcProvider(this, "github-oidc", { create: ci.createOidcProvider });
     this.planRole = new GithubActionsRole(this, "plan", {
@@ -60,19 +68,27 @@ export class BootstrapStack extends EnvironmentStack {
 
     // Reads: Terraform refreshes every attribute of every resource, and both roles need that.
     const readOnly = `arn:${partition}:iam::aws:policy/ReadOnlyAccess`;
-    for (const [id, { role }] of [["plan", this.planRole], ["apply", this.applyRole]] as const) {
+    for (const [id, { role }] of [
+      ["plan", this.planRole],
+      ["apply", this.applyRole],
+    ] as const) {
       new IamRolePolicyAttachment(this, `${id}-read-only`, { role: role.name, policyArn: readOnly });
     }
 
     // Writes of the apply role, one managed policy per group (IAM caps one at 6,144 characters).
     for (const group of PERMISSION_GROUPS) {
-      const document = new DataAwsIamPolicyDocument(this, `apply-${group}-document`, { statement: deployStatements(group, aws) });
+      const document = new DataAwsIamPolicyDocument(this, `apply-${group}-document`, {
+        statement: deployStatements(group, aws),
+      });
       const policy = new IamPolicy(this, `apply-${group}`, {
         name: `${prefix}-github-apply-${group}`,
         description: `GitHub Actions deploy of ${config.name}: ${group} (derived from the stacks' resource types)`,
         policy: document.json,
       });
-      new IamRolePolicyAttachment(this, `apply-${group}-attachment`, { role: this.applyRole.role.name, policyArn: policy.arn });
+      new IamRolePolicyAttachment(this, `apply-${group}-attachment`, {
+        role: this.applyRole.role.name,
+        policyArn: policy.arn,
+      });
     }
 
     // Terraform state of the environment's stacks.
@@ -108,6 +124,10 @@ export class BootstrapStack extends EnvironmentStack {
 
   private statePolicy(id: string, { role }: GithubActionsRole, statements: DataAwsIamPolicyDocumentStatement[]): void {
     const document = new DataAwsIamPolicyDocument(this, `${id}-state-document`, { statement: statements });
-    new IamRolePolicy(this, `${id}-state`, { name: `${this.prefix}-github-${id}-state`, role: role.id, policy: document.json });
+    new IamRolePolicy(this, `${id}-state`, {
+      name: `${this.prefix}-github-${id}-state`,
+      role: role.id,
+      policy: document.json,
+    });
   }
 }

@@ -35,9 +35,17 @@ export class DataStack extends EnvironmentStack {
     const partition = new DataAwsPartition(this, "partition");
     const aws = { prefix: this.prefix, accountId: account.accountId, partition: partition.partition };
 
-    this.key = new CustomerKey(this, "kms", { ...aws, name: "db", purpose: "database: storage, Performance Insights, Secrets Manager" });
-    const parameters = new MysqlParameterGroup(this, "parameters", { prefix: this.prefix, family: db.parameterGroupFamily });
-    const monitoring = db.monitoringIntervalSeconds > 0 ? new EnhancedMonitoringRole(this, "monitoring", aws) : undefined;
+    this.key = new CustomerKey(this, "kms", {
+      ...aws,
+      name: "db",
+      purpose: "database: storage, Performance Insights, Secrets Manager",
+    });
+    const parameters = new MysqlParameterGroup(this, "parameters", {
+      prefix: this.prefix,
+      family: db.parameterGroupFamily,
+    });
+    const monitoring =
+      db.monitoringIntervalSeconds > 0 ? new EnhancedMonitoringRole(this, "monitoring", aws) : undefined;
 
     this.database = new Database(this, "database", {
       prefix: this.prefix,

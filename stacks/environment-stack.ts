@@ -28,7 +28,12 @@ export class EnvironmentStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
     const { bucket, region, keyPrefix, localDir } = config.state;
     if (bucket) {
-      new S3Backend(this, { bucket, region, key: `${keyPrefix}/${config.name}/${stackName(kind, config)}.tfstate`, encrypt: true });
+      new S3Backend(this, {
+        bucket,
+        region,
+        key: `${keyPrefix}/${config.name}/${stackName(kind, config)}.tfstate`,
+        encrypt: true,
+      });
       // cdktf 0.21's S3BackendConfig predates S3-native locking (Terraform >= 1.10).
       this.addOverride("terraform.backend.s3.use_lockfile", true);
     } else {

@@ -30,8 +30,20 @@ export class NetworkStack extends EnvironmentStack {
     const partition = new DataAwsPartition(this, "partition");
 
     const { vpc, subnets } = new NetworkVpc(this, "vpc", { prefix, network, availabilityZones: azs });
-    const routing = new NetworkRouting(this, "routing", { prefix, vpc, subnets, availabilityZones: azs, natGateways: network.natGateways });
-    new NetworkAcls(this, "nacls", { prefix, vpc, subnets, privateSubnetCidrs: network.privateSubnets, databaseSubnetCidrs: network.databaseSubnets });
+    const routing = new NetworkRouting(this, "routing", {
+      prefix,
+      vpc,
+      subnets,
+      availabilityZones: azs,
+      natGateways: network.natGateways,
+    });
+    new NetworkAcls(this, "nacls", {
+      prefix,
+      vpc,
+      subnets,
+      privateSubnetCidrs: network.privateSubnets,
+      databaseSubnetCidrs: network.databaseSubnets,
+    });
     const groups = new SecurityGroups(this, "security-groups", { prefix, vpc });
     new VpcEndpoints(this, "endpoints", {
       prefix,

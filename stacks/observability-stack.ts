@@ -30,7 +30,13 @@ export class ObservabilityStack extends EnvironmentStack {
   readonly trail: AuditTrail;
   readonly securityAlarms: SecurityAlarms;
 
-  constructor(scope: Construct, config: EnvironmentConfig, network: Pick<NetworkOutputs, "logsKeyArn">, data: DataOutputs, api: ApiOutputs) {
+  constructor(
+    scope: Construct,
+    config: EnvironmentConfig,
+    network: Pick<NetworkOutputs, "logsKeyArn">,
+    data: DataOutputs,
+    api: ApiOutputs,
+  ) {
     super(scope, "observability", config);
     const prefix = this.prefix;
     const account = {
@@ -40,11 +46,26 @@ export class ObservabilityStack extends EnvironmentStack {
     };
     const { alarms } = config;
 
-    this.topics = new AlarmTopics(this, "topics", { prefix, account, emails: { critical: alarms.criticalEmails, warning: alarms.warningEmails } });
+    this.topics = new AlarmTopics(this, "topics", {
+      prefix,
+      account,
+      emails: { critical: alarms.criticalEmails, warning: alarms.warningEmails },
+    });
     const topics = this.topics.arns;
     this.apiAlarms = new ApiAlarms(this, "api-alarms", { prefix, api, thresholds: alarms, topics });
-    this.lambdaAlarms = new LambdaAlarms(this, "lambda-alarms", { prefix, functionNames: api.functionNames, thresholds: alarms, topics });
-    this.databaseAlarms = new DatabaseAlarms(this, "database-alarms", { prefix, data, database: config.database, thresholds: alarms, topics });
+    this.lambdaAlarms = new LambdaAlarms(this, "lambda-alarms", {
+      prefix,
+      functionNames: api.functionNames,
+      thresholds: alarms,
+      topics,
+    });
+    this.databaseAlarms = new DatabaseAlarms(this, "database-alarms", {
+      prefix,
+      data,
+      database: config.database,
+      thresholds: alarms,
+      topics,
+    });
 
     this.trail = new AuditTrail(this, "audit-trail", {
       prefix,
@@ -54,7 +75,11 @@ export class ObservabilityStack extends EnvironmentStack {
       logRetentionDays: config.logRetentionDays,
       logsKeyArn: network.logsKeyArn,
     });
-    this.securityAlarms = new SecurityAlarms(this, "security-alarms", { prefix, logGroupName: this.trail.logGroup.name, topics });
+    this.securityAlarms = new SecurityAlarms(this, "security-alarms", {
+      prefix,
+      logGroupName: this.trail.logGroup.name,
+      topics,
+    });
 
     const alarmArns = [
       this.apiAlarms.serverErrorRate,

@@ -16,9 +16,11 @@ const limitLabel = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 
 
 export function parseBundleSizes(text: string): Record<string, number> {
   const data: unknown = JSON.parse(text);
-  if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("bundle sizes: expected an object of function name -> bytes");
+  if (!data || typeof data !== "object" || Array.isArray(data))
+    throw new Error("bundle sizes: expected an object of function name -> bytes");
   for (const [name, bytes] of Object.entries(data)) {
-    if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) throw new Error(`bundle sizes: ${name} is not a byte count`);
+    if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0)
+      throw new Error(`bundle sizes: ${name} is not a byte count`);
   }
   return data as Record<string, number>;
 }
@@ -30,7 +32,9 @@ export function bundleSizeTable(sizes: Record<string, number>, limit = BUNDLE_LI
   lines.push(`| Function | Size | Bytes | Share of the ${limitLabel(limit)} limit |`, "|---|---:|---:|---:|");
   for (const name of names) {
     const bytes = sizes[name];
-    lines.push(`| \`${name}\` | ${kib(bytes)} | ${bytes} | ${((bytes / limit) * 100).toFixed(1)}%${bytes > limit ? " ⚠️" : ""} |`);
+    lines.push(
+      `| \`${name}\` | ${kib(bytes)} | ${bytes} | ${((bytes / limit) * 100).toFixed(1)}%${bytes > limit ? " ⚠️" : ""} |`,
+    );
   }
   const total = names.reduce((sum, name) => sum + sizes[name], 0);
   lines.push(`| **total** | **${kib(total)}** | **${total}** | |`, "");

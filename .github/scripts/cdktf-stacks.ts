@@ -52,7 +52,8 @@ export function environmentOf(stack: string): string | undefined {
 
 const kindOf = (stack: string) => stack.slice(0, Math.max(0, stack.lastIndexOf("-")));
 
-export const planRoleVariable = (environment: string) => `AWS_PLAN_ROLE_ARN_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+export const planRoleVariable = (environment: string) =>
+  `AWS_PLAN_ROLE_ARN_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
 export function parseManifest(text: string, source = "manifest.json"): Manifest {
   let data: unknown;
@@ -65,10 +66,16 @@ export function parseManifest(text: string, source = "manifest.json"): Manifest 
   if (!stacks || typeof stacks !== "object" || Array.isArray(stacks)) throw new Error(`${source}: no "stacks" object`);
   for (const [key, value] of Object.entries(stacks as Record<string, unknown>)) {
     const stack = value as Partial<ManifestStack> | null;
-    if (!stack || typeof stack.workingDirectory !== "string") throw new Error(`${source}: stack ${key} has no workingDirectory`);
-    if (stack.dependencies !== undefined && !Array.isArray(stack.dependencies)) throw new Error(`${source}: stack ${key} has malformed dependencies`);
+    if (!stack || typeof stack.workingDirectory !== "string")
+      throw new Error(`${source}: stack ${key} has no workingDirectory`);
+    if (stack.dependencies !== undefined && !Array.isArray(stack.dependencies))
+      throw new Error(`${source}: stack ${key} has malformed dependencies`);
   }
-  return { stacks: Object.fromEntries(Object.entries(stacks as Record<string, ManifestStack>).map(([key, s]) => [key, { ...s, name: s.name ?? key }])) };
+  return {
+    stacks: Object.fromEntries(
+      Object.entries(stacks as Record<string, ManifestStack>).map(([key, s]) => [key, { ...s, name: s.name ?? key }]),
+    ),
+  };
 }
 
 export function readManifest(outDir: string): Manifest {
@@ -87,7 +94,8 @@ export function dependencyOrder(manifest: Manifest, names: readonly string[]): s
   const selected = new Set(names);
   for (const name of names) {
     for (const dependency of manifest.stacks[name]?.dependencies ?? []) {
-      if (!selected.has(dependency)) throw new Error(`stack ${name} depends on ${dependency}, which is not among ${[...selected].join(", ")}`);
+      if (!selected.has(dependency))
+        throw new Error(`stack ${name} depends on ${dependency}, which is not among ${[...selected].join(", ")}`);
     }
   }
   const rank = (name: string) => {
@@ -98,7 +106,9 @@ export function dependencyOrder(manifest: Manifest, names: readonly string[]): s
   const done = new Set<string>();
   const order: string[] = [];
   while (order.length < names.length) {
-    const ready = names.filter((n) => !done.has(n) && (manifest.stacks[n]?.dependencies ?? []).every((d) => done.has(d))).sort(before);
+    const ready = names
+      .filter((n) => !done.has(n) && (manifest.stacks[n]?.dependencies ?? []).every((d) => done.has(d)))
+      .sort(before);
     if (ready.length === 0) throw new Error(`dependency cycle among ${names.filter((n) => !done.has(n)).join(", ")}`);
     done.add(ready[0]);
     order.push(ready[0]);
@@ -109,13 +119,23 @@ export function dependencyOrder(manifest: Manifest, names: readonly string[]): s
 /** Every stack of one environment (bootstrap included), in dependency order. */
 export function environmentStacks(manifest: Manifest, environment: string): string[] {
   const names = Object.keys(manifest.stacks).filter((name) => environmentOf(name) === environment);
-  if (names.length === 0) throw new Error(`no stack of environment ${environment} in the manifest (stacks: ${Object.keys(manifest.stacks).join(", ") || "none"})`);
+  if (names.length === 0)
+    throw new Error(
+      `no stack of environment ${environment} in the manifest (stacks: ${Object.keys(manifest.stacks).join(", ") || "none"})`,
+    );
   return dependencyOrder(manifest, names);
 }
 
 /** The PR plan matrix: one entry per environment, with all of its stacks. */
-export function environmentPlans(manifest: Manifest, environments: readonly string[] = DEFAULT_ENVIRONMENTS): EnvironmentPlan[] {
-  return environments.map((environment) => ({ environment, planRoleVariable: planRoleVariable(environment), stacks: environmentStacks(manifest, environment).join(",") }));
+export function environmentPlans(
+  manifest: Manifest,
+  environments: readonly string[] = DEFAULT_ENVIRONMENTS,
+): EnvironmentPlan[] {
+  return environments.map((environment) => ({
+    environment,
+    planRoleVariable: planRoleVariable(environment),
+    stacks: environmentStacks(manifest, environment).join(","),
+  }));
 }
 
 /** One environment's deployed stacks (bootstrap excluded) in the order `cdktf deploy` must apply them. */
@@ -131,7 +151,11 @@ function option(args: string[], name: string): string | undefined {
   return value;
 }
 
-export function main(args: string[], env: NodeJS.ProcessEnv = process.env, print: (line: string) => void = console.log): void {
+export function main(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: (line: string) => void = console.log,
+): void {
   const [command, ...rest] = args;
   const outDir = option(rest, "--out") ?? "cdktf.out";
   const manifest = readManifest(outDir);
@@ -143,13 +167,16 @@ export function main(args: string[], env: NodeJS.ProcessEnv = process.env, print
     const include = environmentPlans(manifest, environments);
     const matrix = JSON.stringify({ include });
     print(matrix);
-    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `matrix=${matrix}\nenvironments=${JSON.stringify(environments)}\n`);
+    if (env.GITHUB_OUTPUT)
+      appendFileSync(env.GITHUB_OUTPUT, `matrix=${matrix}\nenvironments=${JSON.stringify(environments)}\n`);
   } else if (command === "order") {
     const environment = option(rest, "--environment");
     if (!environment) throw new Error("order needs --environment <name>");
     print(deployOrder(manifest, environment).join(" "));
   } else {
-    throw new Error("usage: cdktf-stacks.ts matrix [--out DIR] [--environments a,b] | order --environment NAME [--out DIR]");
+    throw new Error(
+      "usage: cdktf-stacks.ts matrix [--out DIR] [--environments a,b] | order --environment NAME [--out DIR]",
+    );
   }
 }
 

@@ -12,8 +12,10 @@ const MAX_COMMENT_CHARS = 65536;
 
 async function upsertComment({ github, context, core, marker, body }) {
   if (!marker || !marker.trim()) throw new Error("upsertComment: the marker is empty");
-  if (!body || !body.startsWith(marker)) throw new Error(`upsertComment: the comment must start with its marker ${marker}`);
-  if (body.length > MAX_COMMENT_CHARS) throw new Error(`upsertComment: the comment has ${body.length} characters, GitHub accepts ${MAX_COMMENT_CHARS}`);
+  if (!body || !body.startsWith(marker))
+    throw new Error(`upsertComment: the comment must start with its marker ${marker}`);
+  if (body.length > MAX_COMMENT_CHARS)
+    throw new Error(`upsertComment: the comment has ${body.length} characters, GitHub accepts ${MAX_COMMENT_CHARS}`);
   const issue_number = context.issue.number;
   if (!issue_number) throw new Error("upsertComment: not running for a pull request");
   const { owner, repo } = context.repo;

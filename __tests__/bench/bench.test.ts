@@ -20,17 +20,28 @@ let options: BenchOptions;
 beforeAll(() => {
   const parsed = parseBenchArgs(
     [
-      "--orders", "20000",
-      "--products", "300",
-      "--customers", "3000",
-      "--sessions-per-order", "0.1",
-      "--database", database,
-      "--out", out,
-      "--iterations", "2",
-      "--warmups", "1",
-      "--ingest-orders", "1000",
-      "--http-requests", "2",
-      "--bundle-runs", "1",
+      "--orders",
+      "20000",
+      "--products",
+      "300",
+      "--customers",
+      "3000",
+      "--sessions-per-order",
+      "0.1",
+      "--database",
+      database,
+      "--out",
+      out,
+      "--iterations",
+      "2",
+      "--warmups",
+      "1",
+      "--ingest-orders",
+      "1000",
+      "--http-requests",
+      "2",
+      "--bundle-runs",
+      "1",
       "--quiet",
     ],
     { MYSQL_URL: process.env.MYSQL_URL },
@@ -52,7 +63,9 @@ test("npm run bench --orders 20000 runs end to end: results.json has every figur
   const written = JSON.parse(readFileSync(out, "utf8")) as typeof results;
   expect(written).toEqual(JSON.parse(JSON.stringify(results)));
 
-  expect(Object.keys(written.machine).sort()).toEqual(expect.arrayContaining(["cpus", "memGiB", "model", "mysqlVersion", "node"]));
+  expect(Object.keys(written.machine).sort()).toEqual(
+    expect.arrayContaining(["cpus", "memGiB", "model", "mysqlVersion", "node"]),
+  );
   expect(isPositive(written.machine.cpus)).toBe(true);
   expect(typeof written.machine.mysqlVersion).toBe("string");
 
@@ -64,13 +77,24 @@ test("npm run bench --orders 20000 runs end to end: results.json has every figur
 
   // every ranged report over 30 days, 1 year and 3 years, and realtime once
   const ranged = REPORT_CASES.filter((r) => r.ranged).map((r) => r.name);
-  const expected = [...["30d", "1y", "3y"].flatMap((range) => ranged.map((name) => `${name} ${range}`)), "realtime last30min"];
+  const expected = [
+    ...["30d", "1y", "3y"].flatMap((range) => ranged.map((name) => `${name} ${range}`)),
+    "realtime last30min",
+  ];
   expect(written.reports.map((r) => `${r.name} ${r.range}`)).toEqual(expected);
   for (const report of written.reports) {
     for (const key of ["p50Ms", "p95Ms", "p99Ms", "baselineP95Ms", "ratio"] as const) {
-      expect({ report: `${report.name} ${report.range}`, key, ok: isPositive(report[key]) }).toEqual({ report: `${report.name} ${report.range}`, key, ok: true });
+      expect({ report: `${report.name} ${report.range}`, key, ok: isPositive(report[key]) }).toEqual({
+        report: `${report.name} ${report.range}`,
+        key,
+        ok: true,
+      });
     }
-    expect({ report: `${report.name} ${report.range}`, matches: report.matches, differences: report.differences }).toEqual({
+    expect({
+      report: `${report.name} ${report.range}`,
+      matches: report.matches,
+      differences: report.differences,
+    }).toEqual({
       report: `${report.name} ${report.range}`,
       matches: true,
       differences: undefined,
@@ -83,7 +107,9 @@ test("npm run bench --orders 20000 runs end to end: results.json has every figur
 
   const { ingestion } = written;
   expect(ingestion.orders).toBe(1000);
-  expect(isPositive(ingestion.ordersPerSec) && isPositive(ingestion.bareInsertOrdersPerSec) && isPositive(ingestion.ratio)).toBe(true);
+  expect(
+    isPositive(ingestion.ordersPerSec) && isPositive(ingestion.bareInsertOrdersPerSec) && isPositive(ingestion.ratio),
+  ).toBe(true);
 
   expect(written.bundles.map((b) => b.name)).toEqual(expect.arrayContaining(["health", "ingest", "reports"]));
   for (const bundle of written.bundles) {
@@ -92,7 +118,15 @@ test("npm run bench --orders 20000 runs end to end: results.json has every figur
 }, 180_000);
 
 test("--skip-load reuses the loaded store, and the ingestion measurement left it as loaded", async () => {
-  const results = await runBenchmark({ ...options, skipLoad: true, iterations: 1, warmups: 0, ingestOrders: 500, httpRequests: 1, bundleRuns: 0 });
+  const results = await runBenchmark({
+    ...options,
+    skipLoad: true,
+    iterations: 1,
+    warmups: 0,
+    ingestOrders: 500,
+    httpRequests: 1,
+    bundleRuns: 0,
+  });
   expect(results.store.loaded).toBe("reused");
   expect(results.scale.orders).toBe(20000);
   expect(results.reports.every((r) => r.matches)).toBe(true);
@@ -102,8 +136,18 @@ test("--skip-load reuses the loaded store, and the ingestion measurement left it
   const handle = openDatabase(databaseUrl(options));
   try {
     const count = async (table: "orders" | "order_lines") =>
-      Number((await handle.db.selectFrom(table).select(({ fn }) => fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
-    expect({ orders: await count("orders"), lines: await count("order_lines") }).toEqual({ orders: results.scale.orders, lines: results.scale.lines });
+      Number(
+        (
+          await handle.db
+            .selectFrom(table)
+            .select(({ fn }) => fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect({ orders: await count("orders"), lines: await count("order_lines") }).toEqual({
+      orders: results.scale.orders,
+      lines: results.scale.lines,
+    });
   } finally {
     await handle.db.destroy();
   }

@@ -15,8 +15,17 @@ describe("options", () => {
   });
 
   test("flags are read, with 1,000,000 and 1_000_000 spellings", () => {
-    const options = parseBenchArgs(["--orders", "200,000", "--sessions-per-order", "0.5", "--skip-load", "--customers", "1_000"], {});
-    expect(options).toMatchObject({ orders: 200_000, sessionsPerOrder: 0.5, skipLoad: true, customers: 1000, serverUrl: "mysql://root@127.0.0.1:3306" });
+    const options = parseBenchArgs(
+      ["--orders", "200,000", "--sessions-per-order", "0.5", "--skip-load", "--customers", "1_000"],
+      {},
+    );
+    expect(options).toMatchObject({
+      orders: 200_000,
+      sessionsPerOrder: 0.5,
+      skipLoad: true,
+      customers: 1000,
+      serverUrl: "mysql://root@127.0.0.1:3306",
+    });
   });
 
   test("bad values and unknown flags are refused; only analytics_bench* databases may be dropped", () => {
@@ -65,7 +74,10 @@ describe("the baseline's own time zone arithmetic agrees with the reports'", () 
   ])("%s %s..%s", (timezone, from, to) => {
     const mine = rangeBounds({ from, to, timezone });
     const theirs = utcBounds({ from, to, timezone });
-    expect([mine.start.toISOString(), mine.end.toISOString()]).toEqual([theirs.start.toISOString(), theirs.end.toISOString()]);
+    expect([mine.start.toISOString(), mine.end.toISOString()]).toEqual([
+      theirs.start.toISOString(),
+      theirs.end.toISOString(),
+    ]);
   });
 
   test("offsets", () => {
@@ -88,12 +100,20 @@ test("benchRanges: 30 days, 1 year and 3 years (the API's maximum) ending on the
 describe("compareWithBaseline", () => {
   test("agrees when every baseline field is in the report with the same value (extra report fields are fine)", () => {
     const report = { from: "x", orders: 3, netSales: "1.00", periods: [{ period: "2026-01", orders: 1 }] };
-    expect(compareWithBaseline(report, { orders: 3, netSales: "1.00", periods: [{ period: "2026-01", orders: 1 }] })).toEqual({ differences: [] });
+    expect(
+      compareWithBaseline(report, { orders: 3, netSales: "1.00", periods: [{ period: "2026-01", orders: 1 }] }),
+    ).toEqual({ differences: [] });
   });
 
   test("names each difference by its path", () => {
     const report = { orders: 3, netSales: "1.00", periods: [{ orders: 1 }, { orders: 2 }] };
-    expect(compareWithBaseline(report, { orders: 4, netSales: "1.01", periods: [{ orders: 1 }, { orders: 5 }, { orders: 0 }] }).differences).toEqual([
+    expect(
+      compareWithBaseline(report, {
+        orders: 4,
+        netSales: "1.01",
+        periods: [{ orders: 1 }, { orders: 5 }, { orders: 0 }],
+      }).differences,
+    ).toEqual([
       "orders: report 3, baseline 4",
       'netSales: report "1.00", baseline "1.01"',
       "periods.length: report 2, baseline 3",
@@ -110,8 +130,18 @@ describe("compareWithBaseline", () => {
 
 describe("ingestion inputs", () => {
   const meta = {
-    demo: { seed: 7, orders: 1000, products: 50, customers: 200, years: 1, sessionsPerOrder: 0, currency: "USD", timezone: "America/New_York",
-      start: "2025-11-26T00:00:00.000Z", end: "2026-11-26T00:00:00.000Z" },
+    demo: {
+      seed: 7,
+      orders: 1000,
+      products: 50,
+      customers: 200,
+      years: 1,
+      sessionsPerOrder: 0,
+      currency: "USD",
+      timezone: "America/New_York",
+      start: "2025-11-26T00:00:00.000Z",
+      end: "2026-11-26T00:00:00.000Z",
+    },
   } as BenchMeta;
 
   test("fresh orders are distinct, new (prefixed ids) and from the data's last 30 days", () => {
@@ -125,12 +155,41 @@ describe("ingestion inputs", () => {
   });
 
   test("bare rows carry the values ingestion computes", () => {
-    const rows = bareRows(9, [
-      { id: "o1", customerId: "c1", createdAt: "2026-01-02T03:04:05-05:00", currency: "USD", status: "paid", channel: "web", discount: "1.00", shipping: "4.99", tax: "2.10",
-        lines: [{ productId: "p1", productName: "P", quantity: 2, unitPrice: "12.50", discount: "0.50" }, { productId: "p2", productName: "Q", quantity: 1, unitPrice: "3" }] },
-    ], new Date(0));
-    expect(rows.orders[0]).toMatchObject({ store_id: 9, id: "o1", units: 3, gross_sales: "28.0000", discounts: "1.5000", shipping: "4.9900", taxes: "2.1000", total: "33.5900" });
+    const rows = bareRows(
+      9,
+      [
+        {
+          id: "o1",
+          customerId: "c1",
+          createdAt: "2026-01-02T03:04:05-05:00",
+          currency: "USD",
+          status: "paid",
+          channel: "web",
+          discount: "1.00",
+          shipping: "4.99",
+          tax: "2.10",
+          lines: [
+            { productId: "p1", productName: "P", quantity: 2, unitPrice: "12.50", discount: "0.50" },
+            { productId: "p2", productName: "Q", quantity: 1, unitPrice: "3" },
+          ],
+        },
+      ],
+      new Date(0),
+    );
+    expect(rows.orders[0]).toMatchObject({
+      store_id: 9,
+      id: "o1",
+      units: 3,
+      gross_sales: "28.0000",
+      discounts: "1.5000",
+      shipping: "4.9900",
+      taxes: "2.1000",
+      total: "33.5900",
+    });
     expect(rows.orders[0].created_at).toEqual(new Date("2026-01-02T08:04:05Z"));
-    expect(rows.lines.map((l) => [l.line_no, l.gross, l.discount, l.unit_price])).toEqual([[0, "25.0000", "0.5000", "12.5000"], [1, "3.0000", "0.0000", "3.0000"]]);
+    expect(rows.lines.map((l) => [l.line_no, l.gross, l.discount, l.unit_price])).toEqual([
+      [0, "25.0000", "0.5000", "12.5000"],
+      [1, "3.0000", "0.0000", "3.0000"],
+    ]);
   });
 });

@@ -8,7 +8,8 @@ import { parseStoreArgs } from "../../tools/local/store-cli";
 /** The README's commands paste as they are: what a new user copies must run. */
 const root = join(__dirname, "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> })
+  .scripts;
 
 /** The lines of the README's ```bash blocks, each without its trailing comment. */
 const runnableLines: string[] = [...readme.matchAll(/^[ \t]*```bash\n([\s\S]*?)^[ \t]*```/gm)]
@@ -24,7 +25,11 @@ function shellWords(text: string): string[] {
 
 /** Every `npm start`, `npm test` and `npm run [-s] <script> [-- args]` of the runnable lines. */
 const npmRuns = runnableLines.flatMap((line) =>
-  [...line.matchAll(/npm (?:(start|test)\b|run (?:-s )?([\w:-]+)(?: -- ([^)#\n]*))?)/g)].map((m) => ({ line, script: (m[1] ?? m[2])!, args: shellWords(m[3] ?? "") })),
+  [...line.matchAll(/npm (?:(start|test)\b|run (?:-s )?([\w:-]+)(?: -- ([^)#\n]*))?)/g)].map((m) => ({
+    line,
+    script: (m[1] ?? m[2])!,
+    args: shellWords(m[3] ?? ""),
+  })),
 );
 
 const PARSERS: Record<string, (argv: string[]) => unknown> = {
@@ -50,7 +55,12 @@ describe("README", () => {
 
   it("has no placeholders to fill in and no fixed dates in its commands", () => {
     for (const line of runnableLines) {
-      expect({ line, optional: /\[--/.test(line), placeholder: /<[a-z_]+>/.test(line), date: /\b20\d\d-\d\d-\d\d\b/.test(line) }).toEqual({
+      expect({
+        line,
+        optional: /\[--/.test(line),
+        placeholder: /<[a-z_]+>/.test(line),
+        date: /\b20\d\d-\d\d-\d\d\b/.test(line),
+      }).toEqual({
         line,
         optional: false,
         placeholder: false,
@@ -63,10 +73,18 @@ describe("README", () => {
     expect(readme).not.toMatch(/\.\.\/shared/);
     expect(readme).toContain("[docs/metrics.md](docs/metrics.md)");
     const metrics = readFileSync(join(root, "docs", "metrics.md"), "utf8");
-    for (const figure of ["grossSales", "netSales", "totalSales", "averageOrderValue", "returningCustomerRate", "conversionRate"]) {
+    for (const figure of [
+      "grossSales",
+      "netSales",
+      "totalSales",
+      "averageOrderValue",
+      "returningCustomerRate",
+      "conversionRate",
+    ]) {
       expect(metrics).toContain(`\`${figure}\``);
     }
-    for (const [, target] of readme.matchAll(/\]\(([^)#:]+)\)/g)) expect({ target, exists: existsSync(join(root, target!)) }).toEqual({ target, exists: true });
+    for (const [, target] of readme.matchAll(/\]\(([^)#:]+)\)/g))
+      expect({ target, exists: existsSync(join(root, target!)) }).toEqual({ target, exists: true });
   });
 
   it("links only to headings it has", () => {
@@ -78,6 +96,7 @@ describe("README", () => {
           .replace(/ /g, "-"),
       ),
     );
-    for (const [, anchor] of readme.matchAll(/\]\(#([^)]+)\)/g)) expect({ anchor, exists: anchors.has(anchor!) }).toEqual({ anchor, exists: true });
+    for (const [, anchor] of readme.matchAll(/\]\(#([^)]+)\)/g))
+      expect({ anchor, exists: anchors.has(anchor!) }).toEqual({ anchor, exists: true });
   });
 });

@@ -89,7 +89,12 @@ describeWithServer("the database hangs, then goes down, under load", () => {
             createdAt: "2026-03-10T10:00:00Z",
             currency: "USD",
             status: "paid",
-            lines: Array.from({ length: LINES_PER_ORDER }, (_, i) => ({ productId: `sku-${(n + i) % 5}`, productName: "Thing", quantity: 1 + i, unitPrice: "9.99" })),
+            lines: Array.from({ length: LINES_PER_ORDER }, (_, i) => ({
+              productId: `sku-${(n + i) % 5}`,
+              productName: "Thing",
+              quantity: 1 + i,
+              unitPrice: "9.99",
+            })),
           },
         ],
       });
@@ -97,7 +102,15 @@ describeWithServer("the database hangs, then goes down, under load", () => {
     try {
       const response = await fetch(`${base}${path}`, init);
       const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
-      return { kind, orderId, start, end: Date.now(), status: response.status, retryAfter: response.headers.get("retry-after"), code: body.error?.code };
+      return {
+        kind,
+        orderId,
+        start,
+        end: Date.now(),
+        status: response.status,
+        retryAfter: response.headers.get("retry-after"),
+        code: body.error?.code,
+      };
     } catch {
       return { kind, orderId, start, end: Date.now(), status: 0, retryAfter: null };
     }
@@ -131,10 +144,17 @@ describeWithServer("the database hangs, then goes down, under load", () => {
     const results = await Promise.all(samples);
 
     const within = (s: Sample, from: number, to: number) => s.end >= from && s.start <= to;
-    const hungOrDown = results.filter((s) => within(s, marks.hang!, marks.resume!) || within(s, marks.stop!, marks.started!));
-    const byStatus = (list: Sample[]) => list.reduce<Record<string, number>>((counts, s) => ({ ...counts, [`${s.kind} ${s.status}`]: (counts[`${s.kind} ${s.status}`] ?? 0) + 1 }), {});
+    const hungOrDown = results.filter(
+      (s) => within(s, marks.hang!, marks.resume!) || within(s, marks.stop!, marks.started!),
+    );
+    const byStatus = (list: Sample[]) =>
+      list.reduce<Record<string, number>>(
+        (counts, s) => ({ ...counts, [`${s.kind} ${s.status}`]: (counts[`${s.kind} ${s.status}`] ?? 0) + 1 }),
+        {},
+      );
     const latency = (list: Sample[]) => Math.max(...list.map((s) => s.end - s.start));
-    const firstOkAfter = (at: number) => Math.min(...results.filter((s) => s.status === 200 && s.end >= at).map((s) => s.end)) - at;
+    const firstOkAfter = (at: number) =>
+      Math.min(...results.filter((s) => s.status === 200 && s.end >= at).map((s) => s.end)) - at;
     const figures = {
       requests: results.length,
       seconds: Math.round((Date.now() - t0) / 100) / 10,
@@ -150,7 +170,9 @@ describeWithServer("the database hangs, then goes down, under load", () => {
 
     // nothing but 200 and 503, and every 503 says when to retry
     expect(results.filter((s) => s.status !== 200 && s.status !== 503)).toEqual([]);
-    expect(results.filter((s) => s.status === 503 && !(Number(s.retryAfter) >= 1 && s.code === "SERVICE_UNAVAILABLE"))).toEqual([]);
+    expect(
+      results.filter((s) => s.status === 503 && !(Number(s.retryAfter) >= 1 && s.code === "SERVICE_UNAVAILABLE")),
+    ).toEqual([]);
     // the hang and the outage were felt (the test tests something)
     expect(hungOrDown.filter((s) => s.status === 503).length).toBeGreaterThan(50);
     // every answer within the bound

@@ -36,11 +36,22 @@ interface DevProcess {
 
 const started: ChildProcess[] = [];
 
-function startDev(env: Record<string, string> = {}, command: readonly string[] = [process.execPath, "--import", "tsx", "tools/local/dev.ts"]): DevProcess {
+function startDev(
+  env: Record<string, string> = {},
+  command: readonly string[] = [process.execPath, "--import", "tsx", "tools/local/dev.ts"],
+): DevProcess {
   const spawnedAt = Date.now();
   const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
-    env: { ...process.env, MYSQL_URL: devUrl, PORT: "0", DEMO_ORDERS: "300", DEMO_KEY_FILE: keyFile, POWERTOOLS_LOG_LEVEL: "WARN", ...env },
+    env: {
+      ...process.env,
+      MYSQL_URL: devUrl,
+      PORT: "0",
+      DEMO_ORDERS: "300",
+      DEMO_KEY_FILE: keyFile,
+      POWERTOOLS_LOG_LEVEL: "WARN",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     // npm start runs sh and tsx under npm: a group of its own, so all of it can be signalled at once.
     detached: command[0] === "npm",
@@ -118,8 +129,10 @@ async function stop(dev: DevProcess): Promise<void> {
   expect(dev.stderr()).toContain("SIGTERM: shutting down");
 }
 
-const summaryPath = () => `/api/v1/reports/summary?from=${new Date(Date.now() - 366 * 86_400_000).toISOString().slice(0, 10)}`;
-const status = async (url: string, apiKey: string) => (await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } })).status;
+const summaryPath = () =>
+  `/api/v1/reports/summary?from=${new Date(Date.now() - 366 * 86_400_000).toISOString().slice(0, 10)}`;
+const status = async (url: string, apiKey: string) =>
+  (await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } })).status;
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 
 beforeAll(dropDevDatabase);
@@ -203,7 +216,9 @@ describe("the demo store and its key", () => {
 
 describe("npm start", () => {
   it("is the local API with the demo store, fast: no cdktf synth (that is npm run synth)", async () => {
-    const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     expect(scripts.start).not.toMatch(/synth/);
     expect(scripts.synth).toMatch(/cdktf synth/);
 
@@ -232,7 +247,9 @@ describe("a MYSQL_URL it cannot use: what failed, for which URL, what to do; exi
     const url = new URL(devUrl);
     url.password = "wrong-password";
     const dev = await failedStart(url.toString());
-    expect(dev.stderr()).toContain(`dev: cannot use the database mysql://root:***@${url.host}${url.pathname} (MYSQL_URL): the server refused user "root"`);
+    expect(dev.stderr()).toContain(
+      `dev: cannot use the database mysql://root:***@${url.host}${url.pathname} (MYSQL_URL): the server refused user "root"`,
+    );
     expect(dev.stderr()).toContain("What to do: correct the user and password in MYSQL_URL");
     expect(dev.stderr()).not.toContain("wrong-password");
     expect(dev.stderr()).not.toContain("migration");
@@ -269,7 +286,9 @@ describe("a MYSQL_URL it cannot use: what failed, for which URL, what to do; exi
 
   it('"not a url"', async () => {
     const dev = await failedStart("not a url");
-    expect(dev.stderr()).toContain('dev: MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE');
+    expect(dev.stderr()).toContain(
+      'dev: MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    );
     expect(dev.stderr()).not.toContain("Invalid URL");
     expect(dev.stderr()).not.toContain("dev: bound"); // checked before anything else
   });

@@ -21,7 +21,11 @@ async function start(options: Omit<GatewayOptions, "db"> = {}): Promise<string> 
 let storeCounter = 0;
 async function newStore() {
   storeCounter += 1;
-  return createStore(handle.db, { name: `Gateway test ${storeCounter} ${Date.now()}`, currency: "USD", timezone: "America/New_York" });
+  return createStore(handle.db, {
+    name: `Gateway test ${storeCounter} ${Date.now()}`,
+    currency: "USD",
+    timezone: "America/New_York",
+  });
 }
 
 /** `key` null sends no x-api-key header. */
@@ -29,7 +33,12 @@ function get(path: string, key: string | null = apiKey, headers: Record<string, 
   return fetch(`${url}${path}`, { headers: { ...(key === null ? {} : { "x-api-key": key }), ...headers } });
 }
 
-function post(path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }, key = apiKey) {
+function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = { "content-type": "application/json" },
+  key = apiKey,
+) {
   return fetch(`${base}${path}`, { method: "POST", body, headers: { "x-api-key": key, ...headers } });
 }
 
@@ -45,7 +54,10 @@ interface ErrorResponse {
 async function expectError(response: Response, status: number, code: string): Promise<ErrorResponse> {
   expect(response.status).toBe(status);
   const body = (await response.json()) as ErrorResponse;
-  expect(body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Array) }, requestId: expect.any(String) });
+  expect(body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array) },
+    requestId: expect.any(String),
+  });
   expect(body.requestId).toBe(response.headers.get("x-amzn-requestid"));
   return body;
 }
@@ -85,12 +97,15 @@ describe("routing", () => {
     expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it.each(["summary", "sales", "products", "funnel", "cohorts", "realtime"])("GET /api/v1/reports/%s is 200 with the key", async (report) => {
-    const response = await get(`/api/v1/reports/${report}`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/application\/json/);
-    expectCors(response);
-  });
+  it.each(["summary", "sales", "products", "funnel", "cohorts", "realtime"])(
+    "GET /api/v1/reports/%s is 200 with the key",
+    async (report) => {
+      const response = await get(`/api/v1/reports/${report}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/application\/json/);
+      expectCors(response);
+    },
+  );
 
   it("passes the query string to the handler", async () => {
     const response = await get("/api/v1/reports/summary?from=2026-03-01&to=2026-03-31&timezone=Asia%2FKolkata");
@@ -124,7 +139,11 @@ describe("routing", () => {
   it("answers an OPTIONS preflight with the CORS headers and no key", async () => {
     const response = await fetch(`${base}/api/v1/orders`, {
       method: "OPTIONS",
-      headers: { Origin: "https://shop.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-api-key,content-type" },
+      headers: {
+        Origin: "https://shop.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-api-key,content-type",
+      },
     });
     expect(response.status).toBe(204);
     expectCors(response);
@@ -142,11 +161,19 @@ describe("ingestion over HTTP", () => {
   });
 
   it("is 415 for another content type", async () => {
-    await expectError(await post("/api/v1/orders", JSON.stringify({ orders: [order("paid")] }), { "content-type": "text/plain" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    await expectError(
+      await post("/api/v1/orders", JSON.stringify({ orders: [order("paid")] }), { "content-type": "text/plain" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("is 400 for malformed JSON", async () => {
-    await expectError(await post("/api/v1/orders", '{"orders": [', { "content-type": "application/json" }), 400, "MALFORMED_JSON");
+    await expectError(
+      await post("/api/v1/orders", '{"orders": [', { "content-type": "application/json" }),
+      400,
+      "MALFORMED_JSON",
+    );
   });
 
   it("is 413 over 1 MiB, with Content-Length", async () => {
@@ -223,7 +250,8 @@ describe("throttling", () => {
   it("does not throttle /health or count requests without a valid key", async () => {
     const url = await start({ throttle: { limit: 1, windowMs: 60_000 } });
     for (let i = 0; i < 3; i++) expect((await get("/health", null, {}, url)).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await get("/api/v1/reports/realtime", "eak_unknown", {}, url)).status).toBe(403);
+    for (let i = 0; i < 3; i++)
+      expect((await get("/api/v1/reports/realtime", "eak_unknown", {}, url)).status).toBe(403);
   });
 });
 

@@ -25,7 +25,12 @@ beforeAll(async () => {
   alice = await newStore(handle);
   bob = await newStore(handle);
   await call("POST", "/api/v1/orders", { store: alice, body: { orders: [order("100.00")] } });
-  await call("POST", "/api/v1/events", { store: alice, body: { events: [{ id: "event-1", type: "session_start", sessionId: "session-1", occurredAt: "2026-05-05T09:00:00Z" }] } });
+  await call("POST", "/api/v1/events", {
+    store: alice,
+    body: {
+      events: [{ id: "event-1", type: "session_start", sessionId: "session-1", occurredAt: "2026-05-05T09:00:00Z" }],
+    },
+  });
 });
 afterAll(() => handle.db.destroy());
 
@@ -48,16 +53,30 @@ describe("tenancy", () => {
   });
 
   it("a repeated event id in another store is not a duplicate there", async () => {
-    const res = await call("POST", "/api/v1/events", { store: bob, body: { events: [{ id: "event-1", type: "session_start", sessionId: "session-1", occurredAt: "2026-05-05T09:00:00Z" }] } });
+    const res = await call("POST", "/api/v1/events", {
+      store: bob,
+      body: {
+        events: [{ id: "event-1", type: "session_start", sessionId: "session-1", occurredAt: "2026-05-05T09:00:00Z" }],
+      },
+    });
     expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
   });
 
   it("refunds cannot reach another store's order, and the error reveals nothing", async () => {
     const carol = await newStore(handle);
-    const res = await call("POST", "/api/v1/refunds", { store: carol, body: { refunds: [{ id: "refund-1", orderId: "order-1", createdAt: "2026-05-06T10:00:00Z", amount: "1.00" }] } });
+    const res = await call("POST", "/api/v1/refunds", {
+      store: carol,
+      body: { refunds: [{ id: "refund-1", orderId: "order-1", createdAt: "2026-05-06T10:00:00Z", amount: "1.00" }] },
+    });
     expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([{ field: "refunds[0].orderId", message: "no such order in this store", index: 0 }]);
-    const aliceRefunds = await handle.db.selectFrom("refunds").selectAll().where("store_id", "=", alice.store.id).execute();
+    expect(res.body.error.details).toEqual([
+      { field: "refunds[0].orderId", message: "no such order in this store", index: 0 },
+    ]);
+    const aliceRefunds = await handle.db
+      .selectFrom("refunds")
+      .selectAll()
+      .where("store_id", "=", alice.store.id)
+      .execute();
     expect(aliceRefunds).toHaveLength(0);
   });
 
@@ -65,7 +84,10 @@ describe("tenancy", () => {
     const missing = await call("GET", "/api/v1/reports/summary", { query: range });
     expect(missing.status).toBe(403);
     expect(missing.body.error.message).toMatch(/x-api-key/);
-    const unknown = await call("GET", "/api/v1/reports/summary", { store: { ...alice, keyId: "key_unknown" }, query: range });
+    const unknown = await call("GET", "/api/v1/reports/summary", {
+      store: { ...alice, keyId: "key_unknown" },
+      query: range,
+    });
     expect(unknown.status).toBe(403);
     const dave = await newStore(handle);
     await revokeKeys(handle.db, dave.store.id);

@@ -47,7 +47,9 @@ describe("the Node.js version check", () => {
   });
 
   it("runs before npm start, npm test and npm run dev; .nvmrc says 22", () => {
-    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     for (const script of ["start", "test", "dev"]) expect(scripts[`pre${script}`]).toBe("node scripts/check-node.cjs");
     expect(readFileSync(join(root, ".nvmrc"), "utf8")).toBe("22\n");
   });

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../scripts/plan/cli";
@@ -6,7 +15,15 @@ import { planEnvironment, UPSTREAM_OVERRIDE_FILE } from "../../scripts/plan/plan
 import { attributeReferences, placeholderArn, placeholderId, placeholderValue } from "../../scripts/plan/placeholders";
 import { planStack, planText } from "../../scripts/plan/plan-stack";
 import { reducePlan } from "../../scripts/plan/reduce-plan";
-import { backendOf, outputsState, pendingOutputs, plannedOutputs, remoteStateOverride, remoteStateReads, typeOf } from "../../scripts/plan/upstream-outputs";
+import {
+  backendOf,
+  outputsState,
+  pendingOutputs,
+  plannedOutputs,
+  remoteStateOverride,
+  remoteStateReads,
+  typeOf,
+} from "../../scripts/plan/upstream-outputs";
 import { collectSensitiveValues, summarizePlan } from "../../scripts/plan-comment/index";
 import type { TerraformTooling } from "../../stacks/terraform/validate";
 
@@ -35,9 +52,25 @@ const upstreamPlan = {
   },
   output_changes: {
     vpc_cidr: { actions: ["no-op"], before: "10.0.0.0/16", after: "10.0.0.0/16", after_unknown: false },
-    key_arn: { actions: ["update"], before: "arn:aws:kms:eu-west-1:111111111111:key/old", after_unknown: true, after_sensitive: true },
-    subnet_ids: { actions: ["create"], before: null, after: ["subnet-0aaaaaaaaaaaaaaaa", null], after_unknown: [false, true] },
-    db_name: { actions: ["update"], before: "old_name", after: "analytics", after_unknown: false, after_sensitive: true },
+    key_arn: {
+      actions: ["update"],
+      before: "arn:aws:kms:eu-west-1:111111111111:key/old",
+      after_unknown: true,
+      after_sensitive: true,
+    },
+    subnet_ids: {
+      actions: ["create"],
+      before: null,
+      after: ["subnet-0aaaaaaaaaaaaaaaa", null],
+      after_unknown: [false, true],
+    },
+    db_name: {
+      actions: ["update"],
+      before: "old_name",
+      after: "analytics",
+      after_unknown: false,
+      after_sensitive: true,
+    },
     port: { actions: ["no-op"], before: 3306, after: 3306, after_unknown: false },
     gone: { actions: ["delete"], before: "x", after: null, after_unknown: false },
   },
@@ -48,7 +81,12 @@ const upstreamPlan = {
       type: "aws_db_instance",
       name: "db",
       provider_name: "registry.terraform.io/hashicorp/aws",
-      change: { actions: ["update"], before: { password: "previous-password-value" }, after: { password: SECRET }, after_sensitive: { password: true } },
+      change: {
+        actions: ["update"],
+        before: { password: "previous-password-value" },
+        after: { password: SECRET },
+        after_sensitive: { password: true },
+      },
     },
     {
       address: "aws_s3_bucket.b[0]",
@@ -59,15 +97,32 @@ const upstreamPlan = {
       index: 0,
       provider_name: "registry.terraform.io/hashicorp/aws",
       action_reason: "replace_because_cannot_update",
-      change: { actions: ["delete", "create"], before: {}, after: {}, replace_paths: [["bucket"]], importing: { id: "b", unexpected: SECRET } },
+      change: {
+        actions: ["delete", "create"],
+        before: {},
+        after: {},
+        replace_paths: [["bucket"]],
+        importing: { id: "b", unexpected: SECRET },
+      },
     },
   ],
   configuration: {
-    provider_config: { aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws", expressions: { region: { constant_value: REGION } } } },
+    provider_config: {
+      aws: {
+        name: "aws",
+        full_name: "registry.terraform.io/hashicorp/aws",
+        expressions: { region: { constant_value: REGION } },
+      },
+    },
     root_module: {
       outputs: {
-        key_arn: { sensitive: true, expression: { references: ["aws_kms_key.logs-key_44F95A88.arn", "aws_kms_key.logs-key_44F95A88"] } },
-        subnet_ids: { expression: { references: ["aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id", "aws_subnet.b"] } },
+        key_arn: {
+          sensitive: true,
+          expression: { references: ["aws_kms_key.logs-key_44F95A88.arn", "aws_kms_key.logs-key_44F95A88"] },
+        },
+        subnet_ids: {
+          expression: { references: ["aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id", "aws_subnet.b"] },
+        },
       },
       variables: { db_password: { sensitive: true } },
     },
@@ -85,7 +140,14 @@ describe("reducePlan (what leaves the plan job instead of the JSON plan)", () =>
       terraform_version: "1.11.4",
       errored: false,
       resource_changes: [
-        { address: "aws_db_instance.db", mode: "managed", type: "aws_db_instance", name: "db", provider_name: "registry.terraform.io/hashicorp/aws", change: { actions: ["update"] } },
+        {
+          address: "aws_db_instance.db",
+          mode: "managed",
+          type: "aws_db_instance",
+          name: "db",
+          provider_name: "registry.terraform.io/hashicorp/aws",
+          change: { actions: ["update"] },
+        },
         {
           address: "aws_s3_bucket.b[0]",
           previous_address: "aws_s3_bucket.old",
@@ -153,13 +215,17 @@ describe("planText", () => {
         "",
       ].join("\n"),
     );
-    expect(planText("No changes. Your infrastructure matches the configuration.\n")).toBe("No changes. Your infrastructure matches the configuration.\n");
+    expect(planText("No changes. Your infrastructure matches the configuration.\n")).toBe(
+      "No changes. Your infrastructure matches the configuration.\n",
+    );
   });
 });
 
 describe("placeholders", () => {
   test("an output's references name the resource type and attribute", () => {
-    expect(attributeReferences(["aws_kms_key.logs-key_44F95A88.arn", "aws_kms_key.logs-key_44F95A88"])).toEqual([{ type: "aws_kms_key", name: "logs-key_44F95A88", attribute: "arn" }]);
+    expect(attributeReferences(["aws_kms_key.logs-key_44F95A88.arn", "aws_kms_key.logs-key_44F95A88"])).toEqual([
+      { type: "aws_kms_key", name: "logs-key_44F95A88", attribute: "arn" },
+    ]);
     expect(attributeReferences(["data.aws_iam_role.r.arn", "var.x", "local.y", "aws_subnet.s[0].id"])).toEqual([
       { type: "aws_iam_role", name: "r", attribute: "arn" },
       { type: "aws_subnet", name: "s", attribute: "id" },
@@ -179,25 +245,43 @@ describe("placeholders", () => {
   ])("the ARN of a %s", (type, shape) => {
     expect(placeholderArn({ type, name: "x", attribute: "arn" }, REGION)).toMatch(shape);
     // ARN-shaped in general: arn:partition:service:region:account:resource
-    expect(placeholderValue({ type, name: "x", attribute: "arn" }, REGION, "o")).toMatch(/^arn:aws:[a-z0-9-]+:(eu-west-1)?:(123456789012)?:.+$/);
+    expect(placeholderValue({ type, name: "x", attribute: "arn" }, REGION, "o")).toMatch(
+      /^arn:aws:[a-z0-9-]+:(eu-west-1)?:(123456789012)?:.+$/,
+    );
   });
 
   test("ids carry their resource's prefix and a hex body, stable per resource", () => {
-    expect(placeholderId({ type: "aws_security_group", name: "db", attribute: "id" }, REGION)).toMatch(/^sg-00000000[0-9a-f]{9}$/);
-    expect(placeholderId({ type: "aws_vpc", name: "main", attribute: "id" }, REGION)).toMatch(/^vpc-00000000[0-9a-f]{9}$/);
-    expect(placeholderId({ type: "aws_kms_key", name: "k", attribute: "id" }, REGION)).toMatch(/^00000000-0000-4000-8000-[0-9a-f]{12}$/);
-    expect(placeholderId({ type: "aws_sns_topic", name: "t", attribute: "id" }, REGION)).toBe(placeholderArn({ type: "aws_sns_topic", name: "t", attribute: "arn" }, REGION));
+    expect(placeholderId({ type: "aws_security_group", name: "db", attribute: "id" }, REGION)).toMatch(
+      /^sg-00000000[0-9a-f]{9}$/,
+    );
+    expect(placeholderId({ type: "aws_vpc", name: "main", attribute: "id" }, REGION)).toMatch(
+      /^vpc-00000000[0-9a-f]{9}$/,
+    );
+    expect(placeholderId({ type: "aws_kms_key", name: "k", attribute: "id" }, REGION)).toMatch(
+      /^00000000-0000-4000-8000-[0-9a-f]{12}$/,
+    );
+    expect(placeholderId({ type: "aws_sns_topic", name: "t", attribute: "id" }, REGION)).toBe(
+      placeholderArn({ type: "aws_sns_topic", name: "t", attribute: "arn" }, REGION),
+    );
     const a = placeholderId({ type: "aws_subnet", name: "a", attribute: "id" }, REGION);
     expect(placeholderId({ type: "aws_subnet", name: "a", attribute: "id" }, REGION)).toBe(a);
     expect(placeholderId({ type: "aws_subnet", name: "b", attribute: "id" }, REGION)).not.toBe(a);
   });
 
   test("by attribute: lists for plural names, hosts for endpoints, URLs, ports; a name-like string otherwise", () => {
-    expect(placeholderValue({ type: "aws_db_subnet_group", name: "g", attribute: "subnet_ids" }, REGION, "o")).toEqual([expect.stringMatching(/^00000000[0-9a-f]{9}$/)]);
-    expect(placeholderValue({ type: "aws_db_proxy", name: "p", attribute: "endpoint" }, REGION, "o")).toMatch(/^00000000-p\.proxy-00000000[0-9a-f]{4}\.eu-west-1\.rds\.amazonaws\.com$/);
-    expect(placeholderValue({ type: "aws_api_gateway_stage", name: "s", attribute: "invoke_url" }, REGION, "o")).toMatch(/^https:\/\/00000000[0-9a-f]{2}\.execute-api\.eu-west-1\.amazonaws\.com\/s$/);
+    expect(placeholderValue({ type: "aws_db_subnet_group", name: "g", attribute: "subnet_ids" }, REGION, "o")).toEqual([
+      expect.stringMatching(/^00000000[0-9a-f]{9}$/),
+    ]);
+    expect(placeholderValue({ type: "aws_db_proxy", name: "p", attribute: "endpoint" }, REGION, "o")).toMatch(
+      /^00000000-p\.proxy-00000000[0-9a-f]{4}\.eu-west-1\.rds\.amazonaws\.com$/,
+    );
+    expect(
+      placeholderValue({ type: "aws_api_gateway_stage", name: "s", attribute: "invoke_url" }, REGION, "o"),
+    ).toMatch(/^https:\/\/00000000[0-9a-f]{2}\.execute-api\.eu-west-1\.amazonaws\.com\/s$/);
     expect(placeholderValue({ type: "aws_db_instance", name: "d", attribute: "port" }, REGION, "o")).toBe(3306);
-    expect(placeholderValue({ type: "aws_db_instance", name: "Main_DB", attribute: "identifier" }, REGION, "o")).toBe("00000000-main-db");
+    expect(placeholderValue({ type: "aws_db_instance", name: "Main_DB", attribute: "identifier" }, REGION, "o")).toBe(
+      "00000000-main-db",
+    );
     expect(placeholderValue(undefined, REGION, "my_output")).toBe("00000000-my-output");
   });
 });
@@ -209,7 +293,12 @@ describe("planned outputs", () => {
     expect(outputs.vpc_cidr).toEqual({ value: "10.0.0.0/16", type: "string", sensitive: false, change: "no-op" });
     expect(outputs.port).toEqual({ value: 3306, type: "number", sensitive: false, change: "no-op" });
     expect(outputs.db_name).toEqual({ value: "analytics", type: "string", sensitive: true, change: "changed" });
-    expect(outputs.key_arn).toEqual({ value: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//), type: "string", sensitive: true, change: "unknown" });
+    expect(outputs.key_arn).toEqual({
+      value: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//),
+      type: "string",
+      sensitive: true,
+      change: "unknown",
+    });
     // Half known: the known element kept, the unknown one from the matching reference.
     expect(outputs.subnet_ids).toEqual({
       value: ["subnet-0aaaaaaaaaaaaaaaa", placeholderId({ type: "aws_subnet", name: "b", attribute: "id" }, REGION)],
@@ -231,7 +320,11 @@ describe("planned outputs", () => {
   });
 
   test("pending: what a downstream reads that is new, changed, unknown or missing; unchanged outputs are not", () => {
-    const read = { dataSource: "up", upstream: "network-dev", outputs: ["db_name", "key_arn", "missing", "subnet_ids", "vpc_cidr"] };
+    const read = {
+      dataSource: "up",
+      upstream: "network-dev",
+      outputs: ["db_name", "key_arn", "missing", "subnet_ids", "vpc_cidr"],
+    };
     expect(pendingOutputs(read, outputs)).toEqual({
       stack: "network-dev",
       read: 5,
@@ -251,7 +344,11 @@ describe("remote state reads", () => {
   const stack = {
     data: {
       terraform_remote_state: {
-        "cross-stack-reference-input-network-dev": { backend: "s3", config: { bucket: "state", encrypt: true, key: "p/dev/network-dev.tfstate", region: REGION }, workspace: "${terraform.workspace}" },
+        "cross-stack-reference-input-network-dev": {
+          backend: "s3",
+          config: { bucket: "state", encrypt: true, key: "p/dev/network-dev.tfstate", region: REGION },
+          workspace: "${terraform.workspace}",
+        },
         local: { backend: "local", config: { path: "/state/terraform.data-dev.tfstate" } },
         "cross-stack-reference-input-other-dev": { backend: "local", config: { path: "/elsewhere" } },
         unknown: { backend: "local", config: { path: "/nowhere" } },
@@ -259,8 +356,16 @@ describe("remote state reads", () => {
     },
     resource: {
       x: {
-        a: { subnet: "${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-b}", n: "${data.terraform_remote_state.local.outputs[\"db name\"]}" },
-        b: { list: ["${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-a}", "${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-b}"] },
+        a: {
+          subnet: "${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-b}",
+          n: '${data.terraform_remote_state.local.outputs["db name"]}',
+        },
+        b: {
+          list: [
+            "${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-a}",
+            "${data.terraform_remote_state.cross-stack-reference-input-network-dev.outputs.subnet-b}",
+          ],
+        },
       },
     },
   };
@@ -272,7 +377,11 @@ describe("remote state reads", () => {
 
   test("each data source resolves to the stack whose backend it reads (by config, else by cdktf's name) with the outputs read", () => {
     expect(remoteStateReads(stack, candidates)).toEqual([
-      { dataSource: "cross-stack-reference-input-network-dev", upstream: "network-dev", outputs: ["subnet-a", "subnet-b"] },
+      {
+        dataSource: "cross-stack-reference-input-network-dev",
+        upstream: "network-dev",
+        outputs: ["subnet-a", "subnet-b"],
+      },
       { dataSource: "cross-stack-reference-input-other-dev", upstream: "other-dev", outputs: [] },
       { dataSource: "local", upstream: "data-dev", outputs: ["db name"] },
       { dataSource: "unknown", upstream: undefined, outputs: [] },
@@ -283,7 +392,11 @@ describe("remote state reads", () => {
     expect(backendOf({ terraform: { backend: { s3: s3("k") } } })).toEqual({ type: "s3", config: s3("k") });
     expect(backendOf({ terraform: {} })).toBeUndefined();
     expect(JSON.parse(remoteStateOverride({ a: "/w/upstream-outputs/network-dev.tfstate" }))).toEqual({
-      data: { terraform_remote_state: { a: { backend: "local", config: { path: "/w/upstream-outputs/network-dev.tfstate" } } } },
+      data: {
+        terraform_remote_state: {
+          a: { backend: "local", config: { path: "/w/upstream-outputs/network-dev.tfstate" } },
+        },
+      },
     });
   });
 });
@@ -322,7 +435,11 @@ describe("planning with a stand-in terraform", () => {
   let dir: string;
   let terraform: string;
   let tooling: TerraformTooling;
-  const env = (extra: Record<string, string> = {}) => ({ ...process.env, FAKE_TF_PLANS: join(dir, "canned"), ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    ...process.env,
+    FAKE_TF_PLANS: join(dir, "canned"),
+    ...extra,
+  });
 
   /** A synth output: network-x (outputs) <- data-x (reads two of them) <- api-x (reads data-x), and bootstrap-x. */
   function synthOutput(): string {
@@ -335,16 +452,39 @@ describe("planning with a stand-in terraform", () => {
         dependencies: ["network-x"],
         json: {
           terraform: { backend: local("data-x") },
-          data: { terraform_remote_state: { "cross-stack-reference-input-network-x": { backend: "local", config: { path: "/state/terraform.network-x.tfstate" } } } },
-          resource: { r: { a: { v: "${data.terraform_remote_state.cross-stack-reference-input-network-x.outputs.key_arn}", w: "${data.terraform_remote_state.cross-stack-reference-input-network-x.outputs.vpc_cidr}" } } },
+          data: {
+            terraform_remote_state: {
+              "cross-stack-reference-input-network-x": {
+                backend: "local",
+                config: { path: "/state/terraform.network-x.tfstate" },
+              },
+            },
+          },
+          resource: {
+            r: {
+              a: {
+                v: "${data.terraform_remote_state.cross-stack-reference-input-network-x.outputs.key_arn}",
+                w: "${data.terraform_remote_state.cross-stack-reference-input-network-x.outputs.vpc_cidr}",
+              },
+            },
+          },
         },
       },
       "api-x": {
         dependencies: ["data-x"],
         json: {
           terraform: { backend: local("api-x") },
-          data: { terraform_remote_state: { "cross-stack-reference-input-data-x": { backend: "local", config: { path: "/state/terraform.data-x.tfstate" } } } },
-          resource: { r: { a: { v: "${data.terraform_remote_state.cross-stack-reference-input-data-x.outputs.db_name}" } } },
+          data: {
+            terraform_remote_state: {
+              "cross-stack-reference-input-data-x": {
+                backend: "local",
+                config: { path: "/state/terraform.data-x.tfstate" },
+              },
+            },
+          },
+          resource: {
+            r: { a: { v: "${data.terraform_remote_state.cross-stack-reference-input-data-x.outputs.db_name}" } },
+          },
         },
       },
     };
@@ -354,7 +494,10 @@ describe("planning with a stand-in terraform", () => {
       mkdirSync(join(out, "stacks", name), { recursive: true });
       writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(s.json));
       manifest[name] = { name, workingDirectory: `stacks/${name}`, dependencies: s.dependencies };
-      const plan = name === "network-x" || name === "data-x" ? upstreamPlan : { format_version: "1.2", resource_changes: [], output_changes: {} };
+      const plan =
+        name === "network-x" || name === "data-x"
+          ? upstreamPlan
+          : { format_version: "1.2", resource_changes: [], output_changes: {} };
       writeFileSync(join(dir, "canned", `${name}.plan.json`), JSON.stringify(plan));
     }
     writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: manifest }));
@@ -372,7 +515,15 @@ describe("planning with a stand-in terraform", () => {
     const out = synthOutput();
     const plans = join(dir, "plans");
     const log: string[] = [];
-    const results = await planEnvironment({ outDir: out, environment: "x", plansDir: plans, tooling, env: env(), pluginCacheDir: join(dir, "cache"), log: (l) => log.push(l) });
+    const results = await planEnvironment({
+      outDir: out,
+      environment: "x",
+      plansDir: plans,
+      tooling,
+      env: env(),
+      pluginCacheDir: join(dir, "cache"),
+      log: (l) => log.push(l),
+    });
     expect(results.map((r) => [r.stack, r.ok])).toEqual([
       ["bootstrap-x", true],
       ["network-x", true],
@@ -385,52 +536,73 @@ describe("planning with a stand-in terraform", () => {
     expect(override.data.terraform_remote_state["cross-stack-reference-input-network-x"].backend).toBe("local");
     expect(path.endsWith("upstream-outputs/network-x.tfstate")).toBe(true);
     expect(existsSync(join(dir, "canned", "network-x.override.seen"))).toBe(false);
-    expect(results[2].upstreams).toEqual([{ stack: "network-x", read: 2, pending: [{ name: "key_arn", change: "unknown" }] }]);
-    expect(results[3].upstreams).toEqual([{ stack: "data-x", read: 1, pending: [{ name: "db_name", change: "changed" }] }]);
-    expect(JSON.parse(readFileSync(join(plans, "data-x.upstream.json"), "utf8"))).toEqual({ upstreams: results[2].upstreams });
+    expect(results[2].upstreams).toEqual([
+      { stack: "network-x", read: 2, pending: [{ name: "key_arn", change: "unknown" }] },
+    ]);
+    expect(results[3].upstreams).toEqual([
+      { stack: "data-x", read: 1, pending: [{ name: "db_name", change: "changed" }] },
+    ]);
+    expect(JSON.parse(readFileSync(join(plans, "data-x.upstream.json"), "utf8"))).toEqual({
+      upstreams: results[2].upstreams,
+    });
     // Per stack the value-free JSON and the text; the synth output untouched; the working copies gone.
     expect(readdirSync(plans).sort()).toEqual([
-      "api-x.json", "api-x.txt", "api-x.upstream.json", "bootstrap-x.json", "bootstrap-x.txt",
-      "data-x.json", "data-x.txt", "data-x.upstream.json", "network-x.json", "network-x.txt",
+      "api-x.json",
+      "api-x.txt",
+      "api-x.upstream.json",
+      "bootstrap-x.json",
+      "bootstrap-x.txt",
+      "data-x.json",
+      "data-x.txt",
+      "data-x.upstream.json",
+      "network-x.json",
+      "network-x.txt",
     ]);
     for (const file of readdirSync(plans)) expect(readFileSync(join(plans, file), "utf8")).not.toContain(SECRET);
-    expect(readFileSync(join(plans, "data-x.txt"), "utf8")).toBe("Terraform will perform the following actions:\n  ~ password = (sensitive value)\n\nPlan: 1 to add, 1 to change, 1 to destroy.\n");
+    expect(readFileSync(join(plans, "data-x.txt"), "utf8")).toBe(
+      "Terraform will perform the following actions:\n  ~ password = (sensitive value)\n\nPlan: 1 to add, 1 to change, 1 to destroy.\n",
+    );
     expect(readdirSync(join(out, "stacks", "data-x"))).toEqual(["cdk.tf.json"]);
     expect(readdirSync(dir).sort()).toEqual(["bin", "cache", "canned", "cdktf.out", "plans"]);
     expect(log.join("\n")).toContain("data-x: planned (against the pending outputs of network-x)");
   });
 
-  test.each(["init", "plan", "show"])("a failing terraform %s: only <stack>.error.txt (naming the stack), downstreams not planned, no plan.out left", async (step) => {
-    const out = synthOutput();
-    const plans = join(dir, "plans");
-    mkdirSync(plans);
-    writeFileSync(join(plans, "network-x.txt"), "stale from an earlier attempt");
-    const work = join(dir, "work");
-    const results = await planEnvironment({
-      outDir: out,
-      environment: "x",
-      plansDir: plans,
-      tooling,
-      env: env({ FAKE_TF_FAIL: `network-x:${step}` }),
-      workDir: work,
-      keepWorkDir: true,
-      pluginCacheDir: join(dir, "cache"),
-    });
-    expect(results.map((r) => [r.stack, r.ok])).toEqual([
-      ["bootstrap-x", true],
-      ["network-x", false],
-      ["data-x", false],
-      ["api-x", false],
-    ]);
-    const error = readFileSync(join(plans, "network-x.error.txt"), "utf8");
-    expect(error).toContain(`terraform ${step === "show" ? "show -json" : step} failed for network-x`);
-    expect(error).toContain(`Error: ${step} exploded for network-x`);
-    expect(existsSync(join(plans, "network-x.txt"))).toBe(false);
-    expect(existsSync(join(plans, "network-x.json"))).toBe(false);
-    expect(readFileSync(join(plans, "data-x.error.txt"), "utf8")).toBe("data-x was not planned: it reads the outputs of network-x, whose plan failed (see there).\n");
-    expect(readFileSync(join(plans, "api-x.error.txt"), "utf8")).toContain("it reads the outputs of data-x");
-    for (const stack of ["bootstrap-x", "network-x"]) expect(existsSync(join(work, stack, "plan.out"))).toBe(false);
-  });
+  test.each(["init", "plan", "show"])(
+    "a failing terraform %s: only <stack>.error.txt (naming the stack), downstreams not planned, no plan.out left",
+    async (step) => {
+      const out = synthOutput();
+      const plans = join(dir, "plans");
+      mkdirSync(plans);
+      writeFileSync(join(plans, "network-x.txt"), "stale from an earlier attempt");
+      const work = join(dir, "work");
+      const results = await planEnvironment({
+        outDir: out,
+        environment: "x",
+        plansDir: plans,
+        tooling,
+        env: env({ FAKE_TF_FAIL: `network-x:${step}` }),
+        workDir: work,
+        keepWorkDir: true,
+        pluginCacheDir: join(dir, "cache"),
+      });
+      expect(results.map((r) => [r.stack, r.ok])).toEqual([
+        ["bootstrap-x", true],
+        ["network-x", false],
+        ["data-x", false],
+        ["api-x", false],
+      ]);
+      const error = readFileSync(join(plans, "network-x.error.txt"), "utf8");
+      expect(error).toContain(`terraform ${step === "show" ? "show -json" : step} failed for network-x`);
+      expect(error).toContain(`Error: ${step} exploded for network-x`);
+      expect(existsSync(join(plans, "network-x.txt"))).toBe(false);
+      expect(existsSync(join(plans, "network-x.json"))).toBe(false);
+      expect(readFileSync(join(plans, "data-x.error.txt"), "utf8")).toBe(
+        "data-x was not planned: it reads the outputs of network-x, whose plan failed (see there).\n",
+      );
+      expect(readFileSync(join(plans, "api-x.error.txt"), "utf8")).toContain("it reads the outputs of data-x");
+      for (const stack of ["bootstrap-x", "network-x"]) expect(existsSync(join(work, stack, "plan.out"))).toBe(false);
+    },
+  );
 
   test("a stack that cannot even start (its folder is gone) is a failed result with an error file; the rest still plan", async () => {
     const out = synthOutput();
@@ -458,7 +630,9 @@ describe("planning with a stand-in terraform", () => {
       ["data-x", true],
       ["api-x", false],
     ]);
-    expect(readFileSync(join(plans, "api-x.error.txt"), "utf8")).toMatch(/^api-x was not planned: .*stacks\/missing \(stack api-x\) does not exist/);
+    expect(readFileSync(join(plans, "api-x.error.txt"), "utf8")).toMatch(
+      /^api-x was not planned: .*stacks\/missing \(stack api-x\) does not exist/,
+    );
   });
 
   test("planStack never modifies the synthesized folder and copies no Terraform leftovers", async () => {
@@ -471,10 +645,24 @@ describe("planning with a stand-in terraform", () => {
     writeFileSync(join(source, "terraform.tfstate"), "{}");
     mkdirSync(join(dir, "canned"));
     writeFileSync(join(dir, "canned", "s-x.plan.json"), JSON.stringify({ format_version: "1.2" }));
-    const outcome = await planStack({ stack: "s-x", sourceDir: source, workDir: join(dir, "work"), plansDir: join(dir, "plans"), terraform, env: env(), files: { "x_override.tf.json": "{}" } });
+    const outcome = await planStack({
+      stack: "s-x",
+      sourceDir: source,
+      workDir: join(dir, "work"),
+      plansDir: join(dir, "plans"),
+      terraform,
+      env: env(),
+      files: { "x_override.tf.json": "{}" },
+    });
     expect(outcome.ok).toBe(true);
     expect(readdirSync(join(dir, "work", "s-x")).sort()).toEqual(["assets", "cdk.tf.json", "x_override.tf.json"]);
-    expect(readdirSync(source).sort()).toEqual([".terraform", "assets", "cdk.tf.json", "plan.out", "terraform.tfstate"]);
+    expect(readdirSync(source).sort()).toEqual([
+      ".terraform",
+      "assets",
+      "cdk.tf.json",
+      "plan.out",
+      "terraform.tfstate",
+    ]);
   });
 });
 
@@ -495,12 +683,27 @@ describe("scripts/plan-environment.ts CLI", () => {
     try {
       const out = join(dir, "cdktf.out");
       mkdirSync(out);
-      writeFileSync(join(out, "manifest.json"), JSON.stringify({ stacks: { "network-x": { workingDirectory: "stacks/network-x" }, "data-x": { workingDirectory: "stacks/data-x", dependencies: ["network-x"] }, "api-y": { workingDirectory: "stacks/api-y" } } }));
+      writeFileSync(
+        join(out, "manifest.json"),
+        JSON.stringify({
+          stacks: {
+            "network-x": { workingDirectory: "stacks/network-x" },
+            "data-x": { workingDirectory: "stacks/data-x", dependencies: ["network-x"] },
+            "api-y": { workingDirectory: "stacks/api-y" },
+          },
+        }),
+      );
       const { out: printed, io: cliIo } = io();
-      const code = await runCli(["--out", out, "--environment", "x", "--plans", join(dir, "plans")], cliIo, { ...process.env, TERRAFORM_BINARY: join(dir, "no-terraform"), GITHUB_ACTIONS: "true" });
+      const code = await runCli(["--out", out, "--environment", "x", "--plans", join(dir, "plans")], cliIo, {
+        ...process.env,
+        TERRAFORM_BINARY: join(dir, "no-terraform"),
+        GITHUB_ACTIONS: "true",
+      });
       expect(code).toBe(1);
       expect(readdirSync(join(dir, "plans")).sort()).toEqual(["data-x.error.txt", "network-x.error.txt"]);
-      expect(readFileSync(join(dir, "plans", "network-x.error.txt"), "utf8")).toMatch(/^network-x was not planned: terraform not found/);
+      expect(readFileSync(join(dir, "plans", "network-x.error.txt"), "utf8")).toMatch(
+        /^network-x was not planned: terraform not found/,
+      );
       expect(printed.join("")).toContain("::error title=Plan::terraform not found");
     } finally {
       rmSync(dir, { recursive: true, force: true });

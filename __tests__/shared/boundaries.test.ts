@@ -22,7 +22,9 @@ function importedFolders(file: string): Array<{ folder: string; target: string }
   const source = readFileSync(join(root, file), "utf8");
   const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]*)"/g)].map((match) => match[1]);
   return specifiers.map((specifier) => {
-    const target = relative(root, resolve(root, dirname(file), specifier)).split("\\").join("/");
+    const target = relative(root, resolve(root, dirname(file), specifier))
+      .split("\\")
+      .join("/");
     return { folder: target.split("/")[0], target };
   });
 }
@@ -53,9 +55,18 @@ describe("Lambda bundles", () => {
   const handlers = readdirSync(join(root, "functions", "handlers")).filter((file) => file.endsWith(".ts"));
 
   it.each(handlers)("functions/handlers/%s bundles only functions/, shared/ and packages", (handler) => {
-    const result = buildSync(esbuildOptions(root, `functions/handlers/${handler}`, bundleAliases(root), join(root, ".gen", "boundaries", "index.mjs")));
+    const result = buildSync(
+      esbuildOptions(
+        root,
+        `functions/handlers/${handler}`,
+        bundleAliases(root),
+        join(root, ".gen", "boundaries", "index.mjs"),
+      ),
+    );
     const inputs = Object.keys((result.metafile as Metafile).inputs);
-    const outside = inputs.filter((input) => !/^(functions|shared|\.gen)\//.test(input) && !input.includes("node_modules/"));
+    const outside = inputs.filter(
+      (input) => !/^(functions|shared|\.gen)\//.test(input) && !input.includes("node_modules/"),
+    );
     expect(outside).toEqual([]);
     expect(inputs.some((input) => input.startsWith("functions/"))).toBe(true);
   });

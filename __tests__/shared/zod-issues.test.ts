@@ -17,7 +17,9 @@ describe("issueDetails", () => {
   const schema = z.strictObject({ n: z.number(), kind: z.enum(["a", "b"]), s: z.string().min(2, "too short") });
   const details = (input: unknown) => {
     const result = schema.safeParse(input, { reportInput: true });
-    return result.success ? [] : result.error.issues.flatMap(issueDetails).map(({ path, message }) => `${fieldPath(path)}: ${message}`);
+    return result.success
+      ? []
+      : result.error.issues.flatMap(issueDetails).map(({ path, message }) => `${fieldPath(path)}: ${message}`);
   };
 
   it("tells an absent field from one of the wrong type, lists an enum's values, keeps the schema's own message", () => {
@@ -27,6 +29,9 @@ describe("issueDetails", () => {
   });
 
   it("names each unknown key on its own", () => {
-    expect(details({ n: 1, kind: "a", s: "xy", x: 1, y: 2 })).toEqual(["x: is not a known field", "y: is not a known field"]);
+    expect(details({ n: 1, kind: "a", s: "xy", x: 1, y: 2 })).toEqual([
+      "x: is not a known field",
+      "y: is not a known field",
+    ]);
   });
 });

@@ -91,7 +91,9 @@ function methodsOf(synth: Synth): SynthMethod[] {
   }));
 }
 function integrationOf(synth: Synth, method: SynthMethod): Block {
-  const found = resourcesOf(synth, "aws_api_gateway_integration").filter(([, i]) => ref(i.http_method)[1] === method.name);
+  const found = resourcesOf(synth, "aws_api_gateway_integration").filter(
+    ([, i]) => ref(i.http_method)[1] === method.name,
+  );
   expect(found).toHaveLength(1);
   return found[0][1];
 }
@@ -99,7 +101,10 @@ function integrationOf(synth: Synth, method: SynthMethod): Block {
 const fakeFunctions = Object.fromEntries(
   FUNCTION_NAMES.map((name) => [
     name,
-    { functionName: `fn-${name}`, invokeArn: `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/fn-${name}/invocations` },
+    {
+      functionName: `fn-${name}`,
+      invokeArn: `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/fn-${name}/invocations`,
+    },
   ]),
 ) as Record<FunctionName, { functionName: string; invokeArn: string }>;
 
@@ -142,10 +147,19 @@ describe("RestApi from the route table", () => {
     const added = methodsOf(bigger).filter((m) => m.path === extra.path);
     expect(added.map((m) => m.method).sort()).toEqual(["GET", "OPTIONS"]);
     expect(added.find((m) => m.method === "GET")!.block.api_key_required).toBe(true);
-    expect(integrationOf(bigger, added.find((m) => m.method === "GET")!).uri).toBe(fakeFunctions.reports.invokeArn);
-    expect(resourcesOf(bigger, "aws_api_gateway_method")).toHaveLength(resourcesOf(synth, "aws_api_gateway_method").length + 2);
+    expect(
+      integrationOf(
+        bigger,
+        added.find((m) => m.method === "GET")!,
+      ).uri,
+    ).toBe(fakeFunctions.reports.invokeArn);
+    expect(resourcesOf(bigger, "aws_api_gateway_method")).toHaveLength(
+      resourcesOf(synth, "aws_api_gateway_method").length + 2,
+    );
     // /api/v1/reports is shared: only `{id}` and `export` are new resources.
-    expect(resourcesOf(bigger, "aws_api_gateway_resource")).toHaveLength(resourcesOf(synth, "aws_api_gateway_resource").length + 2);
+    expect(resourcesOf(bigger, "aws_api_gateway_resource")).toHaveLength(
+      resourcesOf(synth, "aws_api_gateway_resource").length + 2,
+    );
     // ... and a changed table redeploys.
     const trigger = (s: Synth) => only(s, "aws_api_gateway_deployment").triggers.definition;
     expect(trigger(bigger)).not.toBe(trigger(synth));
@@ -162,7 +176,11 @@ describe("RestApi from the route table", () => {
         principal: "apigateway.amazonaws.com",
         function_name: fakeFunctions[route.functionName].functionName,
       });
-      expect(ref(String(permission!.source_arn).split("/")[0])).toEqual([expect.any(String), expect.any(String), "execution_arn"]);
+      expect(ref(String(permission!.source_arn).split("/")[0])).toEqual([
+        expect.any(String),
+        expect.any(String),
+        "execution_arn",
+      ]);
     }
   });
 });
@@ -194,20 +212,28 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       });
     });
 
-    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))("has %s with its key requirement and function", (_, route) => {
-      const method = methodsOf(synth()).find((m) => m.path === route.path && m.method === route.method);
-      expect(method).toBeDefined();
-      expect(method!.block).toMatchObject({ authorization: "NONE", api_key_required: route.apiKeyRequired });
-      const integration = integrationOf(synth(), method!);
-      expect(integration).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
-      const [type, name, attribute] = ref(integration.uri);
-      expect([type, attribute]).toEqual(["aws_lambda_function", "invoke_arn"]);
-      expect(synth().resource.aws_lambda_function[name].function_name).toBe(`${prefix}-${route.functionName}`);
-    });
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      "has %s with its key requirement and function",
+      (_, route) => {
+        const method = methodsOf(synth()).find((m) => m.path === route.path && m.method === route.method);
+        expect(method).toBeDefined();
+        expect(method!.block).toMatchObject({ authorization: "NONE", api_key_required: route.apiKeyRequired });
+        const integration = integrationOf(synth(), method!);
+        expect(integration).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
+        const [type, name, attribute] = ref(integration.uri);
+        expect([type, attribute]).toEqual(["aws_lambda_function", "invoke_arn"]);
+        expect(synth().resource.aws_lambda_function[name].function_name).toBe(`${prefix}-${route.functionName}`);
+      },
+    );
 
     it("has exactly the table's methods plus one OPTIONS per routed path", () => {
-      const keys = methodsOf(synth()).map((m) => `${m.method} ${m.path}`).sort();
-      const expected = [...routes.map((r) => `${r.method} ${r.path}`), ...new Set(routes.map((r) => `OPTIONS ${r.path}`))].sort();
+      const keys = methodsOf(synth())
+        .map((m) => `${m.method} ${m.path}`)
+        .sort();
+      const expected = [
+        ...routes.map((r) => `${r.method} ${r.path}`),
+        ...new Set(routes.map((r) => `OPTIONS ${r.path}`)),
+      ].sort();
       expect(keys).toEqual(expected);
     });
 
@@ -229,7 +255,19 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       const stage = only(synth(), "aws_api_gateway_stage");
       expect(stage).toMatchObject({ stage_name: config.api.stageName, xray_tracing_enabled: true });
       const format = JSON.parse(stage.access_log_settings.format) as Record<string, string>;
-      for (const field of ["requestId", "ip", "caller", "apiKeyId", "httpMethod", "resourcePath", "status", "protocol", "responseLength", "integrationLatency", "responseLatency"]) {
+      for (const field of [
+        "requestId",
+        "ip",
+        "caller",
+        "apiKeyId",
+        "httpMethod",
+        "resourcePath",
+        "status",
+        "protocol",
+        "responseLength",
+        "integrationLatency",
+        "responseLatency",
+      ]) {
         expect(format[field]).toMatch(/^\$context\./);
       }
       const [, logGroup] = ref(stage.access_log_settings.destination_arn);
@@ -245,7 +283,11 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
     it("turns on metrics, error logging and throttling for every method", () => {
       const settings = only(synth(), "aws_api_gateway_method_settings");
       expect(settings.method_path).toBe("*/*");
-      expect(settings.settings).toMatchObject({ metrics_enabled: true, logging_level: "ERROR", data_trace_enabled: false });
+      expect(settings.settings).toMatchObject({
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+      });
       expect(settings.settings.throttling_rate_limit).toBeGreaterThan(config.api.requestsPerMinutePerKey / 60);
       expect(settings.settings.throttling_burst_limit).toBeGreaterThanOrEqual(config.api.burstLimit);
       expect(only(synth(), "aws_api_gateway_account").cloudwatch_role_arn).toMatch(/^\$\{aws_iam_role\./);
@@ -276,7 +318,17 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       const responses = resourcesOf(synth(), "aws_api_gateway_gateway_response").map(([, r]) => r);
       const types = responses.map((r) => r.response_type);
       expect(types).toEqual(
-        expect.arrayContaining(["DEFAULT_4XX", "DEFAULT_5XX", "ACCESS_DENIED", "INVALID_API_KEY", "THROTTLED", "QUOTA_EXCEEDED", "REQUEST_TOO_LARGE", "MISSING_AUTHENTICATION_TOKEN", "WAF_FILTERED"]),
+        expect.arrayContaining([
+          "DEFAULT_4XX",
+          "DEFAULT_5XX",
+          "ACCESS_DENIED",
+          "INVALID_API_KEY",
+          "THROTTLED",
+          "QUOTA_EXCEEDED",
+          "REQUEST_TOO_LARGE",
+          "MISSING_AUTHENTICATION_TOKEN",
+          "WAF_FILTERED",
+        ]),
       );
       for (const response of responses) {
         for (const [name, value] of Object.entries(CORS_HEADERS)) {
@@ -284,7 +336,9 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         }
         const template: string = response.response_templates["application/json"];
         // What API Gateway would render: the VTL variables replaced by (JSON-quoted) values.
-        const rendered = template.replace("$context.error.messageString", '"Forbidden"').replace("$context.requestId", "req-1");
+        const rendered = template
+          .replace("$context.error.messageString", '"Forbidden"')
+          .replace("$context.requestId", "req-1");
         const body = JSON.parse(rendered);
         expect(body).toEqual({
           error: { code: GATEWAY_RESPONSES[response.response_type].code, message: expect.any(String), details: [] },
@@ -292,8 +346,17 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         });
       }
       const byType = (type: string) => responses.find((r) => r.response_type === type)!;
-      expect(byType("THROTTLED")).toMatchObject({ status_code: "429", response_parameters: { "gatewayresponse.header.Retry-After": "'60'" } });
-      expect(JSON.parse(byType("THROTTLED").response_templates["application/json"].replace("$context.error.messageString", '"x"').replace("$context.requestId", "r")).error.code).toBe("TOO_MANY_REQUESTS");
+      expect(byType("THROTTLED")).toMatchObject({
+        status_code: "429",
+        response_parameters: { "gatewayresponse.header.Retry-After": "'60'" },
+      });
+      expect(
+        JSON.parse(
+          byType("THROTTLED")
+            .response_templates["application/json"].replace("$context.error.messageString", '"x"')
+            .replace("$context.requestId", "r"),
+        ).error.code,
+      ).toBe("TOO_MANY_REQUESTS");
       expect(byType("INVALID_API_KEY").status_code).toBe("403");
       expect(byType("INVALID_API_KEY").response_templates["application/json"]).toMatch(/x-api-key/);
       expect(byType("REQUEST_TOO_LARGE").status_code).toBe("413");
@@ -303,7 +366,9 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
 
   describe("functions", () => {
     const lambdaNamed = (name: string): [string, Block] => {
-      const found = resourcesOf(synth(), "aws_lambda_function").find(([, f]) => f.function_name === `${prefix}-${name}`);
+      const found = resourcesOf(synth(), "aws_lambda_function").find(
+        ([, f]) => f.function_name === `${prefix}-${name}`,
+      );
       expect(found).toBeDefined();
       return found!;
     };
@@ -321,18 +386,26 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         .filter((s) => s.actions.some((a: string) => a.startsWith("rds-db:")))
         .flatMap((s) => s.resources as string[]);
     const dbUserArn = (user: string) =>
-      new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\}:rds-db:${config.region}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\}:dbuser:${data.proxyResourceId}/${user}$`);
+      new RegExp(
+        `^arn:\\$\\{data\\.aws_partition\\.[^}]+\\}:rds-db:${config.region}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\}:dbuser:${data.proxyResourceId}/${user}$`,
+      );
 
-    it.each(["ingest", "reports", "health", "migrate", "admin"])("%s runs Node.js 22 on arm64 in the private subnets with X-Ray", (name) => {
-      const [, fn] = lambdaNamed(name);
-      expect(fn).toMatchObject({
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        tracing_config: { mode: "Active" },
-        vpc_config: { subnet_ids: network.privateSubnetIds, security_group_ids: [network.lambdaSecurityGroupId] },
-      });
-      expect(fn.environment.variables).toMatchObject({ DB_PROXY_ENDPOINT: data.proxyEndpoint, DB_NAME: data.databaseName });
-    });
+    it.each(["ingest", "reports", "health", "migrate", "admin"])(
+      "%s runs Node.js 22 on arm64 in the private subnets with X-Ray",
+      (name) => {
+        const [, fn] = lambdaNamed(name);
+        expect(fn).toMatchObject({
+          runtime: "nodejs22.x",
+          architectures: ["arm64"],
+          tracing_config: { mode: "Active" },
+          vpc_config: { subnet_ids: network.privateSubnetIds, security_group_ids: [network.lambdaSecurityGroupId] },
+        });
+        expect(fn.environment.variables).toMatchObject({
+          DB_PROXY_ENDPOINT: data.proxyEndpoint,
+          DB_NAME: data.databaseName,
+        });
+      },
+    );
 
     it.each(["ingest", "reports", "health", "admin"])("%s connects as the app user, through the proxy only", (name) => {
       const [, fn] = lambdaNamed(name);
@@ -345,25 +418,38 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
 
     it("migrates as the master user, checks the app user's first login, and may write the app user's secret only", () => {
       const [, fn] = lambdaNamed("migrate");
-      expect(fn.environment.variables).toMatchObject({ DB_USER: data.masterUsername, APP_DB_USER: data.appUsername, APP_SECRET_ARN: data.appSecretArn });
+      expect(fn.environment.variables).toMatchObject({
+        DB_USER: data.masterUsername,
+        APP_DB_USER: data.appUsername,
+        APP_SECRET_ARN: data.appSecretArn,
+      });
       const resources = rdsConnectResources("migrate");
       expect(resources).toHaveLength(2);
       expect(resources[0]).toMatch(dbUserArn(data.masterUsername));
       expect(resources[1]).toMatch(dbUserArn(data.appUsername));
-      const secrets = statementsOf("migrate").filter((s) => s.actions.some((a: string) => a.startsWith("secretsmanager:")));
+      const secrets = statementsOf("migrate").filter((s) =>
+        s.actions.some((a: string) => a.startsWith("secretsmanager:")),
+      );
       expect(secrets.flatMap((s) => s.resources)).toEqual([data.appSecretArn]);
       // Its environment's key, plus the database key for the app secret only.
-      const kms = statementsOf("migrate").filter((s) => s.actions.some((a: string) => a.startsWith("kms:")) && s.resources[0] === data.databaseKeyArn);
+      const kms = statementsOf("migrate").filter(
+        (s) => s.actions.some((a: string) => a.startsWith("kms:")) && s.resources[0] === data.databaseKeyArn,
+      );
       expect(kms).toHaveLength(1);
       expect(kms[0].resources).toEqual([data.databaseKeyArn]);
       expect(kms[0].condition).toEqual(
-        expect.arrayContaining([expect.objectContaining({ variable: "kms:EncryptionContext:SecretARN", values: [data.appSecretArn] })]),
+        expect.arrayContaining([
+          expect.objectContaining({ variable: "kms:EncryptionContext:SecretARN", values: [data.appSecretArn] }),
+        ]),
       );
     });
 
     it("encrypts every function's environment with the project's functions key (rotation on)", () => {
       const key = only(synth(), "aws_kms_key");
-      expect(key).toMatchObject({ enable_key_rotation: true, description: expect.stringContaining("Lambda environment variables") });
+      expect(key).toMatchObject({
+        enable_key_rotation: true,
+        description: expect.stringContaining("Lambda environment variables"),
+      });
       const [keyName] = Object.keys(synth().resource!.aws_kms_key);
       for (const fn of Object.values(synth().resource!.aws_lambda_function)) {
         expect(fn.kms_key_arn).toBe(`\${aws_kms_key.${keyName}.arn}`);
@@ -380,16 +466,21 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
     });
 
     it("exposes the outputs the store command and the observability stack need", () => {
-      expect(Object.keys(synth().output!)).toEqual(expect.arrayContaining(["api_url", "usage_plan_id", "admin_function_name"]));
+      expect(Object.keys(synth().output!)).toEqual(
+        expect.arrayContaining(["api_url", "usage_plan_id", "admin_function_name"]),
+      );
       expect(synth().output!.api_url.value).toMatch(/^\$\{aws_api_gateway_stage\.[^}]+\.invoke_url\}$/);
       const { outputs } = apiStack(config).stack;
       // Names are plain strings (no cross-stack state needed for alarms); ids and the URL are references.
       expect(outputs.functionNames).toEqual(
-        Object.fromEntries(["ingest", "reports", "health", "migrate", "admin"].map((name) => [name, `${prefix}-${name}`])),
+        Object.fromEntries(
+          ["ingest", "reports", "health", "migrate", "admin"].map((name) => [name, `${prefix}-${name}`]),
+        ),
       );
       expect(outputs.restApiName).toBe(only(synth(), "aws_api_gateway_rest_api").name);
       expect(outputs.stageName).toBe(config.api.stageName);
-      for (const token of [outputs.restApiId, outputs.apiUrl, outputs.usagePlanId]) expect(token).toMatch(/\$\{TfToken\[/);
+      for (const token of [outputs.restApiId, outputs.apiUrl, outputs.usagePlanId])
+        expect(token).toMatch(/\$\{TfToken\[/);
     });
   });
 
@@ -410,13 +501,23 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         expect(rule.statement.managed_rule_group_statement.vendor_name).toBe("AWS");
       }
       const rate = rules.find((r) => r.statement.rate_based_statement)!;
-      expect(rate.statement.rate_based_statement).toEqual({ limit: config.api.wafRateLimitPerIp, aggregate_key_type: "IP", evaluation_window_sec: 60 });
+      expect(rate.statement.rate_based_statement).toEqual({
+        limit: config.api.wafRateLimitPerIp,
+        aggregate_key_type: "IP",
+        evaluation_window_sec: 60,
+      });
       expect(rate.action.block.custom_response.response_code).toBe(429);
-      expect(rate.action.block.custom_response.response_header).toEqual(expect.arrayContaining([{ name: "Retry-After", value: "60" }]));
+      expect(rate.action.block.custom_response.response_header).toEqual(
+        expect.arrayContaining([{ name: "Retry-After", value: "60" }]),
+      );
       const bodyKey = rate.action.block.custom_response.custom_response_body_key;
       const body = acl.custom_response_body.find((b: Block) => b.key === bodyKey);
       expect(JSON.parse(body.content).error.code).toBe("TOO_MANY_REQUESTS");
-      for (const rule of rules) expect(rule.visibility_config).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
+      for (const rule of rules)
+        expect(rule.visibility_config).toMatchObject({
+          cloudwatch_metrics_enabled: true,
+          sampled_requests_enabled: true,
+        });
       expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
     });
 
@@ -424,7 +525,9 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       const common = only(synth(), "aws_wafv2_web_acl").rule.find(
         (r: Block) => r.statement.managed_rule_group_statement?.name === "AWSManagedRulesCommonRuleSet",
       );
-      expect(common.statement.managed_rule_group_statement.rule_action_override).toEqual([{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }]);
+      expect(common.statement.managed_rule_group_statement.rule_action_override).toEqual([
+        { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+      ]);
     });
 
     it("is associated with the stage and logs to aws-waf-logs-* with the key redacted", () => {

@@ -5,7 +5,12 @@ import { App } from "cdktf";
 import { buildApp } from "../../stacks/app";
 import { ENVIRONMENT_NAMES } from "../../stacks/config";
 import { checkSynthOutput, formatViolations } from "../../stacks/policy";
-import { checkTooling, formatValidation, validateSynthOutputAsOneRoot, type StackValidation } from "../../stacks/terraform/validate";
+import {
+  checkTooling,
+  formatValidation,
+  validateSynthOutputAsOneRoot,
+  type StackValidation,
+} from "../../stacks/terraform/validate";
 
 /**
  * The whole app, synthesized once for every environment (as `npx cdktf synth` does): the
@@ -26,7 +31,9 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 test("synthesizes the bootstrap stack and the four deployed stacks per environment, named with the environment", () => {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, unknown>;
+  };
   expect(Object.keys(manifest.stacks).sort()).toEqual([...expected].sort());
 });
 
@@ -42,7 +49,8 @@ if (!tooling.ok) {
   describe(`terraform ${tooling.tooling.version} validate`, () => {
     const results = new Map<string, StackValidation>();
     beforeAll(async () => {
-      for (const result of await validateSynthOutputAsOneRoot(outdir, { tooling: tooling.tooling })) results.set(result.stack, result);
+      for (const result of await validateSynthOutputAsOneRoot(outdir, { tooling: tooling.tooling }))
+        results.set(result.stack, result);
     }, 600_000);
 
     test.each(expected)("%s is valid", (stack) => {

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { AnnotationMetadataEntryType, App, Testing } from "cdktf";
 import { ApiStack } from "../../stacks/api-stack";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
-import { ConfigError, ENVIRONMENT_NAMES, environmentSettings, loadEnvironments, type EnvironmentConfig, type EnvironmentName } from "../../stacks/config";
+import {
+  ConfigError,
+  ENVIRONMENT_NAMES,
+  environmentSettings,
+  loadEnvironments,
+  type EnvironmentConfig,
+  type EnvironmentName,
+} from "../../stacks/config";
 import {
   ATTACHABLE_AWS_MANAGED_POLICIES,
   COVERED_RESOURCE_TYPES,
@@ -85,7 +92,8 @@ const cache = new Map<EnvironmentName, Synthesized>();
 const synth = (env: EnvironmentName) => cache.get(env) ?? cache.set(env, synthesize(configs[env])).get(env)!;
 
 /** A condition block's `{test, variable, values}` by variable. */
-const conditionOn = (statement: Block, variable: string) => (statement.condition as Block[]).find((c) => c.variable === variable);
+const conditionOn = (statement: Block, variable: string) =>
+  (statement.condition as Block[]).find((c) => c.variable === variable);
 
 /** Statements of every policy attached to a role: inline (aws_iam_role_policy) and customer managed (aws_iam_policy). */
 function rolePolicies(s: Synthesized, roleName: string): { name: string; statements: Block[] }[] {
@@ -99,7 +107,10 @@ function rolePolicies(s: Synthesized, roleName: string): { name: string; stateme
     .filter(([, a]) => a.role === `\${aws_iam_role.${address}.name}`)
     .map(([, a]) => /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(String(a.policy_arn))?.[1])
     .filter((name): name is string => name !== undefined)
-    .map((name) => ({ name: s.tf.resource.aws_iam_policy[name].name as string, statements: s.statements(s.tf.resource.aws_iam_policy[name].policy) }));
+    .map((name) => ({
+      name: s.tf.resource.aws_iam_policy[name].name as string,
+      statements: s.statements(s.tf.resource.aws_iam_policy[name].policy),
+    }));
   return [...inline, ...managed];
 }
 
@@ -130,10 +141,22 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
     const [, role] = s.role(suffix);
     const trust = s.statements(role.assume_role_policy);
     expect(trust).toHaveLength(1);
-    expect(trust[0]).toMatchObject({ effect: "Allow", actions: ["sts:AssumeRoleWithWebIdentity"], principals: [{ type: "Federated", identifiers: [providerArn] }] });
+    expect(trust[0]).toMatchObject({
+      effect: "Allow",
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      principals: [{ type: "Federated", identifiers: [providerArn] }],
+    });
     expect(trust[0].condition).toHaveLength(2);
-    expect(conditionOn(trust[0], `${OIDC}:aud`)).toEqual({ test: "StringEquals", variable: `${OIDC}:aud`, values: ["sts.amazonaws.com"] });
-    expect(conditionOn(trust[0], `${OIDC}:sub`)).toEqual({ test: "StringEquals", variable: `${OIDC}:sub`, values: [subject] });
+    expect(conditionOn(trust[0], `${OIDC}:aud`)).toEqual({
+      test: "StringEquals",
+      variable: `${OIDC}:aud`,
+      values: ["sts.amazonaws.com"],
+    });
+    expect(conditionOn(trust[0], `${OIDC}:sub`)).toEqual({
+      test: "StringEquals",
+      variable: `${OIDC}:sub`,
+      values: [subject],
+    });
   });
 
   it("the roles' sessions last at most an hour", () => {
@@ -144,14 +167,26 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
 
   it("the plan role reads everything (ReadOnlyAccess) and writes nothing in the state bucket but this environment's lock files", () => {
     const s = synth(env);
-    expect(attachedArns(s, "plan")).toEqual(["arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess"]);
+    expect(attachedArns(s, "plan")).toEqual([
+      "arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess",
+    ]);
     const policies = rolePolicies(s, `${prefix}-github-plan`);
     expect(policies.map((p) => p.name)).toEqual([`${prefix}-github-plan-state`]);
     const bucket = `arn:\${data.aws_partition.partition.partition}:s3:::${STATE_BUCKET}`;
     expect(policies[0].statements).toEqual([
       { sid: "StateBucketList", effect: "Allow", actions: ["s3:ListBucket"], resources: [bucket] },
-      { sid: "StateRead", effect: "Allow", actions: ["s3:GetObject"], resources: [`${bucket}/ecommerce-analytics/${env}/*`] },
-      { sid: "StateLockFilesOnly", effect: "Allow", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/ecommerce-analytics/${env}/*.tflock`] },
+      {
+        sid: "StateRead",
+        effect: "Allow",
+        actions: ["s3:GetObject"],
+        resources: [`${bucket}/ecommerce-analytics/${env}/*`],
+      },
+      {
+        sid: "StateLockFilesOnly",
+        effect: "Allow",
+        actions: ["s3:PutObject", "s3:DeleteObject"],
+        resources: [`${bucket}/ecommerce-analytics/${env}/*.tflock`],
+      },
     ]);
   });
 
@@ -159,7 +194,12 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
     const s = synth(env);
     const state = rolePolicies(s, `${prefix}-github-apply`).find((p) => p.name === `${prefix}-github-apply-state`);
     const objects = `arn:\${data.aws_partition.partition.partition}:s3:::${STATE_BUCKET}/ecommerce-analytics/${env}`;
-    expect(state?.statements).toContainEqual({ sid: "StateReadWrite", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${objects}/*`] });
+    expect(state?.statements).toContainEqual({
+      sid: "StateReadWrite",
+      effect: "Allow",
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [`${objects}/*`],
+    });
     expect(state?.statements).toContainEqual({
       sid: "NotTheBootstrapState",
       effect: "Deny",
@@ -177,13 +217,17 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
         expect({ policy: policy.name, problems }).toEqual({ policy: policy.name, problems: [] });
       }
     }
-    expect(attachedArns(s, "apply").filter((arn) => !arn.startsWith("${aws_iam_policy."))).toEqual(["arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess"]);
+    expect(attachedArns(s, "apply").filter((arn) => !arn.startsWith("${aws_iam_policy."))).toEqual([
+      "arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess",
+    ]);
   });
 
   it("the apply role carries one managed policy per permission group, each under IAM's size limit", () => {
     const s = synth(env);
     const names = rolePolicies(s, `${prefix}-github-apply`).map((p) => p.name);
-    expect(names.sort()).toEqual([...PERMISSION_GROUPS.map((g) => `${prefix}-github-apply-${g}`), `${prefix}-github-apply-state`].sort());
+    expect(names.sort()).toEqual(
+      [...PERMISSION_GROUPS.map((g) => `${prefix}-github-apply-${g}`), `${prefix}-github-apply-state`].sort(),
+    );
     for (const policy of rolePolicies(s, `${prefix}-github-apply`)) {
       // IAM counts the policy JSON without whitespace; tokens become a 12-digit account id and `aws`.
       const rendered = JSON.stringify({
@@ -193,7 +237,13 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
           Effect: st.effect,
           Action: st.actions,
           Resource: st.resources,
-          ...(st.condition ? { Condition: Object.fromEntries((st.condition as Block[]).map((c) => [c.test, { [c.variable]: c.values }])) } : {}),
+          ...(st.condition
+            ? {
+                Condition: Object.fromEntries(
+                  (st.condition as Block[]).map((c) => [c.test, { [c.variable]: c.values }]),
+                ),
+              }
+            : {}),
         })),
       })
         .replaceAll("${data.aws_partition.partition.partition}", "aws")
@@ -256,7 +306,9 @@ describe("bootstrap settings", () => {
   it("without STATE_BUCKET: roles without state access, and a synth warning saying so", () => {
     const s = synthesize(configsWith({}).dev);
     expect(s.all("aws_iam_role_policy")).toEqual([]);
-    const warnings = s.stack.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    const warnings = s.stack.node.metadata
+      .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+      .map((m) => String(m.data));
     expect(warnings).toEqual([expect.stringContaining("no STATE_BUCKET")]);
   });
 
@@ -273,12 +325,32 @@ describe("bootstrap settings", () => {
   };
 
   it.each<[string, (c: EnvironmentConfig) => void, RegExp]>([
-    ["a repository without its owner", (c) => (c.ci.githubRepository = "ecommerce-analytics"), /^prod\.ci\.githubRepository: must be owner\/name/],
-    ["a repository with a wildcard", (c) => (c.ci.githubRepository = "acme/*"), /^prod\.ci\.githubRepository: must be owner\/name/],
-    ["a repository with a path", (c) => (c.ci.githubRepository = "acme/ecommerce-analytics/x"), /^prod\.ci\.githubRepository: must be owner\/name/],
+    [
+      "a repository without its owner",
+      (c) => (c.ci.githubRepository = "ecommerce-analytics"),
+      /^prod\.ci\.githubRepository: must be owner\/name/,
+    ],
+    [
+      "a repository with a wildcard",
+      (c) => (c.ci.githubRepository = "acme/*"),
+      /^prod\.ci\.githubRepository: must be owner\/name/,
+    ],
+    [
+      "a repository with a path",
+      (c) => (c.ci.githubRepository = "acme/ecommerce-analytics/x"),
+      /^prod\.ci\.githubRepository: must be owner\/name/,
+    ],
     ["an environment name with a wildcard", (c) => (c.ci.githubEnvironment = "prod*"), /^prod\.ci\.githubEnvironment/],
-    ["a KMS alias for the state key", (c) => (c.ci.stateKmsKeyArn = "arn:aws:kms:eu-west-1:111122223333:alias/state"), /^prod\.ci\.stateKmsKeyArn: must be a KMS key ARN/],
-    ["a missing createOidcProvider", (c) => delete (c.ci as Partial<EnvironmentConfig["ci"]>).createOidcProvider, /^prod\.ci\.createOidcProvider: is required/],
+    [
+      "a KMS alias for the state key",
+      (c) => (c.ci.stateKmsKeyArn = "arn:aws:kms:eu-west-1:111122223333:alias/state"),
+      /^prod\.ci\.stateKmsKeyArn: must be a KMS key ARN/,
+    ],
+    [
+      "a missing createOidcProvider",
+      (c) => delete (c.ci as Partial<EnvironmentConfig["ci"]>).createOidcProvider,
+      /^prod\.ci\.createOidcProvider: is required/,
+    ],
   ])("rejects %s", (_name, change, expected) => {
     const problems = problemsOf(change);
     expect(problems.some((p) => expected.test(p))).toBe(true);
@@ -297,7 +369,12 @@ describe("bootstrap settings", () => {
  */
 describe("the apply role covers what the deployed stacks create", () => {
   const config = configsWith({ STATE_BUCKET, ALARM_EMAIL: "oncall@example.com" }).prod;
-  const scope: DeployScope = { partition: "aws", region: config.region, accountId: ACCOUNT, prefix: `${config.project}-${config.name}` };
+  const scope: DeployScope = {
+    partition: "aws",
+    region: config.region,
+    accountId: ACCOUNT,
+    prefix: `${config.project}-${config.name}`,
+  };
   let outdir: string;
   let stacks: Record<string, Tf>;
 
@@ -309,8 +386,15 @@ describe("the apply role covers what the deployed stacks create", () => {
     const api = new ApiStack(app, config, network.outputs, data.outputs);
     new ObservabilityStack(app, config, network.outputs, data.outputs, api.outputs);
     app.synth();
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-    stacks = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as Tf]));
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { synthesizedStackPath: string }>;
+    };
+    stacks = Object.fromEntries(
+      Object.entries(manifest.stacks).map(([name, s]) => [
+        name,
+        JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as Tf,
+      ]),
+    );
   }, 180_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -321,12 +405,20 @@ describe("the apply role covers what the deployed stacks create", () => {
       .replace(/\$\{data\.aws_caller_identity\.[^.}]+\.account_id\}/g, ACCOUNT)
       .replace(/\$\{data\.aws_partition\.[^.}]+\.partition\}/g, "aws")
       .replace(/\$\{[^}]+\}/g, "a1b2c3d4e5");
-  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^$()|[\]\\{}]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
   const rules = Object.values(DEPLOY_PERMISSIONS).flat();
-  const matches = (rule: PermissionRule, arn: string) => rule.resources(scope).some((pattern) => glob(pattern).test(arn));
+  const matches = (rule: PermissionRule, arn: string) =>
+    rule.resources(scope).some((pattern) => glob(pattern).test(arn));
   /** Whether some Allow rule written for `type` covers `arn`, and no Deny does. */
   const allowed = (type: string, arn: string) =>
-    rules.some((r) => (r.effect ?? "Allow") === "Allow" && r.resourceTypes.includes(type) && matches(r, arn)) && !rules.some((r) => r.effect === "Deny" && matches(r, arn));
+    rules.some((r) => (r.effect ?? "Allow") === "Allow" && r.resourceTypes.includes(type) && matches(r, arn)) &&
+    !rules.some((r) => r.effect === "Deny" && matches(r, arn));
 
   it("synthesizes the four deployed stacks", () => {
     expect(Object.keys(stacks).sort()).toEqual(["api-prod", "data-prod", "network-prod", "observability-prod"]);
@@ -341,17 +433,37 @@ describe("the apply role covers what the deployed stacks create", () => {
 
   it.each<[string, string, (r: Block) => string]>([
     ["aws_iam_role", "name", (r) => `arn:aws:iam::${ACCOUNT}:role/${literal(r.name)}`],
-    ["aws_lambda_function", "function_name", (r) => `arn:aws:lambda:${scope.region}:${ACCOUNT}:function:${literal(r.function_name)}`],
+    [
+      "aws_lambda_function",
+      "function_name",
+      (r) => `arn:aws:lambda:${scope.region}:${ACCOUNT}:function:${literal(r.function_name)}`,
+    ],
     ["aws_cloudwatch_log_group", "name", (r) => `arn:aws:logs:${scope.region}:${ACCOUNT}:log-group:${literal(r.name)}`],
     ["aws_kms_alias", "name", (r) => `arn:aws:kms:${scope.region}:${ACCOUNT}:${literal(r.name)}`],
     ["aws_sns_topic", "name", (r) => `arn:aws:sns:${scope.region}:${ACCOUNT}:${literal(r.name)}`],
-    ["aws_cloudwatch_metric_alarm", "alarm_name", (r) => `arn:aws:cloudwatch:${scope.region}:${ACCOUNT}:alarm:${literal(r.alarm_name)}`],
-    ["aws_cloudwatch_dashboard", "dashboard_name", (r) => `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${literal(r.dashboard_name)}`],
+    [
+      "aws_cloudwatch_metric_alarm",
+      "alarm_name",
+      (r) => `arn:aws:cloudwatch:${scope.region}:${ACCOUNT}:alarm:${literal(r.alarm_name)}`,
+    ],
+    [
+      "aws_cloudwatch_dashboard",
+      "dashboard_name",
+      (r) => `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${literal(r.dashboard_name)}`,
+    ],
     ["aws_cloudtrail", "name", (r) => `arn:aws:cloudtrail:${scope.region}:${ACCOUNT}:trail/${literal(r.name)}`],
     ["aws_s3_bucket", "bucket", (r) => `arn:aws:s3:::${literal(r.bucket)}`],
-    ["aws_secretsmanager_secret", "name", (r) => `arn:aws:secretsmanager:${scope.region}:${ACCOUNT}:secret:${literal(r.name)}-AbCdEf`],
+    [
+      "aws_secretsmanager_secret",
+      "name",
+      (r) => `arn:aws:secretsmanager:${scope.region}:${ACCOUNT}:secret:${literal(r.name)}-AbCdEf`,
+    ],
     ["aws_db_instance", "identifier", (r) => `arn:aws:rds:${scope.region}:${ACCOUNT}:db:${literal(r.identifier)}`],
-    ["aws_wafv2_web_acl", "name", (r) => `arn:aws:wafv2:${scope.region}:${ACCOUNT}:regional/webacl/${literal(r.name)}/a1b2c3d4e5`],
+    [
+      "aws_wafv2_web_acl",
+      "name",
+      (r) => `arn:aws:wafv2:${scope.region}:${ACCOUNT}:regional/webacl/${literal(r.name)}/a1b2c3d4e5`,
+    ],
   ])("every %s (by %s) is inside the ARNs the apply role may change", (type, _attribute, arnOf) => {
     const arns = resources(type).map(arnOf);
     expect(arns.length).toBeGreaterThan(0);
@@ -363,9 +475,12 @@ describe("the apply role covers what the deployed stacks create", () => {
    * met by `context` (StringEquals only; any other condition counts as unmet).
    */
   const allowsCall = (action: string, arn: string, context: Record<string, string> = {}) => {
-    const actionMatches = (rule: PermissionRule) => rule.actions.some((pattern) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`, "i").test(action));
+    const actionMatches = (rule: PermissionRule) =>
+      rule.actions.some((pattern) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`, "i").test(action));
     const conditionsMet = (rule: PermissionRule) =>
-      (rule.conditions?.(scope) ?? []).every((c) => c.test === "StringEquals" && (c.values as string[]).includes(context[c.variable as string] ?? ""));
+      (rule.conditions?.(scope) ?? []).every(
+        (c) => c.test === "StringEquals" && (c.values as string[]).includes(context[c.variable as string] ?? ""),
+      );
     return (
       rules.some((r) => (r.effect ?? "Allow") === "Allow" && actionMatches(r) && matches(r, arn) && conditionsMet(r)) &&
       !rules.some((r) => r.effect === "Deny" && actionMatches(r) && matches(r, arn))
@@ -413,7 +528,9 @@ describe("the apply role covers what the deployed stacks create", () => {
 
     it("uses the database key only through Secrets Manager (or RDS)", () => {
       expect(allowsCall("kms:Decrypt", databaseKey)).toBe(false);
-      expect(allowsCall("kms:Decrypt", databaseKey, { "kms:ViaService": `s3.${scope.region}.amazonaws.com` })).toBe(false);
+      expect(allowsCall("kms:Decrypt", databaseKey, { "kms:ViaService": `s3.${scope.region}.amazonaws.com` })).toBe(
+        false,
+      );
     });
   });
 
@@ -427,13 +544,21 @@ describe("the apply role covers what the deployed stacks create", () => {
   });
 
   it("lets functions with a customer-managed environment key be deployed: KMS only through Lambda", () => {
-    const encrypted = Object.values(stacks).flatMap((tf) => Object.values(tf.resource.aws_lambda_function ?? {})).filter((fn) => fn.kms_key_arn);
+    const encrypted = Object.values(stacks)
+      .flatMap((tf) => Object.values(tf.resource.aws_lambda_function ?? {}))
+      .filter((fn) => fn.kms_key_arn);
     expect(encrypted.length).toBeGreaterThan(0);
-    const rule = rules.find((r) => r.actions.includes("kms:CreateGrant") && r.resourceTypes?.includes("aws_lambda_function"));
+    const rule = rules.find(
+      (r) => r.actions.includes("kms:CreateGrant") && r.resourceTypes?.includes("aws_lambda_function"),
+    );
     expect(rule).toBeDefined();
     expect(rule!.actions).toEqual(expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"]));
-    const scope = { prefix: "p", region: "eu-west-1", accountId: "111122223333", partition: "aws" } as Parameters<NonNullable<typeof rule>["resources"]>[0];
-    expect(rule!.conditions?.(scope)).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["lambda.eu-west-1.amazonaws.com"] }]);
+    const scope = { prefix: "p", region: "eu-west-1", accountId: "111122223333", partition: "aws" } as Parameters<
+      NonNullable<typeof rule>["resources"]
+    >[0];
+    expect(rule!.conditions?.(scope)).toEqual([
+      { test: "StringEquals", variable: "kms:ViaService", values: ["lambda.eu-west-1.amazonaws.com"] },
+    ]);
   });
 
   it("allows passing roles to every service the stacks' roles trust", () => {
@@ -442,10 +567,14 @@ describe("the apply role covers what the deployed stacks create", () => {
         const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(role.assume_role_policy))?.[1];
         const doc = name ? tf.data.aws_iam_policy_document[name] : undefined;
         const statements: Block[] = doc ? (Array.isArray(doc.statement) ? doc.statement : [doc.statement]) : [];
-        return statements.flatMap((st) => (st.principals as Block[]).filter((p) => p.type === "Service").flatMap((p) => p.identifiers as string[]));
+        return statements.flatMap((st) =>
+          (st.principals as Block[]).filter((p) => p.type === "Service").flatMap((p) => p.identifiers as string[]),
+        );
       }),
     );
     expect(trusted.length).toBeGreaterThan(0);
-    expect([...new Set(trusted)].filter((service) => !(PASS_ROLE_TO_SERVICES as readonly string[]).includes(service))).toEqual([]);
+    expect(
+      [...new Set(trusted)].filter((service) => !(PASS_ROLE_TO_SERVICES as readonly string[]).includes(service)),
+    ).toEqual([]);
   });
 });

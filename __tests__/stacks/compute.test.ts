@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,23 +71,26 @@ describe("bundleFunction (esbuild during synth)", () => {
     expect(bundleFunction("health")).toBe(first);
   });
 
-  it.each(FUNCTIONS)("bundles %s under 1 MiB, ESM, minified, with an external source map and no stray externals", (name) => {
-    const b = bundle(name);
-    process.stdout.write(`bundle ${name}: ${b.bytes} bytes (map ${b.mapBytes})\n`);
-    // ingest: `import { z } from "zod"` (functions/ingest/fields.ts, schemas.ts) keeps all of zod
-    // with its locales (~455 KB); `import * as z from "zod"` (same API) lets esbuild keep ~85 KB.
-    expect(b.bytes).toBeLessThan(BUNDLE_SIZE_LIMIT_BYTES);
-    const code = readFileSync(b.file, "utf8");
-    expect(code.startsWith('import{createRequire as __bundleCreateRequire}from"node:module"')).toBe(true);
-    expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
-    expect(code.length / code.split("\n").length).toBeGreaterThan(5_000); // minified: few, long lines
-    // Only the runtime's v3 clients stay outside; `cardinal` is mysql2's optional, try/catch-guarded highlighter.
-    for (const external of b.externals) expect(external).toMatch(/^(@aws-sdk\/client-[a-z0-9-]+|cardinal)$/);
-    // rds-signer is bundled (not part of the documented runtime), so its import is gone.
-    expect(code).not.toMatch(/from"@aws-sdk\/rds-signer"/);
-    const sizes = JSON.parse(readFileSync(join(root, BUNDLE_SIZES_FILE), "utf8")) as Record<string, number>;
-    expect(sizes[name]).toBe(b.bytes);
-  });
+  it.each(FUNCTIONS)(
+    "bundles %s under 1 MiB, ESM, minified, with an external source map and no stray externals",
+    (name) => {
+      const b = bundle(name);
+      process.stdout.write(`bundle ${name}: ${b.bytes} bytes (map ${b.mapBytes})\n`);
+      // ingest: `import { z } from "zod"` (functions/ingest/fields.ts, schemas.ts) keeps all of zod
+      // with its locales (~455 KB); `import * as z from "zod"` (same API) lets esbuild keep ~85 KB.
+      expect(b.bytes).toBeLessThan(BUNDLE_SIZE_LIMIT_BYTES);
+      const code = readFileSync(b.file, "utf8");
+      expect(code.startsWith('import{createRequire as __bundleCreateRequire}from"node:module"')).toBe(true);
+      expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
+      expect(code.length / code.split("\n").length).toBeGreaterThan(5_000); // minified: few, long lines
+      // Only the runtime's v3 clients stay outside; `cardinal` is mysql2's optional, try/catch-guarded highlighter.
+      for (const external of b.externals) expect(external).toMatch(/^(@aws-sdk\/client-[a-z0-9-]+|cardinal)$/);
+      // rds-signer is bundled (not part of the documented runtime), so its import is gone.
+      expect(code).not.toMatch(/from"@aws-sdk\/rds-signer"/);
+      const sizes = JSON.parse(readFileSync(join(root, BUNDLE_SIZES_FILE), "utf8")) as Record<string, number>;
+      expect(sizes[name]).toBe(b.bytes);
+    },
+  );
 
   /** Runs `script` (an ES module; `BUNDLE` is the copy's path) beside a copy of the bundle outside the project. */
   function runBesideCopy(name: (typeof FUNCTIONS)[number], script: string, env: Record<string, string> = {}): string {
@@ -92,31 +104,56 @@ describe("bundleFunction (esbuild during synth)", () => {
         mkdirSync(join(dir, "node_modules", "@aws-sdk"), { recursive: true });
         symlinkSync(join(root, "node_modules", external), join(dir, "node_modules", external));
       }
-      return execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script.replaceAll("BUNDLE", JSON.stringify(join(dir, "index.mjs")))], {
-        cwd: dir,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH ?? "", POWERTOOLS_TRACE_ENABLED: "false", POWERTOOLS_METRICS_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_REGION: "eu-west-1", ...env },
-      });
+      return execFileSync(
+        process.execPath,
+        [
+          "--enable-source-maps",
+          "--input-type=module",
+          "-e",
+          script.replaceAll("BUNDLE", JSON.stringify(join(dir, "index.mjs"))),
+        ],
+        {
+          cwd: dir,
+          encoding: "utf8",
+          env: {
+            PATH: process.env.PATH ?? "",
+            POWERTOOLS_TRACE_ENABLED: "false",
+            POWERTOOLS_METRICS_DISABLED: "true",
+            POWERTOOLS_LOG_LEVEL: "SILENT",
+            AWS_REGION: "eu-west-1",
+            ...env,
+          },
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
   it.each(FUNCTIONS)("%s loads as an ES module outside the project, exporting handler", (name) => {
-    expect(runBesideCopy(name, "const m = await import(BUNDLE); console.log(typeof m.handler);").trim()).toBe("function");
+    expect(runBesideCopy(name, "const m = await import(BUNDLE); console.log(typeof m.handler);").trim()).toBe(
+      "function",
+    );
   });
 
   it("keeps mysql2's CESU-8 in the iconv-lite substitute (the handshake's server version) and refuses other charsets", () => {
     bundleAliases(root);
     // Node's own require: the substitute is plain CommonJS, as esbuild bundles it.
-    const iconv = createRequire(join(root, "package.json"))(join(root, ".gen", "bundle-substitutes", "iconv-lite.cjs")) as {
+    const iconv = createRequire(join(root, "package.json"))(
+      join(root, ".gen", "bundle-substitutes", "iconv-lite.cjs"),
+    ) as {
       getDecoder(encoding: string): { write(bytes: Buffer): string; end(): string };
       getEncoder(encoding: string): { write(text: string): Buffer };
     };
     const cesu8 = Buffer.from("eda0bdedb2a9", "hex"); // U+1F4A9 as two 3-byte surrogates
     expect(iconv.getDecoder("cesu8").write(cesu8)).toBe("\u{1F4A9}");
     expect(iconv.getEncoder("cesu8").write("\u{1F4A9}").equals(cesu8)).toBe(true);
-    for (const text of ["10.11.19-MariaDB-0+deb12u1", "8.0.mysql_aurora.3.08.0", "mysql_clear_password", "h\u00e9llo \u20ac"]) {
+    for (const text of [
+      "10.11.19-MariaDB-0+deb12u1",
+      "8.0.mysql_aurora.3.08.0",
+      "mysql_clear_password",
+      "h\u00e9llo \u20ac",
+    ]) {
       expect(iconv.getDecoder("cesu8").write(Buffer.from(text, "utf8"))).toBe(text);
       expect(iconv.getEncoder("cesu8").write(text).equals(Buffer.from(text, "utf8"))).toBe(true);
     }
@@ -124,7 +161,13 @@ describe("bundleFunction (esbuild during synth)", () => {
   });
 
   it("health's bundle answers from the database: mysql2, loaded on first use, connects", () => {
-    const event = { httpMethod: "GET", path: "/health", resource: "/health", headers: {}, requestContext: { requestId: "req-1" } };
+    const event = {
+      httpMethod: "GET",
+      path: "/health",
+      resource: "/health",
+      headers: {},
+      requestContext: { requestId: "req-1" },
+    };
     const out = runBesideCopy(
       "health",
       `const { handler } = await import(BUNDLE);
@@ -148,7 +191,11 @@ describe("bundleFunction (esbuild during synth)", () => {
        console.log(JSON.stringify({ atImport, afterCall: loaded(), error }));`,
     );
     // The handler builds its SecretsManagerClient first, then finds no RDS Proxy endpoint.
-    expect(JSON.parse(out)).toEqual({ atImport: false, afterCall: true, error: expect.stringMatching(/DB_PROXY_ENDPOINT must be set/) });
+    expect(JSON.parse(out)).toEqual({
+      atImport: false,
+      afterCall: true,
+      error: expect.stringMatching(/DB_PROXY_ENDPOINT must be set/),
+    });
   });
 });
 
@@ -157,7 +204,8 @@ describe("migrationsHash (the migration run's trigger)", () => {
     const dir = mkdtempSync(join(tmpdir(), "migrations-"));
     try {
       mkdirSync(join(dir, "functions", "db", "migrations"), { recursive: true });
-      const write = (file: string, text: string) => writeFileSync(join(dir, "functions", "db", "migrations", file), text);
+      const write = (file: string, text: string) =>
+        writeFileSync(join(dir, "functions", "db", "migrations", file), text);
       write("001-a.ts", "export async function up() {}");
       write("index.ts", "export const migrations = {};");
       const first = migrationsHash(dir);
@@ -189,7 +237,9 @@ describe("NodeFunction", () => {
       config,
       network,
       environment: { DB_PROXY_ENDPOINT: "proxy.example.internal", DB_NAME: "analytics", DB_USER: "app_user" },
-      statements: [rdsDbConnectStatement(stack, { region: config.region, proxyResourceId: "prx-0abc", dbUser: "app_user" })],
+      statements: [
+        rdsDbConnectStatement(stack, { region: config.region, proxyResourceId: "prx-0abc", dbUser: "app_user" }),
+      ],
       environmentKeyArn: FUNCTIONS_KEY,
     });
     return { tf: JSON.parse(Testing.synth(stack)), fn };
@@ -220,22 +270,35 @@ describe("NodeFunction", () => {
     const { tf } = synthesize();
     const lambda = Object.values(tf.resource.aws_lambda_function)[0] as Record<string, unknown>;
     expect(lambda.kms_key_arn).toBe(FUNCTIONS_KEY);
-    const docs = tf.data.aws_iam_policy_document as Record<string, { statement: Array<{ actions: string[]; resources: string[] }> }>;
+    const docs = tf.data.aws_iam_policy_document as Record<
+      string,
+      { statement: Array<{ actions: string[]; resources: string[] }> }
+    >;
     const policy = Object.entries(docs).find(([id]) => id.includes("policy-document"))![1];
-    expect(policy.statement).toContainEqual(expect.objectContaining({ actions: ["kms:Decrypt"], resources: [FUNCTIONS_KEY] }));
+    expect(policy.statement).toContainEqual(
+      expect.objectContaining({ actions: ["kms:Decrypt"], resources: [FUNCTIONS_KEY] }),
+    );
   });
 
   it("has its own log group with the environment's retention and the logs KMS key", () => {
     const { tf } = synthesize();
     const groups = Object.values(tf.resource.aws_cloudwatch_log_group);
-    expect(groups).toEqual([{ name: "/aws/lambda/ecommerce-analytics-prod-reports", retention_in_days: config.logRetentionDays, kms_key_id: network.logsKeyArn }]);
+    expect(groups).toEqual([
+      {
+        name: "/aws/lambda/ecommerce-analytics-prod-reports",
+        retention_in_days: config.logRetentionDays,
+        kms_key_id: network.logsKeyArn,
+      },
+    ]);
     const lambda = Object.values(tf.resource.aws_lambda_function)[0] as { logging_config: { log_group: string } };
     expect(lambda.logging_config.log_group).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.name\}$/);
   });
 
   it("has environment variables without secrets, with source maps on", () => {
     const { tf } = synthesize();
-    const lambda = Object.values(tf.resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
+    const lambda = Object.values(tf.resource.aws_lambda_function)[0] as {
+      environment: { variables: Record<string, string> };
+    };
     expect(lambda.environment.variables).toEqual({
       DB_PROXY_ENDPOINT: "proxy.example.internal",
       DB_NAME: "analytics",
@@ -249,7 +312,14 @@ describe("NodeFunction", () => {
     expect(() => assertNoSecrets({ DB_PASSWORD: "x" })).toThrow(/DB_PASSWORD/);
     expect(() => assertNoSecrets({ APP_SECRET_ARN: "arn:aws:secretsmanager:..." })).not.toThrow();
     expect(
-      () => new NodeFunction(new TerraformStack(Testing.app(), "s"), "f", { name: "health", config, network, environment: { DB_PASSWORD: "hunter2" }, environmentKeyArn: FUNCTIONS_KEY }),
+      () =>
+        new NodeFunction(new TerraformStack(Testing.app(), "s"), "f", {
+          name: "health",
+          config,
+          network,
+          environment: { DB_PASSWORD: "hunter2" },
+          environmentKeyArn: FUNCTIONS_KEY,
+        }),
     ).toThrow(/DB_PASSWORD/);
   });
 
@@ -258,7 +328,11 @@ describe("NodeFunction", () => {
     const docs = tf.data.aws_iam_policy_document as Record<string, { statement: Array<Record<string, unknown>> }>;
     const trust = Object.entries(docs).find(([id]) => id.includes("assume-role"))![1];
     expect(trust.statement).toEqual([
-      { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+      },
     ]);
     const policy = Object.entries(docs).find(([id]) => id.includes("policy-document"))![1];
     const statements = policy.statement as Array<{ effect: string; actions: string[]; resources: string[] }>;
@@ -267,14 +341,19 @@ describe("NodeFunction", () => {
       expect(s.actions.some((a) => a === "*" || a.endsWith(":*"))).toBe(false);
       if (s.resources.includes("*")) {
         // ENI management and X-Ray have no resource-level permissions.
-        for (const action of s.actions) expect(action).toMatch(/^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:DescribeSubnets|ec2:(Assign|Unassign)PrivateIpAddresses|xray:Put(TraceSegments|TelemetryRecords))$/);
+        for (const action of s.actions)
+          expect(action).toMatch(
+            /^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:DescribeSubnets|ec2:(Assign|Unassign)PrivateIpAddresses|xray:Put(TraceSegments|TelemetryRecords))$/,
+          );
       }
     }
     const logs = statements.find((s) => s.actions.includes("logs:PutLogEvents"))!;
     expect(logs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}:\*$/)]);
     const rds = statements.find((s) => s.actions.includes("rds-db:connect"))!;
     expect(rds.resources).toEqual([
-      expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\.partition\}:rds-db:eu-west-1:\$\{data\.aws_caller_identity\..+\.account_id\}:dbuser:prx-0abc\/app_user$/),
+      expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\..+\.partition\}:rds-db:eu-west-1:\$\{data\.aws_caller_identity\..+\.account_id\}:dbuser:prx-0abc\/app_user$/,
+      ),
     ]);
     const role = Object.values(tf.resource.aws_iam_role)[0] as { name: string };
     expect(role.name).toBe("ecommerce-analytics-prod-reports");
@@ -283,9 +362,21 @@ describe("NodeFunction", () => {
   it("applies reserved concurrency when the config sets it", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "reserved");
-    const reserved = { ...config, functions: { ...config.functions, health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 7 } } };
-    new NodeFunction(stack, "health", { name: "health", config: reserved, network, physicalName: "custom-health", environmentKeyArn: FUNCTIONS_KEY });
+    const reserved = {
+      ...config,
+      functions: { ...config.functions, health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 7 } },
+    };
+    new NodeFunction(stack, "health", {
+      name: "health",
+      config: reserved,
+      network,
+      physicalName: "custom-health",
+      environmentKeyArn: FUNCTIONS_KEY,
+    });
     const synth = Testing.synth(stack);
-    expect(synth).toHaveResourceWithProperties(LambdaFunction, { function_name: "custom-health", reserved_concurrent_executions: 7 });
+    expect(synth).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: "custom-health",
+      reserved_concurrent_executions: 7,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { connectionDemand, mysqlMaxConnections, proxyConnectionLimit } from "../../stacks/config/capacity";
-import { ConfigError, environmentSettings, loadEnvironments, selectedEnvironments, validateEnvironment, type EnvironmentConfig } from "../../stacks/config";
+import {
+  ConfigError,
+  environmentSettings,
+  loadEnvironments,
+  selectedEnvironments,
+  validateEnvironment,
+  type EnvironmentConfig,
+} from "../../stacks/config";
 
 const settings = () => environmentSettings({});
 const problemsOf = (fn: () => unknown): string[] => {
@@ -32,15 +39,47 @@ describe("environment config", () => {
       performanceInsightsRetentionDays: c.database.performanceInsightsRetentionDays,
     });
     expect({ dev: pick(dev), staging: pick(staging), prod: pick(prod) }).toEqual({
-      dev: { natGateways: 0, instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, logRetentionDays: 14, performanceInsightsRetentionDays: 7 },
-      staging: { natGateways: 0, instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7, deletionProtection: false, finalSnapshot: false, logRetentionDays: 30, performanceInsightsRetentionDays: 7 },
-      prod: { natGateways: 0, instanceClass: "db.r7g.large", multiAz: true, backupRetentionDays: 35, deletionProtection: true, finalSnapshot: true, logRetentionDays: 365, performanceInsightsRetentionDays: 31 },
+      dev: {
+        natGateways: 0,
+        instanceClass: "db.t4g.micro",
+        multiAz: false,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+        finalSnapshot: false,
+        logRetentionDays: 14,
+        performanceInsightsRetentionDays: 7,
+      },
+      staging: {
+        natGateways: 0,
+        instanceClass: "db.t4g.medium",
+        multiAz: true,
+        backupRetentionDays: 7,
+        deletionProtection: false,
+        finalSnapshot: false,
+        logRetentionDays: 30,
+        performanceInsightsRetentionDays: 7,
+      },
+      prod: {
+        natGateways: 0,
+        instanceClass: "db.r7g.large",
+        multiAz: true,
+        backupRetentionDays: 35,
+        deletionProtection: true,
+        finalSnapshot: true,
+        logRetentionDays: 365,
+        performanceInsightsRetentionDays: 31,
+      },
     });
   });
 
   it("keeps what SPEC fixes the same everywhere", () => {
     for (const c of [dev, staging, prod]) {
-      expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", publicSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"], privateSubnets: ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"], databaseSubnets: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"] });
+      expect(c.network).toMatchObject({
+        vpcCidr: "10.0.0.0/16",
+        publicSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
+        privateSubnets: ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"],
+        databaseSubnets: ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"],
+      });
       expect(c.database.engineVersion).toBe("8.4");
       expect(c.api.requestsPerMinutePerKey).toBe(1000);
       expect(c.alarms).toMatchObject({ api5xxRatePercent: 5, apiP99LatencyMs: 2000, rdsCpuPercent: 80 });
@@ -49,15 +88,24 @@ describe("environment config", () => {
   });
 
   it("reserves concurrency for every function in staging and prod, within what the proxy may open, and none in dev", () => {
-    expect(connectionDemand(dev)).toEqual({ connections: 0, unreserved: ["ingest", "reports", "health", "admin", "migrate"] });
+    expect(connectionDemand(dev)).toEqual({
+      connections: 0,
+      unreserved: ["ingest", "reports", "health", "admin", "migrate"],
+    });
     for (const c of [staging, prod]) {
       const demand = connectionDemand(c);
       expect(demand.unreserved).toEqual([]);
       expect(demand.connections).toBeLessThanOrEqual(proxyConnectionLimit(c));
       expect(c.functions.migrate.reservedConcurrency).toBe(1);
     }
-    expect({ staging: connectionDemand(staging).connections, prod: connectionDemand(prod).connections }).toEqual({ staging: 237, prod: 1027 });
-    expect({ staging: proxyConnectionLimit(staging), prod: proxyConnectionLimit(prod) }).toEqual({ staging: 278, prod: 1199 });
+    expect({ staging: connectionDemand(staging).connections, prod: connectionDemand(prod).connections }).toEqual({
+      staging: 237,
+      prod: 1027,
+    });
+    expect({ staging: proxyConnectionLimit(staging), prod: proxyConnectionLimit(prod) }).toEqual({
+      staging: 278,
+      prod: 1199,
+    });
     // max_connections is {DBInstanceClassMemory/12582880}; the estimate stays under AWS's published figures.
     expect(mysqlMaxConnections("db.t4g.micro")).toBeLessThanOrEqual(66);
     expect(mysqlMaxConnections("db.r7g.large")).toBeLessThanOrEqual(1365);
@@ -75,20 +123,58 @@ describe("environment config", () => {
 
 describe("a broken config fails with the field at fault", () => {
   it.each<[string, (c: EnvironmentConfig) => void, RegExp]>([
-    ["a missing field", (c) => delete (c.database as Partial<EnvironmentConfig["database"]>).instanceClass, /^prod\.database\.instanceClass: is required/],
+    [
+      "a missing field",
+      (c) => delete (c.database as Partial<EnvironmentConfig["database"]>).instanceClass,
+      /^prod\.database\.instanceClass: is required/,
+    ],
     ["an unknown field", (c) => Object.assign(c.network, { natGatewayz: 2 }), /^prod\.network\.natGatewayz/],
-    ["overlapping subnets", (c) => (c.network.privateSubnets[1] = "10.0.1.0/24"), /^prod\.network\.privateSubnets\[1\]: 10\.0\.1\.0\/24 overlaps prod\.network\.publicSubnets\[0\]/],
-    ["a subnet outside the VPC", (c) => (c.network.databaseSubnets[2] = "10.1.23.0/24"), /^prod\.network\.databaseSubnets\[2\]: .* is outside the VPC/],
+    [
+      "overlapping subnets",
+      (c) => (c.network.privateSubnets[1] = "10.0.1.0/24"),
+      /^prod\.network\.privateSubnets\[1\]: 10\.0\.1\.0\/24 overlaps prod\.network\.publicSubnets\[0\]/,
+    ],
+    [
+      "a subnet outside the VPC",
+      (c) => (c.network.databaseSubnets[2] = "10.1.23.0/24"),
+      /^prod\.network\.databaseSubnets\[2\]: .* is outside the VPC/,
+    ],
     ["a malformed CIDR", (c) => (c.network.vpcCidr = "10.0.0.0/33"), /^prod\.network\.vpcCidr: .* not an IPv4 network/],
-    ["more AZs than the region has", (c) => { c.region = "us-west-1"; }, /^prod\.azCount: 3 but us-west-1 has 2/],
-    ["an invalid instance class", (c) => (c.database.instanceClass = "r7g.large"), /^prod\.database\.instanceClass: must look like db\.r7g\.large/],
+    [
+      "more AZs than the region has",
+      (c) => {
+        c.region = "us-west-1";
+      },
+      /^prod\.azCount: 3 but us-west-1 has 2/,
+    ],
+    [
+      "an invalid instance class",
+      (c) => (c.database.instanceClass = "r7g.large"),
+      /^prod\.database\.instanceClass: must look like db\.r7g\.large/,
+    ],
     ["a retention CloudWatch does not offer", (c) => (c.logRetentionDays = 10), /^prod\.logRetentionDays/],
     ["more NAT gateways than AZs", (c) => (c.network.natGateways = 4), /^prod\.network\.natGateways/],
     ["negative NAT gateways", (c) => (c.network.natGateways = -1), /^prod\.network\.natGateways/],
-    ["reservations the proxy cannot serve", (c) => (c.functions.reports.reservedConcurrency = 600), /^prod\.functions: reserved concurrency × pool size is 1627 connections .* more than the 1199 RDS Proxy may open/],
-    ["a smaller instance under the same reservations", (c) => (c.database.instanceClass = "db.t4g.medium"), /^prod\.functions: .* more than the 278 RDS Proxy may open/],
-    ["one function left unreserved among reserved ones", (c) => (c.functions.ingest.reservedConcurrency = undefined), /^prod\.functions\.ingest\.reservedConcurrency: required when other functions reserve/],
-    ["storage that cannot autoscale", (c) => (c.database.maxAllocatedStorageGb = 100), /^prod\.database\.maxAllocatedStorageGb/],
+    [
+      "reservations the proxy cannot serve",
+      (c) => (c.functions.reports.reservedConcurrency = 600),
+      /^prod\.functions: reserved concurrency × pool size is 1627 connections .* more than the 1199 RDS Proxy may open/,
+    ],
+    [
+      "a smaller instance under the same reservations",
+      (c) => (c.database.instanceClass = "db.t4g.medium"),
+      /^prod\.functions: .* more than the 278 RDS Proxy may open/,
+    ],
+    [
+      "one function left unreserved among reserved ones",
+      (c) => (c.functions.ingest.reservedConcurrency = undefined),
+      /^prod\.functions\.ingest\.reservedConcurrency: required when other functions reserve/,
+    ],
+    [
+      "storage that cannot autoscale",
+      (c) => (c.database.maxAllocatedStorageGb = 100),
+      /^prod\.database\.maxAllocatedStorageGb/,
+    ],
   ])("%s", (_name, change, expected) => {
     const problems = problemsOf(() => loadEnvironments(withChange("prod", change)));
     expect(problems.some((p) => expected.test(p))).toBe(true);
@@ -112,8 +198,12 @@ describe("a broken config fails with the field at fault", () => {
   });
 
   it("an unknown environment name", () => {
-    expect(problemsOf(() => validateEnvironment("qa", settings().dev))).toEqual(["qa: unknown environment (known: dev, staging, prod)"]);
-    expect(problemsOf(() => selectedEnvironments({ CDKTF_ENVIRONMENTS: "dev,qa" }))).toEqual(["CDKTF_ENVIRONMENTS: unknown environment qa"]);
+    expect(problemsOf(() => validateEnvironment("qa", settings().dev))).toEqual([
+      "qa: unknown environment (known: dev, staging, prod)",
+    ]);
+    expect(problemsOf(() => selectedEnvironments({ CDKTF_ENVIRONMENTS: "dev,qa" }))).toEqual([
+      "CDKTF_ENVIRONMENTS: unknown environment qa",
+    ]);
   });
 
   it("a missing environment", () => {

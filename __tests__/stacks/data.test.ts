@@ -39,7 +39,10 @@ const network: NetworkOutputs = {
 const configs = loadEnvironments();
 
 /** What the SPEC and the environment plan fix per environment, written out rather than re-read from the config under test. */
-const EXPECTED: Record<EnvironmentName, { instanceClass: string; multiAz: boolean; backupRetentionDays: number; protectedFromDeletion: boolean }> = {
+const EXPECTED: Record<
+  EnvironmentName,
+  { instanceClass: string; multiAz: boolean; backupRetentionDays: number; protectedFromDeletion: boolean }
+> = {
   dev: { instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, protectedFromDeletion: false },
   staging: { instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7, protectedFromDeletion: false },
   prod: { instanceClass: "db.r7g.large", multiAz: true, backupRetentionDays: 35, protectedFromDeletion: true },
@@ -176,8 +179,12 @@ describe.each(ENVIRONMENT_NAMES)("data-%s", (env) => {
 
   it("has deletion protection and takes a final snapshot only where it is protected (prod)", () => {
     const instance = only(synth(env), "aws_db_instance");
-    expect(instance).toMatchObject({ deletion_protection: expected.protectedFromDeletion, skip_final_snapshot: !expected.protectedFromDeletion });
-    if (expected.protectedFromDeletion) expect(instance.final_snapshot_identifier).toBe(`ecommerce-analytics-${env}-db-final`);
+    expect(instance).toMatchObject({
+      deletion_protection: expected.protectedFromDeletion,
+      skip_final_snapshot: !expected.protectedFromDeletion,
+    });
+    if (expected.protectedFromDeletion)
+      expect(instance.final_snapshot_identifier).toBe(`ecommerce-analytics-${env}-db-final`);
     else expect(instance).not.toHaveProperty("final_snapshot_identifier");
   });
 
@@ -230,7 +237,11 @@ describe.each(ENVIRONMENT_NAMES)("data-%s", (env) => {
 
   it("fronts the database with RDS Proxy: TLS and IAM auth required, private subnets, proxy security group", () => {
     const s = synth(env);
-    const auth = { auth_scheme: "SECRETS", iam_auth: "REQUIRED", client_password_auth_type: "MYSQL_CACHING_SHA2_PASSWORD" };
+    const auth = {
+      auth_scheme: "SECRETS",
+      iam_auth: "REQUIRED",
+      client_password_auth_type: "MYSQL_CACHING_SHA2_PASSWORD",
+    };
     expect(s.json).toHaveResourceWithProperties(DbProxy, {
       name: `ecommerce-analytics-${env}-proxy`,
       engine_family: "MYSQL",
@@ -245,10 +256,15 @@ describe.each(ENVIRONMENT_NAMES)("data-%s", (env) => {
       ],
     });
     expect(s.json).toHaveResourceWithProperties(DbProxyDefaultTargetGroup, {
-      connection_pool_config: expect.objectContaining({ max_connections_percent: db.proxyMaxConnectionsPercent, connection_borrow_timeout: 10 }),
+      connection_pool_config: expect.objectContaining({
+        max_connections_percent: db.proxyMaxConnectionsPercent,
+        connection_borrow_timeout: 10,
+      }),
     });
     expect(only(s, "aws_db_proxy_default_target_group").connection_pool_config).not.toHaveProperty("init_query");
-    expect(s.json).toHaveResourceWithProperties(DbProxyTarget, { db_instance_identifier: s.ref("aws_db_instance", "identifier") });
+    expect(s.json).toHaveResourceWithProperties(DbProxyTarget, {
+      db_instance_identifier: s.ref("aws_db_instance", "identifier"),
+    });
   });
 
   it("lets the proxy role read exactly the two database secrets, and decrypt only through Secrets Manager", () => {
@@ -258,18 +274,28 @@ describe.each(ENVIRONMENT_NAMES)("data-%s", (env) => {
         expect.objectContaining({
           effect: "Allow",
           actions: ["secretsmanager:GetSecretValue"],
-          resources: [s.ref("aws_db_instance", "master_user_secret[0].secret_arn"), s.ref("aws_secretsmanager_secret", "arn")],
+          resources: [
+            s.ref("aws_db_instance", "master_user_secret[0].secret_arn"),
+            s.ref("aws_secretsmanager_secret", "arn"),
+          ],
         }),
         expect.objectContaining({
           effect: "Allow",
           actions: ["kms:Decrypt"],
           resources: [s.ref("aws_kms_key", "arn")],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] },
+          ],
         }),
       ],
     });
     expect(s.json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
-      statement: [expect.objectContaining({ principals: [{ type: "Service", identifiers: ["rds.amazonaws.com"] }], actions: ["sts:AssumeRole"] })],
+      statement: [
+        expect.objectContaining({
+          principals: [{ type: "Service", identifiers: ["rds.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+        }),
+      ],
     });
   });
 
@@ -326,7 +352,11 @@ describe("dev and prod differ where SPEC says", () => {
   });
 
   it("staging is Multi-AZ like prod but without deletion protection", () => {
-    expect(instance("staging")).toMatchObject({ multi_az: true, deletion_protection: false, skip_final_snapshot: true });
+    expect(instance("staging")).toMatchObject({
+      multi_az: true,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+    });
   });
 });
 

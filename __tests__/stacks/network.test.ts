@@ -50,7 +50,9 @@ const all = (tf: Synthesized, type: string) => Object.values(tf.resource[type] ?
 const ref = (type: string, id: string, attr = "id") => `\${${type}.${id}.${attr}}`;
 /** The one resource of `type` whose tags.Name is `name`. */
 function named(tf: Synthesized, type: string, name: string): { id: string; block: Block } {
-  const found = Object.entries(tf.resource[type] ?? {}).filter(([, b]) => (b.tags as Record<string, string> | undefined)?.Name === name);
+  const found = Object.entries(tf.resource[type] ?? {}).filter(
+    ([, b]) => (b.tags as Record<string, string> | undefined)?.Name === name,
+  );
   expect(found).toHaveLength(1);
   return { id: found[0][0], block: found[0][1] };
 }
@@ -69,7 +71,11 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
   });
 
   it("is a VPC of 10.0.0.0/16 with DNS support and hostnames", () => {
-    expect(synth).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/16", enable_dns_support: true, enable_dns_hostnames: true });
+    expect(synth).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.0.0.0/16",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
     expect(ids(tf, Vpc.tfResourceType)).toHaveLength(1);
   });
 
@@ -103,19 +109,27 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     expect(all(tf, "aws_eip")).toHaveLength(0);
     for (const az of AZS) {
       const table = named(tf, "aws_route_table", `${prefix}-private-${az}`);
-      expect(all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id))).toEqual([]);
+      expect(
+        all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id)),
+      ).toEqual([]);
     }
   });
 
   it("gives the database tier a route table with no route at all (Terraform owns its routes: route = [])", () => {
     const table = named(tf, "aws_route_table", `${prefix}-database`);
     expect(table.block.route).toEqual([]);
-    expect(all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id))).toEqual([]);
-    expect(all(tf, "aws_route_table_association").filter((a) => a.route_table_id === ref("aws_route_table", table.id))).toHaveLength(3);
+    expect(all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id))).toEqual(
+      [],
+    );
+    expect(
+      all(tf, "aws_route_table_association").filter((a) => a.route_table_id === ref("aws_route_table", table.id)),
+    ).toHaveLength(3);
   });
 
   it("has an S3 gateway endpoint on the private route tables and a Secrets Manager interface endpoint", () => {
-    const privateTables = AZS.map((az) => ref("aws_route_table", named(tf, "aws_route_table", `${prefix}-private-${az}`).id));
+    const privateTables = AZS.map((az) =>
+      ref("aws_route_table", named(tf, "aws_route_table", `${prefix}-private-${az}`).id),
+    );
     expect(synth).toHaveResourceWithProperties(VpcEndpoint, {
       service_name: "com.amazonaws.eu-west-1.s3",
       vpc_endpoint_type: "Gateway",
@@ -168,7 +182,9 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
             {
               test: "ArnLike",
               variable: "kms:EncryptionContext:aws:logs:arn",
-              values: ["arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*"],
+              values: [
+                "arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*",
+              ],
             },
           ],
         }),
@@ -188,7 +204,12 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
   it("lets the private tier's NACL carry MySQL and HTTPS within the VPC, HTTPS out and return traffic in, and deny all else", () => {
     const rule = (rule_no: number, protocol: string, cidr_block: string, from_port: number, to_port: number) =>
       expect.objectContaining({ rule_no, action: "allow", protocol, cidr_block, from_port, to_port });
-    const denyAll = expect.objectContaining({ rule_no: 32766, action: "deny", protocol: "-1", cidr_block: "0.0.0.0/0" });
+    const denyAll = expect.objectContaining({
+      rule_no: 32766,
+      action: "deny",
+      protocol: "-1",
+      cidr_block: "0.0.0.0/0",
+    });
     expect(synth).toHaveResourceWithProperties(NetworkAcl, {
       subnet_ids: AZS.map((az) => ref("aws_subnet", named(tf, "aws_subnet", `${prefix}-private-${az}`).id)),
       ingress: [
@@ -208,8 +229,13 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
   });
 
   it("lets the public tier's NACL carry only what a NAT gateway would, and no tier accept all ports from anywhere", () => {
-    const publicAcl = named(tf, NetworkAcl.tfResourceType, `${prefix}-public`).block as { ingress: Block[]; egress: Block[] };
-    expect(publicAcl.ingress.map((r) => [r.rule_no, r.action, r.protocol, r.cidr_block, r.from_port, r.to_port])).toEqual([
+    const publicAcl = named(tf, NetworkAcl.tfResourceType, `${prefix}-public`).block as {
+      ingress: Block[];
+      egress: Block[];
+    };
+    expect(
+      publicAcl.ingress.map((r) => [r.rule_no, r.action, r.protocol, r.cidr_block, r.from_port, r.to_port]),
+    ).toEqual([
       ...SUBNETS.private.map((cidr, i) => [100 + i, "allow", "tcp", cidr, 443, 443]),
       [200, "allow", "tcp", "0.0.0.0/0", 1024, 65535],
       [32766, "deny", "-1", "0.0.0.0/0", 0, 0],
@@ -223,8 +249,14 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
   });
 
   it("lets the database tier's NACL accept MySQL from the private subnets, answer them, and deny all else", () => {
-    const rule = (rule_no: number, action: string, protocol: string, cidr_block: string, from_port: number, to_port: number) =>
-      expect.objectContaining({ rule_no, action, protocol, cidr_block, from_port, to_port });
+    const rule = (
+      rule_no: number,
+      action: string,
+      protocol: string,
+      cidr_block: string,
+      from_port: number,
+      to_port: number,
+    ) => expect.objectContaining({ rule_no, action, protocol, cidr_block, from_port, to_port });
     const denyAll = rule(32766, "deny", "-1", "0.0.0.0/0", 0, 0);
     expect(synth).toHaveResourceWithProperties(NetworkAcl, {
       subnet_ids: AZS.map((az) => ref("aws_subnet", named(tf, "aws_subnet", `${prefix}-database-${az}`).id)),
@@ -234,9 +266,15 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
   });
 
   it("chains the security groups lambda -> proxy -> database by group reference, and only the lambda reaches the endpoints", () => {
-    const sg = (name: string) => ref(SecurityGroup.tfResourceType, named(tf, SecurityGroup.tfResourceType, `${prefix}-${name}`).id);
+    const sg = (name: string) =>
+      ref(SecurityGroup.tfResourceType, named(tf, SecurityGroup.tfResourceType, `${prefix}-${name}`).id);
     const pairs = (type: string) =>
-      all(tf, type).map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.prefix_list_id, r.from_port, r.to_port]);
+      all(tf, type).map((r) => [
+        r.security_group_id,
+        r.referenced_security_group_id ?? r.prefix_list_id,
+        r.from_port,
+        r.to_port,
+      ]);
     expect(pairs(VpcSecurityGroupIngressRule.tfResourceType)).toEqual(
       expect.arrayContaining([
         [sg("proxy"), sg("lambda"), 3306, 3306],
@@ -257,7 +295,12 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     );
     expect(pairs(VpcSecurityGroupEgressRule.tfResourceType)).toHaveLength(5);
     for (const group of all(tf, SecurityGroup.tfResourceType)) {
-      expect(group).toEqual(expect.objectContaining({ name: expect.stringMatching(new RegExp(`^${prefix}-`)), description: expect.any(String) }));
+      expect(group).toEqual(
+        expect.objectContaining({
+          name: expect.stringMatching(new RegExp(`^${prefix}-`)),
+          description: expect.any(String),
+        }),
+      );
       expect(group).not.toHaveProperty("ingress");
       expect(group).not.toHaveProperty("egress");
     }
@@ -278,7 +321,13 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     expect(outputs.publicSubnetIds).toHaveLength(3);
     expect(outputs.privateSubnetIds).toHaveLength(3);
     expect(outputs.databaseSubnetIds).toHaveLength(3);
-    for (const value of [outputs.vpcId, outputs.lambdaSecurityGroupId, outputs.proxySecurityGroupId, outputs.databaseSecurityGroupId, outputs.logsKeyArn]) {
+    for (const value of [
+      outputs.vpcId,
+      outputs.lambdaSecurityGroupId,
+      outputs.proxySecurityGroupId,
+      outputs.databaseSecurityGroupId,
+      outputs.logsKeyArn,
+    ]) {
       expect(value).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
     }
   });
@@ -287,12 +336,16 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
 describe("NAT gateways, when the config asks for them", () => {
   const withNat = (natGateways: number) => {
     const config = loadEnvironments().prod;
-    const tf = JSON.parse(Testing.synth(new NetworkStack(Testing.app(), { ...config, network: { ...config.network, natGateways } }))) as Synthesized;
+    const tf = JSON.parse(
+      Testing.synth(new NetworkStack(Testing.app(), { ...config, network: { ...config.network, natGateways } })),
+    ) as Synthesized;
     const prefix = "ecommerce-analytics-prod";
     const routeOf = (az: string) => {
       const table = named(tf, "aws_route_table", `${prefix}-private-${az}`);
       const routes = all(tf, Route.tfResourceType).filter((r) => r.route_table_id === ref("aws_route_table", table.id));
-      expect(routes).toEqual([expect.objectContaining({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.any(String) })]);
+      expect(routes).toEqual([
+        expect.objectContaining({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.any(String) }),
+      ]);
       return routes[0].nat_gateway_id;
     };
     return { tf, prefix, natRefs: AZS.map(routeOf) };
@@ -310,6 +363,8 @@ describe("NAT gateways, when the config asks for them", () => {
   it("one per AZ: each private route table through its own AZ's NAT", () => {
     const { tf, prefix, natRefs } = withNat(3);
     expect(all(tf, "aws_nat_gateway")).toHaveLength(3);
-    expect(natRefs).toEqual(AZS.map((az) => ref("aws_nat_gateway", named(tf, "aws_nat_gateway", `${prefix}-${az}`).id)));
+    expect(natRefs).toEqual(
+      AZS.map((az) => ref("aws_nat_gateway", named(tf, "aws_nat_gateway", `${prefix}-${az}`).id)),
+    );
   });
 });

@@ -2,7 +2,14 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkStack, checkSynthOutput, formatViolations, RULES, type RuleId, type TerraformJson } from "../../stacks/policy";
+import {
+  checkStack,
+  checkSynthOutput,
+  formatViolations,
+  RULES,
+  type RuleId,
+  type TerraformJson,
+} from "../../stacks/policy";
 
 /**
  * The policy rules over synthesized Terraform JSON: each rule catches a crafted violation and
@@ -26,14 +33,33 @@ const clean: TerraformJson = {
     aws_security_group: {
       lambda: { ingress: [], egress: [{ ...world, cidr_blocks: ["10.0.0.0/16"], ipv6_cidr_blocks: [] }] },
     },
-    aws_security_group_rule: { proxy_in: { type: "ingress", from_port: 3306, to_port: 3306, protocol: "tcp", source_security_group_id: "${aws_security_group.lambda.id}" } },
-    aws_vpc_security_group_ingress_rule: { db_in: { ip_protocol: "tcp", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-1" } },
-    aws_vpc_security_group_egress_rule: { endpoints: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "10.0.0.0/16" } },
+    aws_security_group_rule: {
+      proxy_in: {
+        type: "ingress",
+        from_port: 3306,
+        to_port: 3306,
+        protocol: "tcp",
+        source_security_group_id: "${aws_security_group.lambda.id}",
+      },
+    },
+    aws_vpc_security_group_ingress_rule: {
+      db_in: { ip_protocol: "tcp", from_port: 3306, to_port: 3306, referenced_security_group_id: "sg-1" },
+    },
+    aws_vpc_security_group_egress_rule: {
+      endpoints: { ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "10.0.0.0/16" },
+    },
     aws_default_security_group: { default: { vpc_id: "vpc-1" } },
     aws_network_acl: {
       private: {
         ingress: [
-          { rule_no: 100, action: "allow", protocol: "tcp", cidr_block: "10.0.11.0/24", from_port: 3306, to_port: 3306 },
+          {
+            rule_no: 100,
+            action: "allow",
+            protocol: "tcp",
+            cidr_block: "10.0.11.0/24",
+            from_port: 3306,
+            to_port: 3306,
+          },
           { rule_no: 200, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 },
           { rule_no: 32766, action: "deny", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
         ],
@@ -43,61 +69,325 @@ const clean: TerraformJson = {
     aws_cloudwatch_log_group: { fn: { name: "/aws/lambda/fn", retention_in_days: 14, kms_key_id: key } },
     aws_lambda_function: { fn: lambdaOk },
     aws_iam_role_policy: {
-      fn: { role: "r", policy: policy([{ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }, { Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:1:dbuser:prx-1/app_user" }]) },
+      fn: {
+        role: "r",
+        policy: policy([
+          { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+          { Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:1:dbuser:prx-1/app_user" },
+        ]),
+      },
     },
     aws_iam_role: {
       fn: {
-        assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
-        inline_policy: [{ name: "logs", policy: policy({ Effect: "Allow", Action: "logs:*", Resource: "${aws_cloudwatch_log_group.fn.arn}" }) }],
+        assume_role_policy: policy({
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+        inline_policy: [
+          {
+            name: "logs",
+            policy: policy({ Effect: "Allow", Action: "logs:*", Resource: "${aws_cloudwatch_log_group.fn.arn}" }),
+          },
+        ],
       },
     },
-    aws_iam_policy: { deny: { policy: policy({ Effect: "Deny", Action: "*", Resource: "*" }) }, ref: { policy: "${data.aws_iam_policy_document.doc.json}" } },
-    aws_kms_key: { logs: { enable_key_rotation: true, policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "kms:*", Resource: "*" }) } },
+    aws_iam_policy: {
+      deny: { policy: policy({ Effect: "Deny", Action: "*", Resource: "*" }) },
+      ref: { policy: "${data.aws_iam_policy_document.doc.json}" },
+    },
+    aws_kms_key: {
+      logs: {
+        enable_key_rotation: true,
+        policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "kms:*", Resource: "*" }),
+      },
+    },
     aws_s3_bucket: { trail: { bucket: "trail-bucket" }, named: { bucket_prefix: "x" } },
     aws_s3_bucket_public_access_block: {
-      trail: { bucket: "${aws_s3_bucket.trail.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
-      named: { bucket: "${aws_s3_bucket.named.bucket}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+      trail: {
+        bucket: "${aws_s3_bucket.trail.id}",
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      },
+      named: {
+        bucket: "${aws_s3_bucket.named.bucket}",
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      },
     },
     aws_s3_bucket_server_side_encryption_configuration: {
-      trail: { bucket: "trail-bucket", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key } }] },
-      named: { bucket: "${aws_s3_bucket.named.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
+      trail: {
+        bucket: "trail-bucket",
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key } }],
+      },
+      named: {
+        bucket: "${aws_s3_bucket.named.id}",
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+      },
     },
-    aws_db_instance: { db: { storage_encrypted: true, publicly_accessible: false }, replica: { replicate_source_db: "db" } },
+    aws_db_instance: {
+      db: { storage_encrypted: true, publicly_accessible: false },
+      replica: { replicate_source_db: "db" },
+    },
   },
   data: {
     aws_iam_policy_document: {
-      doc: { statement: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }, { actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }] }] },
+      doc: {
+        statement: [
+          { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] },
+          { actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }] },
+        ],
+      },
     },
   },
 };
 
 /** One crafted violation per case: the rule, the address it must name, and the resources that break it. */
 const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
-  ["security-group-open-to-world", "ingress block 0.0.0.0/0", "aws_security_group.web", { resource: { aws_security_group: { web: { ingress: [{ ...world, cidr_blocks: ["0.0.0.0/0"] }] } } } }],
-  ["security-group-open-to-world", "egress block ::/0", "aws_security_group.web", { resource: { aws_security_group: { web: { egress: [{ from_port: 0, to_port: 0, protocol: "-1", ipv6_cidr_blocks: ["::/0"] }] } } } }],
-  ["security-group-open-to-world", "default security group rule", "aws_default_security_group.d", { resource: { aws_default_security_group: { d: { ingress: [{ ...world, cidr_blocks: ["0.0.0.0/0"] }] } } } }],
-  ["security-group-open-to-world", "aws_security_group_rule", "aws_security_group_rule.r", { resource: { aws_security_group_rule: { r: { type: "egress", ...world, cidr_blocks: ["10.0.0.0/16", "0.0.0.0/0"] } } } }],
-  ["security-group-open-to-world", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_ingress_rule.r", { resource: { aws_vpc_security_group_ingress_rule: { r: { ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" } } } }],
-  ["security-group-open-to-world", "aws_vpc_security_group_egress_rule ::/0", "aws_vpc_security_group_egress_rule.r", { resource: { aws_vpc_security_group_egress_rule: { r: { ip_protocol: "-1", cidr_ipv6: "::/0" } } } }],
-  ["nacl-open-to-world", "allow all traffic from 0.0.0.0/0", "aws_network_acl.n", { resource: { aws_network_acl: { n: { ingress: [{ rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 }] } } } }],
-  ["nacl-open-to-world", "all TCP ports from ::/0", "aws_network_acl.n", { resource: { aws_network_acl: { n: { ingress: [{ rule_no: 100, action: "allow", protocol: "tcp", ipv6_cidr_block: "::/0", from_port: 0, to_port: 65535 }] } } } }],
-  ["nacl-open-to-world", "aws_network_acl_rule", "aws_network_acl_rule.r", { resource: { aws_network_acl_rule: { r: { network_acl_id: "acl-1", rule_number: 100, egress: false, rule_action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0" } } } }],
-  ["log-group-retention-and-kms", "no retention", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { kms_key_id: key } } } }],
-  ["log-group-retention-and-kms", "retention 0 (forever)", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 0, kms_key_id: key } } } }],
-  ["log-group-retention-and-kms", "no KMS key", "aws_cloudwatch_log_group.g", { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } }],
-  ["lambda-vpc-and-tracing", "no vpc_config", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, vpc_config: undefined } } } }],
-  ["lambda-vpc-and-tracing", "vpc_config without security groups", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, vpc_config: { subnet_ids: ["s"], security_group_ids: [] } } } } }],
-  ["lambda-vpc-and-tracing", "tracing PassThrough", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: { mode: "PassThrough" } } } } }],
-  ["lambda-vpc-and-tracing", "no tracing_config", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: undefined } } } }],
-  ["lambda-vpc-and-tracing", "environment without a customer-managed key", "aws_lambda_function.f", { resource: { aws_lambda_function: { f: { ...lambdaOk, kms_key_arn: undefined } } } }],
-  ["iam-wildcard", "policy document * on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] } } } }],
-  ["iam-wildcard", "policy document service:* on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:GetObject", "dynamodb:*"], resources: ["*"] }] } } } }],
-  ["iam-wildcard", "policy document NotAction on *", "data.aws_iam_policy_document.d", { data: { aws_iam_policy_document: { d: { statement: [{ not_actions: ["iam:*"], resources: ["*"] }] } } } }],
-  ["iam-wildcard", "role policy JSON with a token elsewhere", "aws_iam_role_policy.p", { resource: { aws_iam_role_policy: { p: { role: "${aws_iam_role.r.id}", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }) } } } }],
-  ["iam-wildcard", "inline policy logs:* on *", "aws_iam_role.r", { resource: { aws_iam_role: { r: { inline_policy: [{ name: "x", policy: policy([{ Effect: "Allow", Action: ["logs:*"], Resource: ["*"] }]) }] } } } }],
-  ["iam-wildcard", "managed policy NotResource", "aws_iam_policy.p", { resource: { aws_iam_policy: { p: { policy: policy({ Effect: "Allow", Action: "s3:*", NotResource: "arn:aws:s3:::secret/*" }) } } } }],
-  ["iam-wildcard", "AdministratorAccess attached", "aws_iam_role_policy_attachment.a", { resource: { aws_iam_role_policy_attachment: { a: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } } } }],
-  ["s3-bucket-hardening", "no public access block", "aws_s3_bucket.b", { resource: { aws_s3_bucket: { b: { bucket: "b" } }, aws_s3_bucket_server_side_encryption_configuration: { b: { bucket: "b", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } } } }],
+  [
+    "security-group-open-to-world",
+    "ingress block 0.0.0.0/0",
+    "aws_security_group.web",
+    { resource: { aws_security_group: { web: { ingress: [{ ...world, cidr_blocks: ["0.0.0.0/0"] }] } } } },
+  ],
+  [
+    "security-group-open-to-world",
+    "egress block ::/0",
+    "aws_security_group.web",
+    {
+      resource: {
+        aws_security_group: {
+          web: { egress: [{ from_port: 0, to_port: 0, protocol: "-1", ipv6_cidr_blocks: ["::/0"] }] },
+        },
+      },
+    },
+  ],
+  [
+    "security-group-open-to-world",
+    "default security group rule",
+    "aws_default_security_group.d",
+    { resource: { aws_default_security_group: { d: { ingress: [{ ...world, cidr_blocks: ["0.0.0.0/0"] }] } } } },
+  ],
+  [
+    "security-group-open-to-world",
+    "aws_security_group_rule",
+    "aws_security_group_rule.r",
+    {
+      resource: {
+        aws_security_group_rule: { r: { type: "egress", ...world, cidr_blocks: ["10.0.0.0/16", "0.0.0.0/0"] } },
+      },
+    },
+  ],
+  [
+    "security-group-open-to-world",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_ingress_rule.r",
+    {
+      resource: {
+        aws_vpc_security_group_ingress_rule: {
+          r: { ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" },
+        },
+      },
+    },
+  ],
+  [
+    "security-group-open-to-world",
+    "aws_vpc_security_group_egress_rule ::/0",
+    "aws_vpc_security_group_egress_rule.r",
+    { resource: { aws_vpc_security_group_egress_rule: { r: { ip_protocol: "-1", cidr_ipv6: "::/0" } } } },
+  ],
+  [
+    "nacl-open-to-world",
+    "allow all traffic from 0.0.0.0/0",
+    "aws_network_acl.n",
+    {
+      resource: {
+        aws_network_acl: {
+          n: {
+            ingress: [
+              { rule_no: 100, action: "allow", protocol: "-1", cidr_block: "0.0.0.0/0", from_port: 0, to_port: 0 },
+            ],
+          },
+        },
+      },
+    },
+  ],
+  [
+    "nacl-open-to-world",
+    "all TCP ports from ::/0",
+    "aws_network_acl.n",
+    {
+      resource: {
+        aws_network_acl: {
+          n: {
+            ingress: [
+              { rule_no: 100, action: "allow", protocol: "tcp", ipv6_cidr_block: "::/0", from_port: 0, to_port: 65535 },
+            ],
+          },
+        },
+      },
+    },
+  ],
+  [
+    "nacl-open-to-world",
+    "aws_network_acl_rule",
+    "aws_network_acl_rule.r",
+    {
+      resource: {
+        aws_network_acl_rule: {
+          r: {
+            network_acl_id: "acl-1",
+            rule_number: 100,
+            egress: false,
+            rule_action: "allow",
+            protocol: "-1",
+            cidr_block: "0.0.0.0/0",
+          },
+        },
+      },
+    },
+  ],
+  [
+    "log-group-retention-and-kms",
+    "no retention",
+    "aws_cloudwatch_log_group.g",
+    { resource: { aws_cloudwatch_log_group: { g: { kms_key_id: key } } } },
+  ],
+  [
+    "log-group-retention-and-kms",
+    "retention 0 (forever)",
+    "aws_cloudwatch_log_group.g",
+    { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 0, kms_key_id: key } } } },
+  ],
+  [
+    "log-group-retention-and-kms",
+    "no KMS key",
+    "aws_cloudwatch_log_group.g",
+    { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 30 } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "no vpc_config",
+    "aws_lambda_function.f",
+    { resource: { aws_lambda_function: { f: { ...lambdaOk, vpc_config: undefined } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "vpc_config without security groups",
+    "aws_lambda_function.f",
+    {
+      resource: {
+        aws_lambda_function: { f: { ...lambdaOk, vpc_config: { subnet_ids: ["s"], security_group_ids: [] } } },
+      },
+    },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "tracing PassThrough",
+    "aws_lambda_function.f",
+    { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: { mode: "PassThrough" } } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "no tracing_config",
+    "aws_lambda_function.f",
+    { resource: { aws_lambda_function: { f: { ...lambdaOk, tracing_config: undefined } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "environment without a customer-managed key",
+    "aws_lambda_function.f",
+    { resource: { aws_lambda_function: { f: { ...lambdaOk, kms_key_arn: undefined } } } },
+  ],
+  [
+    "iam-wildcard",
+    "policy document * on *",
+    "data.aws_iam_policy_document.d",
+    {
+      data: { aws_iam_policy_document: { d: { statement: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] } } },
+    },
+  ],
+  [
+    "iam-wildcard",
+    "policy document service:* on *",
+    "data.aws_iam_policy_document.d",
+    {
+      data: {
+        aws_iam_policy_document: { d: { statement: [{ actions: ["s3:GetObject", "dynamodb:*"], resources: ["*"] }] } },
+      },
+    },
+  ],
+  [
+    "iam-wildcard",
+    "policy document NotAction on *",
+    "data.aws_iam_policy_document.d",
+    { data: { aws_iam_policy_document: { d: { statement: [{ not_actions: ["iam:*"], resources: ["*"] }] } } } },
+  ],
+  [
+    "iam-wildcard",
+    "role policy JSON with a token elsewhere",
+    "aws_iam_role_policy.p",
+    {
+      resource: {
+        aws_iam_role_policy: {
+          p: { role: "${aws_iam_role.r.id}", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }) },
+        },
+      },
+    },
+  ],
+  [
+    "iam-wildcard",
+    "inline policy logs:* on *",
+    "aws_iam_role.r",
+    {
+      resource: {
+        aws_iam_role: {
+          r: {
+            inline_policy: [{ name: "x", policy: policy([{ Effect: "Allow", Action: ["logs:*"], Resource: ["*"] }]) }],
+          },
+        },
+      },
+    },
+  ],
+  [
+    "iam-wildcard",
+    "managed policy NotResource",
+    "aws_iam_policy.p",
+    {
+      resource: {
+        aws_iam_policy: {
+          p: { policy: policy({ Effect: "Allow", Action: "s3:*", NotResource: "arn:aws:s3:::secret/*" }) },
+        },
+      },
+    },
+  ],
+  [
+    "iam-wildcard",
+    "AdministratorAccess attached",
+    "aws_iam_role_policy_attachment.a",
+    {
+      resource: {
+        aws_iam_role_policy_attachment: { a: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+      },
+    },
+  ],
+  [
+    "s3-bucket-hardening",
+    "no public access block",
+    "aws_s3_bucket.b",
+    {
+      resource: {
+        aws_s3_bucket: { b: { bucket: "b" } },
+        aws_s3_bucket_server_side_encryption_configuration: {
+          b: { bucket: "b", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
+        },
+      },
+    },
+  ],
   [
     "s3-bucket-hardening",
     "a public access block flag off",
@@ -105,8 +395,21 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     {
       resource: {
         aws_s3_bucket: { b: { bucket: "b" } },
-        aws_s3_bucket_public_access_block: { b: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } },
-        aws_s3_bucket_server_side_encryption_configuration: { b: { bucket: "${aws_s3_bucket.b.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } },
+        aws_s3_bucket_public_access_block: {
+          b: {
+            bucket: "${aws_s3_bucket.b.id}",
+            block_public_acls: true,
+            block_public_policy: false,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
+        },
+        aws_s3_bucket_server_side_encryption_configuration: {
+          b: {
+            bucket: "${aws_s3_bucket.b.id}",
+            rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+          },
+        },
       },
     },
   ],
@@ -118,16 +421,48 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
       resource: {
         aws_s3_bucket: { b: { bucket: "b" }, other: { bucket: "other" } },
         aws_s3_bucket_public_access_block: {
-          b: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
-          other: { bucket: "${aws_s3_bucket.other.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+          b: {
+            bucket: "${aws_s3_bucket.b.id}",
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
+          other: {
+            bucket: "${aws_s3_bucket.other.id}",
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
         },
-        aws_s3_bucket_server_side_encryption_configuration: { other: { bucket: "${aws_s3_bucket.other.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } },
+        aws_s3_bucket_server_side_encryption_configuration: {
+          other: {
+            bucket: "${aws_s3_bucket.other.id}",
+            rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+          },
+        },
       },
     },
   ],
-  ["rds-encrypted-and-private", "storage not encrypted", "aws_db_instance.db", { resource: { aws_db_instance: { db: { publicly_accessible: false } } } }],
-  ["rds-encrypted-and-private", "publicly accessible", "aws_db_instance.db", { resource: { aws_db_instance: { db: { storage_encrypted: true, publicly_accessible: true } } } }],
-  ["rds-encrypted-and-private", "Aurora cluster not encrypted", "aws_rds_cluster.c", { resource: { aws_rds_cluster: { c: { engine: "aurora-mysql" } } } }],
+  [
+    "rds-encrypted-and-private",
+    "storage not encrypted",
+    "aws_db_instance.db",
+    { resource: { aws_db_instance: { db: { publicly_accessible: false } } } },
+  ],
+  [
+    "rds-encrypted-and-private",
+    "publicly accessible",
+    "aws_db_instance.db",
+    { resource: { aws_db_instance: { db: { storage_encrypted: true, publicly_accessible: true } } } },
+  ],
+  [
+    "rds-encrypted-and-private",
+    "Aurora cluster not encrypted",
+    "aws_rds_cluster.c",
+    { resource: { aws_rds_cluster: { c: { engine: "aurora-mysql" } } } },
+  ],
 ];
 
 describe("policy rules", () => {
@@ -150,7 +485,9 @@ describe("policy rules", () => {
 
   test("violations name the direction, ports and CIDR", () => {
     const [violation] = checkStack(VIOLATIONS[0][3], "network-dev");
-    expect(formatViolations([violation])).toBe("network-dev  aws_security_group.web  [security-group-open-to-world]  ingress tcp 443 open to 0.0.0.0/0");
+    expect(formatViolations([violation])).toBe(
+      "network-dev  aws_security_group.web  [security-group-open-to-world]  ingress tcp 443 open to 0.0.0.0/0",
+    );
   });
 });
 
@@ -164,26 +501,42 @@ describe("policy over a synth output directory", () => {
     };
     write("good-dev", clean);
     write("bad-dev", VIOLATIONS[4][3]);
-    const stacks = Object.fromEntries(["good-dev", "bad-dev"].map((name) => [name, { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, workingDirectory: `stacks/${name}` }]));
+    const stacks = Object.fromEntries(
+      ["good-dev", "bad-dev"].map((name) => [
+        name,
+        { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, workingDirectory: `stacks/${name}` },
+      ]),
+    );
     writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks }));
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   test("checkSynthOutput reads every stack of the manifest", () => {
     expect(checkSynthOutput(outdir)).toEqual([
-      { stack: "bad-dev", address: "aws_vpc_security_group_ingress_rule.r", rule: "security-group-open-to-world", message: "ingress tcp 22 open to 0.0.0.0/0" },
+      {
+        stack: "bad-dev",
+        address: "aws_vpc_security_group_ingress_rule.r",
+        rule: "security-group-open-to-world",
+        message: "ingress tcp 22 open to 0.0.0.0/0",
+      },
     ]);
   });
 
   test("the CLI (what `npm run synth` runs after cdktf synth) prints the violations and exits 1", () => {
-    const cli = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "../../stacks/policy/check.ts"), outdir], { encoding: "utf8" });
+    const cli = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "../../stacks/policy/check.ts"), outdir],
+      { encoding: "utf8" },
+    );
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain("bad-dev  aws_vpc_security_group_ingress_rule.r  [security-group-open-to-world]");
     expect(cli.stderr).not.toContain("good-dev");
   });
 
   test("npm run synth runs the policy check after synthesis", () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.synth).toBe("CHECKPOINT_DISABLE=1 cdktf synth && tsx stacks/policy/check.ts cdktf.out");
   });
 });

@@ -29,7 +29,11 @@ describe("SmokeTestSecret", () => {
   it("is one secret named <prefix>-smoke-test, encrypted with the given key, deleted without a recovery window", () => {
     const secrets = Object.values(synth.resource.aws_secretsmanager_secret ?? {});
     expect(secrets).toHaveLength(1);
-    expect(secrets[0]).toMatchObject({ name: "ecommerce-analytics-dev-smoke-test", kms_key_id: DATABASE_KEY, recovery_window_in_days: 0 });
+    expect(secrets[0]).toMatchObject({
+      name: "ecommerce-analytics-dev-smoke-test",
+      kms_key_id: DATABASE_KEY,
+      recovery_window_in_days: 0,
+    });
     expect(smokeSecretName("ecommerce-analytics-dev")).toBe("ecommerce-analytics-dev-smoke-test");
   });
 
@@ -71,14 +75,18 @@ describe("the api stack's smoke-test secret", () => {
   }, 120_000);
 
   it("is encrypted with the database key the data stack hands over", () => {
-    const [[address, secret]] = Object.entries(synth.resource.aws_secretsmanager_secret ?? {}).filter(([, s]) => s.name === "ecommerce-analytics-dev-smoke-test");
+    const [[address, secret]] = Object.entries(synth.resource.aws_secretsmanager_secret ?? {}).filter(
+      ([, s]) => s.name === "ecommerce-analytics-dev-smoke-test",
+    );
     expect(address).toBeDefined();
     expect(secret.kms_key_id).toBe(DATABASE_KEY);
     expect(synth.resource.aws_secretsmanager_secret_version).toBeUndefined();
   });
 
   it("outputs its ARN as smoke_secret_arn, for the deploy workflow", () => {
-    const [address] = Object.entries(synth.resource.aws_secretsmanager_secret).find(([, s]) => s.name === "ecommerce-analytics-dev-smoke-test")!;
+    const [address] = Object.entries(synth.resource.aws_secretsmanager_secret).find(
+      ([, s]) => s.name === "ecommerce-analytics-dev-smoke-test",
+    )!;
     expect(synth.output?.smoke_secret_arn.value).toBe(`\${aws_secretsmanager_secret.${address}.arn}`);
     expect(synth.output?.smoke_secret_arn.sensitive).toBeUndefined();
   });

@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks/app";
 import { checkTooling } from "../../stacks/terraform/validate";
-import { analyzeStack, COMMENT_LIMIT, measure, readPlanDir, renderComment, summarizePlan } from "../../scripts/plan-comment/index";
+import {
+  analyzeStack,
+  COMMENT_LIMIT,
+  measure,
+  readPlanDir,
+  renderComment,
+  summarizePlan,
+} from "../../scripts/plan-comment/index";
 import { planEnvironment, UPSTREAM_OVERRIDE_FILE, type StackPlanResult } from "../../scripts/plan/plan-environment";
 import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "../../scripts/plan/upstream-outputs";
 
@@ -29,7 +36,9 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Jso
 
 /** Managed resources in a synthesized stack, and whether any uses count/for_each (then the plan may hold more). */
 function resourceCount(stackJson: Json): { count: number; repeated: boolean } {
-  const blocks = Object.values(stackJson.resource ?? {}).flatMap((byName) => Object.values(byName as Record<string, Record<string, unknown>>));
+  const blocks = Object.values(stackJson.resource ?? {}).flatMap((byName) =>
+    Object.values(byName as Record<string, Record<string, unknown>>),
+  );
   return { count: blocks.length, repeated: blocks.some((b) => "count" in b || "for_each" in b) };
 }
 
@@ -42,14 +51,20 @@ async function startSts(requests: string[]): Promise<Server> {
       const action = new URLSearchParams(body).get("Action") ?? "";
       requests.push(action);
       if (action !== "GetCallerIdentity") {
-        res.writeHead(400, { "content-type": "text/xml" }).end(`<ErrorResponse><Error><Code>InvalidAction</Code><Message>${action} is not served by the test double</Message></Error></ErrorResponse>`);
+        res
+          .writeHead(400, { "content-type": "text/xml" })
+          .end(
+            `<ErrorResponse><Error><Code>InvalidAction</Code><Message>${action} is not served by the test double</Message></Error></ErrorResponse>`,
+          );
         return;
       }
-      res.writeHead(200, { "content-type": "text/xml" }).end(
-        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-          `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId><Account>${ACCOUNT}</Account>` +
-          `</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-      );
+      res
+        .writeHead(200, { "content-type": "text/xml" })
+        .end(
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+            `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId><Account>${ACCOUNT}</Account>` +
+            `</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,7 +118,12 @@ function synth(outdir: string, stateDir: string): void {
  * A synth output holding copies of some stacks, for a test that must not disturb the main one:
  * `edit` rewrites a copied cdk.tf.json's text (a state path, an output reference).
  */
-function copyStacks(from: string, to: string, stacks: readonly string[], edit: (stack: string, text: string) => string = (_s, t) => t): void {
+function copyStacks(
+  from: string,
+  to: string,
+  stacks: readonly string[],
+  edit: (stack: string, text: string) => string = (_s, t) => t,
+): void {
   const manifest = readJson(join(from, "manifest.json")) as { stacks: Record<string, { workingDirectory: string }> };
   const kept = Object.fromEntries(stacks.map((s) => [s, manifest.stacks[s]]));
   mkdirSync(to, { recursive: true });
@@ -145,7 +165,10 @@ if (!tooling.ok) {
         log: (line) => times.push(`${name}: ${line}`),
         ...options,
       });
-    const resultOf = (stack: string) => Object.values(results).flat().find((r) => r.stack === stack);
+    const resultOf = (stack: string) =>
+      Object.values(results)
+        .flat()
+        .find((r) => r.stack === stack);
 
     /**
      * A PR adding an output: network-dev as applied before the PR (its state holds every output but
@@ -161,7 +184,10 @@ if (!tooling.ok) {
       const before: PlannedOutputs = Object.fromEntries(
         Object.keys(network.output ?? {})
           .filter((name) => name !== added)
-          .map((name) => [name, { value: "00000000-applied-before-the-pr", type: "string", sensitive: true, change: "no-op" as const }]),
+          .map((name) => [
+            name,
+            { value: "00000000-applied-before-the-pr", type: "string", sensitive: true, change: "no-op" as const },
+          ]),
       );
       writeFileSync(join(seededState, "terraform.network-dev.tfstate"), outputsState(before));
       const copy = join(root, "added-output");
@@ -173,9 +199,18 @@ if (!tooling.ok) {
     async function missingOutputScenario(): Promise<void> {
       const read = resultOf("data-dev")?.upstreams[0]?.pending[0]?.name ?? "";
       const copy = join(root, "missing-output");
-      copyStacks(outdir, copy, ["network-dev", "data-dev"], (stack, text) => (stack === "data-dev" && read ? text.split(`.outputs.${read}}`).join(".outputs.cross-stack-output-no-such-output}") : text));
+      copyStacks(outdir, copy, ["network-dev", "data-dev"], (stack, text) =>
+        stack === "data-dev" && read
+          ? text.split(`.outputs.${read}}`).join(".outputs.cross-stack-output-no-such-output}")
+          : text,
+      );
       const network = resultOf("network-dev")?.outputs ?? {};
-      scenarios["missing-output"] = await plan("missing-output", { environment: "dev", outDir: copy, stacks: ["data-dev"], upstreamOutputs: { "network-dev": network } });
+      scenarios["missing-output"] = await plan("missing-output", {
+        environment: "dev",
+        outDir: copy,
+        stacks: ["data-dev"],
+        upstreamOutputs: { "network-dev": network },
+      });
     }
 
     beforeAll(async () => {
@@ -189,17 +224,31 @@ if (!tooling.ok) {
       const synthMs = Date.now() - started;
       sts = await startSts(stsRequests);
       const override = stsOverride((sts.address() as AddressInfo).port);
-      for (const stack of readdirSync(join(outdir, "stacks"))) writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), override);
+      for (const stack of readdirSync(join(outdir, "stacks")))
+        writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), override);
       // dev and prod side by side, each chain in dependency order (two plans at a time: two cores).
-      const planned = await Promise.all(ENVIRONMENTS.map((environment) => plan(environment, { environment, concurrency: 1 })));
+      const planned = await Promise.all(
+        ENVIRONMENTS.map((environment) => plan(environment, { environment, concurrency: 1 })),
+      );
       ENVIRONMENTS.forEach((environment, i) => (results[environment] = planned[i]));
       // Then the scenarios, again two plans at a time: an upstream and its downstream; three single plans that fail.
       const copy = addedOutputCopy();
       await Promise.all([
-        plan("added-output", { environment: "dev", outDir: copy, stacks: ["network-dev", "data-dev"] }).then((r) => (scenarios["added-output"] = r)),
+        plan("added-output", { environment: "dev", outDir: copy, stacks: ["network-dev", "data-dev"] }).then(
+          (r) => (scenarios["added-output"] = r),
+        ),
         (async () => {
-          scenarios["plain-remote-state"] = await plan("plain-remote-state", { environment: "dev", stacks: ["data-dev"], plannedUpstreams: false });
-          scenarios["added-output-plain"] = await plan("added-output-plain", { environment: "dev", outDir: copy, stacks: ["data-dev"], plannedUpstreams: false });
+          scenarios["plain-remote-state"] = await plan("plain-remote-state", {
+            environment: "dev",
+            stacks: ["data-dev"],
+            plannedUpstreams: false,
+          });
+          scenarios["added-output-plain"] = await plan("added-output-plain", {
+            environment: "dev",
+            outDir: copy,
+            stacks: ["data-dev"],
+            plannedUpstreams: false,
+          });
           await missingOutputScenario();
         })(),
       ]);
@@ -227,7 +276,12 @@ if (!tooling.ok) {
         const stack = `${kind}-${environment}`;
         const summary = summarizePlan(readJson(join(plansDir(environment), `${stack}.json`)));
         const declared = resourceCount(readJson(join(outdir, "stacks", stack, "cdk.tf.json")));
-        expect({ stack, errored: summary.errored, change: summary.counts.change, destroy: summary.counts.destroy }).toEqual({ stack, errored: false, change: 0, destroy: 0 });
+        expect({
+          stack,
+          errored: summary.errored,
+          change: summary.counts.change,
+          destroy: summary.counts.destroy,
+        }).toEqual({ stack, errored: false, change: 0, destroy: 0 });
         if (declared.repeated) expect(summary.counts.add).toBeGreaterThanOrEqual(declared.count);
         else expect({ stack, add: summary.counts.add }).toEqual({ stack, add: declared.count });
         expect(summary.counts.add).toBeGreaterThan(0);
@@ -239,26 +293,32 @@ if (!tooling.ok) {
       expect(new Set(stsRequests)).toEqual(new Set(["GetCallerIdentity"]));
     });
 
-    test.each(ENVIRONMENTS)("%s: data, api and observability are planned against their upstreams' pending outputs; network and bootstrap read none", (environment) => {
-      for (const r of results[environment]) {
-        const kind = r.stack.slice(0, r.stack.lastIndexOf("-"));
-        const pending = r.upstreams.filter((u) => u.pending.length > 0);
-        if (!DOWNSTREAMS.includes(kind)) {
-          expect({ stack: r.stack, upstreams: r.upstreams }).toEqual({ stack: r.stack, upstreams: [] });
-          expect(existsSync(join(plansDir(environment), `${r.stack}.upstream.json`))).toBe(false);
-          continue;
+    test.each(ENVIRONMENTS)(
+      "%s: data, api and observability are planned against their upstreams' pending outputs; network and bootstrap read none",
+      (environment) => {
+        for (const r of results[environment]) {
+          const kind = r.stack.slice(0, r.stack.lastIndexOf("-"));
+          const pending = r.upstreams.filter((u) => u.pending.length > 0);
+          if (!DOWNSTREAMS.includes(kind)) {
+            expect({ stack: r.stack, upstreams: r.upstreams }).toEqual({ stack: r.stack, upstreams: [] });
+            expect(existsSync(join(plansDir(environment), `${r.stack}.upstream.json`))).toBe(false);
+            continue;
+          }
+          expect(pending.length).toBeGreaterThan(0);
+          // A fresh environment: every output read is new, and read from a stack of the same environment.
+          for (const u of r.upstreams) {
+            expect(u.stack.endsWith(`-${environment}`)).toBe(true);
+            expect(u.pending.map((p) => p.change)).toEqual(Array(u.read).fill("new"));
+          }
         }
-        expect(pending.length).toBeGreaterThan(0);
-        // A fresh environment: every output read is new, and read from a stack of the same environment.
-        for (const u of r.upstreams) {
-          expect(u.stack.endsWith(`-${environment}`)).toBe(true);
-          expect(u.pending.map((p) => p.change)).toEqual(Array(u.read).fill("new"));
-        }
-      }
-      const upstreamsOf = (stack: string) => resultOf(`${stack}-${environment}`)?.upstreams.map((u) => u.stack).sort();
-      expect(upstreamsOf("data")).toEqual([`network-${environment}`]);
-      expect(upstreamsOf("api")).toEqual([`data-${environment}`, `network-${environment}`]);
-    });
+        const upstreamsOf = (stack: string) =>
+          resultOf(`${stack}-${environment}`)
+            ?.upstreams.map((u) => u.stack)
+            .sort();
+        expect(upstreamsOf("data")).toEqual([`network-${environment}`]);
+        expect(upstreamsOf("api")).toEqual([`data-${environment}`, `network-${environment}`]);
+      },
+    );
 
     test("unknown upstream values are placeholders the provider accepted (ARNs in the placeholder account, ids with their prefix)", () => {
       const text = readFileSync(join(plansDir("dev"), "data-dev.txt"), "utf8");
@@ -267,20 +327,30 @@ if (!tooling.ok) {
       expect(text).toMatch(/"sg-00000000[0-9a-f]{9}"/);
     });
 
-    test.each(ENVIRONMENTS)("%s: the PR comment lists every stack with its count and the pending-outputs mark, under GitHub's limit", (environment) => {
-      const stacks = readPlanDir(plansDir(environment)).map(analyzeStack);
-      const body = renderComment(stacks, { env: environment, runUrl: "https://github.com/acme/ecommerce-analytics/actions/runs/1" });
-      expect(body.startsWith(`<!-- plan-comment:env=${environment} -->\n`)).toBe(true);
-      expect(measure(body)).toBeLessThanOrEqual(COMMENT_LIMIT);
-      expect(body).not.toContain("❌");
-      expect(body).toContain(`· ⏳ ${DOWNSTREAMS.length} stacks planned against pending upstream outputs`);
-      for (const s of stacks) {
-        const mark = DOWNSTREAMS.some((kind) => s.name === `${kind}-${environment}`) ? " · ⏳ pending upstream outputs" : "";
-        expect(body).toContain(`| \`${s.name}\` | ${s.summary?.counts.add.toLocaleString("en-US")} | 0 | 0 | 0 | 📝 changes${mark} |`);
-      }
-      expect(body).toContain(`⏳ **Planned against the pending outputs of \`network-${environment}\`**`);
-      expect(stacks.map((s) => s.name).sort()).toEqual(KINDS.map((kind) => `${kind}-${environment}`).sort());
-    });
+    test.each(ENVIRONMENTS)(
+      "%s: the PR comment lists every stack with its count and the pending-outputs mark, under GitHub's limit",
+      (environment) => {
+        const stacks = readPlanDir(plansDir(environment)).map(analyzeStack);
+        const body = renderComment(stacks, {
+          env: environment,
+          runUrl: "https://github.com/acme/ecommerce-analytics/actions/runs/1",
+        });
+        expect(body.startsWith(`<!-- plan-comment:env=${environment} -->\n`)).toBe(true);
+        expect(measure(body)).toBeLessThanOrEqual(COMMENT_LIMIT);
+        expect(body).not.toContain("❌");
+        expect(body).toContain(`· ⏳ ${DOWNSTREAMS.length} stacks planned against pending upstream outputs`);
+        for (const s of stacks) {
+          const mark = DOWNSTREAMS.some((kind) => s.name === `${kind}-${environment}`)
+            ? " · ⏳ pending upstream outputs"
+            : "";
+          expect(body).toContain(
+            `| \`${s.name}\` | ${s.summary?.counts.add.toLocaleString("en-US")} | 0 | 0 | 0 | 📝 changes${mark} |`,
+          );
+        }
+        expect(body).toContain(`⏳ **Planned against the pending outputs of \`network-${environment}\`**`);
+        expect(stacks.map((s) => s.name).sort()).toEqual(KINDS.map((kind) => `${kind}-${environment}`).sort());
+      },
+    );
 
     test("no binary plan file and no upstream state file is left behind", () => {
       for (const environment of ENVIRONMENTS) {
@@ -297,7 +367,10 @@ if (!tooling.ok) {
       expect(plain.error).toContain("terraform plan failed for data-dev");
       expect(plain.error).toContain("Unable to find remote state");
       // The same stack in the main run, against network-dev's planned outputs.
-      expect(resultOf("data-dev")).toMatchObject({ ok: true, upstreams: [expect.objectContaining({ stack: "network-dev" })] });
+      expect(resultOf("data-dev")).toMatchObject({
+        ok: true,
+        upstreams: [expect.objectContaining({ stack: "network-dev" })],
+      });
     });
 
     test("a PR adding an output (not in the upstream's state yet): planned against the planned outputs and marked, where a plain read fails", () => {
@@ -319,18 +392,25 @@ if (!tooling.ok) {
       const upstreamFile = JSON.parse(readFileSync(join(plansDir("added-output"), "data-dev.upstream.json"), "utf8"));
       expect(upstreamFile.upstreams[0].pending).toContainEqual({ name: added, change: "new" });
       const body = renderComment(readPlanDir(plansDir("added-output")).map(analyzeStack), { env: "dev" });
-      expect(body).toMatch(/⏳ \*\*Planned against the pending outputs of `network-dev`\*\*: \d+ of the \d+ outputs this stack reads are not in its state yet \(1 new: `cross-stack-output-[^`]+`; \d+ known after apply: /);
+      expect(body).toMatch(
+        /⏳ \*\*Planned against the pending outputs of `network-dev`\*\*: \d+ of the \d+ outputs this stack reads are not in its state yet \(1 new: `cross-stack-output-[^`]+`; \d+ known after apply: /,
+      );
     });
 
     test("a downstream reading an output its upstream does not have fails, and the failure names the stack", () => {
       const copy = join(root, "missing-output");
-      expect(readFileSync(join(copy, "stacks", "data-dev", "cdk.tf.json"), "utf8")).toContain("cross-stack-output-no-such-output");
+      expect(readFileSync(join(copy, "stacks", "data-dev", "cdk.tf.json"), "utf8")).toContain(
+        "cross-stack-output-no-such-output",
+      );
       const [result] = scenarios["missing-output"];
       expect(result.ok).toBe(false);
       expect(result.error).toContain("terraform plan failed for data-dev");
       expect(result.error).toContain("Unsupported attribute");
       expect(result.error).toContain("cross-stack-output-no-such-output");
-      expect(result.upstreams[0]?.pending).toContainEqual({ name: "cross-stack-output-no-such-output", change: "removed" });
+      expect(result.upstreams[0]?.pending).toContainEqual({
+        name: "cross-stack-output-no-such-output",
+        change: "removed",
+      });
       expect(existsSync(join(plansDir("missing-output"), "data-dev.json"))).toBe(false);
       expect(existsSync(join(copy, "stacks", "data-dev", UPSTREAM_OVERRIDE_FILE))).toBe(false); // the synth output is never modified
       const body = renderComment(readPlanDir(plansDir("missing-output")).map(analyzeStack), { env: "dev" });

@@ -13,7 +13,9 @@ describe("provider source and CLI config", () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "tf-mirror-"));
-    mkdirSync(join(root, "nested", "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"), { recursive: true });
+    mkdirSync(join(root, "nested", "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"), {
+      recursive: true,
+    });
     mkdirSync(join(root, "empty"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,6 +36,9 @@ describe("provider source and CLI config", () => {
 
   test("a mirror without the AWS provider is reported as missing", () => {
     const source = findProviderSource({ TF_PLUGIN_MIRROR: join(root, "empty") });
-    expect(source).toMatchObject({ kind: "missing", reason: expect.stringContaining("holds no registry.terraform.io/hashicorp/aws") });
+    expect(source).toMatchObject({
+      kind: "missing",
+      reason: expect.stringContaining("holds no registry.terraform.io/hashicorp/aws"),
+    });
   });
 });

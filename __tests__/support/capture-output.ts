@@ -16,7 +16,8 @@ export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result:
       if (line.trim() === "") continue;
       try {
         const parsed: unknown = JSON.parse(line);
-        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) output.json.push(parsed as Record<string, unknown>);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+          output.json.push(parsed as Record<string, unknown>);
         else output.text.push(line);
       } catch {
         output.text.push(line);

@@ -71,7 +71,10 @@ export class FaultServer {
   async connectionIds(database: string): Promise<number[]> {
     const admin = await createConnection({ uri: this.server.url, connectTimeout: 3_000 });
     try {
-      const [rows] = await admin.query("select id from information_schema.processlist where db = ? and id <> connection_id()", [database]);
+      const [rows] = await admin.query(
+        "select id from information_schema.processlist where db = ? and id <> connection_id()",
+        [database],
+      );
       return (rows as { id: number }[]).map((row) => Number(row.id));
     } finally {
       await admin.end();
@@ -98,7 +101,11 @@ export class FaultServer {
         }
         await admin.end();
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    execFileSync(process.execPath, ["-e", script, this.server.url, JSON.stringify(ids)], { cwd: process.cwd(), timeout: 10_000, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, ["-e", script, this.server.url, JSON.stringify(ids)], {
+      cwd: process.cwd(),
+      timeout: 10_000,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
   }
 
   async dispose(): Promise<void> {

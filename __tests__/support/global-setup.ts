@@ -28,12 +28,18 @@ export async function startSuite(options: ResolveMysqlOptions & { tempParent?: s
   const tempParent = options.tempParent ?? os.tmpdir();
   removeAbandonedTempRoots(tempParent);
   // Only the server: the run's database is a new one of its own (createDatabase: false creates no other).
-  const mysql = await resolveMysql({ log: (line) => process.stderr.write(`${line}\n`), createDatabase: false, ...options });
+  const mysql = await resolveMysql({
+    log: (line) => process.stderr.write(`${line}\n`),
+    createDatabase: false,
+    ...options,
+  });
   const startedServer = mysql.server?.launched ? mysql.server : undefined;
   let databaseUrl: string | undefined;
   try {
     databaseUrl = await createTestDatabase(mysql.url);
-    const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool: createPool({ uri: databaseUrl, timezone: "Z" }) }) });
+    const db = new Kysely<unknown>({
+      dialect: new MysqlDialect({ pool: createPool({ uri: databaseUrl, timezone: "Z" }) }),
+    });
     try {
       await migrateToLatest(db);
     } finally {

@@ -44,11 +44,20 @@ export interface CallResult {
 export async function call(
   method: "GET" | "POST",
   path: string,
-  options: { store?: TestStore; body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; rawBody?: string } = {},
+  options: {
+    store?: TestStore;
+    body?: unknown;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    rawBody?: string;
+  } = {},
 ): Promise<CallResult> {
   const route = routes.find((r) => r.method === method && r.path === path);
   const functionName = route?.functionName ?? "reports";
-  const headers: Record<string, string> = { ...(options.body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers };
+  const headers: Record<string, string> = {
+    ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...options.headers,
+  };
   const request: GatewayRequest = {
     method,
     path,
@@ -58,7 +67,10 @@ export async function call(
     apiKeyId: options.store?.keyId,
     apiKey: options.store?.apiKey,
   };
-  const result = (await functionHandlers[functionName](apiGatewayEvent(request), lambdaContext(functionName))) as APIGatewayProxyResult;
+  const result = (await functionHandlers[functionName](
+    apiGatewayEvent(request),
+    lambdaContext(functionName),
+  )) as APIGatewayProxyResult;
   const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
   let body: unknown;
   try {

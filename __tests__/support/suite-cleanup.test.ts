@@ -8,7 +8,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { defaultServerSearchDirs, findServerBinary, mysqlAnswers, PrivateMysqlServer } from "../../tools/local/mysql-server";
+import {
+  defaultServerSearchDirs,
+  findServerBinary,
+  mysqlAnswers,
+  PrivateMysqlServer,
+} from "../../tools/local/mysql-server";
 import { startSuite, stopSuite } from "./global-setup";
 
 jest.setTimeout(120_000);
@@ -105,7 +110,12 @@ describeWithBinary("global setup and teardown with a private server", () => {
   const privateBefore = serversUnder(path.join(root, ".local"));
   const child = spawn(
     process.execPath,
-    [require.resolve("jest/bin/jest"), "--maxWorkers=2", "__tests__/stacks/smoke-secret.test.ts", "__tests__/stacks/data.test.ts"],
+    [
+      require.resolve("jest/bin/jest"),
+      "--maxWorkers=2",
+      "__tests__/stacks/smoke-secret.test.ts",
+      "__tests__/stacks/data.test.ts",
+    ],
     // The run's own server comes from MYSQL_URL (this run's database: the child makes one of its own next to it).
     { cwd: root, env: { ...process.env, TMPDIR: tmp, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -6,7 +6,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { BUNDLE_LIMIT_BYTES, bundleSizeTable, main as bundleSizesMain, parseBundleSizes } from "../../.github/scripts/bundle-sizes";
+import {
+  BUNDLE_LIMIT_BYTES,
+  bundleSizeTable,
+  main as bundleSizesMain,
+  parseBundleSizes,
+} from "../../.github/scripts/bundle-sizes";
 import {
   deployOrder,
   environmentOf,
@@ -69,22 +74,45 @@ describe("cdktf-stacks.ts", () => {
 
   test("bootstrap stacks are planned, first, but never deployed", () => {
     const manifest = manifestOf(["dev"], { "bootstrap-dev": {}, bootstrap: {} });
-    expect(environmentStacks(manifest, "dev")).toEqual(["bootstrap-dev", "network-dev", "data-dev", "api-dev", "observability-dev"]);
-    expect(environmentPlans(manifest, ["dev"])[0].stacks).toBe("bootstrap-dev,network-dev,data-dev,api-dev,observability-dev");
+    expect(environmentStacks(manifest, "dev")).toEqual([
+      "bootstrap-dev",
+      "network-dev",
+      "data-dev",
+      "api-dev",
+      "observability-dev",
+    ]);
+    expect(environmentPlans(manifest, ["dev"])[0].stacks).toBe(
+      "bootstrap-dev,network-dev,data-dev,api-dev,observability-dev",
+    );
     expect(deployOrder(manifest, "dev")).toEqual(["network-dev", "data-dev", "api-dev", "observability-dev"]);
   });
 
   test("dependencies win over the documented kind order", () => {
     const manifest = manifestOf([]);
-    manifest.stacks["network-dev"] = { name: "network-dev", workingDirectory: "stacks/network-dev", dependencies: ["observability-dev"] };
-    manifest.stacks["observability-dev"] = { name: "observability-dev", workingDirectory: "stacks/observability-dev", dependencies: [] };
+    manifest.stacks["network-dev"] = {
+      name: "network-dev",
+      workingDirectory: "stacks/network-dev",
+      dependencies: ["observability-dev"],
+    };
+    manifest.stacks["observability-dev"] = {
+      name: "observability-dev",
+      workingDirectory: "stacks/observability-dev",
+      dependencies: [],
+    };
     expect(deployOrder(manifest, "dev")).toEqual(["observability-dev", "network-dev"]);
   });
 
   test("a missing environment, a dependency outside the environment or a cycle is an error", () => {
     expect(() => environmentPlans(manifestOf(["dev"]), ["dev", "prod"])).toThrow("no stack of environment prod");
-    expect(() => deployOrder(manifestOf(["dev"], { "extra-dev": { dependencies: ["network-prod"] } }), "dev")).toThrow("extra-dev depends on network-prod");
-    expect(() => deployOrder(manifestOf([], { "a-dev": { dependencies: ["b-dev"] }, "b-dev": { dependencies: ["a-dev"] } }), "dev")).toThrow("dependency cycle");
+    expect(() => deployOrder(manifestOf(["dev"], { "extra-dev": { dependencies: ["network-prod"] } }), "dev")).toThrow(
+      "extra-dev depends on network-prod",
+    );
+    expect(() =>
+      deployOrder(
+        manifestOf([], { "a-dev": { dependencies: ["b-dev"] }, "b-dev": { dependencies: ["a-dev"] } }),
+        "dev",
+      ),
+    ).toThrow("dependency cycle");
     expect(() => parseManifest("{}")).toThrow('no "stacks" object');
     expect(() => parseManifest('{"stacks":{"x-dev":{}}}')).toThrow("x-dev has no workingDirectory");
   });
@@ -92,7 +120,10 @@ describe("cdktf-stacks.ts", () => {
   test("CLI: matrix to stdout and GITHUB_OUTPUT, order as one line, from a synthesized manifest.json", () => {
     const out = join(work, "cdktf.out");
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: manifestOf(["prod", "dev", "staging"]).stacks }));
+    writeFileSync(
+      join(out, "manifest.json"),
+      JSON.stringify({ version: "0.21.0", stacks: manifestOf(["prod", "dev", "staging"]).stacks }),
+    );
     const githubOutput = join(work, "github-output");
     writeFileSync(githubOutput, "");
     const printed: string[] = [];
@@ -106,14 +137,18 @@ describe("cdktf-stacks.ts", () => {
     stacksMain(["order", "--out", out, "--environment", "staging"], {}, (line) => printed.push(line));
     expect(printed).toEqual(["network-staging data-staging api-staging observability-staging"]);
     expect(() => stacksMain(["order", "--out", out], {}, () => undefined)).toThrow("--environment");
-    expect(() => stacksMain(["matrix", "--out", join(work, "nowhere")], {}, () => undefined)).toThrow("run `npx cdktf synth` first");
+    expect(() => stacksMain(["matrix", "--out", join(work, "nowhere")], {}, () => undefined)).toThrow(
+      "run `npx cdktf synth` first",
+    );
   });
 
   test("the real app's manifest (when synthesized) gives four stacks per environment, deployable in order", () => {
     const real = join(ROOT, "cdktf.out", "manifest.json");
     if (!existsSync(real)) return; // cdktf.out is not committed; CI synthesizes it in the test run.
     const manifest = parseManifest(readFileSync(real, "utf8"));
-    const environments = [...new Set(Object.keys(manifest.stacks).map(environmentOf))].filter((e): e is string => e !== undefined);
+    const environments = [...new Set(Object.keys(manifest.stacks).map(environmentOf))].filter(
+      (e): e is string => e !== undefined,
+    );
     for (const env of environments) {
       const order = deployOrder(manifest, env);
       expect(order.map((s) => s.replace(`-${env}`, ""))).toEqual(["network", "data", "api", "observability"]);
@@ -178,7 +213,8 @@ describe("smoke-test.sh", () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`);
-      const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (req.url === "/v1/health") {
         if (healthFailures > 0) {
           healthFailures--;
@@ -187,7 +223,9 @@ describe("smoke-test.sh", () => {
         return json(200, { status: "ok" });
       }
       if (req.url === "/v1/api/v1/reports/summary") {
-        return req.headers["x-api-key"] === KEY ? json(200, { currency: "USD" }) : json(403, { error: { code: "FORBIDDEN" } });
+        return req.headers["x-api-key"] === KEY
+          ? json(200, { currency: "USD" })
+          : json(403, { error: { code: "FORBIDDEN" } });
       }
       return json(404, { error: { code: "NOT_FOUND" } });
     });
@@ -239,7 +277,9 @@ describe("smoke-test.sh", () => {
     });
     // The key comes from the store command's smoke-key (no GitHub secret any more).
     await expect(smoke({ API_URL: url })).rejects.toMatchObject({
-      stdout: expect.stringContaining("SMOKE_API_KEY is empty: pass the smoke-test store's key (npm run -s store -- smoke-key --env dev)"),
+      stdout: expect.stringContaining(
+        "SMOKE_API_KEY is empty: pass the smoke-test store's key (npm run -s store -- smoke-key --env dev)",
+      ),
     });
     expect(requests).toEqual([]);
     const bin = join(work, "no-terraform-bin");
@@ -254,8 +294,16 @@ describe("smoke-test.sh", () => {
 
 describe("upsert-pr-comment.cjs", () => {
   type Comment = { id: number; body?: string };
-  const { upsertComment, MAX_COMMENT_CHARS } = createRequire(__filename)(join(SCRIPTS_DIR, "upsert-pr-comment.cjs")) as {
-    upsertComment: (args: { github: unknown; context: unknown; core: unknown; marker: string; body: string }) => Promise<{ action: string; id: number }>;
+  const { upsertComment, MAX_COMMENT_CHARS } = createRequire(__filename)(
+    join(SCRIPTS_DIR, "upsert-pr-comment.cjs"),
+  ) as {
+    upsertComment: (args: {
+      github: unknown;
+      context: unknown;
+      core: unknown;
+      marker: string;
+      body: string;
+    }) => Promise<{ action: string; id: number }>;
     MAX_COMMENT_CHARS: number;
   };
   const MARKER = "<!-- plan-comment:env=dev -->";
@@ -299,7 +347,10 @@ describe("upsert-pr-comment.cjs", () => {
       { id: 5 },
     ]);
     const body = `${MARKER}\nnew dev plan`;
-    await expect(upsertComment({ github, context, core, marker: MARKER, body })).resolves.toMatchObject({ action: "updated", id: 4 });
+    await expect(upsertComment({ github, context, core, marker: MARKER, body })).resolves.toMatchObject({
+      action: "updated",
+      id: 4,
+    });
     expect(calls).toEqual([
       ["list", { owner: "acme", repo: "analytics", issue_number: 42, per_page: 100 }],
       ["update", { owner: "acme", repo: "analytics", comment_id: 4, body }],
@@ -309,13 +360,20 @@ describe("upsert-pr-comment.cjs", () => {
   test("creates the comment when none starts with the marker", async () => {
     const { github, calls } = fakeGithub([{ id: 3, body: "<!-- plan-comment:env=prod -->\nprod plan" }]);
     const body = `${MARKER}\nfirst dev plan`;
-    await expect(upsertComment({ github, context, core, marker: MARKER, body })).resolves.toMatchObject({ action: "created", id: 99 });
+    await expect(upsertComment({ github, context, core, marker: MARKER, body })).resolves.toMatchObject({
+      action: "created",
+      id: 99,
+    });
     expect(calls[1]).toEqual(["create", { owner: "acme", repo: "analytics", issue_number: 42, body }]);
   });
 
   test("refuses a body without the marker in front or over GitHub's limit", async () => {
     const { github } = fakeGithub([]);
-    await expect(upsertComment({ github, context, core, marker: MARKER, body: "no marker" })).rejects.toThrow("must start with its marker");
-    await expect(upsertComment({ github, context, core, marker: MARKER, body: MARKER + "x".repeat(MAX_COMMENT_CHARS) })).rejects.toThrow("GitHub accepts 65536");
+    await expect(upsertComment({ github, context, core, marker: MARKER, body: "no marker" })).rejects.toThrow(
+      "must start with its marker",
+    );
+    await expect(
+      upsertComment({ github, context, core, marker: MARKER, body: MARKER + "x".repeat(MAX_COMMENT_CHARS) }),
+    ).rejects.toThrow("GitHub accepts 65536");
   });
 });

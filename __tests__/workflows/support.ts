@@ -76,4 +76,5 @@ export function stepRunning(job: Job, pattern: RegExp): Step {
 /** Index of the first step matching, -1 if none. */
 export const indexOfStep = (job: Job, match: (step: Step) => boolean) => job.steps.findIndex(match);
 
-export const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+export const needsOf = (job: Job): string[] =>
+  job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];

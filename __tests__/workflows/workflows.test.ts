@@ -38,8 +38,12 @@ const PINS: Record<string, { sha: string; version: string }> = {
 };
 
 const workflows: Record<string, Workflow> = Object.fromEntries(FILES.map((file) => [file, loadWorkflow(file)]));
-const allJobs = (): Array<[string, string, Job]> => FILES.flatMap((file) => Object.entries(workflows[file].jobs).map(([id, job]) => [file, id, job] as [string, string, Job]));
-const allSteps = (): Array<[string, string, Step]> => allJobs().flatMap(([file, id, job]) => job.steps.map((step) => [file, id, step] as [string, string, Step]));
+const allJobs = (): Array<[string, string, Job]> =>
+  FILES.flatMap((file) =>
+    Object.entries(workflows[file].jobs).map(([id, job]) => [file, id, job] as [string, string, Job]),
+  );
+const allSteps = (): Array<[string, string, Step]> =>
+  allJobs().flatMap(([file, id, job]) => job.steps.map((step) => [file, id, step] as [string, string, Step]));
 
 describe("workflow files", () => {
   test("exactly ci, plan and deploy are in .github/workflows", () => {
@@ -55,7 +59,9 @@ describe("workflow files", () => {
   }, 60_000);
 
   test.each(FILES)("%s: every uses: is pinned by a 40-hex commit SHA with its version in a comment", (file) => {
-    const lines = workflowText(file).split("\n").filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    const lines = workflowText(file)
+      .split("\n")
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       const match = /uses:\s+([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v\d+(?:\.\d+){0,2})\s*$/.exec(line);
@@ -81,12 +87,18 @@ describe("workflow files", () => {
   test("Terraform 1.11.4 without the wrapper wherever Terraform is set up", () => {
     const setups = allSteps().filter(([, , step]) => actionOf(step.uses) === "hashicorp/setup-terraform");
     expect(setups.length).toBe(5); // ci, plan, deploy x3
-    for (const [, , step] of setups) expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
+    for (const [, , step] of setups)
+      expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
   });
 
   test("every job runs on ubuntu-24.04 with a timeout", () => {
     for (const [file, id, job] of allJobs()) {
-      expect({ file, id, runsOn: job["runs-on"], timeout: typeof job["timeout-minutes"] }).toEqual({ file, id, runsOn: "ubuntu-24.04", timeout: "number" });
+      expect({ file, id, runsOn: job["runs-on"], timeout: typeof job["timeout-minutes"] }).toEqual({
+        file,
+        id,
+        runsOn: "ubuntu-24.04",
+        timeout: "number",
+      });
     }
   });
 
@@ -114,7 +126,10 @@ describe("ci.yml", () => {
 
   test("reads the repository only; one run per ref, superseded runs cancelled", () => {
     expect(ci.permissions).toEqual({ contents: "read" });
-    expect(ci.concurrency).toEqual({ group: "ci-${{ github.workflow }}-${{ github.ref }}", "cancel-in-progress": true });
+    expect(ci.concurrency).toEqual({
+      group: "ci-${{ github.workflow }}-${{ github.ref }}",
+      "cancel-in-progress": true,
+    });
     expect(Object.keys(ci.jobs)).toEqual(["test"]);
     expect(job.permissions).toBeUndefined();
   });
@@ -154,7 +169,9 @@ describe("ci.yml", () => {
   });
 
   test("bundle sizes go to the job summary", () => {
-    expect(stepRunning(job, /bundle-sizes/).run).toBe('npx tsx .github/scripts/bundle-sizes.ts .gen/bundle-sizes.json >> "$GITHUB_STEP_SUMMARY"');
+    expect(stepRunning(job, /bundle-sizes/).run).toBe(
+      'npx tsx .github/scripts/bundle-sizes.ts .gen/bundle-sizes.json >> "$GITHUB_STEP_SUMMARY"',
+    );
   });
 });
 
@@ -165,7 +182,10 @@ describe("plan.yml", () => {
 
   test("runs on pull requests to main, one run per pull request, superseded runs cancelled", () => {
     expect(plan.on).toEqual({ pull_request: { branches: ["main"] } });
-    expect(plan.concurrency).toEqual({ group: "plan-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+    expect(plan.concurrency).toEqual({
+      group: "plan-${{ github.event.pull_request.number }}",
+      "cancel-in-progress": true,
+    });
   });
 
   test("least privilege: id-token only for the plan job, pull-requests: write only for the comment job", () => {
@@ -186,7 +206,10 @@ describe("plan.yml", () => {
     expect(synth.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(synth.env).toMatchObject({ ENVIRONMENTS: ENVIRONMENTS.join(",") });
     for (const env of ENVIRONMENTS.map((e) => e.toUpperCase())) {
-      expect(synth.env).toMatchObject({ [`STATE_BUCKET_${env}`]: `\${{ vars.STATE_BUCKET_${env} }}`, [`STATE_BUCKET_REGION_${env}`]: `\${{ vars.STATE_BUCKET_REGION_${env} }}` });
+      expect(synth.env).toMatchObject({
+        [`STATE_BUCKET_${env}`]: `\${{ vars.STATE_BUCKET_${env} }}`,
+        [`STATE_BUCKET_REGION_${env}`]: `\${{ vars.STATE_BUCKET_REGION_${env} }}`,
+      });
     }
     // Never a shared bucket: a missing variable must stop the plan, not point it at another account's bucket.
     expect(synth.env).not.toHaveProperty("STATE_BUCKET");
@@ -208,7 +231,9 @@ describe("plan.yml", () => {
   test("the plan matrix (one entry per environment) is built from cdktf.out/manifest.json, not a hand-kept list", () => {
     const matrix = stepRunning(synth, /cdktf-stacks\.ts matrix/);
     expect(matrix.id).toBe("matrix");
-    expect(matrix.run).toBe('npx tsx .github/scripts/cdktf-stacks.ts matrix --out cdktf.out --environments "$ENVIRONMENTS"');
+    expect(matrix.run).toBe(
+      'npx tsx .github/scripts/cdktf-stacks.ts matrix --out cdktf.out --environments "$ENVIRONMENTS"',
+    );
     expect(synth.outputs).toEqual({ matrix: "${{ steps.matrix.outputs.matrix }}" });
     expect(planJob.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" });
     expect(comment.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.synth.outputs.matrix) }}" });
@@ -232,7 +257,9 @@ describe("plan.yml", () => {
     const download = stepUsing(planJob, "actions/download-artifact");
     expect(download.with).toEqual({ name: "cdktf-out", path: "cdktf.out" });
     const planStep = stepRunning(planJob, /plan-environment\.ts/);
-    expect(planStep.run).toBe('npx tsx scripts/plan-environment.ts --out cdktf.out --environment "$ENVIRONMENT" --plans plans');
+    expect(planStep.run).toBe(
+      'npx tsx scripts/plan-environment.ts --out cdktf.out --environment "$ENVIRONMENT" --plans plans',
+    );
     expect(planStep.env).toEqual({
       ENVIRONMENT: "${{ matrix.environment }}",
       TF_PLUGIN_MIRROR: "none",
@@ -252,7 +279,10 @@ describe("plan.yml", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // Without credentials every stack of the environment gets an error file.
     const credentialsFailure = stepRunning(planJob, /Could not assume the plan role/);
-    expect(credentialsFailure.env).toEqual({ STACKS: "${{ matrix.stacks }}", ROLE_VARIABLE: "${{ matrix.planRoleVariable }}" });
+    expect(credentialsFailure.env).toEqual({
+      STACKS: "${{ matrix.stacks }}",
+      ROLE_VARIABLE: "${{ matrix.planRoleVariable }}",
+    });
     // The job still fails (red check) after uploading what it has.
     const last = steps[steps.length - 1];
     expect(last.if).toContain("steps.plan.outcome == 'failure'");
@@ -273,7 +303,9 @@ describe("plan.yml", () => {
     expect(download.with).toEqual({ name: "plan-${{ matrix.environment }}", path: "plans" });
     expect(download["continue-on-error"]).toBe(true);
     const render = stepRunning(comment, /plan-comment\.ts/);
-    expect(render.run).toContain('npx tsx scripts/plan-comment.ts --env "$ENVIRONMENT" --plans plans --stacks "$STACKS" --sha "$HEAD_SHA"');
+    expect(render.run).toContain(
+      'npx tsx scripts/plan-comment.ts --env "$ENVIRONMENT" --plans plans --stacks "$STACKS" --sha "$HEAD_SHA"',
+    );
     expect(render.run).toContain('--run-url "$RUN_URL" --out comment.md --summary summary.md --artifact-dir scrubbed');
     expect(render.run).toContain('cat summary.md >> "$GITHUB_STEP_SUMMARY"');
     expect(render.env).toEqual({
@@ -322,19 +354,22 @@ describe("deploy.yml", () => {
     expect(workflowText("deploy.yml")).toMatch(/prod GitHub environment has required reviewers/);
   });
 
-  test.each(ENVIRONMENTS)("%s: synthesizes and deploys with its own state bucket (STATE_BUCKET_<ENV>), required before anything runs", (name) => {
-    const job = deploy.jobs[name];
-    const variable = `STATE_BUCKET_${name.toUpperCase()}`;
-    const region = `STATE_BUCKET_REGION_${name.toUpperCase()}`;
-    expect(job.env).toMatchObject({ [variable]: `\${{ vars.${variable} }}`, [region]: `\${{ vars.${region} }}` });
-    // No shared bucket, no other environment's bucket: a missing variable stops the job.
-    expect(Object.keys(job.env ?? {}).filter((key) => key.startsWith("STATE_BUCKET"))).toEqual([variable, region]);
-    const require = job.steps[0];
-    expect(require.name).toBe("Require the state bucket");
-    expect(require.if).toBe(`env.${variable} == ''`);
-    expect(require.run).toContain(`::error title=${variable} is not set::`);
-    expect(require.run).toContain("exit 1");
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: synthesizes and deploys with its own state bucket (STATE_BUCKET_<ENV>), required before anything runs",
+    (name) => {
+      const job = deploy.jobs[name];
+      const variable = `STATE_BUCKET_${name.toUpperCase()}`;
+      const region = `STATE_BUCKET_REGION_${name.toUpperCase()}`;
+      expect(job.env).toMatchObject({ [variable]: `\${{ vars.${variable} }}`, [region]: `\${{ vars.${region} }}` });
+      // No shared bucket, no other environment's bucket: a missing variable stops the job.
+      expect(Object.keys(job.env ?? {}).filter((key) => key.startsWith("STATE_BUCKET"))).toEqual([variable, region]);
+      const require = job.steps[0];
+      expect(require.name).toBe("Require the state bucket");
+      expect(require.if).toBe(`env.${variable} == ''`);
+      expect(require.run).toContain(`::error title=${variable} is not set::`);
+      expect(require.run).toContain("exit 1");
+    },
+  );
 
   test("the three jobs are the same but for the environment name", () => {
     const normalized = (name: string) => {
@@ -345,55 +380,80 @@ describe("deploy.yml", () => {
     expect(normalized("prod")).toEqual(normalized("dev"));
   });
 
-  test.each(ENVIRONMENTS)("%s: apply role, synth + policies, deploy in manifest order, smoke key, smoke test", (name) => {
-    const job = deploy.jobs[name];
-    const credentials = stepUsing(job, "aws-actions/configure-aws-credentials");
-    expect(credentials.with).toMatchObject({
-      "role-to-assume": "${{ vars.AWS_APPLY_ROLE_ARN }}",
-      "role-session-name": expect.stringContaining("${{ github.run_id }}"),
-      "aws-region": "${{ vars.AWS_REGION }}",
-    });
-    // As long as the bootstrap stack's apply role allows (asking for more fails the login).
-    expect(credentials.with?.["role-duration-seconds"]).toBe(CI_DEPLOY_MAX_SESSION_SECONDS);
-    const synthStep = stepRunning(job, /^npm run synth$/);
-    const order = stepRunning(job, /cdktf-stacks\.ts order/);
-    expect(order.run).toContain('--out cdktf.out --environment "$CDKTF_ENVIRONMENTS"');
-    const deployStep = stepRunning(job, /cdktf deploy/);
-    expect(deployStep.run).toContain('npx cdktf deploy --skip-synth --auto-approve --parallelism 1 --no-color "${ordered[@]}"');
-    expect(deployStep.env).toEqual({ STACKS: `\${{ steps.${order.id}.outputs.stacks }}` });
-    const smokeKey = stepRunning(job, /store -- smoke-key/);
-    const smoke = stepRunning(job, /smoke-test\.sh/);
-    expect(smoke.id).toBe("smoke");
-    // The key comes from the smoke-key step of this run, not from a GitHub secret.
-    expect(smoke.env).toEqual({ SMOKE_API_KEY: `\${{ steps.${smokeKey.id}.outputs.api-key }}` });
-    const steps = [stepUsing(job, "actions/checkout"), stepUsing(job, "hashicorp/setup-terraform"), credentials, synthStep, order, deployStep, smokeKey, smoke];
-    const positions = steps.map((s) => job.steps.indexOf(s));
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(positions[positions.length - 1]).toBe(job.steps.length - 1);
-    expect(stepsUsing(job, "actions/upload-artifact")).toEqual([]);
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: apply role, synth + policies, deploy in manifest order, smoke key, smoke test",
+    (name) => {
+      const job = deploy.jobs[name];
+      const credentials = stepUsing(job, "aws-actions/configure-aws-credentials");
+      expect(credentials.with).toMatchObject({
+        "role-to-assume": "${{ vars.AWS_APPLY_ROLE_ARN }}",
+        "role-session-name": expect.stringContaining("${{ github.run_id }}"),
+        "aws-region": "${{ vars.AWS_REGION }}",
+      });
+      // As long as the bootstrap stack's apply role allows (asking for more fails the login).
+      expect(credentials.with?.["role-duration-seconds"]).toBe(CI_DEPLOY_MAX_SESSION_SECONDS);
+      const synthStep = stepRunning(job, /^npm run synth$/);
+      const order = stepRunning(job, /cdktf-stacks\.ts order/);
+      expect(order.run).toContain('--out cdktf.out --environment "$CDKTF_ENVIRONMENTS"');
+      const deployStep = stepRunning(job, /cdktf deploy/);
+      expect(deployStep.run).toContain(
+        'npx cdktf deploy --skip-synth --auto-approve --parallelism 1 --no-color "${ordered[@]}"',
+      );
+      expect(deployStep.env).toEqual({ STACKS: `\${{ steps.${order.id}.outputs.stacks }}` });
+      const smokeKey = stepRunning(job, /store -- smoke-key/);
+      const smoke = stepRunning(job, /smoke-test\.sh/);
+      expect(smoke.id).toBe("smoke");
+      // The key comes from the smoke-key step of this run, not from a GitHub secret.
+      expect(smoke.env).toEqual({ SMOKE_API_KEY: `\${{ steps.${smokeKey.id}.outputs.api-key }}` });
+      const steps = [
+        stepUsing(job, "actions/checkout"),
+        stepUsing(job, "hashicorp/setup-terraform"),
+        credentials,
+        synthStep,
+        order,
+        deployStep,
+        smokeKey,
+        smoke,
+      ];
+      const positions = steps.map((s) => job.steps.indexOf(s));
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      expect(positions[positions.length - 1]).toBe(job.steps.length - 1);
+      expect(stepsUsing(job, "actions/upload-artifact")).toEqual([]);
+    },
+  );
 
-  test.each(ENVIRONMENTS)("%s: the smoke-test key comes from the store command with the api stack's secret, masked before anything can print it", (name) => {
-    const job = deploy.jobs[name];
-    const smokeKey = stepRunning(job, /store -- smoke-key/);
-    expect(smokeKey.id).toBe("smoke-key");
-    expect(smokeKey.env).toBeUndefined();
-    const lines = String(smokeKey.run).trim().split("\n").map((line) => line.trim());
-    expect(lines[0]).toBe('secret_arn=$(terraform -chdir="cdktf.out/stacks/api-${CDKTF_ENVIRONMENTS}" output -raw smoke_secret_arn)');
-    expect(lines[1]).toBe('api_key=$(npm run -s store -- smoke-key --env "$CDKTF_ENVIRONMENTS" --secret "$secret_arn")');
-    const mask = lines.indexOf('echo "::add-mask::${api_key}"');
-    expect(mask).toBeGreaterThan(1);
-    // Between capturing and masking, the key is only tested (one printable line), never written anywhere.
-    for (const line of lines.slice(2, mask)) {
-      if (line.includes("api_key")) expect(line).toBe("if [[ ! $api_key =~ ^[[:graph:]]+$ ]]; then");
-      else expect(line).not.toMatch(/\$\{?api_key/);
-    }
-    // After the mask, it goes to the step's output only.
-    const uses = lines.slice(mask + 1).filter((line) => /\$\{?api_key/.test(line));
-    expect(uses).toEqual(['echo "api-key=${api_key}" >> "$GITHUB_OUTPUT"']);
-    // The whole job never echoes the key into the log.
-    for (const step of job.steps) expect(String(step.run ?? "")).not.toMatch(/echo "?\$\{?(api_key|SMOKE_API_KEY)\}?"?\s*$/m);
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: the smoke-test key comes from the store command with the api stack's secret, masked before anything can print it",
+    (name) => {
+      const job = deploy.jobs[name];
+      const smokeKey = stepRunning(job, /store -- smoke-key/);
+      expect(smokeKey.id).toBe("smoke-key");
+      expect(smokeKey.env).toBeUndefined();
+      const lines = String(smokeKey.run)
+        .trim()
+        .split("\n")
+        .map((line) => line.trim());
+      expect(lines[0]).toBe(
+        'secret_arn=$(terraform -chdir="cdktf.out/stacks/api-${CDKTF_ENVIRONMENTS}" output -raw smoke_secret_arn)',
+      );
+      expect(lines[1]).toBe(
+        'api_key=$(npm run -s store -- smoke-key --env "$CDKTF_ENVIRONMENTS" --secret "$secret_arn")',
+      );
+      const mask = lines.indexOf('echo "::add-mask::${api_key}"');
+      expect(mask).toBeGreaterThan(1);
+      // Between capturing and masking, the key is only tested (one printable line), never written anywhere.
+      for (const line of lines.slice(2, mask)) {
+        if (line.includes("api_key")) expect(line).toBe("if [[ ! $api_key =~ ^[[:graph:]]+$ ]]; then");
+        else expect(line).not.toMatch(/\$\{?api_key/);
+      }
+      // After the mask, it goes to the step's output only.
+      const uses = lines.slice(mask + 1).filter((line) => /\$\{?api_key/.test(line));
+      expect(uses).toEqual(['echo "api-key=${api_key}" >> "$GITHUB_OUTPUT"']);
+      // The whole job never echoes the key into the log.
+      for (const step of job.steps)
+        expect(String(step.run ?? "")).not.toMatch(/echo "?\$\{?(api_key|SMOKE_API_KEY)\}?"?\s*$/m);
+    },
+  );
 
   test("no GitHub secret is used: SMOKE_API_KEY is no longer one", () => {
     const code = workflowText("deploy.yml").replace(/^\s*#.*$/gm, "");

@@ -74,7 +74,8 @@ async function readSecret(options: AppUserOptions): Promise<SecretValue | undefi
     }
   } catch (error) {
     // A secret created without a value has no AWSCURRENT version yet.
-    if (error instanceof ResourceNotFoundException || (error as Error)?.name === "ResourceNotFoundException") return undefined;
+    if (error instanceof ResourceNotFoundException || (error as Error)?.name === "ResourceNotFoundException")
+      return undefined;
     throw error;
   }
 }
@@ -82,7 +83,12 @@ async function readSecret(options: AppUserOptions): Promise<SecretValue | undefi
 /** The password of the app secret, generating and storing one when the secret has none. */
 export async function ensureAppSecret(options: AppUserOptions): Promise<string> {
   const current = await readSecret(options);
-  if (current && typeof current.password === "string" && current.password.length >= 16 && current.username === options.username) {
+  if (
+    current &&
+    typeof current.password === "string" &&
+    current.password.length >= 16 &&
+    current.username === options.username
+  ) {
     return current.password;
   }
   const password = (options.generatePassword ?? generatePassword)();
@@ -122,7 +128,9 @@ function accountOf(username: string): RawBuilder<unknown> {
 function identifiedWith(engine: DatabaseEngine, password: string): RawBuilder<unknown> {
   const plugin = sql.raw(APP_USER_AUTH_PLUGIN[engine]);
   // MariaDB's grammar is IDENTIFIED VIA <plugin> USING PASSWORD('...'); MySQL's IDENTIFIED WITH <plugin> BY '...'.
-  return engine === "mariadb" ? sql`identified via ${plugin} using password(${password})` : sql`identified with ${plugin} by ${password}`;
+  return engine === "mariadb"
+    ? sql`identified via ${plugin} using password(${password})`
+    : sql`identified with ${plugin} by ${password}`;
 }
 
 /**
@@ -134,8 +142,14 @@ export const appUserStatements = {
   create(engine: DatabaseEngine, username: string, password: string): RawBuilder<unknown> {
     return sql`create user if not exists ${accountOf(username)} ${identifiedWith(engine, password)}`;
   },
-  alter(engine: DatabaseEngine, username: string, password: string, options: { retainCurrent?: boolean } = {}): RawBuilder<unknown> {
-    if (options.retainCurrent && engine !== "mysql") throw new Error("RETAIN CURRENT PASSWORD is MySQL's; MariaDB has no dual passwords");
+  alter(
+    engine: DatabaseEngine,
+    username: string,
+    password: string,
+    options: { retainCurrent?: boolean } = {},
+  ): RawBuilder<unknown> {
+    if (options.retainCurrent && engine !== "mysql")
+      throw new Error("RETAIN CURRENT PASSWORD is MySQL's; MariaDB has no dual passwords");
     const retain = options.retainCurrent ? sql` retain current password` : sql``;
     return sql`alter user ${accountOf(username)} ${identifiedWith(engine, password)}${retain}`;
   },
@@ -169,7 +183,9 @@ export async function ensureAppUser(db: Kysely<any>, options: AppUserOptions): P
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs on any schema
 async function appUserExists(db: Kysely<any>, username: string): Promise<boolean> {
-  const existing = await sql<{ n: number | string }>`select count(*) as n from mysql.user where User = ${username} and Host = '%'`.execute(db);
+  const existing = await sql<{
+    n: number | string;
+  }>`select count(*) as n from mysql.user where User = ${username} and Host = '%'`.execute(db);
   return Number(existing.rows[0]?.n ?? 0) > 0;
 }
 
@@ -192,17 +208,25 @@ export async function rotateAppUserPassword(db: Kysely<any>, options: AppUserOpt
   assertIdentifier("user", options.username);
   assertIdentifier("database", options.database);
   if (!(await appUserExists(db, options.username))) {
-    throw new Error(`cannot rotate the password of '${options.username}'@'%': the user does not exist (run the migration first)`);
+    throw new Error(
+      `cannot rotate the password of '${options.username}'@'%': the user does not exist (run the migration first)`,
+    );
   }
   const engine = await detectEngine(db);
   const current = await readSecret(options);
-  const previous = current && typeof current.password === "string" && current.username === options.username ? current.password : undefined;
+  const previous =
+    current && typeof current.password === "string" && current.username === options.username
+      ? current.password
+      : undefined;
   const password = (options.generatePassword ?? generatePassword)();
   if (previous !== undefined && password === previous) throw new Error("the generated password equals the current one");
 
   // RETAIN CURRENT PASSWORD fails when the statement changes the plugin; ensureAppUser sets it on
   // every deploy, so only a user older than that (or changed by hand) is rotated without it.
-  const retainCurrent = engine === "mysql" && previous !== undefined && (await appUserPlugin(db, options.username)) === APP_USER_AUTH_PLUGIN.mysql;
+  const retainCurrent =
+    engine === "mysql" &&
+    previous !== undefined &&
+    (await appUserPlugin(db, options.username)) === APP_USER_AUTH_PLUGIN.mysql;
   await appUserStatements.alter(engine, options.username, password, { retainCurrent }).execute(db);
   try {
     await options.secrets.send(
@@ -218,7 +242,9 @@ export async function rotateAppUserPassword(db: Kysely<any>, options: AppUserOpt
     }
     throw new Error(
       `rotating the password of '${options.username}'@'%': writing the secret failed, ` +
-        (previous !== undefined ? "the user's password was set back to the secret's" : "and the secret had no password to set back"),
+        (previous !== undefined
+          ? "the user's password was set back to the secret's"
+          : "and the secret had no password to set back"),
       { cause: error },
     );
   }
@@ -233,6 +259,8 @@ export async function discardOldAppPassword(db: Kysely<any>, username: string): 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs on any schema
 async function appUserPlugin(db: Kysely<any>, username: string): Promise<string | undefined> {
-  const rows = await sql<{ plugin: string }>`select plugin from mysql.user where User = ${username} and Host = '%'`.execute(db);
+  const rows = await sql<{
+    plugin: string;
+  }>`select plugin from mysql.user where User = ${username} and Host = '%'`.execute(db);
   return rows.rows[0]?.plugin;
 }

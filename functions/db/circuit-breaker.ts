@@ -117,7 +117,10 @@ export class CircuitBreaker {
     const elapsed = this.now() - this.openedAt;
     if (elapsed < this.options.openMs) return this.options.openMs - elapsed;
     // half-open with a trial in flight: it decides within the trial timeout; ask for a short wait
-    return Math.min(this.options.openMs, this.trial ? Math.max(1, this.trialTimeoutMs - (this.now() - this.trial.startedAt)) : this.options.openMs);
+    return Math.min(
+      this.options.openMs,
+      this.trial ? Math.max(1, this.trialTimeoutMs - (this.now() - this.trial.startedAt)) : this.options.openMs,
+    );
   }
 
   private permit(trialId: number | undefined): Permit {

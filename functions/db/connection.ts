@@ -124,7 +124,10 @@ export function createDatabase(
     trialTimeoutMs: (limits.acquireTimeoutMs ?? limits.connectTimeoutMs) + limits.queryTimeoutMs,
   });
   const pool = createPool(poolOptions(target, limits, tokens));
-  const guarded = guardPool(pool, breaker, limits.queryTimeoutMs, { acquireTimeoutMs: limits.acquireTimeoutMs, tracer: options.tracer });
+  const guarded = guardPool(pool, breaker, limits.queryTimeoutMs, {
+    acquireTimeoutMs: limits.acquireTimeoutMs,
+    tracer: options.tracer,
+  });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: guarded }) });
   return { db, breaker };
 }

@@ -68,9 +68,14 @@ function errnoOf(error: unknown): number | undefined {
 
 /** `test` on the error, its `cause` chain (depth 5) and an AggregateError's members. */
 function anyInChain(error: unknown, test: (e: object) => boolean): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     if (test(e)) return true;
-    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((inner) => anyInChain(inner, test))) return true;
+    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((inner) => anyInChain(inner, test)))
+      return true;
   }
   return false;
 }
@@ -178,12 +183,17 @@ const RETRYABLE_CONNECT_CODES = new Set([
 export const RDS_PROXY_ACQUIRE_TIMEOUT_ERRNO = 9501;
 
 export function isRetryableConnectError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     const { code, errno } = e as { code?: unknown; errno?: unknown };
     if (typeof code === "string" && RETRYABLE_CONNECT_CODES.has(code)) return true;
     if (errno === RDS_PROXY_ACQUIRE_TIMEOUT_ERRNO) return true;
     // Node's happy-eyeballs connect (several addresses) fails with an AggregateError of them all.
-    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((inner) => isRetryableConnectError(inner))) return true;
+    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((inner) => isRetryableConnectError(inner)))
+      return true;
   }
   return false;
 }

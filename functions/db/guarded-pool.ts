@@ -1,7 +1,13 @@
 import type { Pool, PoolConnection } from "mysql2";
 import type { MysqlPool, MysqlPoolConnection } from "kysely";
 import type { CircuitBreaker, Permit } from "./circuit-breaker";
-import { AcquireTimeoutError, BrokenConnectionError, DeadlineExceededError, isConnectionFailure, markConnectFailure } from "./errors";
+import {
+  AcquireTimeoutError,
+  BrokenConnectionError,
+  DeadlineExceededError,
+  isConnectionFailure,
+  markConnectFailure,
+} from "./errors";
 import { databaseDeadline } from "./request-deadline";
 import { describeStatement, type StatementInfo } from "./statements";
 import { startStatementSpan, type SegmentSource } from "./tracing";
@@ -21,12 +27,23 @@ export interface GuardOptions {
 type QueryCallback = (error: unknown, result: never) => void;
 
 /** Errors after which an idle connection turns out to have died (closed by the server or RDS Proxy while idle). */
-const STALE_CODES = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ER_CLIENT_INTERACTION_TIMEOUT", "ER_SERVER_SHUTDOWN"]);
+const STALE_CODES = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "ECONNRESET",
+  "EPIPE",
+  "ER_CLIENT_INTERACTION_TIMEOUT",
+  "ER_SERVER_SHUTDOWN",
+]);
 const STALE_ERRNOS = new Set([1927, 4031]);
 
 function isStaleConnectionError(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;
-  const { code, errno, fatal, sqlState } = error as { code?: unknown; errno?: unknown; fatal?: unknown; sqlState?: unknown };
+  const { code, errno, fatal, sqlState } = error as {
+    code?: unknown;
+    errno?: unknown;
+    fatal?: unknown;
+    sqlState?: unknown;
+  };
   if (typeof code === "string") return STALE_CODES.has(code);
   if (typeof errno === "number" && STALE_ERRNOS.has(errno)) return true;
   return fatal === true && sqlState === undefined; // "Can't add new command when connection is in closed state"
@@ -75,15 +92,21 @@ export function guardPool(
   const statementTimeout = () => (typeof queryTimeoutMs === "function" ? queryTimeoutMs() : queryTimeoutMs);
 
   /** A raw connection within `waitMs` (undefined: no bound); `reused` when it has served before. */
-  function acquire(waitMs: number | undefined, done: (error: unknown, connection?: PoolConnection, reused?: boolean) => void): void {
+  function acquire(
+    waitMs: number | undefined,
+    done: (error: unknown, connection?: PoolConnection, reused?: boolean) => void,
+  ): void {
     let answered = false;
     const timer =
       waitMs === undefined
         ? undefined
-        : setTimeout(() => {
-            answered = true;
-            done(new AcquireTimeoutError(Math.round(waitMs)));
-          }, Math.max(0, waitMs));
+        : setTimeout(
+            () => {
+              answered = true;
+              done(new AcquireTimeoutError(Math.round(waitMs)));
+            },
+            Math.max(0, waitMs),
+          );
     const fail = (error: unknown) => {
       if (answered) return;
       answered = true;
@@ -133,7 +156,12 @@ export function guardPool(
     return deadline === undefined ? undefined : minDefined(options.acquireTimeoutMs, timeLeft(deadline));
   }
 
-  function guardConnection(raw: PoolConnection, reused: boolean, permit: Permit, deadline: number | undefined): MysqlPoolConnection {
+  function guardConnection(
+    raw: PoolConnection,
+    reused: boolean,
+    permit: Permit,
+    deadline: number | undefined,
+  ): MysqlPoolConnection {
     let current = raw;
     let broken: unknown;
     let statements = 0;
@@ -164,7 +192,13 @@ export function guardPool(
       callback(null, [] as never);
     };
 
-    const send = (sql: string, parameters: unknown, statement: StatementInfo, mayRetry: boolean, callback: QueryCallback) => {
+    const send = (
+      sql: string,
+      parameters: unknown,
+      statement: StatementInfo,
+      mayRetry: boolean,
+      callback: QueryCallback,
+    ) => {
       const left = timeLeft(deadline);
       if (left !== undefined && left <= 0) {
         // The server rolls back an open transaction when its connection closes.
@@ -230,7 +264,10 @@ export function guardPool(
         finish(error, result);
       };
       try {
-        command = connection.query({ sql, values: parameters as never, timeout: minDefined(statementTimeout(), timeLeft(deadline)) }, finishAndClear) as never;
+        command = connection.query(
+          { sql, values: parameters as never, timeout: minDefined(statementTimeout(), timeLeft(deadline)) },
+          finishAndClear,
+        ) as never;
       } catch (error) {
         finish(error, undefined);
       }
@@ -262,7 +299,11 @@ export function guardPool(
       query(sql: string, parameters: unknown, callback?: QueryCallback) {
         if (!callback) {
           // Kysely's streamQuery: a statement timeout, nothing more.
-          return current.query({ sql, values: parameters as never, timeout: minDefined(statementTimeout(), timeLeft(deadline)) }) as never;
+          return current.query({
+            sql,
+            values: parameters as never,
+            timeout: minDefined(statementTimeout(), timeLeft(deadline)),
+          }) as never;
         }
         const statement = describeStatement(sql);
         if (broken !== undefined) {

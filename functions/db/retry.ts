@@ -92,7 +92,10 @@ export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () 
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
-export async function retryWithBackoff<T>(attemptFn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<RetryOutcome<T>> {
+export async function retryWithBackoff<T>(
+  attemptFn: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<RetryOutcome<T>> {
   const clock = options.clock ?? systemClock;
   const { policy } = options;
   assertPolicy(policy);
@@ -105,10 +108,20 @@ export async function retryWithBackoff<T>(attemptFn: (attempt: number) => Promis
       if (!options.isRetryable(error)) throw error;
       const elapsedMs = clock.now() - started;
       const remaining = policy.budgetMs - elapsedMs;
-      if (remaining <= 0) throw new RetryBudgetExhaustedError(options.operation, attempt, elapsedMs, policy.budgetMs, error);
+      if (remaining <= 0)
+        throw new RetryBudgetExhaustedError(options.operation, attempt, elapsedMs, policy.budgetMs, error);
       const nextDelayMs = Math.min(backoffDelay(policy, attempt, clock.random), remaining);
       const { code, errno, message } = describeError(error);
-      options.onRetry?.({ operation: options.operation, attempt, code, errno, message, nextDelayMs, elapsedMs, budgetMs: policy.budgetMs });
+      options.onRetry?.({
+        operation: options.operation,
+        attempt,
+        code,
+        errno,
+        message,
+        nextDelayMs,
+        elapsedMs,
+        budgetMs: policy.budgetMs,
+      });
       await clock.sleep(nextDelayMs);
     }
   }
@@ -118,7 +131,8 @@ function assertPolicy(policy: BackoffPolicy): void {
   const fields: (keyof BackoffPolicy)[] = ["budgetMs", "initialDelayMs", "maxDelayMs", "multiplier"];
   for (const field of fields) {
     const value = policy[field];
-    if (!Number.isFinite(value) || value < 0) throw new Error(`retry policy: ${field} must be a finite number >= 0, not ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`retry policy: ${field} must be a finite number >= 0, not ${value}`);
   }
   if (policy.multiplier < 1) throw new Error(`retry policy: multiplier must be >= 1, not ${policy.multiplier}`);
 }
@@ -127,7 +141,11 @@ function assertPolicy(policy: BackoffPolicy): void {
 export function describeError(error: unknown): { code?: string; errno?: number; message: string } {
   let code: string | undefined;
   let errno: number | undefined;
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     const candidate = e as { code?: unknown; errno?: unknown };
     if (code === undefined && typeof candidate.code === "string") code = candidate.code;
     if (errno === undefined && typeof candidate.errno === "number") errno = candidate.errno;

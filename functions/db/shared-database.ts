@@ -14,7 +14,12 @@ export function sharedDatabase(env: NodeJS.ProcessEnv = process.env): DatabaseHa
   if (shared) return shared;
   const target = databaseTargetFromEnv(env);
   if (target.kind === "iam") {
-    const signer = new Signer({ hostname: target.host, port: target.port, username: target.user, region: target.region });
+    const signer = new Signer({
+      hostname: target.host,
+      port: target.port,
+      username: target.user,
+      region: target.region,
+    });
     shared = createDatabase(target, LAMBDA_LIMITS, new CachedTokenSource(signer), { tracer });
   } else {
     shared = createDatabase(target, env.AWS_LAMBDA_FUNCTION_NAME ? LAMBDA_LIMITS : LOCAL_LIMITS, undefined, { tracer });

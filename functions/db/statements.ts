@@ -3,7 +3,8 @@
  * parameters separately, as `?`): its operation and main table (for X-Ray), whether it opens or
  * ends a transaction, and whether it is safe to send again after the connection died under it.
  */
-export type Operation = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "BEGIN" | "COMMIT" | "ROLLBACK" | "SET" | "SHOW" | "OTHER";
+export type Operation =
+  "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "BEGIN" | "COMMIT" | "ROLLBACK" | "SET" | "SHOW" | "OTHER";
 
 export interface StatementInfo {
   operation: Operation;
@@ -29,7 +30,8 @@ const KEYWORDS: Record<string, Operation> = {
 };
 
 /** Statements that change something even inside a SELECT (locks by name, user variables). */
-const SIDE_EFFECTS = /\b(?:get_lock|release_lock|release_all_locks|nextval|setval)\s*\(|\binto\s+@|\b(?:insert|update|delete|replace)\b/i;
+const SIDE_EFFECTS =
+  /\b(?:get_lock|release_lock|release_all_locks|nextval|setval)\s*\(|\binto\s+@|\b(?:insert|update|delete|replace)\b/i;
 
 export function describeStatement(sql: string): StatementInfo {
   const text = sql.replace(/^(?:\s+|\/\*[\s\S]*?\*\/|--[^\n]*\n|\()*/, "");
@@ -39,6 +41,8 @@ export function describeStatement(sql: string): StatementInfo {
   if (keyword === "set" && /^set\s+transaction\b/i.test(text)) operation = "BEGIN";
   const table = /\b(?:from|into|update)\s+`?([A-Za-z0-9_$]+)`?/i.exec(text)?.[1];
   const repeatable =
-    operation === "BEGIN" || operation === "SHOW" || (operation === "SELECT" && !SIDE_EFFECTS.test(keyword === "with" ? text : text.slice(keyword.length)));
+    operation === "BEGIN" ||
+    operation === "SHOW" ||
+    (operation === "SELECT" && !SIDE_EFFECTS.test(keyword === "with" ? text : text.slice(keyword.length)));
   return { operation, table, repeatable };
 }

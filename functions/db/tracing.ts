@@ -34,7 +34,11 @@ export interface StatementSpan {
 
 const NO_SPAN: StatementSpan = { end: () => undefined };
 
-export function startStatementSpan(source: SegmentSource | undefined, statement: StatementInfo, parameterCount: number): StatementSpan {
+export function startStatementSpan(
+  source: SegmentSource | undefined,
+  statement: StatementInfo,
+  parameterCount: number,
+): StatementSpan {
   if (!source?.isTracingEnabled()) return NO_SPAN;
   let subsegment: TraceSubsegment;
   try {
@@ -52,7 +56,13 @@ export function startStatementSpan(source: SegmentSource | undefined, statement:
         const code = errorCode(error);
         subsegment.addMetadata(
           "statement",
-          { operation: statement.operation, table: statement.table ?? null, parameters: parameterCount, rows: rows ?? null, errorCode: code ?? null },
+          {
+            operation: statement.operation,
+            table: statement.table ?? null,
+            parameters: parameterCount,
+            rows: rows ?? null,
+            errorCode: code ?? null,
+          },
           "db",
         );
         if (error !== undefined) {

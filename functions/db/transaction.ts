@@ -9,7 +9,10 @@ const MAX_ATTEMPTS = 8;
  * lock wait timeout, or a duplicate key from a concurrent insert of the same new id. The
  * retry re-reads what exists, so concurrent duplicates become updates or are skipped.
  */
-export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Kysely<Database>,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(work);

@@ -12,7 +12,14 @@ import type { Database } from "../db/schema";
 import { sharedDatabase } from "../db/shared-database";
 import { withPowertools } from "../middleware/powertools";
 import { logger, metrics } from "../observability";
-import { addKeyHash, createStoreWithKeyHash, listStores, revokeKeyIds, StoreInputError, type StoreSummary } from "../stores/repository";
+import {
+  addKeyHash,
+  createStoreWithKeyHash,
+  listStores,
+  revokeKeyIds,
+  StoreInputError,
+  type StoreSummary,
+} from "../stores/repository";
 
 export type AdminEvent =
   | { action: "createStore"; name: string; currency: string; timezone: string; apiKeyId: string; apiKeyHash: string }
@@ -38,7 +45,8 @@ function field(event: Record<string, unknown>, name: string): string {
 
 function storeIdOf(event: Record<string, unknown>): number {
   const value = event.storeId;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) throw new StoreInputError("storeId", "must be a positive integer");
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1)
+    throw new StoreInputError("storeId", "must be a positive integer");
   return value;
 }
 
@@ -56,7 +64,14 @@ export async function runAdmin(db: Kysely<Database>, input: unknown): Promise<Ad
         return {
           storeId: store.id,
           keyId,
-          store: { id: store.id, name: store.name, currency: store.currency, timezone: store.timezone, createdAt: store.created_at.toISOString(), activeKeys: 1 },
+          store: {
+            id: store.id,
+            name: store.name,
+            currency: store.currency,
+            timezone: store.timezone,
+            createdAt: store.created_at.toISOString(),
+            activeKeys: 1,
+          },
         };
       }
       case "listStores": {
@@ -71,15 +86,24 @@ export async function runAdmin(db: Kysely<Database>, input: unknown): Promise<Ad
       }
       case "addKey": {
         const storeId = storeIdOf(event);
-        const result = await addKeyHash(db, storeId, { keyId: field(event, "apiKeyId"), keyHash: field(event, "apiKeyHash") }, { revokeOthers: event.revokeOthers === true });
+        const result = await addKeyHash(
+          db,
+          storeId,
+          { keyId: field(event, "apiKeyId"), keyHash: field(event, "apiKeyHash") },
+          { revokeOthers: event.revokeOthers === true },
+        );
         logger.info("key added", { storeId, keyId: result.keyId, revokedKeyIds: result.revokedKeyIds });
         return { storeId, ...result };
       }
       default:
-        throw new StoreInputError("action", `must be createStore, listStores, revokeKey or addKey, got ${JSON.stringify(event.action)}`);
+        throw new StoreInputError(
+          "action",
+          `must be createStore, listStores, revokeKey or addKey, got ${JSON.stringify(event.action)}`,
+        );
     }
   } catch (error) {
-    if (error instanceof StoreInputError) return { error: { field: error.field, message: error.message.replace(`${error.field}: `, "") } };
+    if (error instanceof StoreInputError)
+      return { error: { field: error.field, message: error.message.replace(`${error.field}: `, "") } };
     throw error;
   }
 }

@@ -38,7 +38,14 @@ import {
   type DatabaseEngine,
 } from "../db/app-user";
 import { CircuitBreaker } from "../db/circuit-breaker";
-import { createDatabase, databaseTargetFromEnv, LAMBDA_LIMITS, poolOptions, type DatabaseLimits, type DatabaseTarget } from "../db/connection";
+import {
+  createDatabase,
+  databaseTargetFromEnv,
+  LAMBDA_LIMITS,
+  poolOptions,
+  type DatabaseLimits,
+  type DatabaseTarget,
+} from "../db/connection";
 import { isRetryableConnectError } from "../db/errors";
 import { guardPool } from "../db/guarded-pool";
 import { CachedTokenSource, type TokenSource } from "../db/iam-auth";
@@ -70,12 +77,26 @@ export const MIGRATION_LIMITS: DatabaseLimits = { ...LAMBDA_LIMITS, queryTimeout
 /** The first statement on a fresh connection (the retried probe): a proxy that cannot hand out a database connection is not waited on longer. */
 export const PROBE_STATEMENT_TIMEOUT_MS = 30_000;
 /** The app user's login check: one connection, one statement. */
-export const APP_LOGIN_LIMITS: DatabaseLimits = { ...LAMBDA_LIMITS, connectionLimit: 1, queryTimeoutMs: PROBE_STATEMENT_TIMEOUT_MS };
+export const APP_LOGIN_LIMITS: DatabaseLimits = {
+  ...LAMBDA_LIMITS,
+  connectionLimit: 1,
+  queryTimeoutMs: PROBE_STATEMENT_TIMEOUT_MS,
+};
 
 /** Up to 10 minutes for the proxy's target to become usable (waits 1 s, 2 s, 4 s ... capped at 30 s). */
-export const CONNECT_RETRY: BackoffPolicy = { budgetMs: 600_000, initialDelayMs: 1_000, maxDelayMs: 30_000, multiplier: 2 };
+export const CONNECT_RETRY: BackoffPolicy = {
+  budgetMs: 600_000,
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+};
 /** Up to 3 minutes for the proxy to (re-)read the app secret (waits 1 s, 2 s, 4 s ... capped at 15 s). */
-export const APP_LOGIN_RETRY: BackoffPolicy = { budgetMs: 180_000, initialDelayMs: 1_000, maxDelayMs: 15_000, multiplier: 2 };
+export const APP_LOGIN_RETRY: BackoffPolicy = {
+  budgetMs: 180_000,
+  initialDelayMs: 1_000,
+  maxDelayMs: 15_000,
+  multiplier: 2,
+};
 /** Left of the invocation's time when a budget must end: room to log, clean up and return the error. */
 export const INVOCATION_MARGIN_MS = 20_000;
 
@@ -121,7 +142,8 @@ export function budgetFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: Ba
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const budgetMs = Number(raw);
-  if (!Number.isInteger(budgetMs) || budgetMs <= 0) throw new Error(`${name} must be a whole number of milliseconds > 0, not ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(budgetMs) || budgetMs <= 0)
+    throw new Error(`${name} must be a whole number of milliseconds > 0, not ${JSON.stringify(raw)}`);
   return { ...fallback, budgetMs };
 }
 
@@ -131,9 +153,14 @@ export function budgetFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: Ba
  */
 export function openMigrationDatabase(target: DatabaseTarget, tokens?: TokenSource): OpenedDatabase {
   let statementTimeoutMs = PROBE_STATEMENT_TIMEOUT_MS;
-  const breaker = new CircuitBreaker({ failureThreshold: MIGRATION_LIMITS.breakerFailureThreshold, openMs: MIGRATION_LIMITS.breakerOpenMs });
+  const breaker = new CircuitBreaker({
+    failureThreshold: MIGRATION_LIMITS.breakerFailureThreshold,
+    openMs: MIGRATION_LIMITS.breakerOpenMs,
+  });
   const pool = createPool(poolOptions(target, MIGRATION_LIMITS, tokens));
-  const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool: guardPool(pool, breaker, () => statementTimeoutMs) }) }) as AnyDb;
+  const db = new Kysely<unknown>({
+    dialect: new MysqlDialect({ pool: guardPool(pool, breaker, () => statementTimeoutMs) }),
+  }) as AnyDb;
   return {
     db,
     useMigrationTimeouts() {
@@ -158,10 +185,15 @@ function awsSettings(env: NodeJS.ProcessEnv) {
   };
 }
 
-function awsDependencies(env: NodeJS.ProcessEnv, secrets: SecretsManagerClient, context?: Pick<Context, "getRemainingTimeInMillis">): JobDependencies {
+function awsDependencies(
+  env: NodeJS.ProcessEnv,
+  secrets: SecretsManagerClient,
+  context?: Pick<Context, "getRemainingTimeInMillis">,
+): JobDependencies {
   const settings = awsSettings(env);
   const { target, appTarget } = settings;
-  const signerFor = (username: string) => new Signer({ hostname: target.host, port: target.port, username, region: target.region });
+  const signerFor = (username: string) =>
+    new Signer({ hostname: target.host, port: target.port, username, region: target.region });
   // One token source per user for the whole run: a token is valid 15 minutes, reused across attempts.
   const masterTokens = new CachedTokenSource(signerFor(target.user));
   const appTokens = new CachedTokenSource(signerFor(appTarget.user));
@@ -193,7 +225,11 @@ export async function rotateAppPassword(
 }
 
 /** The run itself, on any connection with the master user's rights (tests use the local server's root). */
-export async function migrateAndEnsureAppUser(db: AnyDb, options: AppUserOptions, logger: MigrationLogger = defaultLogger): Promise<MigrateResult> {
+export async function migrateAndEnsureAppUser(
+  db: AnyDb,
+  options: AppUserOptions,
+  logger: MigrationLogger = defaultLogger,
+): Promise<MigrateResult> {
   const result = await migrateToLatest(db);
   const applied = (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
   logger.info("migrations applied", { applied });
@@ -236,7 +272,12 @@ export async function runRotationJob(deps: JobDependencies): Promise<RotationRun
       logger.info("application user's previous password discarded", { appUser: deps.appUser.username });
       appLoginAttempts += await checkAppLogin(deps, "with the new password alone");
     }
-    return { rotated: true, engine: rotation.engine, previousPasswordDiscarded: rotation.previousPasswordRetained, appLoginAttempts };
+    return {
+      rotated: true,
+      engine: rotation.engine,
+      previousPasswordDiscarded: rotation.previousPasswordRetained,
+      appLoginAttempts,
+    };
   } finally {
     await master.opened.db.destroy().catch(() => undefined);
   }
@@ -252,7 +293,11 @@ function withinInvocation(policy: BackoffPolicy, deps: JobDependencies): Backoff
 /** One warning per failed attempt: attempt number, error code/errno/message, the wait before the next one. */
 function logRetry(logger: MigrationLogger) {
   return ({ message, code, ...notice }: RetryNotice) =>
-    logger.warn(`${notice.operation}: attempt ${notice.attempt} failed, retrying in ${notice.nextDelayMs} ms`, { ...notice, errorCode: code, errorMessage: message });
+    logger.warn(`${notice.operation}: attempt ${notice.attempt} failed, retrying in ${notice.nextDelayMs} ms`, {
+      ...notice,
+      errorCode: code,
+      errorMessage: message,
+    });
 }
 
 async function connectMaster(deps: JobDependencies): Promise<{ opened: OpenedDatabase; attempts: number }> {
@@ -271,7 +316,13 @@ async function connectMaster(deps: JobDependencies): Promise<{ opened: OpenedDat
           throw error;
         }
       },
-      { operation, policy: withinInvocation(deps.connectRetry ?? CONNECT_RETRY, deps), isRetryable: isRetryableConnectError, onRetry: logRetry(logger), clock: deps.clock ?? systemClock },
+      {
+        operation,
+        policy: withinInvocation(deps.connectRetry ?? CONNECT_RETRY, deps),
+        isRetryable: isRetryableConnectError,
+        onRetry: logRetry(logger),
+        clock: deps.clock ?? systemClock,
+      },
     );
     logger.info("connected to the database", { attempts: outcome.attempts, elapsedMs: outcome.elapsedMs });
     return { opened: outcome.value, attempts: outcome.attempts };
@@ -296,9 +347,20 @@ async function checkAppLogin(deps: JobDependencies, when: string): Promise<numbe
           await opened.db.destroy().catch(() => undefined);
         }
       },
-      { operation, policy: withinInvocation(deps.appLoginRetry ?? APP_LOGIN_RETRY, deps), isRetryable: isRetryableConnectError, onRetry: logRetry(logger), clock: deps.clock ?? systemClock },
+      {
+        operation,
+        policy: withinInvocation(deps.appLoginRetry ?? APP_LOGIN_RETRY, deps),
+        isRetryable: isRetryableConnectError,
+        onRetry: logRetry(logger),
+        clock: deps.clock ?? systemClock,
+      },
     );
-    logger.info("application user logged in", { appUser: deps.appUser.username, currentUser: outcome.value, attempts: outcome.attempts, elapsedMs: outcome.elapsedMs });
+    logger.info("application user logged in", {
+      appUser: deps.appUser.username,
+      currentUser: outcome.value,
+      attempts: outcome.attempts,
+      elapsedMs: outcome.elapsedMs,
+    });
     return outcome.attempts;
   } catch (error) {
     logger.error(`${operation}: failed`, { error: error as Error });
@@ -334,21 +396,23 @@ const AWS_JOBS: MigrateJobs = {
  * unchanged, so a failed run fails the invocation and with it the deploy.
  */
 export function createMigrateHandler(jobs: MigrateJobs = AWS_JOBS) {
-  return withPowertools<MigrateEvent | null | undefined, MigrationRunResult | RotationRunResult>(async (event, context) => {
-    try {
-      if (event?.rotateAppPassword === true) {
-        const rotated = await jobs.rotate(context);
-        metrics.addMetric("AppPasswordRotations", MetricUnit.Count, 1);
-        return rotated;
+  return withPowertools<MigrateEvent | null | undefined, MigrationRunResult | RotationRunResult>(
+    async (event, context) => {
+      try {
+        if (event?.rotateAppPassword === true) {
+          const rotated = await jobs.rotate(context);
+          metrics.addMetric("AppPasswordRotations", MetricUnit.Count, 1);
+          return rotated;
+        }
+        const migrated = await jobs.migrate(context);
+        metrics.addMetric("MigrationsApplied", MetricUnit.Count, migrated.applied.length);
+        return migrated;
+      } catch (error) {
+        metrics.addMetric("MigrationRunsFailed", MetricUnit.Count, 1);
+        throw error;
       }
-      const migrated = await jobs.migrate(context);
-      metrics.addMetric("MigrationsApplied", MetricUnit.Count, migrated.applied.length);
-      return migrated;
-    } catch (error) {
-      metrics.addMetric("MigrationRunsFailed", MetricUnit.Count, 1);
-      throw error;
-    }
-  });
+    },
+  );
 }
 
 export const handler = createMigrateHandler();

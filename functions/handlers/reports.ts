@@ -9,7 +9,12 @@ import { realtimeReport } from "../reports/realtime";
 import { salesReport } from "../reports/sales";
 import { summaryReport } from "../reports/summary";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { createHttpHandler, type KeyedInput, type KeyedOperation, type OperationOutput } from "../middleware/http-handler";
+import {
+  createHttpHandler,
+  type KeyedInput,
+  type KeyedOperation,
+  type OperationOutput,
+} from "../middleware/http-handler";
 import { metrics } from "../observability";
 
 const columnsOf = (row: object) => Object.keys(row);
@@ -40,7 +45,17 @@ const sales = ranged(reportQueries.salesReport, async ({ db, store }, window, { 
 
 const products = ranged(reportQueries.productsReport, async ({ db, store }, window, { sort, limit, category }) => {
   const report = await productsReport(db, store, window, { sort, limit, category });
-  const columns = ["productId", "productName", "category", "orders", "unitsSold", "grossSales", "discounts", "returns", "netSales"];
+  const columns = [
+    "productId",
+    "productName",
+    "category",
+    "orders",
+    "unitsSold",
+    "grossSales",
+    "discounts",
+    "returns",
+    "netSales",
+  ];
   return { body: report, csv: () => toCsv(columns, report.products) };
 });
 

@@ -16,12 +16,24 @@ export const MAX_ORDER_AMOUNT: Amount = parseAmount(MAX_MONEY_TEXT);
  * with more decimals than the currency has (trailing zeros aside) is named in `details` and
  * read as 0, so the caller goes on collecting problems and never parses what it cannot store.
  */
-export function readMoney(value: string | undefined, decimals: number, path: (string | number)[], details: ErrorDetail[]): Amount {
+export function readMoney(
+  value: string | undefined,
+  decimals: number,
+  path: (string | number)[],
+  details: ErrorDetail[],
+): Amount {
   if (value === undefined) return 0n;
   const allowed = Math.min(decimals, SCALE);
   const fraction = (value.split(".")[1] ?? "").replace(/0+$/, "");
   if (fraction.length > allowed) {
-    details.push(detail(path, allowed === 0 ? "must be a whole amount in this currency" : `must have at most ${allowed} decimals in this currency`));
+    details.push(
+      detail(
+        path,
+        allowed === 0
+          ? "must be a whole amount in this currency"
+          : `must have at most ${allowed} decimals in this currency`,
+      ),
+    );
     return 0n;
   }
   return parseAmount(value);

@@ -8,9 +8,17 @@ const OUT_OF_RANGE_CODES = new Set(["ER_WARN_DATA_OUT_OF_RANGE", "ER_DATA_OUT_OF
 const OUT_OF_RANGE_ERRNOS = new Set([1264, 1690]);
 
 export function isOutOfRangeError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     const { code, errno } = e as { code?: unknown; errno?: unknown };
-    if ((typeof code === "string" && OUT_OF_RANGE_CODES.has(code)) || (typeof errno === "number" && OUT_OF_RANGE_ERRNOS.has(errno))) return true;
+    if (
+      (typeof code === "string" && OUT_OF_RANGE_CODES.has(code)) ||
+      (typeof errno === "number" && OUT_OF_RANGE_ERRNOS.has(errno))
+    )
+      return true;
   }
   return false;
 }
@@ -25,7 +33,10 @@ export async function withinColumnLimits<T>(work: () => Promise<T>): Promise<T> 
     return await work();
   } catch (error) {
     if (isOutOfRangeError(error)) {
-      throw unprocessable("OUT_OF_RANGE", "a figure this request would store is larger than the database can hold; nothing was stored");
+      throw unprocessable(
+        "OUT_OF_RANGE",
+        "a figure this request would store is larger than the database can hold; nothing was stored",
+      );
     }
     throw error;
   }

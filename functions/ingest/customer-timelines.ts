@@ -2,7 +2,13 @@ import { sql, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { parseAmount, type Amount } from "../money/decimal";
 import { chunk } from "../db/transaction";
-import { timelineChanges, type BookedReturn, type PaidOrder, type RollupWriter, type TimelineChanges } from "../rollups";
+import {
+  timelineChanges,
+  type BookedReturn,
+  type PaidOrder,
+  type RollupWriter,
+  type TimelineChanges,
+} from "../rollups";
 
 /**
  * Keeps the customer timelines (functions/rollups/customers/timeline.ts) and the cohort cells in
@@ -20,15 +26,25 @@ export async function maintainCustomerTimelines(
 ): Promise<Map<string, Date | null>> {
   const storeId = rollups.store.id;
   const written: PaidOrder[] = writing.flatMap((o) =>
-    o.status === "paid" && o.customer_id ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, sales: o.sales }] : [],
+    o.status === "paid" && o.customer_id
+      ? [{ id: o.id, customer_id: o.customer_id, created_at: o.created_at, sales: o.sales }]
+      : [],
   );
   const writtenCustomers = new Set(written.map((o) => o.customer_id));
-  const formerCustomers = replaced.flatMap((o) => (o.status === "paid" && o.customer_id && !writtenCustomers.has(o.customer_id) ? [o.customer_id] : []));
+  const formerCustomers = replaced.flatMap((o) =>
+    o.status === "paid" && o.customer_id && !writtenCustomers.has(o.customer_id) ? [o.customer_id] : [],
+  );
   const customers = [...new Set([...writtenCustomers, ...formerCustomers])].sort();
   if (customers.length === 0) return new Map();
 
   if (formerCustomers.length > 0) {
-    await trx.selectFrom("customers").select("id").where("store_id", "=", storeId).where("id", "in", [...new Set(formerCustomers)].sort()).forUpdate().execute();
+    await trx
+      .selectFrom("customers")
+      .select("id")
+      .where("store_id", "=", storeId)
+      .where("id", "in", [...new Set(formerCustomers)].sort())
+      .forUpdate()
+      .execute();
   }
   const stored = await trx
     .selectFrom("orders")
@@ -56,12 +72,25 @@ export async function maintainCustomerTimelines(
   for (const rows of chunk(changes.customers.sort((a, b) => (a.id < b.id ? -1 : 1)))) {
     await trx
       .insertInto("customers")
-      .values(rows.map((c) => ({ store_id: storeId, id: c.id, first_seen_at: c.first_paid_at ?? new Date(0), first_paid_at: c.first_paid_at, second_paid_at: c.second_paid_at })))
+      .values(
+        rows.map((c) => ({
+          store_id: storeId,
+          id: c.id,
+          first_seen_at: c.first_paid_at ?? new Date(0),
+          first_paid_at: c.first_paid_at,
+          second_paid_at: c.second_paid_at,
+        })),
+      )
       .onDuplicateKeyUpdate({ first_paid_at: sql`values(first_paid_at)`, second_paid_at: sql`values(second_paid_at)` })
       .execute();
   }
   for (const { id, prev_paid_at } of changes.prevUpdates) {
-    await trx.updateTable("orders").set({ prev_paid_at }).where("store_id", "=", storeId).where("id", "=", id).execute();
+    await trx
+      .updateTable("orders")
+      .set({ prev_paid_at })
+      .where("store_id", "=", storeId)
+      .where("id", "=", id)
+      .execute();
   }
   return changes.prevOfWritten;
 }
@@ -77,7 +106,8 @@ async function moveCohortCells(
   changes: TimelineChanges,
   replacedIds: ReadonlySet<string>,
 ): Promise<void> {
-  const cohortDay = (timeline: readonly PaidOrder[]) => (timeline.length > 0 ? rollups.cohortDayOf(timeline[0].created_at) : null);
+  const cohortDay = (timeline: readonly PaidOrder[]) =>
+    timeline.length > 0 ? rollups.cohortDayOf(timeline[0].created_at) : null;
   const moved: string[] = [];
   for (const [customer, { before, after }] of changes.timelines) {
     const day = cohortDay(before);

@@ -28,8 +28,18 @@ function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
     const at = event.occurred_at;
     let s = sessions.get(event.session_id);
     if (!s) {
-      s = { store_id: event.store_id, id: event.session_id, started_at: at, last_event_at: at, customer_id: null, events: 0,
-        product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 };
+      s = {
+        store_id: event.store_id,
+        id: event.session_id,
+        started_at: at,
+        last_event_at: at,
+        customer_id: null,
+        events: 0,
+        product_viewed: 0,
+        added_to_cart: 0,
+        reached_checkout: 0,
+        converted: 0,
+      };
       sessions.set(event.session_id, s);
     }
     if (at < s.started_at) s.started_at = at;
@@ -46,13 +56,21 @@ function sessionDeltas(events: readonly NewEvent[]): SessionDelta[] {
  * Merges the new events' sessions into the stored ones (locked, so the merge and the funnel
  * rollup's deltas are exact) and writes the merged rows.
  */
-async function foldIntoSessions(trx: Transaction<Database>, rollups: RollupWriter, deltas: SessionDelta[]): Promise<void> {
+async function foldIntoSessions(
+  trx: Transaction<Database>,
+  rollups: RollupWriter,
+  deltas: SessionDelta[],
+): Promise<void> {
   if (deltas.length === 0) return;
   const stored = await trx
     .selectFrom("sessions")
     .selectAll()
     .where("store_id", "=", rollups.store.id)
-    .where("id", "in", deltas.map((d) => d.id))
+    .where(
+      "id",
+      "in",
+      deltas.map((d) => d.id),
+    )
     .orderBy("id")
     .forUpdate()
     .execute();
@@ -98,7 +116,11 @@ async function foldIntoSessions(trx: Transaction<Database>, rollups: RollupWrite
  * before (in the database or earlier in the batch) is skipped and counted as a duplicate; a
  * concurrent insert of the same id makes the transaction retry and then see it.
  */
-export async function ingestEvents(db: Kysely<Database>, store: Store, events: readonly EventInput[]): Promise<EventsResult> {
+export async function ingestEvents(
+  db: Kysely<Database>,
+  store: Store,
+  events: readonly EventInput[],
+): Promise<EventsResult> {
   const unique = new Map<string, NewEvent>();
   for (const e of events) {
     if (unique.has(e.id)) continue;
@@ -113,18 +135,20 @@ export async function ingestEvents(db: Kysely<Database>, store: Store, events: r
       order_id: e.orderId ?? null,
     });
   }
-  return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    const rollups = await openRollups(trx, store, "exclusive");
-    const seen = await trx
-      .selectFrom("events")
-      .select("id")
-      .where("store_id", "=", store.id)
-      .where("id", "in", [...unique.keys()])
-      .execute();
-    for (const row of seen) unique.delete(row.id);
-    const fresh = [...unique.values()];
-    for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
-    await foldIntoSessions(trx, rollups, sessionDeltas(fresh));
-    return { accepted: fresh.length, duplicates: events.length - fresh.length };
-  }));
+  return withinColumnLimits(() =>
+    inTransaction(db, async (trx) => {
+      const rollups = await openRollups(trx, store, "exclusive");
+      const seen = await trx
+        .selectFrom("events")
+        .select("id")
+        .where("store_id", "=", store.id)
+        .where("id", "in", [...unique.keys()])
+        .execute();
+      for (const row of seen) unique.delete(row.id);
+      const fresh = [...unique.values()];
+      for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
+      await foldIntoSessions(trx, rollups, sessionDeltas(fresh));
+      return { accepted: fresh.length, duplicates: events.length - fresh.length };
+    }),
+  );
 }

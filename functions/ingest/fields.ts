@@ -48,10 +48,20 @@ export const timestamp = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   const [, y, mo, d, h, mi, s, , , oh, om] = match;
-  const year = Number(y), month = Number(mo), day = Number(d);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 ||
-      (oh !== undefined && (Number(oh) > 23 || Number(om) > 59))) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59 ||
+    (oh !== undefined && (Number(oh) > 23 || Number(om) > 59))
+  ) {
     ctx.addIssue({ code: "custom", message: "is not a real date and time" });
     return z.NEVER;
   }
@@ -92,7 +102,10 @@ export const money = z
     }
     const whole = match[1].replace(/^0+(?=\d)/, "");
     const fraction = (match[2] ?? "").replace(/0+$/, "");
-    if (whole.length > MAX_MONEY_WHOLE_DIGITS || (whole.length === MAX_MONEY_WHOLE_DIGITS && (whole > MAX_MONEY_TEXT || fraction !== ""))) {
+    if (
+      whole.length > MAX_MONEY_WHOLE_DIGITS ||
+      (whole.length === MAX_MONEY_WHOLE_DIGITS && (whole > MAX_MONEY_TEXT || fraction !== ""))
+    ) {
       ctx.addIssue({ code: "custom", message: `must be at most ${MAX_MONEY_TEXT}` });
       return z.NEVER;
     }
@@ -108,9 +121,15 @@ function numberToDecimalText(value: number): string | undefined {
   const digits = exponential[1] + (exponential[2] ?? "");
   const point = 1 + Number(exponential[3]);
   if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
-  return point >= digits.length ? digits + "0".repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return point >= digits.length
+    ? digits + "0".repeat(point - digits.length)
+    : `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD");
-export const quantity = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000");
+export const quantity = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(1_000_000, "must be at most 1000000");
 export const eventType = z.enum(EVENT_TYPES);

@@ -33,7 +33,9 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
   const now = new Date();
   const prepared = orders.map((input, index) => {
     const at = (...path: (string | number)[]) => ["orders", index, ...path];
-    const [orderDiscount, shipping, tax] = (["discount", "shipping", "tax"] as const).map((field) => readMoney(input[field], decimals, at(field), details));
+    const [orderDiscount, shipping, tax] = (["discount", "shipping", "tax"] as const).map((field) =>
+      readMoney(input[field], decimals, at(field), details),
+    );
     let gross = 0n;
     let lineDiscounts = 0n;
     let units = 0;
@@ -42,7 +44,8 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       const unitPrice = readMoney(line.unitPrice, decimals, at("lines", lineIndex, "unitPrice"), details);
       const lineDiscount = readMoney(line.discount, decimals, at("lines", lineIndex, "discount"), details);
       const lineGross = unitPrice * BigInt(line.quantity);
-      if (lineDiscount > lineGross) details.push(detail(at("lines", lineIndex, "discount"), "must not exceed quantity x unitPrice"));
+      if (lineDiscount > lineGross)
+        details.push(detail(at("lines", lineIndex, "discount"), "must not exceed quantity x unitPrice"));
       gross += lineGross;
       lineDiscounts += lineDiscount;
       units += line.quantity;
@@ -67,11 +70,17 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
         status: input.status,
       };
     });
-    if (orderDiscount > gross - lineDiscounts) details.push(detail(at("discount"), "must not exceed the lines' total after their discounts"));
+    if (orderDiscount > gross - lineDiscounts)
+      details.push(detail(at("discount"), "must not exceed the lines' total after their discounts"));
     const discounts = lineDiscounts + orderDiscount;
     // Bounds every stored figure of the order (discounts <= gross), so none can overflow a column.
     if (gross + shipping + tax > MAX_ORDER_AMOUNT) {
-      details.push(detail(at(), `the order's lines (quantity x unitPrice), shipping and tax add up to more than ${MAX_MONEY_TEXT}`));
+      details.push(
+        detail(
+          at(),
+          `the order's lines (quantity x unitPrice), shipping and tax add up to more than ${MAX_MONEY_TEXT}`,
+        ),
+      );
     }
     const total = gross - discounts + shipping + tax;
     const order: NewOrder = {
@@ -96,9 +105,12 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
   if (details.length > 0) throw badRequest("the request is invalid; nothing was stored", details);
 
   const mismatched = orders.flatMap((input, index) =>
-    input.currency === store.currency ? [] : [detail(["orders", index, "currency"], `must be the store's currency ${store.currency}`)],
+    input.currency === store.currency
+      ? []
+      : [detail(["orders", index, "currency"], `must be the store's currency ${store.currency}`)],
   );
-  if (mismatched.length > 0) throw unprocessable("CURRENCY_MISMATCH", "orders must be in the store's currency; nothing was stored", mismatched);
+  if (mismatched.length > 0)
+    throw unprocessable("CURRENCY_MISMATCH", "orders must be in the store's currency; nothing was stored", mismatched);
   return prepared;
 }
 
@@ -107,63 +119,86 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
  * (e.g. a cancellation), so a replay never counts twice. An order may not drop below what
  * has already been refunded on it.
  */
-export async function ingestOrders(db: Kysely<Database>, store: Store, orders: readonly OrderInput[]): Promise<OrdersResult> {
-  const prepared = prepareOrders(store, orders).sort((a, b) => (a.order.id < b.order.id ? -1 : a.order.id > b.order.id ? 1 : 0));
+export async function ingestOrders(
+  db: Kysely<Database>,
+  store: Store,
+  orders: readonly OrderInput[],
+): Promise<OrdersResult> {
+  const prepared = prepareOrders(store, orders).sort((a, b) =>
+    a.order.id < b.order.id ? -1 : a.order.id > b.order.id ? 1 : 0,
+  );
   const ids = prepared.map((p) => p.order.id);
   const indexOf = new Map(orders.map((o, index) => [o.id, index]));
 
-  return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    const rollups = await openRollups(trx, store);
-    const existing = await trx
-      .selectFrom("orders")
-      .select(["id", "customer_id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
-      .where("store_id", "=", store.id)
-      .where("id", "in", ids)
-      .forUpdate()
-      .execute();
-    const existingIds = existing.map((row) => row.id);
-    if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
-    await upsertCustomers(trx, store.id, orders);
-    const writing = prepared.map(({ order, counted }) => ({
-      id: order.id,
-      customer_id: order.customer_id ?? null,
-      status: order.status,
-      created_at: counted.created_at,
-      sales: counted.gross - counted.discounts,
-    }));
-    const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, writing);
-    if (existingIds.length > 0) {
-      await moveRefundsWithStatus(trx, rollups, existing, prepared);
-      for (const old of existing) if (old.status === "paid") rollups.order(storedOrder(old), -1);
-      const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
-      if (paidIds.length > 0) {
-        const oldLines = await trx
-          .selectFrom("order_lines")
-          .select(["order_id", "product_id", "quantity", "gross", "discount", "created_at"])
+  return withinColumnLimits(() =>
+    inTransaction(db, async (trx) => {
+      const rollups = await openRollups(trx, store);
+      const existing = await trx
+        .selectFrom("orders")
+        .select(["id", "customer_id", "status", "created_at", "units", "gross_sales", "discounts", "shipping", "taxes"])
+        .where("store_id", "=", store.id)
+        .where("id", "in", ids)
+        .forUpdate()
+        .execute();
+      const existingIds = existing.map((row) => row.id);
+      if (existingIds.length > 0) await assertNotBelowRefunds(trx, store.id, existingIds, prepared, indexOf);
+      await upsertCustomers(trx, store.id, orders);
+      const writing = prepared.map(({ order, counted }) => ({
+        id: order.id,
+        customer_id: order.customer_id ?? null,
+        status: order.status,
+        created_at: counted.created_at,
+        sales: counted.gross - counted.discounts,
+      }));
+      const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, writing);
+      if (existingIds.length > 0) {
+        await moveRefundsWithStatus(trx, rollups, existing, prepared);
+        for (const old of existing) if (old.status === "paid") rollups.order(storedOrder(old), -1);
+        const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
+        if (paidIds.length > 0) {
+          const oldLines = await trx
+            .selectFrom("order_lines")
+            .select(["order_id", "product_id", "quantity", "gross", "discount", "created_at"])
+            .where("store_id", "=", store.id)
+            .where("order_id", "in", paidIds)
+            .execute();
+          rollups.orderLines(
+            oldLines.map((line) => ({ ...line, gross: parseAmount(line.gross), discount: parseAmount(line.discount) })),
+            -1,
+          );
+        }
+        await trx
+          .deleteFrom("order_lines")
           .where("store_id", "=", store.id)
-          .where("order_id", "in", paidIds)
+          .where("order_id", "in", existingIds)
           .execute();
-        rollups.orderLines(oldLines.map((line) => ({ ...line, gross: parseAmount(line.gross), discount: parseAmount(line.discount) })), -1);
+        await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
       }
-      await trx.deleteFrom("order_lines").where("store_id", "=", store.id).where("order_id", "in", existingIds).execute();
-      await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
-    }
-    for (const { order, counted, countedLines } of prepared) {
-      if (order.status !== "paid") continue;
-      rollups.order(counted, 1);
-      rollups.orderLines(countedLines, 1);
-    }
-    const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
-    for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
-    for (const batch of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("order_lines").values(batch).execute();
-    await upsertProducts(trx, store.id, orders);
-    await rollups.apply();
-    return { created: prepared.length - existingIds.length, updated: existingIds.length };
-  }));
+      for (const { order, counted, countedLines } of prepared) {
+        if (order.status !== "paid") continue;
+        rollups.order(counted, 1);
+        rollups.orderLines(countedLines, 1);
+      }
+      const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
+      for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
+      for (const batch of chunk(prepared.flatMap((p) => p.lines)))
+        await trx.insertInto("order_lines").values(batch).execute();
+      await upsertProducts(trx, store.id, orders);
+      await rollups.apply();
+      return { created: prepared.length - existingIds.length, updated: existingIds.length };
+    }),
+  );
 }
 
 /** A stored order's contribution, its amounts parsed from the database's decimals. */
-function storedOrder(row: { created_at: Date; units: number; gross_sales: string; discounts: string; shipping: string; taxes: string }): OrderContribution {
+function storedOrder(row: {
+  created_at: Date;
+  units: number;
+  gross_sales: string;
+  discounts: string;
+  shipping: string;
+  taxes: string;
+}): OrderContribution {
   return {
     created_at: row.created_at,
     units: row.units,
@@ -191,10 +226,16 @@ async function assertNotBelowRefunds(
   const totals = new Map(prepared.map((p) => [p.order.id, amountOrZero(p.order.total)]));
   const details = refunded.flatMap((row) =>
     amountOrZero(row.refunded) > (totals.get(row.order_id) ?? 0n)
-      ? [detail(["orders", indexOf.get(row.order_id) ?? 0], `its total is below the ${row.refunded} already refunded on it`)]
+      ? [
+          detail(
+            ["orders", indexOf.get(row.order_id) ?? 0],
+            `its total is below the ${row.refunded} already refunded on it`,
+          ),
+        ]
       : [],
   );
-  if (details.length > 0) throw unprocessable("BELOW_REFUNDED", "an order cannot total less than its refunds; nothing was stored", details);
+  if (details.length > 0)
+    throw unprocessable("BELOW_REFUNDED", "an order cannot total less than its refunds; nothing was stored", details);
 }
 
 /**
@@ -209,21 +250,45 @@ async function moveRefundsWithStatus(
 ): Promise<void> {
   const storeId = rollups.store.id;
   const newStatus = new Map(prepared.map((p) => [p.order.id, p.order.status]));
-  const changed = new Map(existing.filter((o) => o.status !== newStatus.get(o.id)).map((o) => [o.id, newStatus.get(o.id) === "paid" ? 1 : -1] as const));
+  const changed = new Map(
+    existing
+      .filter((o) => o.status !== newStatus.get(o.id))
+      .map((o) => [o.id, newStatus.get(o.id) === "paid" ? 1 : -1] as const),
+  );
   if (changed.size === 0) return;
   const [refunds, refundLines] = await Promise.all([
-    trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
-    trx.selectFrom("refund_lines").select(["order_id", "product_id", "created_at", "amount"]).where("store_id", "=", storeId).where("order_id", "in", [...changed.keys()]).execute(),
+    trx
+      .selectFrom("refunds")
+      .select(["order_id", "created_at", "amount"])
+      .where("store_id", "=", storeId)
+      .where("order_id", "in", [...changed.keys()])
+      .execute(),
+    trx
+      .selectFrom("refund_lines")
+      .select(["order_id", "product_id", "created_at", "amount"])
+      .where("store_id", "=", storeId)
+      .where("order_id", "in", [...changed.keys()])
+      .execute(),
   ]);
-  for (const refund of refunds) rollups.refund({ created_at: refund.created_at, amount: parseAmount(refund.amount) }, changed.get(refund.order_id)!);
-  for (const line of refundLines) rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, changed.get(line.order_id)!);
+  for (const refund of refunds)
+    rollups.refund(
+      { created_at: refund.created_at, amount: parseAmount(refund.amount) },
+      changed.get(refund.order_id)!,
+    );
+  for (const line of refundLines)
+    rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, changed.get(line.order_id)!);
 }
 
 /** The catalogue follows the orders: the latest name and category sent for a product win. */
-async function upsertProducts(trx: Transaction<Database>, storeId: number, orders: readonly OrderInput[]): Promise<void> {
+async function upsertProducts(
+  trx: Transaction<Database>,
+  storeId: number,
+  orders: readonly OrderInput[],
+): Promise<void> {
   const products = new Map<string, { name: string; category: string | null }>();
   for (const order of orders) {
-    for (const line of order.lines) products.set(line.productId, { name: line.productName, category: line.category ?? null });
+    for (const line of order.lines)
+      products.set(line.productId, { name: line.productName, category: line.category ?? null });
   }
   const now = new Date();
   const rows = [...products.entries()]
@@ -233,12 +298,20 @@ async function upsertProducts(trx: Transaction<Database>, storeId: number, order
     await trx
       .insertInto("products")
       .values(batch)
-      .onDuplicateKeyUpdate({ name: sql`values(name)`, category: sql`values(category)`, updated_at: sql`values(updated_at)` })
+      .onDuplicateKeyUpdate({
+        name: sql`values(name)`,
+        category: sql`values(category)`,
+        updated_at: sql`values(updated_at)`,
+      })
       .execute();
   }
 }
 
-async function upsertCustomers(trx: Transaction<Database>, storeId: number, orders: readonly OrderInput[]): Promise<void> {
+async function upsertCustomers(
+  trx: Transaction<Database>,
+  storeId: number,
+  orders: readonly OrderInput[],
+): Promise<void> {
   const firstSeen = new Map<string, Date>();
   for (const order of orders) {
     if (!order.customerId) continue;

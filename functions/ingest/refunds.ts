@@ -32,7 +32,8 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
   const prepared = refunds.map((input, index) => {
     const before = details.length;
     const total = readMoney(input.amount, decimals, ["refunds", index, "amount"], details);
-    if (total <= 0n && details.length === before) details.push(detail(["refunds", index, "amount"], "must be greater than 0"));
+    if (total <= 0n && details.length === before)
+      details.push(detail(["refunds", index, "amount"], "must be greater than 0"));
     let linesTotal = 0n;
     const countedLines: RefundLineContribution[] = [];
     const lines = (input.lines ?? []).map((line, lineIndex) => {
@@ -50,8 +51,15 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
         created_at: input.createdAt,
       };
     });
-    if (linesTotal > total) details.push(detail(["refunds", index, "lines"], "the lines' amounts add up to more than the refund's amount"));
-    const refund = { store_id: store.id, id: input.id, order_id: input.orderId, created_at: input.createdAt, amount: dbMoney(total) };
+    if (linesTotal > total)
+      details.push(detail(["refunds", index, "lines"], "the lines' amounts add up to more than the refund's amount"));
+    const refund = {
+      store_id: store.id,
+      id: input.id,
+      order_id: input.orderId,
+      created_at: input.createdAt,
+      amount: dbMoney(total),
+    };
     return { index, refund, lines, amount: total, createdAt: input.createdAt, countedLines };
   });
   if (details.length > 0) throw badRequest("the request is invalid; nothing was stored", details);
@@ -64,81 +72,98 @@ function prepareRefunds(store: Store, refunds: readonly RefundInput[]): Prepared
  * what was paid. The orders are locked first, so concurrent refunds of one order cannot
  * together exceed it.
  */
-export async function ingestRefunds(db: Kysely<Database>, store: Store, refunds: readonly RefundInput[]): Promise<RefundsResult> {
+export async function ingestRefunds(
+  db: Kysely<Database>,
+  store: Store,
+  refunds: readonly RefundInput[],
+): Promise<RefundsResult> {
   const prepared = prepareRefunds(store, refunds);
   const orderIds = [...new Set(prepared.map((p) => p.refund.order_id))].sort();
   const refundIds = prepared.map((p) => p.refund.id);
 
-  return withinColumnLimits(() => inTransaction(db, async (trx) => {
-    const rollups = await openRollups(trx, store);
-    const existing = await trx
-      .selectFrom("refunds")
-      .select(["id", "order_id", "created_at", "amount"])
-      .where("store_id", "=", store.id)
-      .where("id", "in", refundIds)
-      .forUpdate()
-      .execute();
-    const existingIds = existing.map((r) => r.id);
-    // The orders of the new refunds and of the ones they replace: their status decides the rollup.
-    const lockIds = [...new Set([...orderIds, ...existing.map((r) => r.order_id)])].sort();
-    const orders = await trx
-      .selectFrom("orders")
-      .select(["id", "customer_id", "created_at", "total", "status"])
-      .where("store_id", "=", store.id)
-      .where("id", "in", lockIds)
-      .orderBy("id")
-      .forUpdate()
-      .execute();
-    const orderById = new Map(orders.map((o) => [o.id, o]));
-    const products = await orderedProducts(trx, store.id, orderIds);
+  return withinColumnLimits(() =>
+    inTransaction(db, async (trx) => {
+      const rollups = await openRollups(trx, store);
+      const existing = await trx
+        .selectFrom("refunds")
+        .select(["id", "order_id", "created_at", "amount"])
+        .where("store_id", "=", store.id)
+        .where("id", "in", refundIds)
+        .forUpdate()
+        .execute();
+      const existingIds = existing.map((r) => r.id);
+      // The orders of the new refunds and of the ones they replace: their status decides the rollup.
+      const lockIds = [...new Set([...orderIds, ...existing.map((r) => r.order_id)])].sort();
+      const orders = await trx
+        .selectFrom("orders")
+        .select(["id", "customer_id", "created_at", "total", "status"])
+        .where("store_id", "=", store.id)
+        .where("id", "in", lockIds)
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      const orderById = new Map(orders.map((o) => [o.id, o]));
+      const products = await orderedProducts(trx, store.id, orderIds);
 
-    const details: ErrorDetail[] = [];
-    for (const p of prepared) {
-      const order = orderById.get(p.refund.order_id);
-      if (!order) {
-        details.push(detail(["refunds", p.index, "orderId"], "no such order in this store"));
-        continue;
-      }
-      if (p.createdAt < order.created_at) {
-        details.push(detail(["refunds", p.index, "createdAt"], "is before the order was created"));
-      }
-      p.lines.forEach((line, lineIndex) => {
-        if (!products.get(p.refund.order_id)?.has(line.product_id)) {
-          details.push(detail(["refunds", p.index, "lines", lineIndex, "productId"], "is not on the order"));
+      const details: ErrorDetail[] = [];
+      for (const p of prepared) {
+        const order = orderById.get(p.refund.order_id);
+        if (!order) {
+          details.push(detail(["refunds", p.index, "orderId"], "no such order in this store"));
+          continue;
         }
-      });
-    }
-    if (details.length > 0) throw unprocessable("INVALID_REFERENCE", "a refund does not fit its order; nothing was stored", details);
+        if (p.createdAt < order.created_at) {
+          details.push(detail(["refunds", p.index, "createdAt"], "is before the order was created"));
+        }
+        p.lines.forEach((line, lineIndex) => {
+          if (!products.get(p.refund.order_id)?.has(line.product_id)) {
+            details.push(detail(["refunds", p.index, "lines", lineIndex, "productId"], "is not on the order"));
+          }
+        });
+      }
+      if (details.length > 0)
+        throw unprocessable("INVALID_REFERENCE", "a refund does not fit its order; nothing was stored", details);
 
-    await assertWithinPaid(trx, store.id, prepared, orderById, refundIds);
-    const replacedLines = existingIds.length
-      ? await trx
-          .selectFrom("refund_lines")
-          .select(["order_id", "product_id", "created_at", "amount"])
+      await assertWithinPaid(trx, store.id, prepared, orderById, refundIds);
+      const replacedLines = existingIds.length
+        ? await trx
+            .selectFrom("refund_lines")
+            .select(["order_id", "product_id", "created_at", "amount"])
+            .where("store_id", "=", store.id)
+            .where("refund_id", "in", existingIds)
+            .execute()
+        : [];
+      if (existingIds.length > 0) {
+        await trx
+          .deleteFrom("refund_lines")
           .where("store_id", "=", store.id)
           .where("refund_id", "in", existingIds)
-          .execute()
-      : [];
-    if (existingIds.length > 0) {
-      await trx.deleteFrom("refund_lines").where("store_id", "=", store.id).where("refund_id", "in", existingIds).execute();
-      await trx.deleteFrom("refunds").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
-    }
-    for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
-    for (const rows of chunk(prepared.flatMap((p) => p.lines))) await trx.insertInto("refund_lines").values(rows).execute();
-    const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
-    const replaced = existing.map((r) => ({ order_id: r.order_id, created_at: r.created_at, amount: parseAmount(r.amount) }));
-    const written = prepared.map((p) => ({ order_id: p.refund.order_id, created_at: p.createdAt, amount: p.amount }));
-    for (const old of replaced) if (paid(old.order_id)) rollups.refund(old, -1);
-    for (const line of replacedLines) if (paid(line.order_id)) rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, -1);
-    for (const [i, { refund, countedLines }] of prepared.entries()) {
-      if (!paid(refund.order_id)) continue;
-      rollups.refund(written[i], 1);
-      for (const line of countedLines) rollups.refundLine(line, 1);
-    }
-    await bookCohortReturns(trx, rollups, replaced, written, orderById);
-    await rollups.apply();
-    return { created: prepared.length - existingIds.length, updated: existingIds.length };
-  }));
+          .execute();
+        await trx.deleteFrom("refunds").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
+      }
+      for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
+      for (const rows of chunk(prepared.flatMap((p) => p.lines)))
+        await trx.insertInto("refund_lines").values(rows).execute();
+      const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
+      const replaced = existing.map((r) => ({
+        order_id: r.order_id,
+        created_at: r.created_at,
+        amount: parseAmount(r.amount),
+      }));
+      const written = prepared.map((p) => ({ order_id: p.refund.order_id, created_at: p.createdAt, amount: p.amount }));
+      for (const old of replaced) if (paid(old.order_id)) rollups.refund(old, -1);
+      for (const line of replacedLines)
+        if (paid(line.order_id)) rollups.refundLine({ ...line, amount: parseAmount(line.amount) }, -1);
+      for (const [i, { refund, countedLines }] of prepared.entries()) {
+        if (!paid(refund.order_id)) continue;
+        rollups.refund(written[i], 1);
+        for (const line of countedLines) rollups.refundLine(line, 1);
+      }
+      await bookCohortReturns(trx, rollups, replaced, written, orderById);
+      await rollups.apply();
+      return { created: prepared.length - existingIds.length, updated: existingIds.length };
+    }),
+  );
 }
 
 /**
@@ -166,7 +191,9 @@ async function bookCohortReturns(
     .where("id", "in", customers)
     .modifyEnd(sql`lock in share mode`)
     .execute();
-  const cohortDay = new Map(firsts.flatMap((c) => (c.first_paid_at ? [[c.id, rollups.cohortDayOf(c.first_paid_at)] as const] : [])));
+  const cohortDay = new Map(
+    firsts.flatMap((c) => (c.first_paid_at ? [[c.id, rollups.cohortDayOf(c.first_paid_at)] as const] : [])),
+  );
   const book = (refund: BookedReturn & { order_id: string }, sign: 1 | -1) => {
     const day = cohortDay.get(customerOf(refund.order_id) ?? "");
     if (day !== undefined) rollups.cohortReturn(day, refund, sign);
@@ -175,7 +202,11 @@ async function bookCohortReturns(
   for (const refund of written) book(refund, 1);
 }
 
-async function orderedProducts(trx: Transaction<Database>, storeId: number, orderIds: string[]): Promise<Map<string, Set<string>>> {
+async function orderedProducts(
+  trx: Transaction<Database>,
+  storeId: number,
+  orderIds: string[],
+): Promise<Map<string, Set<string>>> {
   const rows = await trx
     .selectFrom("order_lines")
     .select(["order_id", "product_id"])
@@ -216,8 +247,14 @@ async function assertWithinPaid(
     refunded.set(orderId, after);
     const paid = amountOrZero(orderById.get(orderId)?.total);
     if (after > paid) {
-      details.push(detail(["refunds", p.index, "amount"], `the order's refunds would total more than the ${orderById.get(orderId)?.total} paid`));
+      details.push(
+        detail(
+          ["refunds", p.index, "amount"],
+          `the order's refunds would total more than the ${orderById.get(orderId)?.total} paid`,
+        ),
+      );
     }
   }
-  if (details.length > 0) throw unprocessable("REFUND_EXCEEDS_PAID", "refunds may not exceed what was paid; nothing was stored", details);
+  if (details.length > 0)
+    throw unprocessable("REFUND_EXCEEDS_PAID", "refunds may not exceed what was paid; nothing was stored", details);
 }

@@ -21,7 +21,10 @@ export const orderSchema = z.strictObject({
   createdAt: timestamp,
   currency: currencyCode,
   status: z.enum(["paid", "cancelled"]),
-  lines: z.array(orderLineSchema).min(1, "an order needs 1 to 500 lines").max(MAX_LINES, "an order needs 1 to 500 lines"),
+  lines: z
+    .array(orderLineSchema)
+    .min(1, "an order needs 1 to 500 lines")
+    .max(MAX_LINES, "an order needs 1 to 500 lines"),
   discount: money.optional(),
   shipping: money.optional(),
   tax: money.optional(),

@@ -11,7 +11,10 @@ export function detail(path: readonly PropertyKey[], message: string): ErrorDeta
 export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  throw badRequest("the request is invalid; nothing was stored", result.error.issues.flatMap(issueDetails).map(({ path, message }) => detail(path, message)));
+  throw badRequest(
+    "the request is invalid; nothing was stored",
+    result.error.issues.flatMap(issueDetails).map(({ path, message }) => detail(path, message)),
+  );
 }
 
 /** Fails the whole batch when an id appears twice in it. */

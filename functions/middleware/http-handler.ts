@@ -81,7 +81,8 @@ export type QuerySchemas = Partial<Record<OperationId, z.ZodObject>>;
 function checkQuery(event: APIGatewayProxyEvent, query: z.ZodObject | undefined): void {
   const allowed = new Set(Object.keys(query?.shape ?? {}));
   const given = new Map<string, number>();
-  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) given.set(name, values?.length ?? 1);
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {}))
+    given.set(name, values?.length ?? 1);
   for (const name of Object.keys(event.queryStringParameters ?? {})) if (!given.has(name)) given.set(name, 1);
   const details: ErrorDetail[] = [];
   for (const [name, count] of given) {
@@ -97,7 +98,11 @@ function checkQuery(event: APIGatewayProxyEvent, query: z.ZodObject | undefined)
 
 function toResponse(mediaType: string, output: OperationOutput): APIGatewayProxyResult {
   if (mediaType === CSV_MEDIA_TYPE && output.csv) {
-    return { statusCode: output.status ?? 200, headers: { "Content-Type": "text/csv; charset=utf-8", ...output.headers }, body: output.csv() };
+    return {
+      statusCode: output.status ?? 200,
+      headers: { "Content-Type": "text/csv; charset=utf-8", ...output.headers },
+      body: output.csv(),
+    };
   }
   return {
     statusCode: output.status ?? 200,
@@ -112,7 +117,12 @@ function varyOnAccept(): HttpMiddleware {
     if (!request.response) return;
     const headers = { ...request.response.headers };
     const existing = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
-    const values = existing ? String(headers[existing]).split(",").map((v) => v.trim()).filter(Boolean) : [];
+    const values = existing
+      ? String(headers[existing])
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : [];
     if (existing) delete headers[existing];
     if (!values.some((v) => v.toLowerCase() === "accept" || v === "*")) values.push("Accept");
     request.response.headers = { ...headers, Vary: values.join(", ") };
@@ -133,10 +143,15 @@ export interface HttpHandlerOptions {
  * JSON bodies, query parameters checked against the operation's schema, and the key's store for
  * keyed routes. Operations never see the event.
  */
-export function createHttpHandler(functionName: FunctionName, operations: Operations, options: HttpHandlerOptions = {}) {
+export function createHttpHandler(
+  functionName: FunctionName,
+  operations: Operations,
+  options: HttpHandlerOptions = {},
+) {
   const { queries = {}, database = () => sharedDatabase().db } = options;
   for (const route of routes.filter((r) => r.functionName === functionName)) {
-    if (!operations[route.operationId]) throw new Error(`function ${functionName} has no operation for ${route.operationId}`);
+    if (!operations[route.operationId])
+      throw new Error(`function ${functionName} has no operation for ${route.operationId}`);
   }
   const keyedStore = storeFromApiKey(database);
 

@@ -12,7 +12,11 @@ export function jsonBody(): HttpMiddleware {
       const raw = event.body ?? "";
       const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
       if (bytes.length > MAX_BODY_BYTES) {
-        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `the body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`);
+        throw new ApiError(
+          413,
+          "PAYLOAD_TOO_LARGE",
+          `the body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}`,
+        );
       }
       const contentType = header(event, "content-type") ?? "";
       if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {

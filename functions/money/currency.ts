@@ -11,7 +11,19 @@ import { data as ISO_4217_LIST } from "currency-codes";
  * named here (the currency test checks this list against the package's copy of the ISO file).
  */
 export const NO_MINOR_UNIT_CODES: ReadonlySet<string> = new Set([
-  "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+  "XAG",
+  "XAU",
+  "XBA",
+  "XBB",
+  "XBC",
+  "XBD",
+  "XDR",
+  "XPD",
+  "XPT",
+  "XSU",
+  "XTS",
+  "XUA",
+  "XXX",
 ]);
 
 const ISO_MINOR_UNITS: ReadonlyMap<string, number> = new Map(

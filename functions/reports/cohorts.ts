@@ -46,7 +46,13 @@ export interface CohortCell {
  * the store's, and the last, unfinished period of one in the store's zone. Cohorts are the
  * customers whose first paid order is in [start, end); activity is counted from `from`.
  */
-export async function rawCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow, interval: CohortInterval, from: Date = window.start): Promise<CohortCell[]> {
+export async function rawCohortCells(
+  db: Kysely<Database>,
+  storeId: number,
+  window: ReportWindow,
+  interval: CohortInterval,
+  from: Date = window.start,
+): Promise<CohortCell[]> {
   const { range, start, end } = window;
   const key = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
   // A short range (a last, unfinished period) is read by time, or from the cohort's customers
@@ -65,9 +71,17 @@ export async function rawCohortCells(db: Kysely<Database>, storeId: number, wind
       .then((result) => result.rows),
     db
       .selectFrom("refunds as r")
-      .innerJoin("orders as o", (join) => join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"))
-      .innerJoin("customers as c", (join) => join.onRef("c.store_id", "=", "o.store_id").onRef("c.id", "=", "o.customer_id"))
-      .select(({ fn }) => [key(sql.ref("c.first_paid_at")).as("cohort"), key(sql.ref("r.created_at")).as("period"), fn.sum<string>("r.amount").as("returns")])
+      .innerJoin("orders as o", (join) =>
+        join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"),
+      )
+      .innerJoin("customers as c", (join) =>
+        join.onRef("c.store_id", "=", "o.store_id").onRef("c.id", "=", "o.customer_id"),
+      )
+      .select(({ fn }) => [
+        key(sql.ref("c.first_paid_at")).as("cohort"),
+        key(sql.ref("r.created_at")).as("period"),
+        fn.sum<string>("r.amount").as("returns"),
+      ])
       .where("r.store_id", "=", storeId)
       .where("r.created_at", ">=", from)
       .where("r.created_at", "<", end)
@@ -76,22 +90,46 @@ export async function rawCohortCells(db: Kysely<Database>, storeId: number, wind
       .groupBy([sql.ref("cohort"), sql.ref("period")])
       .execute(),
   ]);
-  const cells = new Map<string, CohortCell>(activity.map((row) => [`${row.cohort}|${row.period}`, { ...row, returns: null }]));
+  const cells = new Map<string, CohortCell>(
+    activity.map((row) => [`${row.cohort}|${row.period}`, { ...row, returns: null }]),
+  );
   for (const row of returns) {
     const cell = cells.get(`${row.cohort}|${row.period}`);
     if (cell) cell.returns = row.returns;
-    else cells.set(`${row.cohort}|${row.period}`, { cohort: row.cohort, period: row.period, customers: 0, sales: null, returns: row.returns });
+    else
+      cells.set(`${row.cohort}|${row.period}`, {
+        cohort: row.cohort,
+        period: row.period,
+        customers: 0,
+        sales: null,
+        returns: row.returns,
+      });
   }
   return [...cells.values()];
 }
 
 /** Cells of whole periods [firstPeriod, lastPeriod] from the `cohort_cells` rollup (store's zone only). */
-async function rolledCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow, interval: CohortInterval, firstPeriod: string, lastPeriod: string): Promise<CohortCell[]> {
+async function rolledCohortCells(
+  db: Kysely<Database>,
+  storeId: number,
+  window: ReportWindow,
+  interval: CohortInterval,
+  firstPeriod: string,
+  lastPeriod: string,
+): Promise<CohortCell[]> {
   const cohort =
-    interval === "month" ? sql<string>`date_format(cohort_day, '%Y-%m')` : sql<string>`date_format(cohort_day - interval weekday(cohort_day) day, '%Y-%m-%d')`;
+    interval === "month"
+      ? sql<string>`date_format(cohort_day, '%Y-%m')`
+      : sql<string>`date_format(cohort_day - interval weekday(cohort_day) day, '%Y-%m-%d')`;
   return db
     .selectFrom("cohort_cells")
-    .select(({ fn }) => [cohort.as("cohort"), "period", fn.sum<string>("customers").as("customers"), fn.sum<string>("sales").as("sales"), fn.sum<string>("returns").as("returns")])
+    .select(({ fn }) => [
+      cohort.as("cohort"),
+      "period",
+      fn.sum<string>("customers").as("customers"),
+      fn.sum<string>("sales").as("sales"),
+      fn.sum<string>("returns").as("returns"),
+    ])
     .where("store_id", "=", storeId)
     .where("interval_name", "=", interval)
     .where(sql<boolean>`cohort_day between ${window.range.from} and ${window.range.to}`)
@@ -126,11 +164,20 @@ export async function cohortsReport(
     const wholeUpTo = lastIsWhole ? last : periods[periods.length - 2];
     const [rolled, partial] = await Promise.all([
       wholeUpTo ? rolledCohortCells(db, store.id, window, interval, periods[0].key, wholeUpTo.key) : [],
-      lastIsWhole ? [] : rawCohortCells(db, store.id, window, interval, last.start > window.start ? last.start : window.start),
+      lastIsWhole
+        ? []
+        : rawCohortCells(db, store.id, window, interval, last.start > window.start ? last.start : window.start),
     ]);
     cells = [...rolled, ...partial];
   }
-  return { from: range.from, to: range.to, timezone: range.timezone, currency: store.currency, interval, cohorts: cohortTable(periods, cells, store.currency) };
+  return {
+    from: range.from,
+    to: range.to,
+    timezone: range.timezone,
+    currency: store.currency,
+    interval,
+    cohorts: cohortTable(periods, cells, store.currency),
+  };
 }
 
 function cohortTable(periods: readonly Period[], cells: readonly CohortCell[], currency: string): Cohort[] {
@@ -149,7 +196,13 @@ function cohortTable(periods: readonly Period[], cells: readonly CohortCell[], c
           const row = cell.get(`${cohortPeriod.key}|${p.key}`);
           const customers = Number(row?.customers ?? 0);
           const net = amountOrZero(row?.sales) - amountOrZero(row?.returns);
-          return { k, period: p.label, customers, share: ratio(customers, size), netSales: formatAmount(net, decimals) };
+          return {
+            k,
+            period: p.label,
+            customers,
+            share: ratio(customers, size),
+            netSales: formatAmount(net, decimals),
+          };
         }),
       };
     });

@@ -28,7 +28,12 @@ const BEGINNING = new Date(Date.UTC(1970, 0, 1));
  * G and H are quadrant counts over an index; both are empty, and instant, for a range that ends
  * at the store's latest data or starts before its first.
  */
-export async function customerFigures(db: Kysely<Database>, storeId: number, start: Date, end: Date): Promise<CustomerFigures> {
+export async function customerFigures(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<CustomerFigures> {
   const [prefix, gaps, firstGaps] = await Promise.all([
     db
       .selectFrom("sales_slots")
@@ -59,11 +64,20 @@ export async function customerFigures(db: Kysely<Database>, storeId: number, sta
       .executeTakeFirstOrThrow(),
   ]);
   const [firstBeforeA, firstBeforeB, lastBeforeA, secondBeforeB, onlyBeforeA] = [
-    prefix.firstBeforeA, prefix.firstBeforeB, prefix.lastBeforeA, prefix.secondBeforeB, prefix.onlyBeforeA,
+    prefix.firstBeforeA,
+    prefix.firstBeforeB,
+    prefix.lastBeforeA,
+    prefix.secondBeforeB,
+    prefix.onlyBeforeA,
   ].map((n) => Number(n ?? 0));
   const newCustomers = firstBeforeB - firstBeforeA;
   const customers = firstBeforeB - lastBeforeA - Number(gaps.n);
   const returningCustomers = customers - newCustomers;
   const newWithSecondOrder = secondBeforeB - firstBeforeA + onlyBeforeA + Number(firstGaps.n);
-  return { customers, newCustomers, returningCustomers, returningCustomerRate: ratio(returningCustomers + newWithSecondOrder, customers) };
+  return {
+    customers,
+    newCustomers,
+    returningCustomers,
+    returningCustomerRate: ratio(returningCustomers + newWithSecondOrder, customers),
+  };
 }

@@ -12,7 +12,15 @@ export interface SalesSums {
   returns: Amount;
 }
 
-export const EMPTY_SUMS: SalesSums = { orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n };
+export const EMPTY_SUMS: SalesSums = {
+  orders: 0,
+  units: 0,
+  gross: 0n,
+  discounts: 0n,
+  shipping: 0n,
+  taxes: 0n,
+  returns: 0n,
+};
 
 export interface SalesFigures {
   orders: number;

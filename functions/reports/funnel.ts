@@ -33,7 +33,13 @@ export interface FunnelCounts {
   converted: number;
 }
 
-type CountsRow = { sessions: string | null; productViews: string | null; addToCart: string | null; checkout: string | null; converted: string | null };
+type CountsRow = {
+  sessions: string | null;
+  productViews: string | null;
+  addToCart: string | null;
+  checkout: string | null;
+  converted: string | null;
+};
 
 function countsOf(row: CountsRow): FunnelCounts {
   return {
@@ -46,7 +52,12 @@ function countsOf(row: CountsRow): FunnelCounts {
 }
 
 /** Sessions that started in [start, end) and how many reached each step, from the `funnel_slots` rollup. */
-export async function funnelCounts(db: Kysely<Database>, storeId: number, start: Date, end: Date): Promise<FunnelCounts> {
+export async function funnelCounts(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<FunnelCounts> {
   const row = await db
     .selectFrom("funnel_slots")
     .select(({ fn }) => [
@@ -64,7 +75,12 @@ export async function funnelCounts(db: Kysely<Database>, storeId: number, start:
 }
 
 /** The same from the raw `sessions` rows: the reference the rollup is checked against. */
-export async function rawFunnelCounts(db: Kysely<Database>, storeId: number, start: Date, end: Date): Promise<FunnelCounts> {
+export async function rawFunnelCounts(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<FunnelCounts> {
   const row = await db
     .selectFrom("sessions")
     .select(({ fn }) => [

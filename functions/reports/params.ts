@@ -17,7 +17,12 @@ type Query = Readonly<Record<string, string | undefined>>;
 
 /** Today's date in `timezone`, YYYY-MM-DD. */
 export function localToday(timezone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
 }
 
 function shiftDays(date: string, days: number): string {
@@ -47,10 +52,12 @@ export function parseReportQuery(store: Store, query: Query): ReportWindow {
   if (!isValidLocalDate(to)) details.push({ field: "to", message: "must be a date YYYY-MM-DD" });
   // The default `from` counts back from a valid `to` only (an invalid one has no days to count).
   const from = query.from ?? (isValidLocalDate(to) ? shiftDays(to, -(DEFAULT_RANGE_DAYS - 1)) : to);
-  if (query.from !== undefined && !isValidLocalDate(from)) details.push({ field: "from", message: "must be a date YYYY-MM-DD" });
+  if (query.from !== undefined && !isValidLocalDate(from))
+    details.push({ field: "from", message: "must be a date YYYY-MM-DD" });
   if (details.length === 0) {
     if (to < from) details.push({ field: "to", message: "must not be before from" });
-    else if (to >= addYears(from, MAX_RANGE_YEARS)) details.push({ field: "to", message: `the range may span at most ${MAX_RANGE_YEARS} years` });
+    else if (to >= addYears(from, MAX_RANGE_YEARS))
+      details.push({ field: "to", message: `the range may span at most ${MAX_RANGE_YEARS} years` });
   }
   if (details.length > 0) throw badRequest("the report's parameters are invalid", details);
   // read once here: the report's periods, bounds and SQL take the day numbers from it
@@ -65,6 +72,8 @@ export function parseReportQuery(store: Store, query: Query): ReportWindow {
 export function parseQuery<S extends z.ZodObject>(schema: S, query: Query): z.output<S> {
   const result = schema.safeParse(query, { reportInput: true });
   if (result.success) return result.data;
-  const details = result.error.issues.flatMap(issueDetails).map(({ path, message }) => ({ field: fieldPath(path), message }));
+  const details = result.error.issues
+    .flatMap(issueDetails)
+    .map(({ path, message }) => ({ field: fieldPath(path), message }));
   throw badRequest("the report's parameters are invalid", details);
 }

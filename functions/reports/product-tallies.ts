@@ -31,7 +31,14 @@ function inCategory(db: Kysely<Database>, storeId: number, category: string) {
 }
 
 /** Per product, from the raw lines in [start, end): the reference, and the partial days at a range's edges. */
-export async function rawProductTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string, into: Tallies = new Map()): Promise<Tallies> {
+export async function rawProductTallies(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+  category?: string,
+  into: Tallies = new Map(),
+): Promise<Tallies> {
   if (start >= end) return into;
   let sales = db
     .selectFrom("order_lines as l")
@@ -49,7 +56,9 @@ export async function rawProductTallies(db: Kysely<Database>, storeId: number, s
     .groupBy("l.product_id");
   let returns = db
     .selectFrom("refund_lines as r")
-    .innerJoin("orders as o", (join) => join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"))
+    .innerJoin("orders as o", (join) =>
+      join.onRef("o.store_id", "=", "r.store_id").onRef("o.id", "=", "r.order_id").on("o.status", "=", "paid"),
+    )
     .select(({ fn }) => ["r.product_id", fn.sum<string>("r.amount").as("returns")])
     .where("r.store_id", "=", storeId)
     .where("r.created_at", ">=", start)
@@ -77,7 +86,14 @@ const MONTHS = { table: "product_months", period: "month" } as const;
 type Level = typeof DAYS | typeof MONTHS;
 
 /** Per product over whole periods of a rollup level, in the spans [from, to) given (empty spans skipped). */
-async function rolledProductTallies(db: Kysely<Database>, storeId: number, level: Level, spans: [Date, Date][], category: string | undefined, into: Tallies): Promise<void> {
+async function rolledProductTallies(
+  db: Kysely<Database>,
+  storeId: number,
+  level: Level,
+  spans: [Date, Date][],
+  category: string | undefined,
+  into: Tallies,
+): Promise<void> {
   const periods = spans.filter(([from, to]) => from < to);
   if (periods.length === 0) return;
   // Both tables have the same measures; Kysely cannot type a query over either, so it is typed as product_days.
@@ -92,7 +108,9 @@ async function rolledProductTallies(db: Kysely<Database>, storeId: number, level
       fn.sum<string>("returns").as("returns"),
     ])
     .where("store_id", "=", storeId)
-    .where(({ eb, or, and }) => or(periods.map(([from, to]) => and([eb(sql.ref(level.period), ">=", from), eb(sql.ref(level.period), "<", to)]))))
+    .where(({ eb, or, and }) =>
+      or(periods.map(([from, to]) => and([eb(sql.ref(level.period), ">=", from), eb(sql.ref(level.period), "<", to)]))),
+    )
     .groupBy("product_id");
   if (category !== undefined) query = query.where("product_id", "in", inCategory(db, storeId, category));
   for (const row of await query.execute()) {
@@ -105,7 +123,8 @@ async function rolledProductTallies(db: Kysely<Database>, storeId: number, level
   }
 }
 
-const startOfUtcMonth = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
+const startOfUtcMonth = (t: Date, monthsLater = 0) =>
+  new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
 const ceilToUtcMonth = (t: Date) => (t.getTime() === startOfUtcMonth(t).getTime() ? t : startOfUtcMonth(t, 1));
 
 /**
@@ -114,7 +133,13 @@ const ceilToUtcMonth = (t: Date) => (t.getTime() === startOfUtcMonth(t).getTime(
  * whole UTC days from `product_days`, the partial days at both edges from the raw lines. Each
  * order lies in exactly one part.
  */
-async function directProductTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string): Promise<Tallies> {
+async function directProductTallies(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+  category?: string,
+): Promise<Tallies> {
   const firstDay = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
   const endDay = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
   const tallies: Tallies = new Map();
@@ -124,7 +149,19 @@ async function directProductTallies(db: Kysely<Database>, storeId: number, start
   // The parts are disjoint: their queries run side by side, each adding into `tallies` as it returns.
   await Promise.all([
     rawProductTallies(db, storeId, start, firstDay, category, tallies),
-    rolledProductTallies(db, storeId, DAYS, firstMonth < endMonth ? [[firstDay, firstMonth], [endMonth, endDay]] : [[firstDay, endDay]], category, tallies),
+    rolledProductTallies(
+      db,
+      storeId,
+      DAYS,
+      firstMonth < endMonth
+        ? [
+            [firstDay, firstMonth],
+            [endMonth, endDay],
+          ]
+        : [[firstDay, endDay]],
+      category,
+      tallies,
+    ),
     rolledProductTallies(db, storeId, MONTHS, [[firstMonth, endMonth]], category, tallies),
     rawProductTallies(db, storeId, endDay, end, category, tallies),
   ]);
@@ -132,7 +169,8 @@ async function directProductTallies(db: Kysely<Database>, storeId: number, start
 }
 
 function withoutZeros(tallies: Tallies): Tallies {
-  for (const [id, t] of tallies) if (t.orders === 0 && t.units === 0 && t.gross === 0n && t.discounts === 0n && t.returns === 0n) tallies.delete(id);
+  for (const [id, t] of tallies)
+    if (t.orders === 0 && t.units === 0 && t.gross === 0n && t.discounts === 0n && t.returns === 0n) tallies.delete(id);
   return tallies;
 }
 
@@ -166,7 +204,13 @@ async function totalTallies(db: Kysely<Database>, storeId: number, category: str
   return new Map(
     (await query.execute()).map((row) => [
       row.product_id,
-      { orders: row.orders, units: Number(row.units), gross: amountOrZero(row.gross_sales), discounts: amountOrZero(row.discounts), returns: amountOrZero(row.returns) },
+      {
+        orders: row.orders,
+        units: Number(row.units),
+        gross: amountOrZero(row.gross_sales),
+        discounts: amountOrZero(row.discounts),
+        returns: amountOrZero(row.returns),
+      },
     ]),
   );
 }
@@ -176,8 +220,15 @@ async function totalTallies(db: Kysely<Database>, storeId: number, category: str
  * most of the store's history (three years of a three-year-old store), as the all-time totals
  * less the same over what lies before and after the range.
  */
-export async function productTallies(db: Kysely<Database>, storeId: number, start: Date, end: Date, category?: string): Promise<Tallies> {
-  if (!(await complementIsCheaper(db, storeId, start, end))) return directProductTallies(db, storeId, start, end, category);
+export async function productTallies(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+  category?: string,
+): Promise<Tallies> {
+  if (!(await complementIsCheaper(db, storeId, start, end)))
+    return directProductTallies(db, storeId, start, end, category);
   const [totals, before, after] = await Promise.all([
     totalTallies(db, storeId, category),
     directProductTallies(db, storeId, BEGINNING, start, category),
@@ -195,4 +246,3 @@ export async function productTallies(db: Kysely<Database>, storeId: number, star
   }
   return withoutZeros(totals);
 }
-

@@ -33,7 +33,8 @@ export interface ProductsReport {
 /** The `limit` best products by `sort`, ties by id: one pass keeping the best, not a sort of every product. */
 function topProducts(tallies: Tallies, sort: ProductSort, limit: number): [string, Tally][] {
   const score = (t: Tally) => (sort === "unitsSold" ? BigInt(t.units) : t.gross - t.discounts - t.returns);
-  const better = (a: { id: string; score: bigint }, b: { id: string; score: bigint }) => a.score > b.score || (a.score === b.score && a.id < b.id);
+  const better = (a: { id: string; score: bigint }, b: { id: string; score: bigint }) =>
+    a.score > b.score || (a.score === b.score && a.id < b.id);
   const best: { id: string; score: bigint; tally: Tally }[] = [];
   for (const [id, tally] of tallies) {
     const entry = { id, score: score(tally), tally };
@@ -66,7 +67,11 @@ export async function productsReport(
         .selectFrom("products")
         .select(["id", "name", "category"])
         .where("store_id", "=", store.id)
-        .where("id", "in", ranked.map(([id]) => id))
+        .where(
+          "id",
+          "in",
+          ranked.map(([id]) => id),
+        )
         .execute()
     : [];
   const productById = new Map(names.map((p) => [p.id, p]));

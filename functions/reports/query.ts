@@ -56,7 +56,12 @@ export const reportQueries = {
     ...rangeQuery,
     sort: z.enum(PRODUCT_SORTS).default("netSales").meta({ description: "What ranks the products (descending)." }),
     limit: productsLimit.default(PRODUCTS_DEFAULT_LIMIT).meta({ description: "How many products." }),
-    category: z.string().min(1, CATEGORY_MESSAGE).max(100, CATEGORY_MESSAGE).optional().meta({ description: "Only products of this category." }),
+    category: z
+      .string()
+      .min(1, CATEGORY_MESSAGE)
+      .max(100, CATEGORY_MESSAGE)
+      .optional()
+      .meta({ description: "Only products of this category." }),
   }),
   funnelReport: z.object(rangeQuery),
   cohortsReport: z.object({

@@ -26,7 +26,11 @@ export interface RealtimeReport {
  * The last 30 minutes (29 whole minutes and the current one), in UTC: sessions with any event in the last
  * 5 minutes, and counted orders and net sales (sales less returns booked) per minute.
  */
-export async function realtimeReport(db: Kysely<Database>, store: Store, now: Date = new Date()): Promise<RealtimeReport> {
+export async function realtimeReport(
+  db: Kysely<Database>,
+  store: Store,
+  now: Date = new Date(),
+): Promise<RealtimeReport> {
   const currentMinute = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
   const start = new Date(currentMinute - (REALTIME_WINDOW_MINUTES - 1) * MINUTE_MS);
   const end = new Date(currentMinute + MINUTE_MS);
@@ -42,7 +46,11 @@ export async function realtimeReport(db: Kysely<Database>, store: Store, now: Da
       .executeTakeFirstOrThrow(),
     db
       .selectFrom("orders")
-      .select(({ fn }) => [minuteOf("created_at").as("minute"), fn.countAll<string>().as("orders"), sql<string>`sum(gross_sales - discounts)`.as("sales")])
+      .select(({ fn }) => [
+        minuteOf("created_at").as("minute"),
+        fn.countAll<string>().as("orders"),
+        sql<string>`sum(gross_sales - discounts)`.as("sales"),
+      ])
       .where("store_id", "=", store.id)
       .where("status", "=", "paid")
       .where("created_at", ">=", start)
@@ -52,7 +60,10 @@ export async function realtimeReport(db: Kysely<Database>, store: Store, now: Da
     db
       .selectFrom("refunds")
       .innerJoin("orders", (join) =>
-        join.onRef("orders.store_id", "=", "refunds.store_id").onRef("orders.id", "=", "refunds.order_id").on("orders.status", "=", "paid"),
+        join
+          .onRef("orders.store_id", "=", "refunds.store_id")
+          .onRef("orders.id", "=", "refunds.order_id")
+          .on("orders.status", "=", "paid"),
       )
       .select(({ fn }) => [minuteOf("refunds.created_at").as("minute"), fn.sum<string>("refunds.amount").as("returns")])
       .where("refunds.store_id", "=", store.id)
@@ -73,7 +84,11 @@ export async function realtimeReport(db: Kysely<Database>, store: Store, now: Da
     const net = amountOrZero(row?.sales) - amountOrZero(returnsAt.get(i));
     totalOrders += count;
     totalNet += net;
-    return { minute: new Date(start.getTime() + i * MINUTE_MS).toISOString(), orders: count, netSales: formatAmount(net, decimals) };
+    return {
+      minute: new Date(start.getTime() + i * MINUTE_MS).toISOString(),
+      orders: count,
+      netSales: formatAmount(net, decimals),
+    };
   });
   return {
     asOf: now.toISOString(),

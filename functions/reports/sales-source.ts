@@ -31,7 +31,11 @@ export function slotsTiling(cuts: readonly Date[]) {
       SPANS.filter((span) => cover[span].length > 0).map((span) =>
         eb.and([
           eb("span_minutes", "=", span),
-          eb.or(cover[span].map(([a, b]) => eb.and([eb("slot_start", ">=", new Date(a)), eb("slot_start", "<", new Date(b))]))),
+          eb.or(
+            cover[span].map(([a, b]) =>
+              eb.and([eb("slot_start", ">=", new Date(a)), eb("slot_start", "<", new Date(b))]),
+            ),
+          ),
         ]),
       ),
     );
@@ -43,7 +47,12 @@ export function slotsTiling(cuts: readonly Date[]) {
  * must give one key per bucket. Three years of day periods read ~26,000 hour rows, of months
  * ~1,100 day rows, instead of every order.
  */
-export async function salesByKey(db: Kysely<Database>, storeId: number, cuts: readonly Date[], keyOf: KeyOf = ALL): Promise<Map<string, SalesSums>> {
+export async function salesByKey(
+  db: Kysely<Database>,
+  storeId: number,
+  cuts: readonly Date[],
+  keyOf: KeyOf = ALL,
+): Promise<Map<string, SalesSums>> {
   const key = keyOf(sql.ref<Date>("slot_start"));
   const rows = await db
     .selectFrom("sales_slots")

@@ -21,7 +21,12 @@ export interface SalesReport {
  * timezone: by day, week or month in the store's own zone from its local days, otherwise by
  * tiling `sales_slots`.
  */
-export async function salesReport(db: Kysely<Database>, store: Store, window: ReportWindow, interval: Interval): Promise<SalesReport> {
+export async function salesReport(
+  db: Kysely<Database>,
+  store: Store,
+  window: ReportWindow,
+  interval: Interval,
+): Promise<SalesReport> {
   const { range, start, end } = window;
   const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
   const periods = periodsInRange(range, interval);
@@ -36,9 +41,9 @@ export async function salesReport(db: Kysely<Database>, store: Store, window: Re
     currency: store.currency,
     interval,
     periods: periods.map((p) => ({
-    period: p.label,
-    start: p.start.toISOString(),
-    end: p.end.toISOString(),
+      period: p.label,
+      start: p.start.toISOString(),
+      end: p.end.toISOString(),
       ...salesFigures(sales.get(p.key) ?? EMPTY_SUMS, store.currency),
     })),
   };

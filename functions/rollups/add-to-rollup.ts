@@ -2,7 +2,14 @@ import { sql, type Insertable, type Transaction } from "kysely";
 import type { Database } from "../db/schema";
 import { chunk } from "../db/transaction";
 
-type RollupTable = "sales_slots" | "sales_local_days" | "funnel_slots" | "product_days" | "product_months" | "product_totals" | "cohort_cells";
+type RollupTable =
+  | "sales_slots"
+  | "sales_local_days"
+  | "funnel_slots"
+  | "product_days"
+  | "product_months"
+  | "product_totals"
+  | "cohort_cells";
 
 /**
  * Adds delta rows to a rollup: a missing row is created, an existing one gets each measure

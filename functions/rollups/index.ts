@@ -107,7 +107,11 @@ export class RollupWriter {
  * Takes the store's ingest lock (shared; exclusive for events, see store-lock.ts) and returns
  * the writer an ingest reports its changes to.
  */
-export async function openRollups(trx: Transaction<Database>, store: RollupStore, lock: "shared" | "exclusive" = "shared"): Promise<RollupWriter> {
+export async function openRollups(
+  trx: Transaction<Database>,
+  store: RollupStore,
+  lock: "shared" | "exclusive" = "shared",
+): Promise<RollupWriter> {
   await lockStoreForIngest(trx, store.id, lock);
   return new RollupWriter(trx, store);
 }

@@ -31,7 +31,8 @@ export function coverBuckets(cuts: readonly number[]): SpanCover {
 }
 
 function coverInterval(start: number, end: number, cover: SpanCover): void {
-  if (start % SLOT_MS !== 0 || end % SLOT_MS !== 0) throw new RangeError("bucket boundaries must fall on quarter hours");
+  if (start % SLOT_MS !== 0 || end % SLOT_MS !== 0)
+    throw new RangeError("bucket boundaries must fall on quarter hours");
   let rest: HalfOpen[] = [[start, end]];
   for (const span of [1440, 60] as const) {
     const size = span * MINUTE_MS;

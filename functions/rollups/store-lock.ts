@@ -9,7 +9,11 @@ import type { Database } from "../db/schema";
  * gap locks far more often than retries absorb; one store's events go one batch at a time.
  * (`LOCK IN SHARE MODE` is understood by both MySQL 8.4 and MariaDB 10.11.)
  */
-export async function lockStoreForIngest(trx: Transaction<Database>, storeId: number, mode: "shared" | "exclusive" = "shared"): Promise<void> {
+export async function lockStoreForIngest(
+  trx: Transaction<Database>,
+  storeId: number,
+  mode: "shared" | "exclusive" = "shared",
+): Promise<void> {
   if (mode === "exclusive") await sql`select id from stores where id = ${storeId} for update`.execute(trx);
   else await sql`select id from stores where id = ${storeId} lock in share mode`.execute(trx);
 }

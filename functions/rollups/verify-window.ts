@@ -9,10 +9,17 @@ export function allTime(): { start: Date; end: Date } {
 }
 
 /** The store, today in its zone, and the local date of its first order (today when it has none). */
-export async function storeHistory(db: Kysely<Database>, storeId: number): Promise<{ store: Store; today: string; history: string }> {
+export async function storeHistory(
+  db: Kysely<Database>,
+  storeId: number,
+): Promise<{ store: Store; today: string; history: string }> {
   const store = await db.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirstOrThrow();
   const today = periodOf(new Date(), store.timezone, "day");
-  const first = await db.selectFrom("orders").select(({ fn }) => fn.min("created_at").as("at")).where("store_id", "=", storeId).executeTakeFirst();
+  const first = await db
+    .selectFrom("orders")
+    .select(({ fn }) => fn.min("created_at").as("at"))
+    .where("store_id", "=", storeId)
+    .executeTakeFirst();
   const history = first?.at ? periodOf(new Date(first.at), store.timezone, "day") : today;
   return { store, today, history };
 }

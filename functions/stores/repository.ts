@@ -28,8 +28,10 @@ export function validateNewStore(input: NewStore): void {
   if (!input.name || input.name.trim().length === 0 || input.name.length > 200) {
     throw new StoreInputError("name", "must be 1 to 200 characters");
   }
-  if (!isCurrencyCode(input.currency)) throw new StoreInputError("currency", `${input.currency} is not an ISO 4217 code`);
-  if (!isValidTimeZone(input.timezone)) throw new StoreInputError("timezone", `${input.timezone} is not an IANA time zone`);
+  if (!isCurrencyCode(input.currency))
+    throw new StoreInputError("currency", `${input.currency} is not an ISO 4217 code`);
+  if (!isValidTimeZone(input.timezone))
+    throw new StoreInputError("timezone", `${input.timezone} is not an IANA time zone`);
 }
 
 /**
@@ -69,16 +71,25 @@ export interface RecordedKey {
 }
 
 export function validateRecordedKey(key: RecordedKey): void {
-  if (typeof key.keyId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(key.keyId)) throw new StoreInputError("keyId", "must be 1 to 64 letters, digits, _ or -");
-  if (typeof key.keyHash !== "string" || !/^[0-9a-f]{64}$/.test(key.keyHash)) throw new StoreInputError("keyHash", "must be a lower-case hex SHA-256");
+  if (typeof key.keyId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(key.keyId))
+    throw new StoreInputError("keyId", "must be 1 to 64 letters, digits, _ or -");
+  if (typeof key.keyHash !== "string" || !/^[0-9a-f]{64}$/.test(key.keyHash))
+    throw new StoreInputError("keyHash", "must be a lower-case hex SHA-256");
 }
 
 async function insertKeyHash(db: Kysely<Database>, storeId: number, key: RecordedKey): Promise<void> {
-  await db.insertInto("api_keys").values({ id: key.keyId, store_id: storeId, key_hash: key.keyHash, created_at: new Date() }).execute();
+  await db
+    .insertInto("api_keys")
+    .values({ id: key.keyId, store_id: storeId, key_hash: key.keyHash, created_at: new Date() })
+    .execute();
 }
 
 /** Creates a store with a key given by id and hash (the admin function; the key itself never reaches it). */
-export async function createStoreWithKeyHash(db: Kysely<Database>, input: NewStore, key: RecordedKey): Promise<{ store: Store; keyId: string }> {
+export async function createStoreWithKeyHash(
+  db: Kysely<Database>,
+  input: NewStore,
+  key: RecordedKey,
+): Promise<{ store: Store; keyId: string }> {
   validateNewStore(input);
   validateRecordedKey(key);
   return db.transaction().execute(async (trx) => {
@@ -110,7 +121,12 @@ export async function addKeyHash(
     if (options.revokeOthers) {
       revokedKeyIds = await activeKeyIds(trx, storeId);
       if (revokedKeyIds.length > 0) {
-        await trx.updateTable("api_keys").set({ revoked_at: new Date() }).where("store_id", "=", storeId).where("id", "in", revokedKeyIds).execute();
+        await trx
+          .updateTable("api_keys")
+          .set({ revoked_at: new Date() })
+          .where("store_id", "=", storeId)
+          .where("id", "in", revokedKeyIds)
+          .execute();
       }
     }
     await insertKeyHash(trx, storeId, key);
@@ -124,7 +140,12 @@ export async function revokeKeyIds(db: Kysely<Database>, storeId: number, keyId?
     await requireStore(trx, storeId);
     const ids = (await activeKeyIds(trx, storeId)).filter((id) => keyId === undefined || id === keyId);
     if (ids.length > 0) {
-      await trx.updateTable("api_keys").set({ revoked_at: new Date() }).where("store_id", "=", storeId).where("id", "in", ids).execute();
+      await trx
+        .updateTable("api_keys")
+        .set({ revoked_at: new Date() })
+        .where("store_id", "=", storeId)
+        .where("id", "in", ids)
+        .execute();
     }
     return ids;
   });
@@ -155,7 +176,9 @@ export interface StoreSummary {
 export async function listStores(db: Kysely<Database>): Promise<StoreSummary[]> {
   const rows = await db
     .selectFrom("stores")
-    .leftJoin("api_keys", (join) => join.onRef("api_keys.store_id", "=", "stores.id").on("api_keys.revoked_at", "is", null))
+    .leftJoin("api_keys", (join) =>
+      join.onRef("api_keys.store_id", "=", "stores.id").on("api_keys.revoked_at", "is", null),
+    )
     .select(({ fn }) => [
       "stores.id",
       "stores.name",
@@ -184,7 +207,11 @@ async function requireStore(db: Kysely<Database>, storeId: number): Promise<Stor
 }
 
 /** Issues a new key and revokes every other active key of the store, in one transaction. */
-export async function rotateKey(db: Kysely<Database>, storeId: number, key: Partial<IssuedKey> = {}): Promise<IssuedKey> {
+export async function rotateKey(
+  db: Kysely<Database>,
+  storeId: number,
+  key: Partial<IssuedKey> = {},
+): Promise<IssuedKey> {
   return db.transaction().execute(async (trx) => {
     await requireStore(trx, storeId);
     await trx

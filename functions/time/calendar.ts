@@ -26,7 +26,7 @@ export function formatLocalDate(dayNumber: number): string {
 
 /** The Monday on or before the date (ISO weeks). 1970-01-01 was a Thursday. */
 export function mondayOf(dayNumber: number): number {
-  return dayNumber - (((dayNumber + 3) % 7) + 7) % 7;
+  return dayNumber - ((((dayNumber + 3) % 7) + 7) % 7);
 }
 
 export function firstOfMonth(dayNumber: number): number {

@@ -3,7 +3,14 @@
  * calendar dates as day numbers, report periods and the SQL that keys rows by them.
  */
 export { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from "./constants";
-export { firstOfMonth, firstOfNextMonth, formatLocalDate, isValidLocalDate, mondayOf, parseLocalDate } from "./calendar";
+export {
+  firstOfMonth,
+  firstOfNextMonth,
+  formatLocalDate,
+  isValidLocalDate,
+  mondayOf,
+  parseLocalDate,
+} from "./calendar";
 export { LocalCalendar } from "./local-calendar";
 export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange } from "./range";
 export { INTERVALS, isInterval, periodOf, periodsInRange, type Interval, type Period } from "./periods";

@@ -22,7 +22,10 @@ export function readRange(range: LocalDateRange): ReportRange {
 }
 
 function isRead(range: LocalDateRange): range is ReportRange {
-  return typeof (range as Partial<ReportRange>).fromDay === "number" && typeof (range as Partial<ReportRange>).toDay === "number";
+  return (
+    typeof (range as Partial<ReportRange>).fromDay === "number" &&
+    typeof (range as Partial<ReportRange>).toDay === "number"
+  );
 }
 
 /**

@@ -83,12 +83,14 @@ class CachedZone implements ZoneTransitions {
   }
 
   changesBetween(fromMs: number, toMs: number): Array<{ at: number; offsetMinutes: number }> {
-    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new RangeError("changesBetween needs finite instants");
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs))
+      throw new RangeError("changesBetween needs finite instants");
     const changes: Array<{ at: number; offsetMinutes: number }> = [];
     for (let index = Math.floor(fromMs / BLOCK_MS); index * BLOCK_MS < toMs; index++) {
       const block = this.block(index);
       for (let i = 0; i < block.at.length; i++) {
-        if (block.at[i] > fromMs && block.at[i] < toMs) changes.push({ at: block.at[i], offsetMinutes: block.offsets[i] });
+        if (block.at[i] > fromMs && block.at[i] < toMs)
+          changes.push({ at: block.at[i], offsetMinutes: block.offsets[i] });
       }
     }
     return changes;

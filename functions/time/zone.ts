@@ -46,9 +46,7 @@ export function utcOffsetMinutes(instant: Date, timezone: string): number {
 }
 
 function offsetMinutesWith(formatter: Intl.DateTimeFormat, instant: Date, timezone: string): number {
-  const name = formatter
-    .formatToParts(instant)
-    .find((part) => part.type === "timeZoneName")?.value;
+  const name = formatter.formatToParts(instant).find((part) => part.type === "timeZoneName")?.value;
   const match = name === undefined ? null : /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name);
   if (!match) throw new Error(`unexpected offset ${String(name)} for ${timezone}`);
   if (!match[1]) return 0;
@@ -80,7 +78,8 @@ export function offsetSegments(start: Date, end: Date, timezone: string): Offset
   const endMs = end.getTime();
   if (!Number.isFinite(from) || !Number.isFinite(endMs)) throw new RangeError("offsetSegments needs valid dates");
   const segments: OffsetSegment[] = [{ start: new Date(from), offsetMinutes: transitions.offsetAt(from) }];
-  for (const { at, offsetMinutes } of transitions.changesBetween(from, endMs)) segments.push({ start: new Date(at), offsetMinutes });
+  for (const { at, offsetMinutes } of transitions.changesBetween(from, endMs))
+    segments.push({ start: new Date(at), offsetMinutes });
   return segments;
 }
 

@@ -74,14 +74,19 @@ export function analyzeStack(input: StackInput): StackResult {
       problem = `${input.name}.summary.json is not a plan summary: ${(err as Error).message}`;
     }
   } else if (input.error === undefined) {
-    problem = input.text === undefined ? `no plan output for ${input.name} (the plan job wrote no files)` : `${input.name}.json is missing: cannot count or check the plan`;
+    problem =
+      input.text === undefined
+        ? `no plan output for ${input.name} (the plan job wrote no files)`
+        : `${input.name}.json is missing: cannot count or check the plan`;
   }
   let upstreams: UpstreamOutputs[] | undefined;
   if (input.upstream !== undefined) {
     try {
       upstreams = asUpstreams(JSON.parse(input.upstream));
     } catch (err) {
-      problem = [problem, `${input.name}.upstream.json is not a list of upstream outputs: ${(err as Error).message}`].filter(Boolean).join("\n\n");
+      problem = [problem, `${input.name}.upstream.json is not a list of upstream outputs: ${(err as Error).message}`]
+        .filter(Boolean)
+        .join("\n\n");
     }
   }
   const withUpstreams = upstreams && upstreams.length > 0 ? { upstreams } : {};
@@ -89,7 +94,11 @@ export function analyzeStack(input: StackInput): StackResult {
   const planText = input.text !== undefined ? scrub(input.text) : undefined;
 
   if (input.error !== undefined || problem !== undefined || summary?.errored) {
-    const error = [input.error, problem, summary?.errored ? "Terraform marked this plan as errored: it is incomplete." : undefined]
+    const error = [
+      input.error,
+      problem,
+      summary?.errored ? "Terraform marked this plan as errored: it is incomplete." : undefined,
+    ]
       .filter((e): e is string => e !== undefined && e.trim() !== "")
       .join("\n\n");
     return {
@@ -103,5 +112,11 @@ export function analyzeStack(input: StackInput): StackResult {
   }
   if (!summary) throw new Error("unreachable: a stack without a summary is failed");
   const changed = hasResourceChanges(summary) || summary.outputChanges > 0;
-  return { name: input.name, status: changed ? "changes" : "no changes", summary, ...(planText !== undefined ? { planText } : {}), ...withUpstreams };
+  return {
+    name: input.name,
+    status: changed ? "changes" : "no changes",
+    summary,
+    ...(planText !== undefined ? { planText } : {}),
+    ...withUpstreams,
+  };
 }

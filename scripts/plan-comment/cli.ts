@@ -71,7 +71,10 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
     io.stdout(USAGE);
     return 0;
   }
-  const expected = (values.stacks ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const expected = (values.stacks ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (positionals.length > 0 && !(positionals.length === 1 && positionals[0] === "prepare")) {
     io.stderr(`plan-comment: unexpected argument ${JSON.stringify(positionals.join(" "))}\n\n${USAGE}`);
     return 2;
@@ -85,7 +88,9 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
       const inputs = readPlanDir(values.plans, expected);
       const stacks = inputs.map(analyzeStack);
       writeScrubbed(values["out-dir"], stacks, inputs);
-      io.stderr(`plan-comment: prepared ${stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "no stacks"} in ${values["out-dir"]}\n`);
+      io.stderr(
+        `plan-comment: prepared ${stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "no stacks"} in ${values["out-dir"]}\n`,
+      );
       return 0;
     } catch (err) {
       io.stderr(`plan-comment: ${(err as Error).message}\n`);
@@ -124,7 +129,10 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
   const changes = stacks.some((s) => s.status === "changes");
   const failed = stacks.filter((s) => s.status === "failed").map((s) => s.name);
   if (values["github-output"]) {
-    appendFileSync(values["github-output"], `changes=${changes}\ndestructive=${destructive}\nfailed=${failed.length > 0}\n`);
+    appendFileSync(
+      values["github-output"],
+      `changes=${changes}\ndestructive=${destructive}\nfailed=${failed.length > 0}\n`,
+    );
   }
   const cut = comment.fits.filter((f) => f.mode !== "full").map((f) => `${f.stack} (${f.mode})`);
   io.stderr(
@@ -144,8 +152,11 @@ function writeScrubbed(dir: string, stacks: readonly StackResult[], inputs?: rea
   for (const [i, s] of stacks.entries()) {
     if (s.planText !== undefined) writeFileSync(join(dir, `${s.name}.txt`), s.planText);
     const input = inputs?.[i];
-    if (s.error !== undefined && (!inputs || input?.error !== undefined || !s.summary)) writeFileSync(join(dir, `${s.name}.error.txt`), s.error);
-    if (inputs && s.summary) writeFileSync(join(dir, `${s.name}.summary.json`), `${JSON.stringify(s.summary, null, 2)}\n`);
-    if (inputs && s.upstreams) writeFileSync(join(dir, `${s.name}.upstream.json`), `${JSON.stringify({ upstreams: s.upstreams }, null, 2)}\n`);
+    if (s.error !== undefined && (!inputs || input?.error !== undefined || !s.summary))
+      writeFileSync(join(dir, `${s.name}.error.txt`), s.error);
+    if (inputs && s.summary)
+      writeFileSync(join(dir, `${s.name}.summary.json`), `${JSON.stringify(s.summary, null, 2)}\n`);
+    if (inputs && s.upstreams)
+      writeFileSync(join(dir, `${s.name}.upstream.json`), `${JSON.stringify({ upstreams: s.upstreams }, null, 2)}\n`);
   }
 }

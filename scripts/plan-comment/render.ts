@@ -27,7 +27,10 @@ export interface RenderOptions {
   limit?: number;
 }
 
-export type PlanFit = { stack: string; mode: "full" } | { stack: string; mode: "truncated"; maxBytes: number } | { stack: string; mode: "omitted" };
+export type PlanFit =
+  | { stack: string; mode: "full" }
+  | { stack: string; mode: "truncated"; maxBytes: number }
+  | { stack: string; mode: "omitted" };
 
 export interface PlanSize {
   stack: string;
@@ -71,7 +74,8 @@ export function fitToLimit(plans: readonly PlanSize[], budget: number, minKeep =
     const active = order.filter((p) => !omitted.has(p.stack));
     const fixed = order.filter((p) => omitted.has(p.stack)).reduce((sum, p) => sum + p.overhead.omitted, 0);
     const cost = (cap: number): number =>
-      fixed + active.reduce((sum, p) => sum + (p.size <= cap ? p.overhead.full + p.size : p.overhead.truncated + cap), 0);
+      fixed +
+      active.reduce((sum, p) => sum + (p.size <= cap ? p.overhead.full + p.size : p.overhead.truncated + cap), 0);
     const largest = active[0];
     if (!largest) return result(undefined);
     if (cost(largest.size) <= budget) return result(undefined);
@@ -182,7 +186,12 @@ function countLines(text: string): number {
 // Sections
 
 function countsLine(c: Counts): string {
-  const parts = [`${formatNumber(c.add)} to add`, `${formatNumber(c.change)} to change`, `${formatNumber(c.replace)} to replace`, `${formatNumber(c.destroy)} to destroy`];
+  const parts = [
+    `${formatNumber(c.add)} to add`,
+    `${formatNumber(c.change)} to change`,
+    `${formatNumber(c.replace)} to replace`,
+    `${formatNumber(c.destroy)} to destroy`,
+  ];
   if (c.import > 0) parts.push(`${formatNumber(c.import)} to import`);
   if (c.forget > 0) parts.push(`${formatNumber(c.forget)} to forget`);
   return parts.join(", ");
@@ -208,7 +217,8 @@ function isSafeUrl(url: string | undefined): url is string {
 
 function heading(stacks: readonly StackResult[], o: RenderOptions): string {
   const failed = stacks.filter((s) => s.status === "failed").length;
-  const title = o.target === "summary" ? `## Terraform plan · ${code(o.env)} (full plans)` : `## Terraform plan · ${code(o.env)}`;
+  const title =
+    o.target === "summary" ? `## Terraform plan · ${code(o.env)} (full plans)` : `## Terraform plan · ${code(o.env)}`;
   let overall = `**${plural(stacks.length, "stack")}** · ${countsLine(total(stacks))}`;
   if (failed > 0) overall += ` · **${formatNumber(failed)} failed** (not counted)`;
   const pending = stacks.filter((st) => pendingUpstreams(st).length > 0).length;
@@ -252,7 +262,9 @@ function destructiveItem(stack: string, r: ResourceAction): string {
   if (r.deposed) details.push(`deposed object ${code(r.deposed)}`);
   if (r.replacePaths && r.replacePaths.length > 0) {
     const shown = r.replacePaths.slice(0, 5).map(code).join(", ");
-    details.push(`forced by ${shown}${r.replacePaths.length > 5 ? ` and ${formatNumber(r.replacePaths.length - 5)} more` : ""}`);
+    details.push(
+      `forced by ${shown}${r.replacePaths.length > 5 ? ` and ${formatNumber(r.replacePaths.length - 5)} more` : ""}`,
+    );
   } else if (r.reason) {
     details.push(REASONS[r.reason] ?? r.reason);
   }
@@ -296,7 +308,12 @@ function fitError(text: string, maxBytes: number): string {
   return `${head}\n… (${plural(countLines(out) - countLines(head), "more line")} cut)`;
 }
 
-function failedSection(stacks: readonly StackResult[], totalBytes: number, perStackBytes: number, o: RenderOptions): string {
+function failedSection(
+  stacks: readonly StackResult[],
+  totalBytes: number,
+  perStackBytes: number,
+  o: RenderOptions,
+): string {
   const failed = stacks.filter((s) => s.status === "failed");
   if (failed.length === 0) return "";
   const each = Math.max(400, Math.min(perStackBytes, Math.floor(totalBytes / failed.length)));
@@ -305,7 +322,8 @@ function failedSection(stacks: readonly StackResult[], totalBytes: number, perSt
     const note = pendingNote(s);
     return `**${code(s.name)}**: the plan failed.\n\n${note ? `${note}\n\n` : ""}${fenced(error, "text")}`;
   });
-  const intro = o.target === "summary" ? "" : `\n\nThe other stacks' plans are below; the full logs are in ${whereFull(o)}.`;
+  const intro =
+    o.target === "summary" ? "" : `\n\nThe other stacks' plans are below; the full logs are in ${whereFull(o)}.`;
   return `### ❌ Failed stacks (${formatNumber(failed.length)})${intro}\n\n${parts.join("\n\n")}`;
 }
 
@@ -317,7 +335,12 @@ function pendingUpstreams(s: StackResult): UpstreamOutputs[] {
   return (s.upstreams ?? []).filter((u) => u.pending.length > 0);
 }
 
-const CHANGE_WORDS: Record<PendingOutputChange, string> = { new: "new", changed: "changed", unknown: "known after apply", removed: "removed" };
+const CHANGE_WORDS: Record<PendingOutputChange, string> = {
+  new: "new",
+  changed: "changed",
+  unknown: "known after apply",
+  removed: "removed",
+};
 
 /** Up to `max` names in code spans, then how many more. */
 function someNames(names: readonly string[], max = 3): string {
@@ -340,7 +363,8 @@ export function pendingNote(s: StackResult): string {
     return `> ⏳ **Planned against the pending outputs of ${code(u.stack)}**: ${formatNumber(u.pending.length)} of the ${plural(u.read, "output")} this stack reads ${u.pending.length === 1 ? "is" : "are"} not in its state yet (${kinds.join("; ")}).`;
   });
   const listed = upstreams.map((u) => code(u.stack));
-  const names = listed.length > 1 ? `${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}` : (listed[0] ?? "");
+  const names =
+    listed.length > 1 ? `${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}` : (listed[0] ?? "");
   lines.push(
     `> Values known only after the apply of ${names} are placeholders in this plan (ARNs in account ${code(PLACEHOLDER_ACCOUNT)}, ids and names starting with ${code(PLACEHOLDER_PREFIX)}); a deploy applies ${upstreams.length === 1 ? "it" : "them"} first and plans this stack against the real values.`,
   );
@@ -367,12 +391,21 @@ function table(stacks: readonly StackResult[]): string {
     const c = s.summary?.counts ?? { add: 0, change: 0, replace: 0, destroy: 0 };
     return `| ${code(s.name)} | ${n(c.add, false)} | ${n(c.change, false)} | ${n(c.replace, true)} | ${n(c.destroy, true)} | ${statusCell(s)} |`;
   });
-  const lines = ["| Stack | Add | Change | Replace | Destroy | Status |", "| --- | ---: | ---: | ---: | ---: | --- |", ...rows];
+  const lines = [
+    "| Stack | Add | Change | Replace | Destroy | Status |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows,
+  ];
   if (stacks.length > 1) {
     const t = total(stacks);
-    lines.push(`| **total** | **${formatNumber(t.add)}** | **${formatNumber(t.change)}** | **${formatNumber(t.replace)}** | **${formatNumber(t.destroy)}** | |`);
+    lines.push(
+      `| **total** | **${formatNumber(t.add)}** | **${formatNumber(t.change)}** | **${formatNumber(t.replace)}** | **${formatNumber(t.destroy)}** | |`,
+    );
   }
-  lines.push("", "<sub>A replacement counts once, under Replace (Terraform's own “Plan:” line counts it as one add and one destroy).</sub>");
+  lines.push(
+    "",
+    "<sub>A replacement counts once, under Replace (Terraform's own “Plan:” line counts it as one add and one destroy).</sub>",
+  );
   return lines.join("\n");
 }
 
@@ -393,7 +426,12 @@ function cutNotice(fits: readonly PlanFit[], o: RenderOptions): string {
 }
 
 function planSummaryLine(s: StackResult, fit: PlanFit | undefined): string {
-  const status = s.status === "failed" ? "❌ failed" : s.status === "no changes" || !s.summary ? "no changes" : countsLine(s.summary.counts);
+  const status =
+    s.status === "failed"
+      ? "❌ failed"
+      : s.status === "no changes" || !s.summary
+        ? "no changes"
+        : countsLine(s.summary.counts);
   const cut = fit?.mode === "truncated" ? " (truncated)" : fit?.mode === "omitted" ? " (too long, not shown)" : "";
   return `<summary><code>${escapeHtml(s.name)}</code> · ${escapeHtml(status)}${cut}</summary>`;
 }
@@ -412,8 +450,11 @@ function planBlock(s: StackResult, text: string, fit: PlanFit, o: RenderOptions)
 
 /** The plan text of a stack as it is shown: ANSI-free, trimmed, diff-coloured, marker-safe. */
 function shownPlan(s: StackResult): string | undefined {
-  if (s.planText === undefined) return s.summary ? "(No human-readable plan was produced; the counts come from the JSON plan.)" : undefined;
-  return neutralizeMarkers(toDiff(stripAnsi(s.planText).replace(/\r\n/g, "\n").replace(/\s+$/, "").replace(/^\n+/, "")));
+  if (s.planText === undefined)
+    return s.summary ? "(No human-readable plan was produced; the counts come from the JSON plan.)" : undefined;
+  return neutralizeMarkers(
+    toDiff(stripAnsi(s.planText).replace(/\r\n/g, "\n").replace(/\s+$/, "").replace(/^\n+/, "")),
+  );
 }
 
 /**
@@ -449,12 +490,19 @@ export function render(stacksIn: readonly StackResult[], options: RenderOptions)
   const sizes: PlanSize[] = plans.map((p) => {
     const full = measure(planBlock(p.stack, "", { stack: p.stack.name, mode: "full" }, o));
     // Overheads with the real line counts, so the digits in the notes are counted.
-    const truncated = measure(planBlock(p.stack, p.text, { stack: p.stack.name, mode: "truncated", maxBytes: 0 }, o)) + 16;
+    const truncated =
+      measure(planBlock(p.stack, p.text, { stack: p.stack.name, mode: "truncated", maxBytes: 0 }, o)) + 16;
     const omitted = measure(planBlock(p.stack, p.text, { stack: p.stack.name, mode: "omitted" }, o));
     return { stack: p.stack.name, size: measure(p.text), overhead: { full, truncated, omitted } };
   });
   const joins = plans.length * 2 + 32;
-  const worstNotice = measure(cutNotice(plans.map((p) => ({ stack: p.stack.name, mode: "truncated", maxBytes: 0 })), o)) + 2;
+  const worstNotice =
+    measure(
+      cutNotice(
+        plans.map((p) => ({ stack: p.stack.name, mode: "truncated", maxBytes: 0 })),
+        o,
+      ),
+    ) + 2;
   const allFull = plans.map((p) => ({ stack: p.stack.name, mode: "full" as const }));
   const whole = assemble(allFull);
   if (measure(whole) <= limit) return { body: whole, fits: allFull };

@@ -119,7 +119,8 @@ function walkConfigModule(module: unknown, out: Set<string>, depth = 0): Set<str
     }
   }
   if (isObject(module.module_calls)) {
-    for (const call of Object.values(module.module_calls)) if (isObject(call)) walkConfigModule(call.module, out, depth + 1);
+    for (const call of Object.values(module.module_calls))
+      if (isObject(call)) walkConfigModule(call.module, out, depth + 1);
   }
   return sensitiveVars;
 }
@@ -171,7 +172,9 @@ export function collectSensitiveValues(json: unknown): string[] {
   }
   walkValues(json.planned_values, found);
   if (isObject(json.prior_state)) walkValues(json.prior_state.values, found);
-  const sensitiveVars = isObject(json.configuration) ? walkConfigModule(json.configuration.root_module, found) : new Set<string>();
+  const sensitiveVars = isObject(json.configuration)
+    ? walkConfigModule(json.configuration.root_module, found)
+    : new Set<string>();
   if (isObject(json.variables)) {
     for (const [name, v] of Object.entries(json.variables)) {
       if (!isObject(v)) continue;
@@ -218,7 +221,9 @@ export function scrubSecretAssignments(text: string): string {
     }
     out.push(
       line
-        .replace(URL_CREDENTIALS, (whole, head: string, password: string) => (password === SENSITIVE ? whole : `${head}${SENSITIVE}@`))
+        .replace(URL_CREDENTIALS, (whole, head: string, password: string) =>
+          password === SENSITIVE ? whole : `${head}${SENSITIVE}@`,
+        )
         .replace(ASSIGNMENT, (whole, key: string, sep: string, _value: string, arrow: string) =>
           isSecretName(key) ? `${key}${sep}${SENSITIVE}${arrow ? ` -> ${SENSITIVE}` : ""}` : whole,
         ),
@@ -235,6 +240,8 @@ export function scrubSecretAssignments(text: string): string {
  */
 export function scrubSensitive(text: string, json?: unknown): string {
   let out = text;
-  if (json !== undefined) for (const secret of collectSensitiveValues(json)) if (out.includes(secret)) out = out.split(secret).join(SENSITIVE);
+  if (json !== undefined)
+    for (const secret of collectSensitiveValues(json))
+      if (out.includes(secret)) out = out.split(secret).join(SENSITIVE);
   return scrubSecretAssignments(out);
 }

@@ -1,4 +1,13 @@
-import type { ChangeKind, Counts, PendingOutputChange, PlanSummary, ResourceAction, TerraformPlan, TerraformResourceChange, UpstreamOutputs } from "./types";
+import type {
+  ChangeKind,
+  Counts,
+  PendingOutputChange,
+  PlanSummary,
+  ResourceAction,
+  TerraformPlan,
+  TerraformResourceChange,
+  UpstreamOutputs,
+} from "./types";
 
 export class PlanFormatError extends Error {}
 
@@ -12,24 +21,34 @@ export function asTerraformPlan(json: unknown): TerraformPlan {
   if (!isObject(json)) throw new PlanFormatError("the plan JSON is not an object");
   const version = json.format_version;
   if (typeof version !== "string" || !/^1\./.test(version)) {
-    throw new PlanFormatError(`unsupported plan format_version ${JSON.stringify(version)} (expected 1.x from terraform show -json)`);
+    throw new PlanFormatError(
+      `unsupported plan format_version ${JSON.stringify(version)} (expected 1.x from terraform show -json)`,
+    );
   }
   for (const key of ["resource_changes", "resource_drift"] as const) {
     const list = json[key];
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new PlanFormatError(`${key} is not an array`);
     list.forEach((rc, i) => {
-      if (!isObject(rc) || typeof rc.address !== "string" || !isObject(rc.change) || !Array.isArray(rc.change.actions)) {
+      if (
+        !isObject(rc) ||
+        typeof rc.address !== "string" ||
+        !isObject(rc.change) ||
+        !Array.isArray(rc.change.actions)
+      ) {
         throw new PlanFormatError(`${key}[${i}] lacks address or change.actions`);
       }
     });
   }
-  if (json.output_changes !== undefined && !isObject(json.output_changes)) throw new PlanFormatError("output_changes is not an object");
+  if (json.output_changes !== undefined && !isObject(json.output_changes))
+    throw new PlanFormatError("output_changes is not an object");
   return json as unknown as TerraformPlan;
 }
 
 /** Maps Terraform's action list to one reviewer-facing kind; undefined for no-op and read. */
-export function classifyActions(actions: readonly string[]): { kind: ChangeKind; order?: ResourceAction["order"] } | undefined {
+export function classifyActions(
+  actions: readonly string[],
+): { kind: ChangeKind; order?: ResourceAction["order"] } | undefined {
   const key = actions.join(",");
   switch (key) {
     case "no-op":
@@ -53,7 +72,10 @@ export function classifyActions(actions: readonly string[]): { kind: ChangeKind;
   // destructive when it deletes anything.
   if (actions.includes("delete")) {
     if (actions.includes("create")) {
-      return { kind: "replace", order: actions.indexOf("delete") < actions.indexOf("create") ? "delete-before-create" : "create-before-destroy" };
+      return {
+        kind: "replace",
+        order: actions.indexOf("delete") < actions.indexOf("create") ? "delete-before-create" : "create-before-destroy",
+      };
     }
     return { kind: "delete" };
   }
@@ -85,14 +107,16 @@ export function asPlanSummary(json: unknown): PlanSummary {
   }
   const counts = json.counts;
   for (const key of ["add", "change", "replace", "destroy", "import", "forget"]) {
-    if (!Number.isInteger(counts[key]) || (counts[key] as number) < 0) throw new PlanFormatError(`counts.${key} is not a count`);
+    if (!Number.isInteger(counts[key]) || (counts[key] as number) < 0)
+      throw new PlanFormatError(`counts.${key} is not a count`);
   }
   json.resources.forEach((r, i) => {
     if (!isObject(r) || typeof r.address !== "string" || typeof r.kind !== "string" || !KINDS.has(r.kind)) {
       throw new PlanFormatError(`resources[${i}] lacks address or a known kind`);
     }
   });
-  if (typeof json.outputChanges !== "number" || typeof json.errored !== "boolean") throw new PlanFormatError("outputChanges or errored missing");
+  if (typeof json.outputChanges !== "number" || typeof json.errored !== "boolean")
+    throw new PlanFormatError("outputChanges or errored missing");
   return json as unknown as PlanSummary;
 }
 
@@ -158,7 +182,9 @@ export function summarizePlan(json: unknown): PlanSummary {
     resources.push(toAction(rc, cls, importing));
   }
   resources.sort((a, b) => compare(a.address, b.address) || compare(a.deposed ?? "", b.deposed ?? ""));
-  const outputChanges = Object.values(plan.output_changes ?? {}).filter((oc) => classifyActions(oc.actions ?? []) !== undefined).length;
+  const outputChanges = Object.values(plan.output_changes ?? {}).filter(
+    (oc) => classifyActions(oc.actions ?? []) !== undefined,
+  ).length;
   return {
     ...(plan.terraform_version ? { terraformVersion: plan.terraform_version } : {}),
     counts,
@@ -168,7 +194,11 @@ export function summarizePlan(json: unknown): PlanSummary {
   };
 }
 
-function toAction(rc: TerraformResourceChange, cls: NonNullable<ReturnType<typeof classifyActions>>, importing: boolean): ResourceAction {
+function toAction(
+  rc: TerraformResourceChange,
+  cls: NonNullable<ReturnType<typeof classifyActions>>,
+  importing: boolean,
+): ResourceAction {
   const action: ResourceAction = { address: rc.address, kind: cls.kind, importing };
   if (cls.order) action.order = cls.order;
   if (rc.action_reason) action.reason = rc.action_reason;

@@ -26,9 +26,14 @@ export interface CliIo {
 const defaultIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 /** A line GitHub Actions turns into an annotation (only there). */
-const annotate = (env: NodeJS.ProcessEnv, title: string, message: string) => (env.GITHUB_ACTIONS === "true" ? `::error title=${title}::${message}\n` : "");
+const annotate = (env: NodeJS.ProcessEnv, title: string, message: string) =>
+  env.GITHUB_ACTIONS === "true" ? `::error title=${title}::${message}\n` : "";
 
-export async function runCli(argv: readonly string[], io: CliIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = defaultIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -56,13 +61,20 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo, env
   }
   const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
   if (!values.out || !values.environment || !values.plans || !Number.isInteger(concurrency) || concurrency < 1) {
-    io.stderr(`plan-environment: --out, --environment and --plans are required; --concurrency is a positive integer\n\n${USAGE}`);
+    io.stderr(
+      `plan-environment: --out, --environment and --plans are required; --concurrency is a positive integer\n\n${USAGE}`,
+    );
     return 2;
   }
   const { out, environment, plans } = values;
   let stacks: string[];
   try {
-    stacks = values.stacks ? values.stacks.split(",").map((s) => s.trim()).filter(Boolean) : environmentStacks(readManifest(out), environment);
+    stacks = values.stacks
+      ? values.stacks
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : environmentStacks(readManifest(out), environment);
   } catch (error) {
     io.stderr(`plan-environment: ${(error as Error).message}\n${annotate(env, "Plan", (error as Error).message)}`);
     return 1;
@@ -96,8 +108,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo, env
   const failed = results.filter((r) => !r.ok);
   for (const result of failed) {
     io.stderr(`\n${result.error ?? `${result.stack} failed`}\n`);
-    io.stdout(annotate(env, `Plan failed (${result.stack})`, `see ${result.stack}.error.txt in the plan comment or the plan-${environment} artifact`));
+    io.stdout(
+      annotate(
+        env,
+        `Plan failed (${result.stack})`,
+        `see ${result.stack}.error.txt in the plan comment or the plan-${environment} artifact`,
+      ),
+    );
   }
-  io.stdout(`plans of ${environment} written to ${plans}: ${results.length - failed.length} planned, ${failed.length} failed\n`);
+  io.stdout(
+    `plans of ${environment} written to ${plans}: ${results.length - failed.length} planned, ${failed.length} failed\n`,
+  );
   return failed.length > 0 ? 1 : 0;
 }

@@ -35,7 +35,12 @@ export function attributeReferences(references: readonly string[]): AttributeRef
 }
 
 const hex = (seed: string, length: number): string => createHash("sha256").update(seed).digest("hex").slice(0, length);
-const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "resource";
+const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40) || "resource";
 /** `00000000-0000-4000-8000-<12 hex>`: a UUID v4 shape. */
 const uuid = (seed: string): string => `${Z}-0000-4000-8000-${hex(seed, 12)}`;
 /** `<prefix>-00000000<9 hex>`: the 17-digit hex body of EC2 ids. */
@@ -56,15 +61,35 @@ const EC2_PREFIXES: Record<string, string> = {
 };
 
 /** Types whose `id` is their ARN. */
-const ID_IS_ARN = new Set(["aws_iam_policy", "aws_sns_topic", "aws_secretsmanager_secret", "aws_sfn_state_machine", "aws_lb", "aws_lb_target_group", "aws_acm_certificate"]);
+const ID_IS_ARN = new Set([
+  "aws_iam_policy",
+  "aws_sns_topic",
+  "aws_secretsmanager_secret",
+  "aws_sfn_state_machine",
+  "aws_lb",
+  "aws_lb_target_group",
+  "aws_acm_certificate",
+]);
 /** Types whose `id` is their name. */
-const ID_IS_NAME = new Set(["aws_iam_role", "aws_iam_user", "aws_db_proxy", "aws_db_instance", "aws_lambda_function", "aws_cloudwatch_log_group", "aws_s3_bucket", "aws_sqs_queue", "aws_db_subnet_group", "aws_db_parameter_group"]);
+const ID_IS_NAME = new Set([
+  "aws_iam_role",
+  "aws_iam_user",
+  "aws_db_proxy",
+  "aws_db_instance",
+  "aws_lambda_function",
+  "aws_cloudwatch_log_group",
+  "aws_s3_bucket",
+  "aws_sqs_queue",
+  "aws_db_subnet_group",
+  "aws_db_parameter_group",
+]);
 
 /** An ARN of a resource of `type`, in `region`, in the placeholder account. */
 export function placeholderArn(ref: AttributeReference, region: string): string {
   const seed = `${ref.type}.${ref.name}`;
   const name = `${Z}-${slug(ref.name)}`;
-  const regional = (service: string, resource: string) => `arn:aws:${service}:${region}:${PLACEHOLDER_ACCOUNT}:${resource}`;
+  const regional = (service: string, resource: string) =>
+    `arn:aws:${service}:${region}:${PLACEHOLDER_ACCOUNT}:${resource}`;
   const ec2 = EC2_PREFIXES[ref.type];
   if (ec2) return regional("ec2", `${ref.type.slice(4).replace(/_/g, "-")}/${ec2Id(ec2, seed)}`);
   switch (ref.type) {
@@ -120,13 +145,15 @@ export function placeholderId(ref: AttributeReference, region: string): string {
 export function placeholderValue(ref: AttributeReference | undefined, region: string, fallbackName: string): unknown {
   if (!ref) return `${Z}-${slug(fallbackName)}`;
   const a = ref.attribute;
-  if (/_(ids|arns)$/.test(a) || a === "ids" || a === "arns") return [placeholderValue({ ...ref, attribute: a.replace(/s$/, "") }, region, fallbackName)];
+  if (/_(ids|arns)$/.test(a) || a === "ids" || a === "arns")
+    return [placeholderValue({ ...ref, attribute: a.replace(/s$/, "") }, region, fallbackName)];
   if (a === "arn" || a.endsWith("_arn")) return placeholderArn(ref, region);
   if (a === "key_id" && ref.type === "aws_kms_key") return uuid(`${ref.type}.${ref.name}`);
   if (a === "id") return placeholderId(ref, region);
   if (a.endsWith("_id")) return `${Z}${hex(`${ref.type}.${ref.name}.${a}`, 9)}`;
   if (a === "port") return 3306;
-  if (/(^|_)url$/.test(a)) return `https://${Z}${hex(`${ref.type}.${ref.name}`, 2)}.execute-api.${region}.amazonaws.com/${slug(ref.name)}`;
+  if (/(^|_)url$/.test(a))
+    return `https://${Z}${hex(`${ref.type}.${ref.name}`, 2)}.execute-api.${region}.amazonaws.com/${slug(ref.name)}`;
   if (/(endpoint|address|dns_name|hostname)$/.test(a)) {
     const host = ref.type === "aws_db_proxy" ? `proxy-${Z}${hex(ref.name, 4)}.${region}.rds` : `${Z}.${region}`;
     return `${Z}-${slug(ref.name)}.${host}.amazonaws.com`;

@@ -8,7 +8,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dependencyOrder, environmentStacks, readManifest, type Manifest } from "../../.github/scripts/cdktf-stacks";
-import { cliConfig, defaultPluginCacheDir, terraformEnv, type RunResult, type TerraformTooling } from "../../stacks/terraform/validate";
+import {
+  cliConfig,
+  defaultPluginCacheDir,
+  terraformEnv,
+  type RunResult,
+  type TerraformTooling,
+} from "../../stacks/terraform/validate";
 import { planStack, writeFailure, type StackPlanTimes } from "./plan-stack";
 import {
   backendOf,
@@ -82,9 +88,13 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const plansDir = resolve(options.plansDir);
   const manifest = readManifest(outDir);
   const wanted = options.stacks ?? environmentStacks(manifest, environment);
-  for (const stack of wanted) if (!manifest.stacks[stack]) throw new Error(`stack ${stack} is not in ${outDir}/manifest.json`);
-  const stackJson = (stack: string): unknown => JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].workingDirectory, "cdk.tf.json"), "utf8"));
-  const backends: Record<string, Backend | undefined> = Object.fromEntries(Object.keys(manifest.stacks).map((s) => [s, backendOf(stackJson(s))]));
+  for (const stack of wanted)
+    if (!manifest.stacks[stack]) throw new Error(`stack ${stack} is not in ${outDir}/manifest.json`);
+  const stackJson = (stack: string): unknown =>
+    JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].workingDirectory, "cdk.tf.json"), "utf8"));
+  const backends: Record<string, Backend | undefined> = Object.fromEntries(
+    Object.keys(manifest.stacks).map((s) => [s, backendOf(stackJson(s))]),
+  );
   const readsOf = new Map(wanted.map((stack) => [stack, remoteStateReads(stackJson(stack), backends)]));
 
   // A stack waits for the stacks of this run it depends on or reads; the others are resolved
@@ -93,8 +103,18 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const restricted: Manifest = {
     stacks: Object.fromEntries(
       wanted.map((s) => {
-        const read = (readsOf.get(s) ?? []).map((r) => r.upstream).filter((u): u is string => u !== undefined && u !== s);
-        return [s, { ...manifest.stacks[s], dependencies: [...new Set([...(manifest.stacks[s].dependencies ?? []), ...read])].filter((d) => inRun.has(d)) }];
+        const read = (readsOf.get(s) ?? [])
+          .map((r) => r.upstream)
+          .filter((u): u is string => u !== undefined && u !== s);
+        return [
+          s,
+          {
+            ...manifest.stacks[s],
+            dependencies: [...new Set([...(manifest.stacks[s].dependencies ?? []), ...read])].filter((d) =>
+              inRun.has(d),
+            ),
+          },
+        ];
       }),
     ),
   };
@@ -128,7 +148,9 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const planOne = async (stack: string): Promise<StackPlanResult> => {
     const started = Date.now();
     const reads = readsOf.get(stack) ?? [];
-    const failedUpstreams = reads.map((r) => r.upstream).filter((u): u is string => u !== undefined && results.get(u)?.ok === false);
+    const failedUpstreams = reads
+      .map((r) => r.upstream)
+      .filter((u): u is string => u !== undefined && results.get(u)?.ok === false);
     const upstreams: UpstreamOutputs[] = [];
     const overrides: Record<string, string> = {};
     if (options.plannedUpstreams !== false) {
@@ -169,7 +191,14 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
       return { stack, ok: false, error: message, upstreams, ms: { ...outcome.ms, total } };
     }
     const errored = (outcome.plan as { errored?: boolean }).errored === true;
-    return { stack, ok: !errored, ...(errored ? { error: "Terraform marked this plan as errored: it is incomplete." } : {}), upstreams, outputs: own, ms: { ...outcome.ms, total } };
+    return {
+      stack,
+      ok: !errored,
+      ...(errored ? { error: "Terraform marked this plan as errored: it is incomplete." } : {}),
+      upstreams,
+      outputs: own,
+      ms: { ...outcome.ms, total },
+    };
   };
 
   const concurrency = Math.max(1, options.concurrency ?? 2);

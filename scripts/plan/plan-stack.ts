@@ -50,7 +50,8 @@ export function errorText(stack: string, step: string, result: Pick<RunResult, "
 }
 
 /** Terraform's progress lines before a plan: reading data sources, refreshing resources. */
-const PROGRESS = /^\S.*: (Reading\.\.\.|Read complete after .*|Refreshing state\.\.\..*|Still reading\.\.\. .*|Still refreshing\.\.\. .*)$/;
+const PROGRESS =
+  /^\S.*: (Reading\.\.\.|Read complete after .*|Refreshing state\.\.\..*|Still reading\.\.\. .*|Still refreshing\.\.\. .*)$/;
 
 /**
  * The plan as `terraform show -no-color plan.out` renders it, from `terraform plan -no-color`'s own
@@ -89,7 +90,9 @@ export function writeFailure(plansDir: string, stack: string, error: string, ups
 /** Everything of the stack folder but Terraform's own leftovers (a local run's .terraform, state, plan). */
 const copyable = (path: string) => {
   const name = basename(path);
-  return name !== ".terraform" && name !== "plan.out" && !name.endsWith(".tfstate") && !name.endsWith(".tfstate.backup");
+  return (
+    name !== ".terraform" && name !== "plan.out" && !name.endsWith(".tfstate") && !name.endsWith(".tfstate.backup")
+  );
 };
 
 export async function planStack(input: StackPlanInput): Promise<StackPlanOutcome> {
@@ -114,7 +117,12 @@ export async function planStack(input: StackPlanInput): Promise<StackPlanOutcome
     ms.init = init.ms;
     if (init.code !== 0) return fail(errorText(stack, "init", init));
 
-    const plan = await run(terraform, ["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-out=plan.out"], dir, env);
+    const plan = await run(
+      terraform,
+      ["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-out=plan.out"],
+      dir,
+      env,
+    );
     ms.plan = plan.ms;
     if (plan.code !== 0) return fail(errorText(stack, "plan", plan));
 
@@ -131,7 +139,8 @@ export async function planStack(input: StackPlanInput): Promise<StackPlanOutcome
     }
     writeFileSync(files.json, `${JSON.stringify(reduced, null, 2)}\n`);
     writeFileSync(files.text, planText(plan.stdout));
-    if (input.upstreams && input.upstreams.length > 0) writeFileSync(files.upstream, `${JSON.stringify({ upstreams: input.upstreams }, null, 2)}\n`);
+    if (input.upstreams && input.upstreams.length > 0)
+      writeFileSync(files.upstream, `${JSON.stringify({ upstreams: input.upstreams }, null, 2)}\n`);
     return { stack, ok: true, plan: parsed, dir, ms };
   } finally {
     rmSync(join(dir, "plan.out"), { force: true });

@@ -38,7 +38,8 @@ function defined<T extends object>(value: T): T {
 
 /** Throws when `plan` is not a Terraform JSON plan (format 1.x). */
 export function reducePlan(plan: unknown): ReducedPlan {
-  if (!isObject(plan) || typeof plan.format_version !== "string") throw new Error("not a Terraform JSON plan (no format_version)");
+  if (!isObject(plan) || typeof plan.format_version !== "string")
+    throw new Error("not a Terraform JSON plan (no format_version)");
   const changes = Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
   const outputs = isObject(plan.output_changes) ? plan.output_changes : {};
   return {
@@ -61,13 +62,18 @@ export function reducePlan(plan: unknown): ReducedPlan {
         deposed: str(rc.deposed),
         change: defined({
           actions: Array.isArray(change.actions) ? change.actions.map(String) : [],
-          replace_paths: Array.isArray(change.replace_paths) ? (change.replace_paths as (string | number)[][]) : undefined,
+          replace_paths: Array.isArray(change.replace_paths)
+            ? (change.replace_paths as (string | number)[][])
+            : undefined,
           importing,
         }),
       });
     }),
     output_changes: Object.fromEntries(
-      Object.entries(outputs).map(([name, oc]) => [name, { actions: isObject(oc) && Array.isArray(oc.actions) ? oc.actions.map(String) : [] }]),
+      Object.entries(outputs).map(([name, oc]) => [
+        name,
+        { actions: isObject(oc) && Array.isArray(oc.actions) ? oc.actions.map(String) : [] },
+      ]),
     ),
   };
 }

@@ -42,14 +42,23 @@ export function typeOf(value: unknown): unknown {
 }
 
 const hasUnknown = (mask: unknown): boolean =>
-  mask === true || (Array.isArray(mask) && mask.some(hasUnknown)) || (isObject(mask) && Object.values(mask).some(hasUnknown));
+  mask === true ||
+  (Array.isArray(mask) && mask.some(hasUnknown)) ||
+  (isObject(mask) && Object.values(mask).some(hasUnknown));
 
 /** The value with every unknown part (`after_unknown` true) replaced by a placeholder for its path. */
-function fill(after: unknown, unknown: unknown, placeholder: (path: (string | number)[]) => unknown, path: (string | number)[] = []): unknown {
+function fill(
+  after: unknown,
+  unknown: unknown,
+  placeholder: (path: (string | number)[]) => unknown,
+  path: (string | number)[] = [],
+): unknown {
   if (unknown === true) return placeholder(path);
   if (Array.isArray(unknown)) {
     const known = Array.isArray(after) ? after : [];
-    return Array.from({ length: Math.max(known.length, unknown.length) }, (_, i) => fill(known[i], unknown[i], placeholder, [...path, i]));
+    return Array.from({ length: Math.max(known.length, unknown.length) }, (_, i) =>
+      fill(known[i], unknown[i], placeholder, [...path, i]),
+    );
   }
   if (isObject(unknown)) {
     const known = isObject(after) ? after : {};
@@ -73,7 +82,10 @@ export function planRegion(plan: Json): string {
   const providers = isObject(config.provider_config) ? config.provider_config : {};
   for (const provider of Object.values(providers)) {
     if (!isObject(provider) || provider.name !== "aws" || provider.alias !== undefined) continue;
-    const region = isObject(provider.expressions) && isObject(provider.expressions.region) ? provider.expressions.region.constant_value : undefined;
+    const region =
+      isObject(provider.expressions) && isObject(provider.expressions.region)
+        ? provider.expressions.region.constant_value
+        : undefined;
     if (typeof region === "string") return region;
   }
   return "us-east-1";
@@ -88,9 +100,11 @@ export function planRegion(plan: Json): string {
 export function plannedOutputs(plan: unknown): PlannedOutputs {
   if (!isObject(plan)) throw new Error("not a Terraform JSON plan");
   const region = planRegion(plan);
-  const planned = isObject(plan.planned_values) && isObject(plan.planned_values.outputs) ? plan.planned_values.outputs : {};
+  const planned =
+    isObject(plan.planned_values) && isObject(plan.planned_values.outputs) ? plan.planned_values.outputs : {};
   const changes = isObject(plan.output_changes) ? plan.output_changes : {};
-  const config = isObject(plan.configuration) && isObject(plan.configuration.root_module) ? plan.configuration.root_module : {};
+  const config =
+    isObject(plan.configuration) && isObject(plan.configuration.root_module) ? plan.configuration.root_module : {};
   const configured = isObject(config.outputs) ? config.outputs : {};
   const names = [...new Set([...Object.keys(planned), ...Object.keys(changes)])].sort();
   const result: PlannedOutputs = {};
@@ -104,11 +118,13 @@ export function plannedOutputs(plan: unknown): PlannedOutputs {
       result[name] = { value: null, type: "dynamic", sensitive, change: "removed" };
       continue;
     }
-    const expression = isObject(configured[name]) && isObject(configured[name].expression) ? configured[name].expression : {};
+    const expression =
+      isObject(configured[name]) && isObject(configured[name].expression) ? configured[name].expression : {};
     const refs = attributeReferences(Array.isArray(expression.references) ? expression.references.map(String) : []);
     // `[a.id, b.id]`: the element at index i comes from the i-th reference; otherwise the first one serves.
     const perElement = Array.isArray(unknownMask) && unknownMask.length === refs.length;
-    const placeholder = (path: (string | number)[]) => placeholderValue(refs[perElement && typeof path[0] === "number" ? path[0] : 0], region, name);
+    const placeholder = (path: (string | number)[]) =>
+      placeholderValue(refs[perElement && typeof path[0] === "number" ? path[0] : 0], region, name);
     const after = "after" in change ? change.after : known?.value;
     const unknown = hasUnknown(unknownMask);
     const value = unknown ? fill(after, unknownMask, placeholder) : after;
@@ -167,7 +183,10 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * and key or the same local path; else cdktf's name `cross-stack-reference-input-<stack>`) and the
  * outputs the configuration reads from it (`...outputs.<name>` or `...outputs["<name>"]`).
  */
-export function remoteStateReads(stackJson: unknown, candidates: Record<string, Backend | undefined>): RemoteStateRead[] {
+export function remoteStateReads(
+  stackJson: unknown,
+  candidates: Record<string, Backend | undefined>,
+): RemoteStateRead[] {
   const data = isObject(stackJson) && isObject(stackJson.data) ? stackJson.data : {};
   const sources = isObject(data.terraform_remote_state) ? data.terraform_remote_state : {};
   const text = JSON.stringify(stackJson);
@@ -184,7 +203,10 @@ export function remoteStateReads(stackJson: unknown, candidates: Record<string, 
           Object.entries(config).every(([key, value]) => JSON.stringify(backend.config[key]) === JSON.stringify(value)),
       )?.[0];
       const byName = Object.keys(candidates).find((stack) => dataSource === `cross-stack-reference-input-${stack}`);
-      const pattern = new RegExp(`data\\.terraform_remote_state\\.${escapeRegExp(dataSource)}\\.outputs(?:\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[\\\\"([^"\\\\]+)\\\\"\\])`, "g");
+      const pattern = new RegExp(
+        `data\\.terraform_remote_state\\.${escapeRegExp(dataSource)}\\.outputs(?:\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[\\\\"([^"\\\\]+)\\\\"\\])`,
+        "g",
+      );
       const outputs = new Set<string>();
       for (const m of text.matchAll(pattern)) outputs.add(m[1] ?? m[2] ?? "");
       outputs.delete("");
@@ -198,7 +220,9 @@ export function remoteStateReads(stackJson: unknown, candidates: Record<string, 
  * The synthesized `cdk.tf.json` stays as it is (its line numbers in errors too).
  */
 export function remoteStateOverride(paths: Record<string, string>): string {
-  const sources = Object.fromEntries(Object.entries(paths).map(([dataSource, path]) => [dataSource, { backend: "local", config: { path } }]));
+  const sources = Object.fromEntries(
+    Object.entries(paths).map(([dataSource, path]) => [dataSource, { backend: "local", config: { path } }]),
+  );
   return `${JSON.stringify({ data: { terraform_remote_state: sources } }, null, 2)}\n`;
 }
 

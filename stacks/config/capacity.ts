@@ -17,7 +17,9 @@ export function mysqlMaxConnections(instanceClass: string): number {
 
 /** The database connections RDS Proxy may open: `max_connections_percent` of the instance's max_connections. */
 export function proxyConnectionLimit(config: EnvironmentConfig): number {
-  return Math.floor((mysqlMaxConnections(config.database.instanceClass) * config.database.proxyMaxConnectionsPercent) / 100);
+  return Math.floor(
+    (mysqlMaxConnections(config.database.instanceClass) * config.database.proxyMaxConnectionsPercent) / 100,
+  );
 }
 
 export interface ConnectionDemand {
@@ -31,7 +33,10 @@ export interface ConnectionDemand {
 export function connectionDemand(config: EnvironmentConfig): ConnectionDemand {
   let connections = 0;
   const unreserved: ConnectionDemand["unreserved"] = [];
-  for (const [name, perInstance] of Object.entries(CONNECTIONS_PER_INSTANCE) as [keyof typeof CONNECTIONS_PER_INSTANCE, number][]) {
+  for (const [name, perInstance] of Object.entries(CONNECTIONS_PER_INSTANCE) as [
+    keyof typeof CONNECTIONS_PER_INSTANCE,
+    number,
+  ][]) {
     const reserved = config.functions[name].reservedConcurrency;
     if (reserved === undefined) unreserved.push(name);
     else connections += reserved * perInstance;
@@ -50,7 +55,10 @@ export function capacityProblems(config: EnvironmentConfig): string[] {
   const reservedAny = unreserved.length < Object.keys(CONNECTIONS_PER_INSTANCE).length;
   if (!reservedAny) return [];
   if (unreserved.length > 0) {
-    return unreserved.map((name) => `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency (unbounded, it could exhaust the proxy's connections)`);
+    return unreserved.map(
+      (name) =>
+        `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency (unbounded, it could exhaust the proxy's connections)`,
+    );
   }
   const limit = proxyConnectionLimit(config);
   if (connections <= limit) return [];

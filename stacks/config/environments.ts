@@ -48,7 +48,10 @@ const database = (overrides: Partial<EnvironmentConfig["database"]>): Environmen
  * migrate is reserved at 1 where reservations apply: two migration runs never overlap.
  * migrate's 900 s timeout (Lambda's maximum) leaves room for its bounded waits for the proxy.
  */
-const functions = (scale: number, reserved?: { ingest: number; reports: number; health: number }): EnvironmentConfig["functions"] => ({
+const functions = (
+  scale: number,
+  reserved?: { ingest: number; reports: number; health: number },
+): EnvironmentConfig["functions"] => ({
   ingest: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.ingest },
   reports: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.reports },
   health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: reserved?.health },
@@ -108,7 +111,8 @@ const ci = (githubEnvironment: EnvironmentName, env: NodeJS.ProcessEnv): Environ
   githubRepository: GITHUB_REPOSITORY,
   githubEnvironment,
   createOidcProvider: true,
-  stateKmsKeyArn: env[`STATE_BUCKET_KMS_KEY_ARN_${githubEnvironment.toUpperCase()}`] || env.STATE_BUCKET_KMS_KEY_ARN || undefined,
+  stateKmsKeyArn:
+    env[`STATE_BUCKET_KMS_KEY_ARN_${githubEnvironment.toUpperCase()}`] || env.STATE_BUCKET_KMS_KEY_ARN || undefined,
 });
 
 const tags = (environment: EnvironmentName, costCenter: string) => ({
@@ -127,7 +131,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       region: REGION,
       azCount: 3,
       network: network(),
-      database: database({ instanceClass: "db.t4g.micro", multiAz: false, backupRetentionDays: 1, monitoringIntervalSeconds: 60 }),
+      database: database({
+        instanceClass: "db.t4g.micro",
+        multiAz: false,
+        backupRetentionDays: 1,
+        monitoringIntervalSeconds: 60,
+      }),
       functions: functions(1),
       api: api(100),
       logRetentionDays: 14,

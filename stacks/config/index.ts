@@ -27,7 +27,9 @@ export function loadEnvironments(
 
 /** Which environments to synthesize: all, or those named in CDKTF_ENVIRONMENTS (comma-separated). */
 export function selectedEnvironments(env: NodeJS.ProcessEnv = process.env): EnvironmentName[] {
-  const wanted = env.CDKTF_ENVIRONMENTS?.split(",").map((s) => s.trim()).filter(Boolean);
+  const wanted = env.CDKTF_ENVIRONMENTS?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!wanted?.length) return [...ENVIRONMENT_NAMES];
   const unknown = wanted.filter((w) => !(ENVIRONMENT_NAMES as readonly string[]).includes(w));
   if (unknown.length) throw new ConfigError(unknown.map((u) => `CDKTF_ENVIRONMENTS: unknown environment ${u}`));

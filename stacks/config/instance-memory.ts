@@ -4,8 +4,24 @@
  * Graviton classes (t4g, m6g/m7g/m8g, r6g/r7g/r8g) plus t3/m5/r5 for older accounts.
  */
 const BURSTABLE = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 } as const;
-const GENERAL = { large: 8, xlarge: 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192, "16xlarge": 256 } as const;
-const MEMORY = { large: 16, xlarge: 32, "2xlarge": 64, "4xlarge": 128, "8xlarge": 256, "12xlarge": 384, "16xlarge": 512 } as const;
+const GENERAL = {
+  large: 8,
+  xlarge: 16,
+  "2xlarge": 32,
+  "4xlarge": 64,
+  "8xlarge": 128,
+  "12xlarge": 192,
+  "16xlarge": 256,
+} as const;
+const MEMORY = {
+  large: 16,
+  xlarge: 32,
+  "2xlarge": 64,
+  "4xlarge": 128,
+  "8xlarge": 256,
+  "12xlarge": 384,
+  "16xlarge": 512,
+} as const;
 
 const FAMILIES: Record<string, Record<string, number>> = {
   t3: BURSTABLE,
@@ -27,7 +43,9 @@ export function instanceMemoryGib(instanceClass: string): number {
   const match = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass);
   const gib = match ? FAMILIES[match[1]]?.[match[2]] : undefined;
   if (gib === undefined) {
-    throw new Error(`instance-memory: no memory size known for RDS instance class "${instanceClass}"; add it to stacks/config/instance-memory.ts`);
+    throw new Error(
+      `instance-memory: no memory size known for RDS instance class "${instanceClass}"; add it to stacks/config/instance-memory.ts`,
+    );
   }
   return gib;
 }

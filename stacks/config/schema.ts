@@ -29,7 +29,9 @@ export const networkSchema = z.strictObject({
 export const databaseSchema = z.strictObject({
   engineVersion: z.literal("8.4"),
   parameterGroupFamily: z.literal("mysql8.4"),
-  instanceClass: z.string().regex(/^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/, "must look like db.r7g.large"),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/, "must look like db.r7g.large"),
   multiAz: z.boolean(),
   allocatedStorageGb: z.number().int().min(20).max(65536),
   maxAllocatedStorageGb: z.number().int().max(65536),
@@ -41,7 +43,15 @@ export const databaseSchema = z.strictObject({
     .number()
     .int()
     .refine((d) => d === 7 || d === 731 || (d % 31 === 0 && d <= 713), "7, 731 or a multiple of 31 up to 713"),
-  monitoringIntervalSeconds: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)]),
+  monitoringIntervalSeconds: z.union([
+    z.literal(0),
+    z.literal(1),
+    z.literal(5),
+    z.literal(10),
+    z.literal(15),
+    z.literal(30),
+    z.literal(60),
+  ]),
   databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
   masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/),
   /** The application's database user, created by the migrations and reached through the proxy with IAM auth. */
@@ -103,7 +113,10 @@ export const alarmSchema = z.strictObject({
 
 export const stateSchema = z.strictObject({
   /** S3 bucket for remote state; undefined = local backend (plain `cdktf synth` anywhere). */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not an S3 bucket name").optional(),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not an S3 bucket name")
+    .optional(),
   region: z.string(),
   keyPrefix: z.string().min(1),
   /**
@@ -123,13 +136,18 @@ export const ciSchema = z.strictObject({
   /** `owner/name` of the GitHub repository whose workflows may assume the CI roles. */
   githubRepository: z
     .string()
-    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "must be owner/name (a GitHub repository, e.g. acme/ecommerce-analytics)"),
+    .regex(
+      /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
+      "must be owner/name (a GitHub repository, e.g. acme/ecommerce-analytics)",
+    ),
   /**
    * The GitHub environment of this environment's deploy job (its `environment:` key): the apply
    * role trusts only tokens with the subject `repo:<owner>/<name>:environment:<githubEnvironment>`.
    * In prod it is protected by required reviewers in the repository settings.
    */
-  githubEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name: letters, digits, . _ - (up to 255)"),
+  githubEnvironment: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name: letters, digits, . _ - (up to 255)"),
   /**
    * Whether `bootstrap-<env>` creates the account's GitHub OIDC provider
    * (`token.actions.githubusercontent.com`). IAM allows one provider per URL and account: true
@@ -145,14 +163,19 @@ export const ciSchema = z.strictObject({
    */
   stateKmsKeyArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias")
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias",
+    )
     .optional(),
 });
 
 export const environmentSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   project: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "lower-case letters, digits and dashes"),
-  region: z.string().refine((r) => r in REGION_AZ_COUNTS, "is not a region this project knows (see stacks/config/regions.ts)"),
+  region: z
+    .string()
+    .refine((r) => r in REGION_AZ_COUNTS, "is not a region this project knows (see stacks/config/regions.ts)"),
   /** How many availability zones the network spans. */
   azCount: z.number().int().min(2, "at least 2 (RDS subnet groups need two AZs)").max(6),
   network: networkSchema,
@@ -169,7 +192,10 @@ export const environmentSchema = z.strictObject({
   /** Provider default tags: project, environment, managed-by, cost-center at least. */
   tags: z
     .record(z.string(), z.string())
-    .refine((t) => ["project", "environment", "managed-by", "cost-center"].every((k) => t[k]), "needs project, environment, managed-by and cost-center"),
+    .refine(
+      (t) => ["project", "environment", "managed-by", "cost-center"].every((k) => t[k]),
+      "needs project, environment, managed-by and cost-center",
+    ),
 });
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

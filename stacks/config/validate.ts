@@ -21,7 +21,8 @@ function networkProblems(config: EnvironmentConfig): string[] {
   const seen: { field: string; cidr: Cidr }[] = [];
   for (const tier of ["publicSubnets", "privateSubnets", "databaseSubnets"] as const) {
     const subnets = config.network[tier];
-    if (subnets.length !== config.azCount) problems.push(`${at}.${tier}: ${subnets.length} subnets for ${config.azCount} availability zones`);
+    if (subnets.length !== config.azCount)
+      problems.push(`${at}.${tier}: ${subnets.length} subnets for ${config.azCount} availability zones`);
     subnets.forEach((text, i) => {
       const field = `${at}.${tier}[${i}]`;
       const cidr = parseCidr(text);
@@ -32,7 +33,10 @@ function networkProblems(config: EnvironmentConfig): string[] {
       seen.push({ field, cidr });
     });
   }
-  if (config.network.natGateways > config.azCount) problems.push(`${at}.natGateways: ${config.network.natGateways} NAT gateways for ${config.azCount} availability zones`);
+  if (config.network.natGateways > config.azCount)
+    problems.push(
+      `${at}.natGateways: ${config.network.natGateways} NAT gateways for ${config.azCount} availability zones`,
+    );
   return problems;
 }
 
@@ -40,11 +44,15 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
   const problems: string[] = [];
   if (config.name !== key) problems.push(`${key}.name: is "${config.name}" under the key "${key}"`);
   const azs = REGION_AZ_COUNTS[config.region];
-  if (config.azCount > azs) problems.push(`${config.name}.azCount: ${config.azCount} but ${config.region} has ${azs} availability zones`);
+  if (config.azCount > azs)
+    problems.push(`${config.name}.azCount: ${config.azCount} but ${config.region} has ${azs} availability zones`);
   if (config.database.maxAllocatedStorageGb <= config.database.allocatedStorageGb) {
-    problems.push(`${config.name}.database.maxAllocatedStorageGb: must exceed allocatedStorageGb for storage autoscaling`);
+    problems.push(
+      `${config.name}.database.maxAllocatedStorageGb: must exceed allocatedStorageGb for storage autoscaling`,
+    );
   }
-  if (config.tags.environment !== config.name) problems.push(`${config.name}.tags.environment: is "${config.tags.environment}"`);
+  if (config.tags.environment !== config.name)
+    problems.push(`${config.name}.tags.environment: is "${config.tags.environment}"`);
   return [...problems, ...networkProblems(config), ...capacityProblems(config)];
 }
 
@@ -55,7 +63,9 @@ export function validateEnvironment(key: string, raw: unknown): EnvironmentConfi
   }
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.flatMap(issueDetails).map(({ path, message }) => `${fieldPath([key, ...path])}: ${message}`));
+    throw new ConfigError(
+      parsed.error.issues.flatMap(issueDetails).map(({ path, message }) => `${fieldPath([key, ...path])}: ${message}`),
+    );
   }
   const config = parsed.data;
   const problems = semanticProblems(config, key);

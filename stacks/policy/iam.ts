@@ -12,7 +12,8 @@ export interface Statement {
   hasPrincipal: boolean;
 }
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
 
 /** Statements of a policy JSON string; undefined when it is not literal JSON (e.g. `${data.aws_iam_policy_document.x.json}`). */
 export function parsePolicy(text: unknown): Statement[] | undefined {
@@ -90,15 +91,22 @@ export function iamFindings(tf: TerraformJson): Finding[] {
     for (const [address, resource] of entries(tf, type)) judge(address, parsePolicy(resource[attribute]));
   }
   for (const [address, role] of entries(tf, "aws_iam_role")) {
-    for (const inline of blocks(role.inline_policy)) judge(address, parsePolicy(inline.policy), `inline_policy ${String(inline.name ?? "")}: `);
+    for (const inline of blocks(role.inline_policy))
+      judge(address, parsePolicy(inline.policy), `inline_policy ${String(inline.name ?? "")}: `);
     for (const arn of strings(role.managed_policy_arns)) {
       if (ADMIN_POLICIES.test(arn)) findings.push({ address, rule: "iam-wildcard", message: `attaches ${arn}` });
     }
   }
-  for (const type of ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"]) {
+  for (const type of [
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+  ]) {
     for (const [address, attachment] of entries(tf, type)) {
       const arn = attachment.policy_arn;
-      if (typeof arn === "string" && ADMIN_POLICIES.test(arn)) findings.push({ address, rule: "iam-wildcard", message: `attaches ${arn}` });
+      if (typeof arn === "string" && ADMIN_POLICIES.test(arn))
+        findings.push({ address, rule: "iam-wildcard", message: `attaches ${arn}` });
     }
   }
   return findings;

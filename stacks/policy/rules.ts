@@ -1,5 +1,15 @@
 import { iamFindings } from "./iam";
-import { blocks, entries, isExpression, present, strings, type Block, type Finding, type Rule, type TerraformJson } from "./types";
+import {
+  blocks,
+  entries,
+  isExpression,
+  present,
+  strings,
+  type Block,
+  type Finding,
+  type Rule,
+  type TerraformJson,
+} from "./types";
 
 /** Any network with prefix length 0 is the whole address family: 0.0.0.0/0, ::/0, 0::/0. */
 const isWorld = (cidr: string) => /\/0$/.test(cidr.trim());
@@ -9,7 +19,9 @@ function portRange(rule: Block): string {
   if (protocol === "-1" || protocol === "all") return "all traffic";
   const from = rule.from_port;
   const to = rule.to_port;
-  return from === undefined ? protocol : `${protocol} ${String(from)}${to !== undefined && to !== from ? `-${String(to)}` : ""}`;
+  return from === undefined
+    ? protocol
+    : `${protocol} ${String(from)}${to !== undefined && to !== from ? `-${String(to)}` : ""}`;
 }
 
 /** (a) No security group rule, in any of the four ways Terraform writes one, open to 0.0.0.0/0 or ::/0. */
@@ -20,21 +32,33 @@ const securityGroups: Rule = {
     const findings: Finding[] = [];
     const judge = (address: string, direction: string, rule: Block, cidrs: string[]) => {
       for (const cidr of cidrs.filter(isWorld)) {
-        findings.push({ address, rule: "security-group-open-to-world", message: `${direction} ${portRange(rule)} open to ${cidr}` });
+        findings.push({
+          address,
+          rule: "security-group-open-to-world",
+          message: `${direction} ${portRange(rule)} open to ${cidr}`,
+        });
       }
     };
     for (const type of ["aws_security_group", "aws_default_security_group"]) {
       for (const [address, group] of entries(tf, type)) {
         for (const direction of ["ingress", "egress"]) {
-          for (const rule of blocks(group[direction])) judge(address, direction, rule, [...strings(rule.cidr_blocks), ...strings(rule.ipv6_cidr_blocks)]);
+          for (const rule of blocks(group[direction]))
+            judge(address, direction, rule, [...strings(rule.cidr_blocks), ...strings(rule.ipv6_cidr_blocks)]);
         }
       }
     }
     for (const [address, rule] of entries(tf, "aws_security_group_rule")) {
-      judge(address, String(rule.type ?? "rule"), rule, [...strings(rule.cidr_blocks), ...strings(rule.ipv6_cidr_blocks)]);
+      judge(address, String(rule.type ?? "rule"), rule, [
+        ...strings(rule.cidr_blocks),
+        ...strings(rule.ipv6_cidr_blocks),
+      ]);
     }
-    for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
-      for (const [address, rule] of entries(tf, type)) judge(address, direction, rule, [...strings(rule.cidr_ipv4), ...strings(rule.cidr_ipv6)]);
+    for (const [type, direction] of [
+      ["aws_vpc_security_group_ingress_rule", "ingress"],
+      ["aws_vpc_security_group_egress_rule", "egress"],
+    ] as const) {
+      for (const [address, rule] of entries(tf, type))
+        judge(address, direction, rule, [...strings(rule.cidr_ipv4), ...strings(rule.cidr_ipv6)]);
     }
     return findings;
   },
@@ -55,7 +79,12 @@ const nacls: Rule = {
     const findings: Finding[] = [];
     const judge = (address: string, rule: Block) => {
       const cidr = [...strings(rule.cidr_block), ...strings(rule.ipv6_cidr_block)].find(isWorld);
-      if (cidr && rule.action === "allow" && allPorts(rule)) findings.push({ address, rule: "nacl-open-to-world", message: `ingress ${portRange(rule)} allowed from ${cidr}` });
+      if (cidr && rule.action === "allow" && allPorts(rule))
+        findings.push({
+          address,
+          rule: "nacl-open-to-world",
+          message: `ingress ${portRange(rule)} allowed from ${cidr}`,
+        });
     };
     for (const type of ["aws_network_acl", "aws_default_network_acl"]) {
       for (const [address, acl] of entries(tf, type)) for (const rule of blocks(acl.ingress)) judge(address, rule);
@@ -75,8 +104,14 @@ const logGroups: Rule = {
     const findings: Finding[] = [];
     for (const [address, group] of entries(tf, "aws_cloudwatch_log_group")) {
       const retention = group.retention_in_days;
-      if (!present(retention) || retention === 0) findings.push({ address, rule: "log-group-retention-and-kms", message: "no retention_in_days (events kept forever)" });
-      if (!present(group.kms_key_id)) findings.push({ address, rule: "log-group-retention-and-kms", message: "no kms_key_id" });
+      if (!present(retention) || retention === 0)
+        findings.push({
+          address,
+          rule: "log-group-retention-and-kms",
+          message: "no retention_in_days (events kept forever)",
+        });
+      if (!present(group.kms_key_id))
+        findings.push({ address, rule: "log-group-retention-and-kms", message: "no kms_key_id" });
     }
     return findings;
   },
@@ -85,16 +120,32 @@ const logGroups: Rule = {
 /** (c) Every function runs in the VPC (subnets and security groups) with X-Ray tracing Active and its environment encrypted with a customer-managed key. */
 const lambdas: Rule = {
   id: "lambda-vpc-and-tracing",
-  description: "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, and kms_key_arn when it has environment variables",
+  description:
+    "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, and kms_key_arn when it has environment variables",
   check(tf) {
     const findings: Finding[] = [];
     for (const [address, fn] of entries(tf, "aws_lambda_function")) {
       const vpc = blocks(fn.vpc_config)[0];
       if (!vpc) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "no vpc_config" });
-      else if (!present(vpc.subnet_ids) || !present(vpc.security_group_ids)) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "vpc_config without subnet_ids or security_group_ids" });
+      else if (!present(vpc.subnet_ids) || !present(vpc.security_group_ids))
+        findings.push({
+          address,
+          rule: "lambda-vpc-and-tracing",
+          message: "vpc_config without subnet_ids or security_group_ids",
+        });
       const mode = blocks(fn.tracing_config)[0]?.mode;
-      if (mode !== "Active") findings.push({ address, rule: "lambda-vpc-and-tracing", message: `tracing_config mode is ${mode === undefined ? "unset" : String(mode)}, not Active` });
-      if (blocks(fn.environment).length > 0 && !present(fn.kms_key_arn)) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "environment variables without kms_key_arn (encrypted only with the AWS-managed key)" });
+      if (mode !== "Active")
+        findings.push({
+          address,
+          rule: "lambda-vpc-and-tracing",
+          message: `tracing_config mode is ${mode === undefined ? "unset" : String(mode)}, not Active`,
+        });
+      if (blocks(fn.environment).length > 0 && !present(fn.kms_key_arn))
+        findings.push({
+          address,
+          rule: "lambda-vpc-and-tracing",
+          message: "environment variables without kms_key_arn (encrypted only with the AWS-managed key)",
+        });
     }
     return findings;
   },
@@ -103,7 +154,8 @@ const lambdas: Rule = {
 /** (d) No identity policy allows `*` or `service:*` on `*`; no AWS admin policy attached. */
 const iam: Rule = {
   id: "iam-wildcard",
-  description: "no IAM identity-policy statement allows * or service:* actions on * resources (policy documents, inline and managed policies, admin policy attachments)",
+  description:
+    "no IAM identity-policy statement allows * or service:* actions on * resources (policy documents, inline and managed policies, admin policy attachments)",
   check: iamFindings,
 };
 
@@ -114,34 +166,54 @@ function bucketKeys(name: string, bucket: Block): string[] {
   return keys;
 }
 
-const PUBLIC_ACCESS_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
+const PUBLIC_ACCESS_FLAGS = [
+  "block_public_acls",
+  "block_public_policy",
+  "ignore_public_acls",
+  "restrict_public_buckets",
+] as const;
 const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 
 /** (e) Every bucket has a public access block with all four flags on and default encryption; no public canned ACL. */
 const buckets: Rule = {
   id: "s3-bucket-hardening",
-  description: "every aws_s3_bucket has a public access block (all four flags true) and server-side encryption; no public canned ACL",
+  description:
+    "every aws_s3_bucket has a public access block (all four flags true) and server-side encryption; no public canned ACL",
   check(tf) {
     const findings: Finding[] = [];
-    const byBucket = (type: string) => entries(tf, type).map(([address, block]) => ({ address, block, bucket: String(block.bucket ?? "") }));
+    const byBucket = (type: string) =>
+      entries(tf, type).map(([address, block]) => ({ address, block, bucket: String(block.bucket ?? "") }));
     const accessBlocks = byBucket("aws_s3_bucket_public_access_block");
     const encryption = byBucket("aws_s3_bucket_server_side_encryption_configuration");
     for (const [address, bucket] of entries(tf, "aws_s3_bucket")) {
       const keys = bucketKeys(address.slice("aws_s3_bucket.".length), bucket);
       const pab = accessBlocks.find((b) => keys.includes(b.bucket));
-      if (!pab) findings.push({ address, rule: "s3-bucket-hardening", message: "no aws_s3_bucket_public_access_block" });
+      if (!pab)
+        findings.push({ address, rule: "s3-bucket-hardening", message: "no aws_s3_bucket_public_access_block" });
       else {
         const off = PUBLIC_ACCESS_FLAGS.filter((flag) => pab.block[flag] !== true);
-        if (off.length) findings.push({ address, rule: "s3-bucket-hardening", message: `public access block ${pab.address} leaves ${off.join(", ")} off` });
+        if (off.length)
+          findings.push({
+            address,
+            rule: "s3-bucket-hardening",
+            message: `public access block ${pab.address} leaves ${off.join(", ")} off`,
+          });
       }
       const sse = encryption.find((b) => keys.includes(b.bucket));
       const inline = blocks(bucket.server_side_encryption_configuration).length > 0;
-      const algorithm = sse && blocks(sse.block.rule).some((rule) => blocks(rule.apply_server_side_encryption_by_default).some((d) => present(d.sse_algorithm)));
-      if (!algorithm && !inline) findings.push({ address, rule: "s3-bucket-hardening", message: "no server-side encryption configuration" });
-      if (typeof bucket.acl === "string" && PUBLIC_ACLS.has(bucket.acl)) findings.push({ address, rule: "s3-bucket-hardening", message: `public canned ACL ${bucket.acl}` });
+      const algorithm =
+        sse &&
+        blocks(sse.block.rule).some((rule) =>
+          blocks(rule.apply_server_side_encryption_by_default).some((d) => present(d.sse_algorithm)),
+        );
+      if (!algorithm && !inline)
+        findings.push({ address, rule: "s3-bucket-hardening", message: "no server-side encryption configuration" });
+      if (typeof bucket.acl === "string" && PUBLIC_ACLS.has(bucket.acl))
+        findings.push({ address, rule: "s3-bucket-hardening", message: `public canned ACL ${bucket.acl}` });
     }
     for (const [address, acl] of entries(tf, "aws_s3_bucket_acl")) {
-      if (typeof acl.acl === "string" && PUBLIC_ACLS.has(acl.acl)) findings.push({ address, rule: "s3-bucket-hardening", message: `public canned ACL ${acl.acl}` });
+      if (typeof acl.acl === "string" && PUBLIC_ACLS.has(acl.acl))
+        findings.push({ address, rule: "s3-bucket-hardening", message: `public canned ACL ${acl.acl}` });
     }
     return findings;
   },
@@ -155,14 +227,18 @@ const databases: Rule = {
     const findings: Finding[] = [];
     for (const [address, db] of entries(tf, "aws_db_instance")) {
       // A read replica inherits its source's encryption and may not set it.
-      if (db.storage_encrypted !== true && !present(db.replicate_source_db)) findings.push({ address, rule: "rds-encrypted-and-private", message: "storage_encrypted is not true" });
-      if (db.publicly_accessible === true) findings.push({ address, rule: "rds-encrypted-and-private", message: "publicly_accessible = true" });
+      if (db.storage_encrypted !== true && !present(db.replicate_source_db))
+        findings.push({ address, rule: "rds-encrypted-and-private", message: "storage_encrypted is not true" });
+      if (db.publicly_accessible === true)
+        findings.push({ address, rule: "rds-encrypted-and-private", message: "publicly_accessible = true" });
     }
     for (const [address, cluster] of entries(tf, "aws_rds_cluster")) {
-      if (cluster.storage_encrypted !== true) findings.push({ address, rule: "rds-encrypted-and-private", message: "storage_encrypted is not true" });
+      if (cluster.storage_encrypted !== true)
+        findings.push({ address, rule: "rds-encrypted-and-private", message: "storage_encrypted is not true" });
     }
     for (const [address, instance] of entries(tf, "aws_rds_cluster_instance")) {
-      if (instance.publicly_accessible === true) findings.push({ address, rule: "rds-encrypted-and-private", message: "publicly_accessible = true" });
+      if (instance.publicly_accessible === true)
+        findings.push({ address, rule: "rds-encrypted-and-private", message: "publicly_accessible = true" });
     }
     return findings;
   },

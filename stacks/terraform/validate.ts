@@ -10,7 +10,16 @@
  * stack; the first stack warms it alone, the rest run `concurrency` at a time.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative, sep, resolve } from "node:path";
 
@@ -53,7 +62,13 @@ export interface ValidateOptions {
   log?: (line: string) => void;
 }
 
-const DEFAULT_MIRROR_ROOTS = ["/opt/tf-plugins", join(homedir(), ".terraform.d", "plugins"), join(homedir(), ".local", "share", "terraform", "plugins"), "/usr/local/share/terraform/plugins", "/usr/share/terraform/plugins"];
+const DEFAULT_MIRROR_ROOTS = [
+  "/opt/tf-plugins",
+  join(homedir(), ".terraform.d", "plugins"),
+  join(homedir(), ".local", "share", "terraform", "plugins"),
+  "/usr/local/share/terraform/plugins",
+  "/usr/share/terraform/plugins",
+];
 const REGISTRY = "registry.terraform.io";
 
 const isDir = (path: string) => {
@@ -78,25 +93,36 @@ export function findMirrorRoot(root: string, depth = 3): string | undefined {
 }
 
 /** Where providers come from: TF_PLUGIN_MIRROR=none -> the registry; TF_PLUGIN_MIRROR=<dir> or a default location -> that mirror. */
-export function findProviderSource(env: NodeJS.ProcessEnv = process.env): ProviderSource | { kind: "missing"; reason: string } {
+export function findProviderSource(
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSource | { kind: "missing"; reason: string } {
   const wanted = env.TF_PLUGIN_MIRROR?.trim();
   if (wanted === "none") return { kind: "registry" };
   if (wanted) {
     const path = findMirrorRoot(resolve(wanted));
-    return path ? { kind: "mirror", path } : { kind: "missing", reason: `TF_PLUGIN_MIRROR=${wanted} holds no ${REGISTRY}/hashicorp/aws` };
+    return path
+      ? { kind: "mirror", path }
+      : { kind: "missing", reason: `TF_PLUGIN_MIRROR=${wanted} holds no ${REGISTRY}/hashicorp/aws` };
   }
   for (const root of DEFAULT_MIRROR_ROOTS) {
     const path = findMirrorRoot(root);
     if (path) return { kind: "mirror", path };
   }
-  return { kind: "missing", reason: `no provider mirror (looked in ${DEFAULT_MIRROR_ROOTS.join(", ")}; set TF_PLUGIN_MIRROR to one, or TF_PLUGIN_MIRROR=none to install from the registry)` };
+  return {
+    kind: "missing",
+    reason: `no provider mirror (looked in ${DEFAULT_MIRROR_ROOTS.join(", ")}; set TF_PLUGIN_MIRROR to one, or TF_PLUGIN_MIRROR=none to install from the registry)`,
+  };
 }
 
 /** terraform on PATH (or TERRAFORM_BINARY) and a provider source, or why not. */
 export function checkTooling(env: NodeJS.ProcessEnv = process.env): ToolingCheck {
   const terraform = env.TERRAFORM_BINARY || "terraform";
-  const probe = spawnSync(terraform, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
-  if (probe.error || probe.status !== 0) return { ok: false, reason: `terraform not found (${terraform}: ${probe.error?.message ?? probe.stderr.trim()})` };
+  const probe = spawnSync(terraform, ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...env, CHECKPOINT_DISABLE: "1" },
+  });
+  if (probe.error || probe.status !== 0)
+    return { ok: false, reason: `terraform not found (${terraform}: ${probe.error?.message ?? probe.stderr.trim()})` };
   let version = "unknown";
   try {
     version = (JSON.parse(probe.stdout) as { terraform_version: string }).terraform_version;
@@ -145,22 +171,42 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => resolvePromise({ code: -1, stdout, stderr: `${stderr}${error.message}`, ms: Date.now() - started }));
+    child.on("error", (error) =>
+      resolvePromise({ code: -1, stdout, stderr: `${stderr}${error.message}`, ms: Date.now() - started }),
+    );
     child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
   });
 }
 
 interface ValidateJson {
   valid: boolean;
-  diagnostics: { severity: "error" | "warning"; summary: string; detail?: string; range?: { filename: string; start: { line: number } } }[];
+  diagnostics: {
+    severity: "error" | "warning";
+    summary: string;
+    detail?: string;
+    range?: { filename: string; start: { line: number } };
+  }[];
 }
 
 /** init + validate in one stack directory. */
-export async function validateStackDir(stack: string, dir: string, terraform: string, env: NodeJS.ProcessEnv): Promise<StackValidation> {
+export async function validateStackDir(
+  stack: string,
+  dir: string,
+  terraform: string,
+  env: NodeJS.ProcessEnv,
+): Promise<StackValidation> {
   const init = await run(terraform, ["init", "-backend=false", "-input=false", "-no-color"], dir, env);
   if (init.code !== 0) {
     const summary = `terraform init failed (exit ${init.code})`;
-    return { stack, dir, valid: false, errors: [{ severity: "error", summary, detail: `${init.stderr}${init.stdout}`.trim() }], warnings: [], initMs: init.ms, validateMs: 0 };
+    return {
+      stack,
+      dir,
+      valid: false,
+      errors: [{ severity: "error", summary, detail: `${init.stderr}${init.stdout}`.trim() }],
+      warnings: [],
+      initMs: init.ms,
+      validateMs: 0,
+    };
   }
   const validate = await run(terraform, ["validate", "-json", "-no-color"], dir, env);
   let parsed: ValidateJson;
@@ -168,7 +214,15 @@ export async function validateStackDir(stack: string, dir: string, terraform: st
     parsed = JSON.parse(validate.stdout) as ValidateJson;
   } catch {
     const detail = `${validate.stderr}${validate.stdout}`.trim();
-    return { stack, dir, valid: false, errors: [{ severity: "error", summary: `terraform validate failed (exit ${validate.code})`, detail }], warnings: [], initMs: init.ms, validateMs: validate.ms };
+    return {
+      stack,
+      dir,
+      valid: false,
+      errors: [{ severity: "error", summary: `terraform validate failed (exit ${validate.code})`, detail }],
+      warnings: [],
+      initMs: init.ms,
+      validateMs: validate.ms,
+    };
   }
   const diagnostics = parsed.diagnostics.map<Diagnostic>((d) => ({
     severity: d.severity,
@@ -194,8 +248,24 @@ export function defaultPluginCacheDir(wanted?: string): string {
 
 /** Terraform's environment: the generated CLI config, no prompts, no update checks, no inherited data dir or workspace. */
 export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
-  for (const key of ["TF_DATA_DIR", "TF_WORKSPACE", "TF_PLUGIN_CACHE_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_validate", "TF_CLI_ARGS_plan", "TF_CLI_ARGS_show"]) delete env[key];
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+  };
+  for (const key of [
+    "TF_DATA_DIR",
+    "TF_WORKSPACE",
+    "TF_PLUGIN_CACHE_DIR",
+    "TF_CLI_ARGS",
+    "TF_CLI_ARGS_init",
+    "TF_CLI_ARGS_validate",
+    "TF_CLI_ARGS_plan",
+    "TF_CLI_ARGS_show",
+  ])
+    delete env[key];
   return env;
 }
 
@@ -203,7 +273,9 @@ export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = pr
 export async function validateSynthOutput(outdir: string, options: ValidateOptions): Promise<StackValidation[]> {
   const { tooling, log = () => undefined } = options;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; workingDirectory: string }> };
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { name: string; workingDirectory: string }>;
+  };
   const stacks = Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
 
   const pluginCacheDir = defaultPluginCacheDir(options.pluginCacheDir);
@@ -219,7 +291,9 @@ export async function validateSynthOutput(outdir: string, options: ValidateOptio
     if (!existsSync(dir)) throw new Error(`validate: ${dir} (stack ${name}) does not exist`);
     results[i] = await validateStackDir(name, dir, tooling.terraform, env);
     const r = results[i];
-    log(`${name}: ${r.valid ? "valid" : `${r.errors.length} error(s)`}${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""} (init ${r.initMs} ms, validate ${r.validateMs} ms)`);
+    log(
+      `${name}: ${r.valid ? "valid" : `${r.errors.length} error(s)`}${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""} (init ${r.initMs} ms, validate ${r.validateMs} ms)`,
+    );
   };
   try {
     if (stacks.length === 0) return [];
@@ -242,12 +316,19 @@ export async function validateSynthOutput(outdir: string, options: ValidateOptio
  * than stack by stack. Backends of child modules are ignored (a warning, dropped here); each
  * diagnostic is attributed to its stack by the file it points at.
  */
-export async function validateSynthOutputAsOneRoot(outdir: string, options: ValidateOptions): Promise<StackValidation[]> {
+export async function validateSynthOutputAsOneRoot(
+  outdir: string,
+  options: ValidateOptions,
+): Promise<StackValidation[]> {
   const { tooling } = options;
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; workingDirectory: string }> };
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { name: string; workingDirectory: string }>;
+  };
   const stacks = Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: join(outdir, s.workingDirectory) }));
   const root = mkdtempSync(join(outdir, "validate-root-"));
-  const modules = Object.fromEntries(stacks.map((s) => [s.name, { source: relative(root, s.dir).split(sep).join("/") }]));
+  const modules = Object.fromEntries(
+    stacks.map((s) => [s.name, { source: relative(root, s.dir).split(sep).join("/") }]),
+  );
   writeFileSync(join(root, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
 
   const pluginCacheDir = defaultPluginCacheDir(options.pluginCacheDir);
@@ -255,8 +336,10 @@ export async function validateSynthOutputAsOneRoot(outdir: string, options: Vali
   const cliConfigFile = join(root, "terraform.tfrc");
   writeFileSync(cliConfigFile, cliConfig(tooling.providers, pluginCacheDir));
   const combined = await validateStackDir("all", root, tooling.terraform, terraformEnv(cliConfigFile));
-  const ownerOf = (d: Diagnostic) => stacks.find((s) => d.at?.includes(`/${s.name}/`) || d.at?.startsWith(`${relative(root, s.dir)}/`));
-  const isIgnoredBackend = (d: Diagnostic) => d.severity === "warning" && /backend configuration ignored/i.test(d.summary);
+  const ownerOf = (d: Diagnostic) =>
+    stacks.find((s) => d.at?.includes(`/${s.name}/`) || d.at?.startsWith(`${relative(root, s.dir)}/`));
+  const isIgnoredBackend = (d: Diagnostic) =>
+    d.severity === "warning" && /backend configuration ignored/i.test(d.summary);
   const orphans = combined.errors.filter((d) => !ownerOf(d));
   return stacks.map((s) => {
     const mine = (list: Diagnostic[]) => list.filter((d) => ownerOf(d)?.name === s.name);
@@ -275,6 +358,7 @@ export async function validateSynthOutputAsOneRoot(outdir: string, options: Vali
 
 /** One block of text per failed stack, for an assertion message. */
 export function formatValidation(result: StackValidation): string {
-  const line = (d: Diagnostic) => `  ${d.severity}: ${d.summary}${d.at ? ` (${d.at})` : ""}${d.detail ? `\n    ${d.detail.replace(/\n/g, "\n    ")}` : ""}`;
+  const line = (d: Diagnostic) =>
+    `  ${d.severity}: ${d.summary}${d.at ? ` (${d.at})` : ""}${d.detail ? `\n    ${d.detail.replace(/\n/g, "\n    ")}` : ""}`;
   return [`${result.stack} (${result.dir}):`, ...result.errors.map(line), ...result.warnings.map(line)].join("\n");
 }

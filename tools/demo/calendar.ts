@@ -10,8 +10,8 @@ import { HOUR_MS, LocalFields, ZoneOffsets, localFields } from "./time";
 
 /** Relative demand by local hour of day, 0..23. */
 export const HOUR_OF_DAY: readonly number[] = [
-  0.32, 0.19, 0.12, 0.08, 0.07, 0.09, 0.17, 0.33, 0.55, 0.75, 0.9, 1.0,
-  1.12, 1.08, 1.0, 0.98, 1.02, 1.1, 1.25, 1.42, 1.55, 1.5, 1.15, 0.68,
+  0.32, 0.19, 0.12, 0.08, 0.07, 0.09, 0.17, 0.33, 0.55, 0.75, 0.9, 1.0, 1.12, 1.08, 1.0, 0.98, 1.02, 1.1, 1.25, 1.42,
+  1.55, 1.5, 1.15, 0.68,
 ];
 
 /** Relative demand by local weekday, 0 = Sunday. */

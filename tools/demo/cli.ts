@@ -7,7 +7,17 @@
  */
 import { createDatabase, LOCAL_LIMITS } from "../../functions/db/connection";
 import { migrateToLatest } from "../../functions/db/migrate";
-import { EXIT_FAILED, EXIT_OK, parseFlags, processOutput, reportUsageError, UsageError, wantsHelp, wholeNumberFlag, type CliOutput } from "../local/cli-args";
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  parseFlags,
+  processOutput,
+  reportUsageError,
+  UsageError,
+  wantsHelp,
+  wholeNumberFlag,
+  type CliOutput,
+} from "../local/cli-args";
 import { ensureDatabase } from "../local/mysql-probe";
 import { resolveMysql } from "../local/mysql-server";
 import { StoreInputError, validateNewStore } from "../../functions/stores/repository";
@@ -99,7 +109,9 @@ export async function runDemoCli(argv: readonly string[], io: CliOutput = proces
   try {
     await migrateToLatest(handle.db);
     const seeded = await seedDemoStore(handle.db, { name: cmd.name, demo: cmd.demo });
-    io.stdout(JSON.stringify({ storeId: seeded.store.id, apiKey: seeded.apiKey, keyId: seeded.keyId, counts: seeded.counts }));
+    io.stdout(
+      JSON.stringify({ storeId: seeded.store.id, apiKey: seeded.apiKey, keyId: seeded.keyId, counts: seeded.counts }),
+    );
     return EXIT_OK;
   } finally {
     await handle.db.destroy();

@@ -22,7 +22,16 @@ import { Rng } from "./random";
 import { DueQueue, OrderClock } from "./schedule";
 import { extraEventsScale, SessionBuilder } from "./sessions";
 import { assertTimeZone, DAY_MS, HOUR_MS, MINUTE_MS, Rfc3339Formatter, ZoneOffsets } from "./time";
-import { DEMO_BATCH_LIMITS, DemoBatch, DemoEvent, DemoOptions, DemoOrder, DemoOrderLine, DemoRefund, DemoRefundLine } from "./types";
+import {
+  DEMO_BATCH_LIMITS,
+  DemoBatch,
+  DemoEvent,
+  DemoOptions,
+  DemoOrder,
+  DemoOrderLine,
+  DemoRefund,
+  DemoRefundLine,
+} from "./types";
 
 const ORDERS_PER_BATCH = DEMO_BATCH_LIMITS.orders;
 const REFUNDS_PER_BATCH = DEMO_BATCH_LIMITS.refunds;
@@ -42,12 +51,19 @@ const KNOWN_BROWSER_SHARE = 0.22;
 /** Lines per order: 1 (56 %), 2 (25 %), 3 (11 %), 4 (5 %), 5 (2 %), 6 (1 %). */
 const LINE_COUNTS: readonly number[] = [0.56, 0.25, 0.11, 0.05, 0.02, 0.01];
 const MEAN_LINES = LINE_COUNTS.reduce((sum, p, i) => sum + p * (i + 1), 0);
-const CHANNELS: readonly [string, number][] = [["web", 0.62], ["mobile_app", 0.28], ["social", 0.06], ["pos", 0.04]];
+const CHANNELS: readonly [string, number][] = [
+  ["web", 0.62],
+  ["mobile_app", 0.28],
+  ["social", 0.06],
+  ["pos", 0.04],
+];
 /** Sales tax rates in basis points; a customer always pays the same one (where they live). */
 const TAX_RATES: readonly number[] = [0, 400, 600, 625, 700, 725, 825, 875, 950];
 
 export function defaultDemoOptions(overrides: Partial<DemoOptions> = {}): DemoOptions {
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<DemoOptions>;
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => v !== undefined),
+  ) as Partial<DemoOptions>;
   const end = given.end ?? new Date();
   const start = given.start ?? new Date(end.getTime() - 365 * DAY_MS);
   return {
@@ -99,7 +115,8 @@ function validate(options: DemoOptions): Settings {
   const endMs = options.end instanceof Date ? options.end.getTime() : Number.NaN;
   if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) problems.push("start and end must be valid Dates");
   else if (endMs <= startMs) problems.push("end must be after start");
-  else if (new Date(startMs).getUTCFullYear() < 1000 || new Date(endMs).getUTCFullYear() > 9999) problems.push("start and end must lie in the years 1000 to 9999");
+  else if (new Date(startMs).getUTCFullYear() < 1000 || new Date(endMs).getUTCFullYear() > 9999)
+    problems.push("start and end must lie in the years 1000 to 9999");
   else if (endMs - startMs > 100 * 366 * DAY_MS) problems.push("the range from start to end must be at most 100 years");
   if (typeof options.currency !== "string" || !/^[A-Z]{3}$/.test(options.currency)) {
     problems.push(`currency must be an ISO 4217 code like "USD", got ${String(options.currency)}`);
@@ -110,9 +127,11 @@ function validate(options: DemoOptions): Settings {
     problems.push((error as Error).message);
   }
   const sessionsPerOrder = options.sessionsPerOrder ?? 3;
-  if (!(sessionsPerOrder >= 0) || !Number.isFinite(sessionsPerOrder)) problems.push("sessionsPerOrder must be a number >= 0");
+  if (!(sessionsPerOrder >= 0) || !Number.isFinite(sessionsPerOrder))
+    problems.push("sessionsPerOrder must be a number >= 0");
   const eventsPerSession = options.eventsPerSession ?? 10;
-  if (!(eventsPerSession >= 2) || !(eventsPerSession <= 200)) problems.push("eventsPerSession must be between 2 and 200");
+  if (!(eventsPerSession >= 2) || !(eventsPerSession <= 200))
+    problems.push("eventsPerSession must be between 2 and 200");
   if (problems.length > 0) throw new RangeError(`invalid demo options: ${problems.join("; ")}`);
   return {
     seed: options.seed,
@@ -193,7 +212,14 @@ class DemoRun {
     this.eventRng = new Rng(s.seed, 5);
     this.pool = new CustomerPool(s.customers);
     this.sessions = new SessionBuilder(
-      { rng: this.eventRng, catalog: this.catalog, zone: this.zone, formatter: this.formatter, startMs: s.startMs, endMs: s.endMs },
+      {
+        rng: this.eventRng,
+        catalog: this.catalog,
+        zone: this.zone,
+        formatter: this.formatter,
+        startMs: s.startMs,
+        endMs: s.endMs,
+      },
       extraEventsScale(s.eventsPerSession, s.sessionsPerOrder, Math.min(MEAN_LINES, s.products)),
     );
     this.orderIdWidth = Math.max(6, String(s.orders).length);
@@ -275,7 +301,11 @@ class DemoRun {
       const u = rng.next();
       if (u < 0.45) {
         const i = Math.floor(rng.next() * lineCount);
-        lineDiscounts[i] = mulDivFloor(products[lineProducts[i]].price * quantities[i], rng.pick([10, 15, 20, 25, 30]), 100);
+        lineDiscounts[i] = mulDivFloor(
+          products[lineProducts[i]].price * quantities[i],
+          rng.pick([10, 15, 20, 25, 30]),
+          100,
+        );
       } else {
         const coupon = rng.pick(this.coupons);
         orderDiscount = u > 0.9 && subtotal >= coupon * 3 ? coupon : mulDivFloor(subtotal, rng.pick([10, 15, 20]), 100);
@@ -292,7 +322,8 @@ class DemoRun {
       if (rng.chance(0.08)) shipping = this.shippingExpress;
       else if (goods < this.freeShippingFrom) shipping = this.shippingStandard;
     }
-    const taxRate = customer >= 0 ? TAX_RATES[(Math.imul(customer + 1, 0x9e3779b1) >>> 0) % TAX_RATES.length] : rng.pick(TAX_RATES);
+    const taxRate =
+      customer >= 0 ? TAX_RATES[(Math.imul(customer + 1, 0x9e3779b1) >>> 0) % TAX_RATES.length] : rng.pick(TAX_RATES);
     const tax = applyBasisPoints(goods, taxRate);
 
     // status
@@ -322,7 +353,9 @@ class DemoRun {
     const customerId = customer >= 0 ? pool.id(customer) : undefined;
     // two literals keep the JSON's field order readable: id, customerId, createdAt, …
     const order: DemoOrder =
-      customerId !== undefined ? { id, customerId, createdAt, currency, status, lines } : { id, createdAt, currency, status, lines };
+      customerId !== undefined
+        ? { id, customerId, createdAt, currency, status, lines }
+        : { id, createdAt, currency, status, lines };
     if (orderDiscount > 0) order.discount = formatMinor(orderDiscount, mu);
     order.shipping = formatMinor(shipping, mu);
     order.tax = formatMinor(tax, mu);
@@ -340,7 +373,14 @@ class DemoRun {
     // the sessions: the one that bought, then people browsing around the same time
     const buyerTarget = seq <= this.flushedOrderSeq ? this.scratch : this.heldEvents;
     const before = buyerTarget.length;
-    this.sessions.converting(buyerTarget, t, lineProducts, id, returning ? customerId : undefined, returning ? undefined : customerId);
+    this.sessions.converting(
+      buyerTarget,
+      t,
+      lineProducts,
+      id,
+      returning ? customerId : undefined,
+      returning ? undefined : customerId,
+    );
     if (buyerTarget === this.scratch) this.pushScratch(before);
     this.browsingSessions(t, live);
   }
@@ -361,7 +401,15 @@ class DemoRun {
     }
   }
 
-  private scheduleRefunds(seq: number, orderId: string, t: number, subtotal: number, orderDiscount: number, tax: number, shipping: number): void {
+  private scheduleRefunds(
+    seq: number,
+    orderId: string,
+    t: number,
+    subtotal: number,
+    orderDiscount: number,
+    tax: number,
+    shipping: number,
+  ): void {
     const rng = this.orderRng;
     const due = t + DAY_MS + rng.next() * 29 * DAY_MS;
     if (due >= this.s.endMs) return; // would be in the future: not (yet) refunded
@@ -382,14 +430,19 @@ class DemoRun {
     if (u < 0.35 || (singleUnit && u < 0.65)) {
       // everything back, shipping included
       const lines = [];
-      for (let i = 0; i < n; i++) if (paid[i] > 0) lines.push({ productId: productId(i), quantity: this.lineQuantities[i], amount: paid[i] });
-      this.pending.push(due, { kind: "refund", refund: { due, orderSeq: seq, orderId, amount: total, lines: lines.length > 0 ? lines : undefined } });
+      for (let i = 0; i < n; i++)
+        if (paid[i] > 0) lines.push({ productId: productId(i), quantity: this.lineQuantities[i], amount: paid[i] });
+      this.pending.push(due, {
+        kind: "refund",
+        refund: { due, orderSeq: seq, orderId, amount: total, lines: lines.length > 0 ? lines : undefined },
+      });
       return;
     }
     if (singleUnit) {
       // a goodwill price adjustment: money back, nothing returned
       const amount = mulDivFloor(paid[0], rng.pick([10, 15, 20, 25]), 100);
-      if (amount > 0) this.pending.push(due, { kind: "refund", refund: { due, orderSeq: seq, orderId, amount, lines: undefined } });
+      if (amount > 0)
+        this.pending.push(due, { kind: "refund", refund: { due, orderSeq: seq, orderId, amount, lines: undefined } });
       return;
     }
     // some units of one line back; now and then another line later
@@ -401,7 +454,16 @@ class DemoRun {
       const returned = n === 1 ? rng.int(1, quantity - 1) : rng.int(1, quantity);
       const amount = mulDivFloor(paid[i], returned, quantity);
       if (amount > 0) {
-        this.pending.push(when, { kind: "refund", refund: { due: when, orderSeq: seq, orderId, amount, lines: [{ productId: productId(i), quantity: returned, amount }] } });
+        this.pending.push(when, {
+          kind: "refund",
+          refund: {
+            due: when,
+            orderSeq: seq,
+            orderId,
+            amount,
+            lines: [{ productId: productId(i), quantity: returned, amount }],
+          },
+        });
       }
       when += DAY_MS + rng.next() * 9 * DAY_MS;
       if (when >= this.s.endMs || !rng.chance(0.2)) break;
@@ -435,7 +497,11 @@ class DemoRun {
       amount: formatMinor(pending.amount, mu),
     };
     if (pending.lines !== undefined) {
-      refund.lines = pending.lines.map((l): DemoRefundLine => ({ productId: l.productId, quantity: l.quantity, amount: formatMinor(l.amount, mu) }));
+      refund.lines = pending.lines.map((l): DemoRefundLine => ({
+        productId: l.productId,
+        quantity: l.quantity,
+        amount: formatMinor(l.amount, mu),
+      }));
     }
     this.refundsBuffer.push(refund);
     if (this.refundsBuffer.length >= REFUNDS_PER_BATCH) this.flushRefunds();

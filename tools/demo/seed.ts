@@ -10,7 +10,13 @@ import { ingestOrders } from "../../functions/ingest/orders";
 import { ingestRefunds } from "../../functions/ingest/refunds";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../functions/ingest/schemas";
 import { minorUnits } from "../../functions/money/currency";
-import { createStore, findKeyIdByApiKey, findStoreByKeyId, rotateKey, type IssuedKey } from "../../functions/stores/repository";
+import {
+  createStore,
+  findKeyIdByApiKey,
+  findStoreByKeyId,
+  rotateKey,
+  type IssuedKey,
+} from "../../functions/stores/repository";
 import { defaultDemoOptions, generateDemo } from "./generate";
 import { createProgress, type ProgressStream } from "./progress";
 import type { DemoBatch, DemoOptions } from "./types";
@@ -49,7 +55,12 @@ export interface SeededStore extends IssuedKey {
 }
 
 /** Ingests one generator batch for `store`, validated exactly as the API validates a request body. */
-export async function ingestDemoBatch(db: Kysely<Database>, store: Store, batch: DemoBatch, counts: DemoCounts): Promise<void> {
+export async function ingestDemoBatch(
+  db: Kysely<Database>,
+  store: Store,
+  batch: DemoBatch,
+  counts: DemoCounts,
+): Promise<void> {
   switch (batch.kind) {
     case "orders": {
       const result = await ingestOrders(db, store, ordersRequestSchema.parse({ orders: batch.items }).orders);
@@ -79,7 +90,10 @@ export async function loadDemoData(
   progressStream: ProgressStream | false = process.stderr,
 ): Promise<DemoCounts> {
   const counts: DemoCounts = { ordersCreated: 0, ordersUpdated: 0, refunds: 0, eventsAccepted: 0, eventsDuplicate: 0 };
-  const progress = progressStream === false ? undefined : createProgress({ total: demo.orders, label: "demo orders", stream: progressStream });
+  const progress =
+    progressStream === false
+      ? undefined
+      : createProgress({ total: demo.orders, label: "demo orders", stream: progressStream });
   for (const batch of generateDemo(demo)) {
     const before = counts.ordersCreated;
     await ingestDemoBatch(db, store, batch, counts);
@@ -98,7 +112,11 @@ function demoOptionsFor(options: SeedDemoOptions): DemoOptions {
 /** Creates a new store named `options.name` and loads the demo into it; returns its first key. */
 export async function seedDemoStore(db: Kysely<Database>, options: SeedDemoOptions = {}): Promise<SeededStore> {
   const demo = demoOptionsFor(options);
-  const created = await createStore(db, { name: options.name ?? DEMO_STORE_NAME, currency: demo.currency, timezone: demo.timezone });
+  const created = await createStore(db, {
+    name: options.name ?? DEMO_STORE_NAME,
+    currency: demo.currency,
+    timezone: demo.timezone,
+  });
   const counts = await loadDemoData(db, created.store, demo, options.progress ?? process.stderr);
   return { store: created.store, keyId: created.keyId, apiKey: created.apiKey, created: true, counts };
 }
@@ -108,7 +126,11 @@ async function storeNamed(db: Kysely<Database>, name: string): Promise<Store | u
 }
 
 /** `apiKey` when it is an active key of the store (no write); else a rotation to it (or to a new key). */
-async function keyOf(db: Kysely<Database>, storeId: number, apiKey: string | undefined): Promise<IssuedKey & { rotated: boolean }> {
+async function keyOf(
+  db: Kysely<Database>,
+  storeId: number,
+  apiKey: string | undefined,
+): Promise<IssuedKey & { rotated: boolean }> {
   if (apiKey) {
     const keyId = await findKeyIdByApiKey(db, apiKey);
     if (keyId && (await findStoreByKeyId(db, keyId))?.id === storeId) return { keyId, apiKey, rotated: false };
@@ -133,7 +155,11 @@ export async function ensureDemoStore(db: Kysely<Database>, options: SeedDemoOpt
   const partial = await storeNamed(db, loadingName);
   const { store, keyId, apiKey } = partial
     ? { store: partial, ...(await keyOf(db, partial.id, options.apiKey)) }
-    : await createStore(db, { name: loadingName, currency: demo.currency, timezone: demo.timezone }, options.apiKey ? { apiKey: options.apiKey } : {});
+    : await createStore(
+        db,
+        { name: loadingName, currency: demo.currency, timezone: demo.timezone },
+        options.apiKey ? { apiKey: options.apiKey } : {},
+      );
   const counts = await loadDemoData(db, store, demo, options.progress ?? process.stderr);
   await db.updateTable("stores").set({ name }).where("id", "=", store.id).execute();
   return { store: { ...store, name }, keyId, apiKey, created: true, counts };

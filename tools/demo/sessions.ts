@@ -30,7 +30,14 @@ export const DROP_OFF: readonly number[] = [0.38, 0.37, 0.15, 0.1];
 const BOUNCE_EXTRA = 0.3;
 const MAX_EVENTS = 240;
 const MEAN_GAP_MS = 40_000;
-const TYPES: readonly DemoEventType[] = ["session_start", "page_view", "product_view", "add_to_cart", "checkout_start", "purchase"];
+const TYPES: readonly DemoEventType[] = [
+  "session_start",
+  "page_view",
+  "product_view",
+  "add_to_cart",
+  "checkout_start",
+  "purchase",
+];
 const T_START = 0;
 const T_PAGE = 1;
 const T_PRODUCT = 2;
@@ -250,7 +257,15 @@ export class SessionBuilder {
       const customer = type === T_PURCHASE && purchaseCustomerId !== undefined ? purchaseCustomerId : customerId;
       const product = this.products[i];
       out.push(
-        makeEvent(id, TYPES[type], sessionId, at, customer, product >= 0 ? catalog.products[product].id : undefined, type === T_PURCHASE ? orderId : undefined),
+        makeEvent(
+          id,
+          TYPES[type],
+          sessionId,
+          at,
+          customer,
+          product >= 0 ? catalog.products[product].id : undefined,
+          type === T_PURCHASE ? orderId : undefined,
+        ),
       );
     }
   }

@@ -54,12 +54,7 @@ export interface DemoRefund {
 }
 
 export type DemoEventType =
-  | "session_start"
-  | "page_view"
-  | "product_view"
-  | "add_to_cart"
-  | "checkout_start"
-  | "purchase";
+  "session_start" | "page_view" | "product_view" | "add_to_cart" | "checkout_start" | "purchase";
 
 export interface DemoEvent {
   id: string;

@@ -111,12 +111,22 @@ export class AwsProvisioning {
       throw error;
     }
     // The new key is live and recorded: a failed cleanup must not lose it, so it is reported, not thrown.
-    return { storeId, keyId: issued.keyId, apiKey: issued.apiKey, revokedKeyIds, notDeleted: await this.deleteKeys(revokedKeyIds) };
+    return {
+      storeId,
+      keyId: issued.keyId,
+      apiKey: issued.apiKey,
+      revokedKeyIds,
+      notDeleted: await this.deleteKeys(revokedKeyIds),
+    };
   }
 
   /** Revokes one key (or all of the store's) in the database, then deletes them from API Gateway. */
   async revokeKeys(storeId: number, keyId?: string): Promise<Revoked> {
-    const { revokedKeyIds } = await this.invokeAdmin<{ revokedKeyIds: string[] }>({ action: "revokeKey", storeId, ...(keyId ? { keyId } : {}) });
+    const { revokedKeyIds } = await this.invokeAdmin<{ revokedKeyIds: string[] }>({
+      action: "revokeKey",
+      storeId,
+      ...(keyId ? { keyId } : {}),
+    });
     return { revokedKeyIds, notDeleted: await this.deleteKeys(revokedKeyIds) };
   }
 
@@ -196,7 +206,8 @@ export class AwsProvisioning {
       try {
         await this.options.apiGateway.send(new DeleteApiKeyCommand({ apiKey: keyId }));
       } catch (error) {
-        if ((error as Error)?.name !== "NotFoundException") failed.push(`${keyId} (${(error as Error)?.message ?? String(error)})`);
+        if ((error as Error)?.name !== "NotFoundException")
+          failed.push(`${keyId} (${(error as Error)?.message ?? String(error)})`);
       }
     }
     return failed;
@@ -223,11 +234,15 @@ export class AwsProvisioning {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new AdminInvocationError(`${this.adminFunctionName} answered something that is not JSON: ${text.slice(0, 200)}`);
+      throw new AdminInvocationError(
+        `${this.adminFunctionName} answered something that is not JSON: ${text.slice(0, 200)}`,
+      );
     }
     if (out.FunctionError) {
       const error = body as { errorType?: string; errorMessage?: string } | null;
-      throw new AdminInvocationError(`${this.adminFunctionName} failed: ${error?.errorType ?? out.FunctionError}: ${error?.errorMessage ?? text}`);
+      throw new AdminInvocationError(
+        `${this.adminFunctionName} failed: ${error?.errorType ?? out.FunctionError}: ${error?.errorMessage ?? text}`,
+      );
     }
     const answer = body as { error?: { field: string; message: string } } | null;
     if (answer?.error) throw new StoreInputError(answer.error.field, answer.error.message);

@@ -59,6 +59,7 @@ export function wholeNumberFlag(flag: string, raw: string | undefined, min = 1):
   if (raw === undefined) return undefined;
   const text = raw.replace(/[_,]/g, "");
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) throw new UsageError(`--${flag} must be a whole number >= ${min} (got ${raw})`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min)
+    throw new UsageError(`--${flag} must be a whole number >= ${min} (got ${raw})`);
   return value;
 }

@@ -39,9 +39,13 @@ export function parseMysqlUrl(raw: string, variable = URL_VARIABLE): URL {
   try {
     url = new URL(raw);
   } catch (error) {
-    throw new DatabaseSetupError(`${variable} is not a URL: "${maskUrl(raw)}".\nWhat to do: set it as ${URL_FORM}, or ${WITHOUT_URL}.`, "ERR_INVALID_URL", {
-      cause: error,
-    });
+    throw new DatabaseSetupError(
+      `${variable} is not a URL: "${maskUrl(raw)}".\nWhat to do: set it as ${URL_FORM}, or ${WITHOUT_URL}.`,
+      "ERR_INVALID_URL",
+      {
+        cause: error,
+      },
+    );
   }
   if (url.protocol !== "mysql:") {
     throw new DatabaseSetupError(
@@ -50,7 +54,10 @@ export function parseMysqlUrl(raw: string, variable = URL_VARIABLE): URL {
     );
   }
   if (!url.hostname) {
-    throw new DatabaseSetupError(`${variable} names no host: "${maskUrl(raw)}".\nWhat to do: set it as ${URL_FORM}, or ${WITHOUT_URL}.`, "ERR_INVALID_URL");
+    throw new DatabaseSetupError(
+      `${variable} names no host: "${maskUrl(raw)}".\nWhat to do: set it as ${URL_FORM}, or ${WITHOUT_URL}.`,
+      "ERR_INVALID_URL",
+    );
   }
   return url;
 }
@@ -107,7 +114,11 @@ export interface DescribeOptions {
  * A DatabaseSetupError for a failure to connect to or prepare `url`: what failed (by the error's
  * code: mysql2's server errors, Node's socket errors), for which URL, and what to do.
  */
-export function describeDatabaseFailure(error: unknown, url: string, options: DescribeOptions = {}): DatabaseSetupError {
+export function describeDatabaseFailure(
+  error: unknown,
+  url: string,
+  options: DescribeOptions = {},
+): DatabaseSetupError {
   if (error instanceof DatabaseSetupError) return error;
   const source = options.source ?? URL_VARIABLE;
   const fromEnv = source === URL_VARIABLE;
@@ -172,7 +183,9 @@ export function describeDatabaseFailure(error: unknown, url: string, options: De
       what = code ? `${code}: ${message}` : message;
       advice = "check that the URL names a running MySQL 8.4 or MariaDB 10.11 server that the user may use";
   }
-  return new DatabaseSetupError(`cannot use the database ${maskUrl(url)} (${source}): ${what}.${fix(advice)}`, code, { cause: error });
+  return new DatabaseSetupError(`cannot use the database ${maskUrl(url)} (${source}): ${what}.${fix(advice)}`, code, {
+    cause: error,
+  });
 }
 
 function parseMysqlUrlError(url: string, cause: unknown): DatabaseSetupError {
@@ -181,7 +194,9 @@ function parseMysqlUrlError(url: string, cause: unknown): DatabaseSetupError {
   } catch (error) {
     if (error instanceof DatabaseSetupError) return error;
   }
-  return new DatabaseSetupError(`cannot use the database ${maskUrl(url)}: ${factsOf(cause).message}`, undefined, { cause });
+  return new DatabaseSetupError(`cannot use the database ${maskUrl(url)}: ${factsOf(cause).message}`, undefined, {
+    cause,
+  });
 }
 
 /**

@@ -59,7 +59,9 @@ export async function demoKeyFor(db: Kysely<Database>, file: string): Promise<{ 
       .select(["api_keys.revoked_at", "stores.name"])
       .where("api_keys.key_hash", "=", hashApiKey(kept))
       .executeTakeFirst();
-    const usable = !row || (row.revoked_at === null && (row.name === DEMO_STORE_NAME || row.name === `${DEMO_STORE_NAME} (loading)`));
+    const usable =
+      !row ||
+      (row.revoked_at === null && (row.name === DEMO_STORE_NAME || row.name === `${DEMO_STORE_NAME} (loading)`));
     if (usable) return { apiKey: kept, replaced: false };
   }
   const apiKey = generateApiKey();

@@ -31,13 +31,17 @@ function intFromEnv(name: string, fallback: number | undefined): number | undefi
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new StartupError(`${name} must be a whole number >= 0, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new StartupError(`${name} must be a whole number >= 0, got "${raw}"`);
   return value;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
 const STARTING_RETRY_AFTER_S = 2;
-const state: { server?: Server; stopping: boolean; cleanups: (() => Promise<unknown>)[] } = { stopping: false, cleanups: [] };
+const state: { server?: Server; stopping: boolean; cleanups: (() => Promise<unknown>)[] } = {
+  stopping: false,
+  cleanups: [],
+};
 
 async function closeAll(): Promise<void> {
   const { server } = state;
@@ -47,7 +51,8 @@ async function closeAll(): Promise<void> {
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await closed;
   }
-  for (const cleanup of state.cleanups.reverse()) await cleanup().catch((error: unknown) => err(`shutdown: ${String(error)}`));
+  for (const cleanup of state.cleanups.reverse())
+    await cleanup().catch((error: unknown) => err(`shutdown: ${String(error)}`));
 }
 
 async function stop(signal: NodeJS.Signals): Promise<void> {
@@ -64,10 +69,18 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
 /** What the port answers while the database is being prepared: 503, as API Gateway does when its backend is not there yet. */
 const starting: RequestListener = (_req, res) => {
   const body = JSON.stringify({
-    error: { code: "SERVICE_UNAVAILABLE", message: "the local API is starting (preparing the database); retry shortly", details: [] },
+    error: {
+      code: "SERVICE_UNAVAILABLE",
+      message: "the local API is starting (preparing the database); retry shortly",
+      details: [],
+    },
     requestId: randomUUID(),
   });
-  res.writeHead(503, { "Content-Type": "application/json", "Retry-After": String(STARTING_RETRY_AFTER_S), "Content-Length": Buffer.byteLength(body) });
+  res.writeHead(503, {
+    "Content-Type": "application/json",
+    "Retry-After": String(STARTING_RETRY_AFTER_S),
+    "Content-Length": Buffer.byteLength(body),
+  });
   res.end(body);
 };
 
@@ -82,7 +95,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
           ),
         );
       } else if (error.code === "EACCES" || error.code === "EADDRNOTAVAIL") {
-        reject(new StartupError(`cannot listen on ${host}:${port} (${error.code}): set HOST and PORT to an address of this machine and a port you may use`));
+        reject(
+          new StartupError(
+            `cannot listen on ${host}:${port} (${error.code}): set HOST and PORT to an address of this machine and a port you may use`,
+          ),
+        );
       } else reject(error);
     });
     server.listen(port, host, () => resolve());
@@ -125,7 +142,12 @@ async function main(): Promise<void> {
   const handle = createDatabase({ kind: "url", url: mysql.url }, LOCAL_LIMITS);
   cleanups.push(() => handle.db.destroy());
   setSharedDatabase(handle);
-  const source = mysql.source === "env" ? "MYSQL_URL" : mysql.source === "default" ? "the server on 127.0.0.1:3306" : "the private server";
+  const source =
+    mysql.source === "env"
+      ? "MYSQL_URL"
+      : mysql.source === "default"
+        ? "the server on 127.0.0.1:3306"
+        : "the private server";
   await migrateToLatest(handle.db).catch((error: unknown) => {
     // The database went away or refused us after the check: say so; a migration's own error stays as it is.
     throw isConnectionFailure(error) ? describeDatabaseFailure(error, mysql.url, { source }) : error;
@@ -135,13 +157,21 @@ async function main(): Promise<void> {
   if (demoData) {
     const { ensureDemoStore } = await import("../demo/seed");
     const { demoKeyFor, DEMO_KEY_FILE } = await import("./demo-key");
-    const keyFile = path.resolve(process.env.DEMO_KEY_FILE || path.join(import.meta.dirname, "..", "..", DEMO_KEY_FILE));
+    const keyFile = path.resolve(
+      process.env.DEMO_KEY_FILE || path.join(import.meta.dirname, "..", "..", DEMO_KEY_FILE),
+    );
     const key = await demoKeyFor(handle.db, keyFile);
-    if (key.replaced) err(`demo: the key in ${keyFile} is revoked or another store's in this database; a new one replaces it`);
-    const seeded = await ensureDemoStore(handle.db, { apiKey: key.apiKey, demo: { orders: demoOrders, seed: demoSeed } });
+    if (key.replaced)
+      err(`demo: the key in ${keyFile} is revoked or another store's in this database; a new one replaces it`);
+    const seeded = await ensureDemoStore(handle.db, {
+      apiKey: key.apiKey,
+      demo: { orders: demoOrders, seed: demoSeed },
+    });
     if (seeded.counts) {
       const c = seeded.counts;
-      err(`demo: loaded ${c.ordersCreated} orders, ${c.refunds} refunds, ${c.eventsAccepted} events into store ${seeded.store.id}`);
+      err(
+        `demo: loaded ${c.ordersCreated} orders, ${c.refunds} refunds, ${c.eventsAccepted} events into store ${seeded.store.id}`,
+      );
     }
     apiKey = seeded.apiKey;
     out(`Demo store (id ${seeded.store.id}, ${seeded.store.currency}, ${seeded.store.timezone}) API key: ${apiKey}`);
@@ -155,7 +185,9 @@ async function main(): Promise<void> {
   answer.with = (req, res) => void gateway.emit("request", req, res);
   out(`listening on ${url}`);
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-  out(`try: curl -H 'x-api-key: ${apiKey ?? "<key from npm run store -- create>"}' '${url}/api/v1/reports/summary?from=${yearAgo}'`);
+  out(
+    `try: curl -H 'x-api-key: ${apiKey ?? "<key from npm run store -- create>"}' '${url}/api/v1/reports/summary?from=${yearAgo}'`,
+  );
   err(`dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -182,7 +182,9 @@ export function createGateway(options: GatewayOptions): Server {
     const route = methods.get(method);
     if (!route) {
       const allowed = [...methods.keys(), "OPTIONS"].join(", ");
-      throw new ApiError(405, "METHOD_NOT_ALLOWED", `${url.pathname} does not accept ${method}`, [], { Allow: allowed });
+      throw new ApiError(405, "METHOD_NOT_ALLOWED", `${url.pathname} does not accept ${method}`, [], {
+        Allow: allowed,
+      });
     }
 
     let apiKeyId: string | undefined;
@@ -223,7 +225,9 @@ export function createGateway(options: GatewayOptions): Server {
     });
     const handler = handlers[route.functionName];
     const context = lambdaContext(route.functionName, requestId);
-    return resultReply(await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS - lookupMs, () => handler(event, context)));
+    return resultReply(
+      await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS - lookupMs, () => handler(event, context)),
+    );
   }
 
   return createServer((req, res) => {
@@ -236,7 +240,9 @@ export function createGateway(options: GatewayOptions): Server {
         const apiError = toApiError(error);
         if (apiError.status === 503) {
           const { code, message } = error as { code?: string; message?: string };
-          log(`gateway: ${req.method} ${req.url}: the database is unavailable (${[code, message].filter(Boolean).join(": ")})`);
+          log(
+            `gateway: ${req.method} ${req.url}: the database is unavailable (${[code, message].filter(Boolean).join(": ")})`,
+          );
         } else {
           log(`gateway: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
         }

@@ -67,7 +67,8 @@ export async function describeServerBinary(binary: string): Promise<MysqlServerB
     throw new Error(`${binary} --version failed: ${(error as Error).message}`, { cause: error });
   }
   const version = output.split("\n")[0] ?? output;
-  const flavor: MysqlFlavor = /mariadb/i.test(output) || path.basename(binary).startsWith("mariadbd") ? "mariadb" : "mysql";
+  const flavor: MysqlFlavor =
+    /mariadb/i.test(output) || path.basename(binary).startsWith("mariadbd") ? "mariadb" : "mysql";
   return { path: binary, flavor, version };
 }
 
@@ -78,7 +79,10 @@ export interface MariadbInstaller {
 }
 
 /** Finds `mariadb-install-db` (or `mysql_install_db`) belonging to a MariaDB server binary. */
-export function findMariadbInstaller(binary: string, env: NodeJS.ProcessEnv = process.env): MariadbInstaller | undefined {
+export function findMariadbInstaller(
+  binary: string,
+  env: NodeJS.ProcessEnv = process.env,
+): MariadbInstaller | undefined {
   const binaryDirs = unique([path.dirname(binary), path.dirname(realpathOr(binary))]);
   const near = binaryDirs.flatMap((dir) => [dir, path.join(dir, "..", "bin")]);
   for (const dir of unique(near)) {

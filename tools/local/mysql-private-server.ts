@@ -4,7 +4,13 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSy
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describeServerBinary, defaultServerSearchDirs, findMariadbInstaller, findServerBinary, type MysqlServerBinary } from "./mysql-binaries";
+import {
+  describeServerBinary,
+  defaultServerSearchDirs,
+  findMariadbInstaller,
+  findServerBinary,
+  type MysqlServerBinary,
+} from "./mysql-binaries";
 import {
   acquireFileLock,
   commandLineOf,
@@ -139,12 +145,18 @@ export class PrivateMysqlServer {
     if (this.running) return;
     this.forgetProcess();
     mkdirSync(this.dataDir, { recursive: true });
-    const release = await acquireFileLock(this.paths.lock, INIT_TIMEOUT_MS + this.readyTimeoutMs, `another start of ${this.dataDir}`);
+    const release = await acquireFileLock(
+      this.paths.lock,
+      INIT_TIMEOUT_MS + this.readyTimeoutMs,
+      `another start of ${this.dataDir}`,
+    );
     try {
       const existing = await this.findRunningServer();
       if (existing) {
         if (existing.port === undefined) {
-          throw new Error(`a server (pid ${existing.pid}) runs on ${this.paths.data} but its port is unknown; stop it (kill ${existing.pid}) and retry`);
+          throw new Error(
+            `a server (pid ${existing.pid}) runs on ${this.paths.data} but its port is unknown; stop it (kill ${existing.pid}) and retry`,
+          );
         }
         const port = existing.port;
         if (this.requestedPort && existing.port !== this.requestedPort) {
@@ -161,7 +173,9 @@ export class PrivateMysqlServer {
         }
         this.pid = existing.pid;
         this.launchedHere = false;
-        this.log(`mysql: reusing the private server already running on 127.0.0.1:${existing.port} (pid ${existing.pid})`);
+        this.log(
+          `mysql: reusing the private server already running on 127.0.0.1:${existing.port} (pid ${existing.pid})`,
+        );
         return;
       }
       const binary = await this.serverBinary();
@@ -185,7 +199,8 @@ export class PrivateMysqlServer {
     if (!(await waitForExit(pid, this.stopTimeoutMs, this.childExit))) {
       this.log(`mysql: pid ${pid} did not exit ${this.stopTimeoutMs} ms after SIGTERM; sending SIGKILL`);
       signal(pid, "SIGKILL");
-      if (!(await waitForExit(pid, 5000, this.childExit))) throw new Error(`could not stop the MySQL server (pid ${pid})`);
+      if (!(await waitForExit(pid, 5000, this.childExit)))
+        throw new Error(`could not stop the MySQL server (pid ${pid})`);
       removeQuietly(this.paths.pidFile);
       removeQuietly(this.paths.socket);
     }
@@ -234,7 +249,9 @@ export class PrivateMysqlServer {
     if (binary.flavor === "mariadb") {
       const installer = findMariadbInstaller(binary.path, this.env);
       if (!installer) {
-        throw new Error(`found ${binary.path} but neither mariadb-install-db nor mysql_install_db to initialize a data directory with`);
+        throw new Error(
+          `found ${binary.path} but neither mariadb-install-db nor mysql_install_db to initialize a data directory with`,
+        );
       }
       command = installer.path;
       args = [
@@ -250,7 +267,13 @@ export class PrivateMysqlServer {
       ];
     } else {
       command = binary.path;
-      args = ["--no-defaults", "--initialize-insecure", `--datadir=${this.paths.initializing}`, `--user=${currentUser()}`, ...innodbSizing(binary)];
+      args = [
+        "--no-defaults",
+        "--initialize-insecure",
+        `--datadir=${this.paths.initializing}`,
+        `--user=${currentUser()}`,
+        ...innodbSizing(binary),
+      ];
     }
     const offset = fileSize(this.paths.installLog);
     const result = await runToLog(command, args, this.paths.installLog, INIT_TIMEOUT_MS);
@@ -267,7 +290,9 @@ export class PrivateMysqlServer {
   private async choosePort(): Promise<number> {
     if (this.chosenPort !== undefined) {
       if (!(await isPortFree(this.chosenPort))) {
-        throw new Error(`port ${this.chosenPort} on 127.0.0.1 is already in use; cannot start the private MySQL server there`);
+        throw new Error(
+          `port ${this.chosenPort} on 127.0.0.1 is already in use; cannot start the private MySQL server there`,
+        );
       }
       return this.chosenPort;
     }
@@ -313,9 +338,13 @@ export class PrivateMysqlServer {
       }
       this.forgetProcess();
       const tail = tailFile(this.paths.log, 25, offset);
-      throw new Error(`the private MySQL server (${binary.path}) ${reason}; ${this.paths.log} ends with:\n${tail}${hint(tail)}`);
+      throw new Error(
+        `the private MySQL server (${binary.path}) ${reason}; ${this.paths.log} ends with:\n${tail}${hint(tail)}`,
+      );
     }
-    this.log(`mysql: private server (${binary.version}) ready on 127.0.0.1:${port} (pid ${child.pid}) in ${Date.now() - started} ms`);
+    this.log(
+      `mysql: private server (${binary.version}) ready on 127.0.0.1:${port} (pid ${child.pid}) in ${Date.now() - started} ms`,
+    );
   }
 
   /** Polls until the server answers; gives up early when `stillHopeful` turns false. */
@@ -357,7 +386,9 @@ function serverPaths(dataDir: string): ServerPaths {
 /** Small InnoDB footprint: a dev/test server, not a production one. */
 function innodbSizing(binary: MysqlServerBinary): string[] {
   // MySQL 8.0.30+ replaced innodb_log_file_size with innodb_redo_log_capacity; its default is fine.
-  return binary.flavor === "mariadb" ? ["--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M"] : ["--innodb-buffer-pool-size=64M"];
+  return binary.flavor === "mariadb"
+    ? ["--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M"]
+    : ["--innodb-buffer-pool-size=64M"];
 }
 
 function serverArgs(binary: MysqlServerBinary, paths: ServerPaths, port: number): string[] {
@@ -386,7 +417,11 @@ function serverArgs(binary: MysqlServerBinary, paths: ServerPaths, port: number)
 
 function tlsArgs(tls: PrivateMysqlServerOptions["tls"]): string[] {
   if (!tls) return [];
-  return [`--ssl-cert=${path.resolve(tls.certFile)}`, `--ssl-key=${path.resolve(tls.keyFile)}`, ...(tls.caFile ? [`--ssl-ca=${path.resolve(tls.caFile)}`] : [])];
+  return [
+    `--ssl-cert=${path.resolve(tls.certFile)}`,
+    `--ssl-key=${path.resolve(tls.keyFile)}`,
+    ...(tls.caFile ? [`--ssl-ca=${path.resolve(tls.caFile)}`] : []),
+  ];
 }
 
 function runToLog(command: string, args: string[], logFile: string, timeoutMs: number): Promise<number | string> {
@@ -438,6 +473,7 @@ function hint(logTail: string): string {
       "use MariaDB, or set MYSQL_URL to a server you run yourself."
     );
   }
-  if (/address already in use|bind on tcp\/ip port/i.test(logTail)) return "\nHint: the port was taken meanwhile; retry.";
+  if (/address already in use|bind on tcp\/ip port/i.test(logTail))
+    return "\nHint: the port was taken meanwhile; retry.";
   return "";
 }

@@ -32,7 +32,11 @@ export function withDatabase(url: string, database: string): string {
  * Attempts a real MySQL handshake (with the URL's credentials, ignoring its database unless
  * `keepDatabase`) and says why it failed. Never takes longer than `timeoutMs`.
  */
-export async function probeMysql(url: string, timeoutMs = 1500, options: { keepDatabase?: boolean } = {}): Promise<ProbeResult> {
+export async function probeMysql(
+  url: string,
+  timeoutMs = 1500,
+  options: { keepDatabase?: boolean } = {},
+): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   const uri = options.keepDatabase ? url : serverUrl(url).toString();
   const attempt: Promise<ProbeResult> = createConnection({ uri, connectTimeout: timeoutMs }).then(
@@ -43,7 +47,10 @@ export async function probeMysql(url: string, timeoutMs = 1500, options: { keepD
     (error: NodeJS.ErrnoException) => ({ ok: false, code: error.code, reason: error.message || String(error.code) }),
   );
   const deadline = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, code: "ETIMEDOUT", reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ ok: false, code: "ETIMEDOUT", reason: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([attempt, deadline]);
@@ -66,7 +73,9 @@ export async function ensureDatabase(url: string, connectTimeoutMs = CONNECT_TIM
   if (database === "") throw new Error(`ensureDatabase: ${redactUrl(url)} names no database`);
   const connection = await createConnection({ uri: serverUrl(url).toString(), connectTimeout: connectTimeoutMs });
   try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    );
   } finally {
     await connection.end();
   }

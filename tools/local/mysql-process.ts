@@ -39,7 +39,9 @@ export function readPidFile(file: string): number | undefined {
 /** The command line of a running process (Linux: /proc, elsewhere: ps), or undefined if unknown. */
 export async function commandLineOf(pid: number): Promise<string[] | undefined> {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((arg) => arg !== "");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      .split("\0")
+      .filter((arg) => arg !== "");
   } catch {
     // not Linux, or the process is gone
   }

@@ -54,7 +54,10 @@ export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<R
 
   const fromEnv = env.MYSQL_URL?.trim();
   if (fromEnv) {
-    await checkDatabaseUrl(fromEnv, { createDatabase, connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
+    await checkDatabaseUrl(fromEnv, {
+      createDatabase,
+      connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    });
     return { url: fromEnv, source: "env" };
   }
 
@@ -67,7 +70,9 @@ export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<R
     return { url, source: "default" };
   }
   if (probe.code === "ER_ACCESS_DENIED_ERROR") {
-    log(`mysql: a server on ${hostPort(probeUrl)} refused ${redactUrl(probeUrl)} (${probe.reason}); set MYSQL_URL to use it. Starting a private server instead.`);
+    log(
+      `mysql: a server on ${hostPort(probeUrl)} refused ${redactUrl(probeUrl)} (${probe.reason}); set MYSQL_URL to use it. Starting a private server instead.`,
+    );
   }
 
   const binary = findServerBinary(options.searchDirs ?? defaultServerSearchDirs(env));
@@ -94,7 +99,10 @@ async function prepare(url: string, source: string): Promise<void> {
  * and has its database (created when missing); else a DatabaseSetupError. With `createDatabase`
  * false only the server and the user are checked (the test suite makes databases of its own).
  */
-export async function checkDatabaseUrl(url: string, options: { createDatabase?: boolean; connectTimeoutMs?: number } = {}): Promise<void> {
+export async function checkDatabaseUrl(
+  url: string,
+  options: { createDatabase?: boolean; connectTimeoutMs?: number } = {},
+): Promise<void> {
   parseMysqlUrl(url);
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const createDatabase = options.createDatabase ?? true;
@@ -108,7 +116,11 @@ export async function checkDatabaseUrl(url: string, options: { createDatabase?: 
     await ensureDatabase(url, connectTimeoutMs);
   } catch (error) {
     const reason = (error as Error)?.message ?? String(error);
-    throw describeDatabaseFailure({ code: "ER_BAD_DB_ERROR", message: `${probe.reason}; CREATE DATABASE: ${reason}` }, url, { connectTimeoutMs });
+    throw describeDatabaseFailure(
+      { code: "ER_BAD_DB_ERROR", message: `${probe.reason}; CREATE DATABASE: ${reason}` },
+      url,
+      { connectTimeoutMs },
+    );
   }
 }
 

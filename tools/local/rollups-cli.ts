@@ -12,7 +12,16 @@ import { migrateToLatest } from "../../functions/db/migrate";
 import type { Database } from "../../functions/db/schema";
 import { rebuildRollups } from "../../functions/rollups/rebuild";
 import { verifyRollups } from "../../functions/rollups/verify";
-import { EXIT_FAILED, EXIT_OK, parseFlags, processOutput, reportUsageError, UsageError, wantsHelp, type CliOutput } from "./cli-args";
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  parseFlags,
+  processOutput,
+  reportUsageError,
+  UsageError,
+  wantsHelp,
+  type CliOutput,
+} from "./cli-args";
 import { resolveMysql } from "./mysql-server";
 
 export const USAGE = `usage: npm run rollups -- <command> --store ID|--all
@@ -29,7 +38,8 @@ export const USAGE = `usage: npm run rollups -- <command> --store ID|--all
 The database is MYSQL_URL, else 127.0.0.1:3306, else a private server under .local/; it is
 migrated first.`;
 
-export type RollupsCommand = { command: "help" } | { command: "verify" | "rebuild"; stores: { storeId: number } | "all" };
+export type RollupsCommand =
+  { command: "help" } | { command: "verify" | "rebuild"; stores: { storeId: number } | "all" };
 
 /** Parses `<command> --store ID|--all`; throws UsageError naming what is wrong. */
 export function parseRollupsArgs(argv: readonly string[]): RollupsCommand {
@@ -41,7 +51,8 @@ export function parseRollupsArgs(argv: readonly string[]): RollupsCommand {
   });
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError("a command is needed: verify or rebuild");
-  if (command !== "verify" && command !== "rebuild") throw new UsageError(`unknown command "${command}" (expected verify or rebuild)`);
+  if (command !== "verify" && command !== "rebuild")
+    throw new UsageError(`unknown command "${command}" (expected verify or rebuild)`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.store !== undefined && values.all) throw new UsageError("give --store ID or --all, not both");
   if (values.all) return { command, stores: "all" };
@@ -60,7 +71,11 @@ async function storeIds(db: Kysely<Database>, stores: { storeId: number } | "all
 }
 
 /** Runs one command; returns the exit code (0 done and agreeing, 1 differences or a failure, 2 bad arguments). */
-export async function runRollupsCli(argv: readonly string[], io: CliOutput = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runRollupsCli(
+  argv: readonly string[],
+  io: CliOutput = processOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let cmd: RollupsCommand;
   try {
     cmd = parseRollupsArgs(argv);
@@ -82,12 +97,15 @@ export async function runRollupsCli(argv: readonly string[], io: CliOutput = pro
       const started = Date.now();
       if (cmd.command === "rebuild") {
         const result = await rebuildRollups(handle.db, id);
-        const rows = Object.entries(result).map(([rollup, count]) => `${count} ${rollup}`).join(", ");
+        const rows = Object.entries(result)
+          .map(([rollup, count]) => `${count} ${rollup}`)
+          .join(", ");
         io.stdout(`store ${id}: rebuilt ${rows} in ${Date.now() - started} ms`);
       } else {
         const problems = await verifyRollups(handle.db, id);
         failed ||= problems.length > 0;
-        if (problems.length) io.stdout(`store ${id}: ${problems.length} differences\n${problems.slice(0, 20).join("\n")}`);
+        if (problems.length)
+          io.stdout(`store ${id}: ${problems.length} differences\n${problems.slice(0, 20).join("\n")}`);
         else io.stdout(`store ${id}: rollups agree with the raw rows (${Date.now() - started} ms)`);
       }
     }

@@ -15,7 +15,12 @@
  *
  * Nothing here logs the key: `log` gets store and key ids only.
  */
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import type { AwsProvisioning, ProvisionedKey } from "./aws-provisioning";
 
 /** The store the pipeline makes for its smoke tests. */
@@ -56,7 +61,8 @@ export async function ensureSmokeKey(options: SmokeKeyOptions): Promise<SmokeKey
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(key) }));
   } catch (error) {
     const problems = await provisioning.abandonKey(key.storeId, key.keyId);
-    const undone = problems.length === 0 ? "was revoked and deleted again" : `could not be fully withdrawn: ${problems.join("; ")}`;
+    const undone =
+      problems.length === 0 ? "was revoked and deleted again" : `could not be fully withdrawn: ${problems.join("; ")}`;
     throw new Error(
       `could not write the smoke-test key to ${secretId}: ${(error as Error)?.message ?? String(error)}. ` +
         `The new key ${key.keyId} ${undone}; store ${key.storeId} is left without a key.`,
@@ -68,7 +74,10 @@ export async function ensureSmokeKey(options: SmokeKeyOptions): Promise<SmokeKey
 }
 
 /** Why a stored key would not work now (undefined: it would). */
-async function whyNotUsable(provisioning: SmokeKeyOptions["provisioning"], stored: ProvisionedKey): Promise<string | undefined> {
+async function whyNotUsable(
+  provisioning: SmokeKeyOptions["provisioning"],
+  stored: ProvisionedKey,
+): Promise<string | undefined> {
   const state = await provisioning.apiKeyState(stored.keyId);
   if (state !== "usable") return state === "missing" ? "no longer exists in API Gateway" : `is ${state} in API Gateway`;
   const store = (await provisioning.listStores()).find((s) => s.id === stored.storeId);
@@ -89,7 +98,9 @@ async function readStoredKey({ secrets, secretId, log }: SmokeKeyOptions): Promi
       await secrets.send(new DescribeSecretCommand({ SecretId: secretId }));
     } catch (describeError) {
       if ((describeError as Error)?.name === "ResourceNotFoundException") {
-        throw new Error(`no secret ${secretId}: the api stack creates it (is api-<env> deployed?)`, { cause: describeError });
+        throw new Error(`no secret ${secretId}: the api stack creates it (is api-<env> deployed?)`, {
+          cause: describeError,
+        });
       }
       throw describeError;
     }

@@ -74,7 +74,8 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || wantsHelp(argv)) return { command: "help" };
   const allowed = VALUE_FLAGS[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key, revoke-key or smoke-key)`);
+  if (!allowed)
+    throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key, revoke-key or smoke-key)`);
 
   const values = new Map<string, string>();
   let json = false;
@@ -109,7 +110,8 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   };
   const storeId = (): number => {
     const raw = required("store");
-    if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`--store must be a store id (a positive integer), got "${raw}"`);
+    if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+      throw new UsageError(`--store must be a store id (a positive integer), got "${raw}"`);
     return Number(raw);
   };
 
@@ -121,19 +123,33 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
 
   switch (command) {
     case "create":
-      return { command, name: required("name"), currency: required("currency"), timezone: required("timezone"), json, ...env };
+      return {
+        command,
+        name: required("name"),
+        currency: required("currency"),
+        timezone: required("timezone"),
+        json,
+        ...env,
+      };
     case "list":
       return { command, json, ...env };
     case "rotate-key":
       return { command, storeId: storeId(), json, ...env };
     case "smoke-key": {
       const secret = values.get("secret");
-      return { command, env: required("env") as EnvironmentName, json, ...(secret === undefined ? {} : { secretId: secret }) };
+      return {
+        command,
+        env: required("env") as EnvironmentName,
+        json,
+        ...(secret === undefined ? {} : { secretId: secret }),
+      };
     }
     default: {
       const keyId = values.get("key-id");
       if (keyId?.startsWith("eak_")) {
-        throw new UsageError("--key-id takes the key's id (key_... locally, API Gateway's id in AWS; create and rotate-key print it), not the API key eak_... itself");
+        throw new UsageError(
+          "--key-id takes the key's id (key_... locally, API Gateway's id in AWS; create and rotate-key print it), not the API key eak_... itself",
+        );
       }
       return { command: "revoke-key", storeId: storeId(), keyId, json, ...env };
     }
@@ -169,11 +185,23 @@ async function provisioningFor(io: CliIo, environment: EnvironmentName): Promise
   return io.aws ? io.aws(environment) : awsProvisioningFor(environment);
 }
 
-const FLAG_OF_FIELD: Record<string, string> = { name: "--name", currency: "--currency", timezone: "--timezone", storeId: "--store", keyId: "--key-id" };
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: "--name",
+  currency: "--currency",
+  timezone: "--timezone",
+  storeId: "--store",
+  keyId: "--key-id",
+};
 
 type Command = Exclude<StoreCommand, { command: "help" | "smoke-key" }>;
 
-function printCreated(io: CliIo, cmd: { json: boolean }, store: { id: number; name: string; currency: string; timezone: string }, apiKey: string, keyId: string): void {
+function printCreated(
+  io: CliIo,
+  cmd: { json: boolean },
+  store: { id: number; name: string; currency: string; timezone: string },
+  apiKey: string,
+  keyId: string,
+): void {
   if (cmd.json) io.stdout(JSON.stringify({ storeId: store.id, apiKey, keyId }));
   else {
     io.stdout(`Created store ${store.id} "${store.name}" (${store.currency}, ${store.timezone}).`);
@@ -194,15 +222,22 @@ interface ListedStore {
 function printStores(io: CliIo, cmd: { json: boolean; env?: EnvironmentName }, stores: ListedStore[]): void {
   const env = cmd.env ? ` --env ${cmd.env}` : "";
   if (cmd.json) io.stdout(JSON.stringify(stores));
-  else if (stores.length === 0) io.stdout(`No stores yet: npm run -s store -- create${env} --name NAME --currency USD --timezone UTC`);
-  else for (const s of stores) io.stdout(`${s.id}\t${s.name}\t${s.currency}\t${s.timezone}\tactive keys: ${s.activeKeys}\tcreated ${s.createdAt}`);
+  else if (stores.length === 0)
+    io.stdout(`No stores yet: npm run -s store -- create${env} --name NAME --currency USD --timezone UTC`);
+  else
+    for (const s of stores)
+      io.stdout(
+        `${s.id}\t${s.name}\t${s.currency}\t${s.timezone}\tactive keys: ${s.activeKeys}\tcreated ${s.createdAt}`,
+      );
 }
 
 function printRotated(io: CliIo, cmd: { json: boolean; storeId: number }, apiKey: string, keyId: string): void {
   if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, apiKey, keyId }));
   else {
     io.stdout(`New API key for store ${cmd.storeId} (the secret for x-api-key, shown only this once): ${apiKey}`);
-    io.stdout(`Key id (not secret; revoke-key --key-id takes it): ${keyId}. Every earlier key of the store is revoked.`);
+    io.stdout(
+      `Key id (not secret; revoke-key --key-id takes it): ${keyId}. Every earlier key of the store is revoked.`,
+    );
   }
 }
 
@@ -218,7 +253,9 @@ function printRevoked(io: CliIo, cmd: { json: boolean; storeId: number; keyId?: 
 
 function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
   if (notDeleted.length > 0) {
-    io.stderr(`warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; delete them in the console or with aws apigateway delete-api-key`);
+    io.stderr(
+      `warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; delete them in the console or with aws apigateway delete-api-key`,
+    );
   }
 }
 
@@ -231,9 +268,17 @@ async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key"
   const secretId = cmd.secretId ?? smokeSecretName((await environmentOf(cmd.env)).prefix);
   const secrets = io.secrets
     ? io.secrets(cmd.env)
-    : new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: (await environmentOf(cmd.env)).region });
-  const key = await ensureSmokeKey({ provisioning: await provisioningFor(io, cmd.env), secrets, secretId, log: io.stderr });
-  if (cmd.json) io.stdout(JSON.stringify({ storeId: key.storeId, keyId: key.keyId, apiKey: key.apiKey, created: key.created }));
+    : new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({
+        region: (await environmentOf(cmd.env)).region,
+      });
+  const key = await ensureSmokeKey({
+    provisioning: await provisioningFor(io, cmd.env),
+    secrets,
+    secretId,
+    log: io.stderr,
+  });
+  if (cmd.json)
+    io.stdout(JSON.stringify({ storeId: key.storeId, keyId: key.keyId, apiKey: key.apiKey, created: key.created }));
   else io.stdout(key.apiKey);
   return 0;
 }
@@ -242,7 +287,11 @@ async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key"
 async function executeAws(aws: AwsProvisioning, cmd: Command, io: CliIo): Promise<number> {
   switch (cmd.command) {
     case "create": {
-      const { store, apiKey, keyId } = await aws.createStore({ name: cmd.name, currency: cmd.currency, timezone: cmd.timezone });
+      const { store, apiKey, keyId } = await aws.createStore({
+        name: cmd.name,
+        currency: cmd.currency,
+        timezone: cmd.timezone,
+      });
       printCreated(io, cmd, store, apiKey, keyId);
       return 0;
     }
@@ -267,7 +316,11 @@ async function executeAws(aws: AwsProvisioning, cmd: Command, io: CliIo): Promis
 async function execute(db: Kysely<Database>, cmd: Command, io: CliIo): Promise<number> {
   switch (cmd.command) {
     case "create": {
-      const { store, apiKey, keyId } = await createStore(db, { name: cmd.name, currency: cmd.currency, timezone: cmd.timezone });
+      const { store, apiKey, keyId } = await createStore(db, {
+        name: cmd.name,
+        currency: cmd.currency,
+        timezone: cmd.timezone,
+      });
       printCreated(io, cmd, store, apiKey, keyId);
       return 0;
     }
@@ -309,7 +362,9 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
     return await execute(db, cmd, io);
   } catch (error) {
     if (error instanceof StoreInputError) {
-      io.stderr(`error: ${FLAG_OF_FIELD[error.field] ?? error.field}: ${error.message.replace(`${error.field}: `, "")}`);
+      io.stderr(
+        `error: ${FLAG_OF_FIELD[error.field] ?? error.field}: ${error.message.replace(`${error.field}: `, "")}`,
+      );
       return 2;
     }
     io.stderr(`error: ${(error as Error)?.message ?? String(error)}`);
@@ -321,7 +376,10 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
 
 // Run as a script (tsx loads it as an ES module, so `require.main` is not available), not when imported by tests.
 if (/store-cli\.[cm]?[jt]s$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { stdout: (line) => process.stdout.write(`${line}\n`), stderr: (line) => process.stderr.write(`${line}\n`) };
+  const io: CliIo = {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  };
   runStoreCli(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

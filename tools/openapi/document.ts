@@ -83,7 +83,7 @@ const inputFieldSchemas: Record<string, JsonSchema> = {
     description:
       "The store's own id: 1 to 64 characters, compared exactly (case and every character count). It may not start or end " +
       "with white space and may not contain control characters or unpaired UTF-16 surrogates: the database would take " +
-      "\"X \" for \"X\" and store every unpaired surrogate as U+FFFD.",
+      '"X " for "X" and store every unpaired surrogate as U+FFFD.',
   },
 };
 
@@ -126,7 +126,16 @@ const requestBodies: Partial<Record<OperationId, { schema: string; description: 
           createdAt: EXAMPLE_TIME,
           currency: "USD",
           status: "paid",
-          lines: [{ productId: "mug-01", productName: "Mug", category: "Kitchen", quantity: 2, unitPrice: "12.50", discount: "2.00" }],
+          lines: [
+            {
+              productId: "mug-01",
+              productName: "Mug",
+              category: "Kitchen",
+              quantity: 2,
+              unitPrice: "12.50",
+              discount: "2.00",
+            },
+          ],
           discount: "0.00",
           shipping: "4.90",
           tax: "3.80",
@@ -140,7 +149,17 @@ const requestBodies: Partial<Record<OperationId, { schema: string; description: 
     description:
       "1 to 500 refunds of this store's orders (else 422). An amount must be greater than 0, a refund's lines may not add up to " +
       "more than its amount (400), and an order's refunds may not exceed what was paid (422).",
-    example: { refunds: [{ id: "r-7", orderId: "1001", createdAt: "2026-03-10T09:00:00+01:00", amount: "11.50", lines: [{ productId: "mug-01", quantity: 1, amount: "11.50" }] }] },
+    example: {
+      refunds: [
+        {
+          id: "r-7",
+          orderId: "1001",
+          createdAt: "2026-03-10T09:00:00+01:00",
+          amount: "11.50",
+          lines: [{ productId: "mug-01", quantity: 1, amount: "11.50" }],
+        },
+      ],
+    },
   },
   ingestEvents: {
     schema: "EventsRequest",
@@ -166,10 +185,18 @@ const SCHEMA_KEYS = ["type", "format", "pattern", "enum", "minimum", "maximum", 
  * integer, sent as digits).
  */
 function queryParameter(name: string, schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, description, example, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" }) as JsonSchema;
+  const {
+    $schema: _dialect,
+    description,
+    example,
+    ...json
+  } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" }) as JsonSchema;
   if (typeof description !== "string") throw new Error(`the query parameter ${name} has no description`);
   const unknown = Object.keys(json).filter((key) => !SCHEMA_KEYS.includes(key));
-  if (unknown.length > 0) throw new Error(`the query parameter ${name} has schema keywords the document does not order: ${unknown.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `the query parameter ${name} has schema keywords the document does not order: ${unknown.join(", ")}`,
+    );
   const ordered = Object.fromEntries(SCHEMA_KEYS.filter((key) => key in json).map((key) => [key, json[key]]));
   return { name, in: "query", description, schema: ordered, ...(example === undefined ? {} : { example }) };
 }
@@ -183,7 +210,10 @@ const queryParameters: Record<string, JsonSchema> = Object.fromEntries(
 // Responses.
 
 const responseBodies: Record<OperationId, { schema: string; description: string }> = {
-  ingestOrders: { schema: "OrdersResult", description: "All orders stored: how many were new and how many replaced an earlier one." },
+  ingestOrders: {
+    schema: "OrdersResult",
+    description: "All orders stored: how many were new and how many replaced an earlier one.",
+  },
   ingestRefunds: { schema: "RefundsResult", description: "All refunds stored." },
   ingestEvents: { schema: "EventsResult", description: "All new events stored; repeated ids skipped." },
   summaryReport: { schema: "SummaryReport", description: "The summary." },
@@ -253,8 +283,14 @@ function errorsOf(route: Route): Record<string, JsonSchema> {
 // Operations.
 
 const tagOf: Record<FunctionName, { name: string; description: string }> = {
-  ingest: { name: "ingestion", description: "Send orders, refunds and storefront events. All-or-nothing per request, idempotent." },
-  reports: { name: "reports", description: "Read the store's analytics. Every report is also available as CSV (Accept: text/csv)." },
+  ingest: {
+    name: "ingestion",
+    description: "Send orders, refunds and storefront events. All-or-nothing per request, idempotent.",
+  },
+  reports: {
+    name: "reports",
+    description: "Read the store's analytics. Every report is also available as CSV (Accept: text/csv).",
+  },
   health: { name: "health", description: "Service health, without an API key." },
 };
 
@@ -264,7 +300,9 @@ function parametersOf(route: Route, queries: QuerySchemas): JsonSchema[] | undef
   const fields = Object.entries(schema?.shape ?? {});
   if (fields.length === 0) return undefined;
   return fields.map(([name, field]) =>
-    (rangeQuery as Record<string, z.ZodType>)[name] === field ? parameterRef(name) : queryParameter(name, field as z.ZodType),
+    (rangeQuery as Record<string, z.ZodType>)[name] === field
+      ? parameterRef(name)
+      : queryParameter(name, field as z.ZodType),
   );
 }
 
@@ -320,7 +358,10 @@ function pathsOf(table: readonly Route[], queries: QuerySchemas): OpenApiDocumen
 }
 
 /** The document for a route table and its operations' query schemas (the API's by default). */
-export function buildOpenApiDocument(table: readonly Route[] = routes, queries: QuerySchemas = reportQueries): OpenApiDocument {
+export function buildOpenApiDocument(
+  table: readonly Route[] = routes,
+  queries: QuerySchemas = reportQueries,
+): OpenApiDocument {
   const usedTags = new Set(table.map((route) => route.functionName));
   return {
     openapi: "3.1.0",
@@ -330,7 +371,7 @@ export function buildOpenApiDocument(table: readonly Route[] = routes, queries: 
       description:
         "Send a store's orders, refunds and storefront events; read its sales, products, funnel, cohorts and a near-real-time view. " +
         "Every request acts for the API key's store only. Money is a decimal string, rounded on output to the currency's minor units. " +
-        "Errors share one body: {\"error\": {\"code\", \"message\", \"details\"}, \"requestId\"}.",
+        'Errors share one body: {"error": {"code", "message", "details"}, "requestId"}.',
     },
     servers: [
       { url: "/", description: "This host (the local server, or a deployment's base URL)." },
@@ -348,7 +389,12 @@ export function buildOpenApiDocument(table: readonly Route[] = routes, queries: 
     paths: pathsOf(table, queries),
     components: {
       securitySchemes: {
-        [API_KEY_SCHEME]: { type: "apiKey", in: "header", name: "x-api-key", description: "The store's API key; it selects the store." },
+        [API_KEY_SCHEME]: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description: "The store's API key; it selects the store.",
+        },
       },
       parameters: queryParameters,
       responses: errorResponses,

@@ -41,7 +41,11 @@ function object<T>(
   };
 }
 
-const count = (description?: string): JsonSchema => ({ type: "integer", minimum: 0, ...(description ? { description } : {}) });
+const count = (description?: string): JsonSchema => ({
+  type: "integer",
+  minimum: 0,
+  ...(description ? { description } : {}),
+});
 const rate = (description: string, maximum: number | undefined = 1): JsonSchema => ({
   type: "number",
   minimum: 0,
@@ -49,10 +53,24 @@ const rate = (description: string, maximum: number | undefined = 1): JsonSchema 
   description: `${description} Rounded to 4 decimals; 0 when there is nothing to divide by.`,
 });
 const money = (description: string): JsonSchema => ({ ...ref("Money"), description });
-const localDate = (description: string): JsonSchema => ({ type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description });
+const localDate = (description: string): JsonSchema => ({
+  type: "string",
+  format: "date",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+  description,
+});
 const instant = (description: string): JsonSchema => ({ type: "string", format: "date-time", description });
-const timezone: JsonSchema = { type: "string", description: "The IANA time zone the report's days, weeks and months are cut in.", examples: ["Europe/Berlin"] };
-const currency: JsonSchema = { type: "string", pattern: "^[A-Z]{3}$", description: "The store's reporting currency (ISO 4217).", examples: ["USD"] };
+const timezone: JsonSchema = {
+  type: "string",
+  description: "The IANA time zone the report's days, weeks and months are cut in.",
+  examples: ["Europe/Berlin"],
+};
+const currency: JsonSchema = {
+  type: "string",
+  pattern: "^[A-Z]{3}$",
+  description: "The store's reporting currency (ISO 4217).",
+  examples: ["USD"],
+};
 
 /** A period's label: `2026-03` (month), `2026-03-09` (day, or the Monday of an ISO week), `2026-03-08T01:00:00-05:00` (hour). */
 const PERIOD_LABEL = "^\\d{4}-\\d{2}(?:-\\d{2}(?:T\\d{2}:00:00[+-]\\d{2}:\\d{2})?)?$";
@@ -83,7 +101,8 @@ export const responseSchemas = {
   Money: {
     type: "string",
     pattern: MONEY_PATTERN,
-    description: "A decimal amount as a string (never a binary float), rounded to the currency's minor units: USD 2, JPY 0, KWD 3.",
+    description:
+      "A decimal amount as a string (never a binary float), rounded to the currency's minor units: USD 2, JPY 0, KWD 3.",
     examples: ["1234.50", "-12.00", "1500"],
   },
 
@@ -92,7 +111,9 @@ export const responseSchemas = {
       ...rangeProperties,
       currency,
       ...salesFigureProperties,
-      customers: count("Distinct customers with a counted order in the range (guest orders count as orders, not customers)."),
+      customers: count(
+        "Distinct customers with a counted order in the range (guest orders count as orders, not customers).",
+      ),
       newCustomers: count("Customers whose first counted order ever is in the range."),
       returningCustomers: count("customers - newCustomers: they had ordered before the range."),
       returningCustomerRate: rate("Share of customers with more than one counted order up to the end of the range."),
@@ -101,7 +122,12 @@ export const responseSchemas = {
   ),
 
   SalesPeriod: object<SalesPeriod>({
-    period: { type: "string", pattern: PERIOD_LABEL, description: "The period's label in the report's timezone: 2026-03 (month), 2026-03-09 (day, or a week's Monday), 2026-03-08T01:00:00-05:00 (hour)." },
+    period: {
+      type: "string",
+      pattern: PERIOD_LABEL,
+      description:
+        "The period's label in the report's timezone: 2026-03 (month), 2026-03-09 (day, or a week's Monday), 2026-03-08T01:00:00-05:00 (hour).",
+    },
     start: instant("The whole period's first instant (UTC), even where the range cuts it."),
     end: instant("The instant after the whole period (UTC, exclusive)."),
     ...salesFigureProperties,
@@ -111,7 +137,11 @@ export const responseSchemas = {
       ...rangeProperties,
       currency,
       interval: { type: "string", enum: [...INTERVALS] },
-      periods: { type: "array", items: ref("SalesPeriod"), description: "Every period overlapping the range, in order, zero-filled." },
+      periods: {
+        type: "array",
+        items: ref("SalesPeriod"),
+        description: "Every period overlapping the range, in order, zero-filled.",
+      },
     },
     { description: "Sales per period." },
   ),
@@ -141,7 +171,10 @@ export const responseSchemas = {
   FunnelStep: object<FunnelStep>({
     step: { type: "string", enum: ["sessions", "productViews", "addToCart", "checkout", "converted"] },
     sessions: count(),
-    rateFromPrevious: rate("Share of the previous step's sessions (1 for the first step); may exceed 1, as a step does not require the one before.", undefined),
+    rateFromPrevious: rate(
+      "Share of the previous step's sessions (1 for the first step); may exceed 1, as a step does not require the one before.",
+      undefined,
+    ),
     rateFromStart: rate("Share of all sessions."),
   }),
   FunnelReport: object<FunnelReport>(
@@ -192,14 +225,29 @@ export const responseSchemas = {
       activeSessions: count("Sessions with any event in the last 5 minutes."),
       orders: count("Counted orders in the last 30 minutes."),
       netSales: money("Net sales of the last 30 minutes."),
-      minutes: { type: "array", items: ref("RealtimeMinute"), minItems: 30, maxItems: 30, description: "The last 30 minutes, oldest first, zero-filled." },
+      minutes: {
+        type: "array",
+        items: ref("RealtimeMinute"),
+        minItems: 30,
+        maxItems: 30,
+        description: "The last 30 minutes, oldest first, zero-filled.",
+      },
     },
     { description: "The last 30 minutes." },
   ),
 
-  OrdersResult: object<OrdersResult>({ created: count("Orders stored for the first time."), updated: count("Orders that replaced one with the same id.") }),
-  RefundsResult: object<RefundsResult>({ created: count("Refunds stored for the first time."), updated: count("Refunds that replaced one with the same id.") }),
-  EventsResult: object<EventsResult>({ accepted: count("Events stored."), duplicates: count("Events ignored: their id was already stored.") }),
+  OrdersResult: object<OrdersResult>({
+    created: count("Orders stored for the first time."),
+    updated: count("Orders that replaced one with the same id."),
+  }),
+  RefundsResult: object<RefundsResult>({
+    created: count("Refunds stored for the first time."),
+    updated: count("Refunds that replaced one with the same id."),
+  }),
+  EventsResult: object<EventsResult>({
+    accepted: count("Events stored."),
+    duplicates: count("Events ignored: their id was already stored."),
+  }),
 
   Health: object<{ status: unknown; database: unknown }>(
     {
@@ -214,7 +262,11 @@ export const responseSchemas = {
 
   ErrorDetail: object<ErrorDetail>(
     {
-      field: { type: "string", description: "The field's JSON path in the request (orders[3].lines[0].unitPrice), a query parameter, or a header." },
+      field: {
+        type: "string",
+        description:
+          "The field's JSON path in the request (orders[3].lines[0].unitPrice), a query parameter, or a header.",
+      },
       message: { type: "string" },
       index: { type: "integer", minimum: 0, description: "The item's index in the request's array, for ingestion." },
     },

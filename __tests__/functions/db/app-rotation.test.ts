@@ -6,7 +6,13 @@ import { sql } from "kysely";
 import { createConnection } from "mysql2/promise";
 import { ensureAppUser } from "../../../functions/db/app-user";
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
-import { APP_LOGIN_LIMITS, openMigrationDatabase, rotateAppPassword, runRotationJob, type JobDependencies } from "../../../functions/handlers/migrate";
+import {
+  APP_LOGIN_LIMITS,
+  openMigrationDatabase,
+  rotateAppPassword,
+  runRotationJob,
+  type JobDependencies,
+} from "../../../functions/handlers/migrate";
 
 /**
  * D: `{"rotateAppPassword": true}` rotates the app user's password by hand, on the test server
@@ -29,7 +35,10 @@ describe("rotating the app user's password", () => {
     secretsMock = mockClient(SecretsManagerClient);
     secretsMock.on(GetSecretValueCommand).callsFake(async () => ({ SecretString: stored }));
     secretsMock.on(PutSecretValueCommand).callsFake(async (input: { SecretString?: string }) => {
-      if (putFails) throw Object.assign(new Error("User is not authorized to perform secretsmanager:PutSecretValue"), { name: "AccessDeniedException" });
+      if (putFails)
+        throw Object.assign(new Error("User is not authorized to perform secretsmanager:PutSecretValue"), {
+          name: "AccessDeniedException",
+        });
       stored = input.SecretString;
       return {};
     });
@@ -43,7 +52,8 @@ describe("rotating the app user's password", () => {
   });
 
   const secretPassword = (): string => JSON.parse(stored!).password;
-  const login = (password: string) => createConnection({ host: url.hostname, port: Number(url.port || 3306), user: username, password, database });
+  const login = (password: string) =>
+    createConnection({ host: url.hostname, port: Number(url.port || 3306), user: username, password, database });
 
   function deps(proxyReadsSecretAtAttempt = 1, user = username): JobDependencies & { logger: Logger } {
     let attempts = 0;
@@ -89,7 +99,10 @@ describe("rotating the app user's password", () => {
         ? { rotated: true, engine: "mariadb", previousPasswordDiscarded: false, appLoginAttempts: 2 }
         : { rotated: true, engine: "mysql", previousPasswordDiscarded: true, appLoginAttempts: 2 },
     );
-    if (mariadb) expect(warn.mock.calls.map(([, extra]) => (extra as { errorCode: string }).errorCode)).toEqual(["ER_ACCESS_DENIED_ERROR"]);
+    if (mariadb)
+      expect(warn.mock.calls.map(([, extra]) => (extra as { errorCode: string }).errorCode)).toEqual([
+        "ER_ACCESS_DENIED_ERROR",
+      ]);
 
     const conn = await login(after);
     await conn.end();
@@ -100,7 +113,9 @@ describe("rotating the app user's password", () => {
     const before = secretPassword();
     putFails = true;
     try {
-      await expect(runRotationJob(deps())).rejects.toThrow(/writing the secret failed, the user's password was set back to the secret's/);
+      await expect(runRotationJob(deps())).rejects.toThrow(
+        /writing the secret failed, the user's password was set back to the secret's/,
+      );
     } finally {
       putFails = false;
     }
@@ -111,7 +126,11 @@ describe("rotating the app user's password", () => {
 
   it("refuses to rotate a user that does not exist, and needs the AWS environment when run as the function", async () => {
     const missing = `app_none_${randomBytes(3).toString("hex")}`;
-    await expect(runRotationJob(deps(1, missing))).rejects.toThrow(new RegExp(`'${missing}'@'%': the user does not exist \\(run the migration first\\)`));
-    await expect(rotateAppPassword({ MYSQL_URL: process.env.MYSQL_URL }, secrets)).rejects.toThrow(/DB_PROXY_ENDPOINT must be set/);
+    await expect(runRotationJob(deps(1, missing))).rejects.toThrow(
+      new RegExp(`'${missing}'@'%': the user does not exist \\(run the migration first\\)`),
+    );
+    await expect(rotateAppPassword({ MYSQL_URL: process.env.MYSQL_URL }, secrets)).rejects.toThrow(
+      /DB_PROXY_ENDPOINT must be set/,
+    );
   });
 });

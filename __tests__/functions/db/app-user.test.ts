@@ -42,7 +42,10 @@ describe("ensureAppUser", () => {
     secretsMock.reset();
     secretsMock.on(GetSecretValueCommand).callsFake(async () => {
       if (stored === undefined) {
-        throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", $metadata: {} });
+        throw new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+          $metadata: {},
+        });
       }
       return { SecretString: stored };
     });
@@ -91,7 +94,9 @@ describe("ensureAppUser", () => {
       expect(rows).toEqual([{ n: expect.anything() }]);
       await conn.query("update stores set name = name where id = 0"); // UPDATE granted (no row touched)
       await conn.query("delete from stores where id = 0"); // DELETE granted
-      await expect(conn.query("create table app_user_may_not (id int)")).rejects.toMatchObject({ code: expect.stringMatching(/^ER_(TABLEACCESS|DBACCESS)_DENIED_ERROR$/) });
+      await expect(conn.query("create table app_user_may_not (id int)")).rejects.toMatchObject({
+        code: expect.stringMatching(/^ER_(TABLEACCESS|DBACCESS)_DENIED_ERROR$/),
+      });
       await expect(conn.query("drop table stores")).rejects.toMatchObject({ code: expect.stringMatching(/DENIED/) });
     } finally {
       await conn.end();
@@ -101,7 +106,9 @@ describe("ensureAppUser", () => {
 
   it("a secret that lost its password gets a new one, and the user follows it", async () => {
     stored = JSON.stringify({ username, note: "kept" });
-    expect(await ensureAppUser(handle.db, { ...options(), generatePassword: () => "a-new-password-of-enough-length" })).toBe("updated");
+    expect(
+      await ensureAppUser(handle.db, { ...options(), generatePassword: () => "a-new-password-of-enough-length" }),
+    ).toBe("updated");
     expect(JSON.parse(stored!)).toEqual({ username, note: "kept", password: "a-new-password-of-enough-length" });
     const conn = await login("a-new-password-of-enough-length");
     await conn.end();
@@ -109,13 +116,24 @@ describe("ensureAppUser", () => {
 
   it("the migration function's run: nothing pending on a migrated database, the user kept in sync", async () => {
     expect(await migrateAndEnsureAppUser(handle.db, options())).toEqual({ applied: [], appUser: "updated" });
-    await expect(runMigrations({ MYSQL_URL: process.env.MYSQL_URL }, secrets)).rejects.toThrow(/DB_PROXY_ENDPOINT must be set/);
-    await expect(runMigrations({ DB_PROXY_ENDPOINT: "proxy", DB_USER: "admin_master", DB_NAME: "analytics", AWS_REGION: "eu-west-1" }, secrets)).rejects.toThrow(/APP_SECRET_ARN/);
+    await expect(runMigrations({ MYSQL_URL: process.env.MYSQL_URL }, secrets)).rejects.toThrow(
+      /DB_PROXY_ENDPOINT must be set/,
+    );
+    await expect(
+      runMigrations(
+        { DB_PROXY_ENDPOINT: "proxy", DB_USER: "admin_master", DB_NAME: "analytics", AWS_REGION: "eu-west-1" },
+        secrets,
+      ),
+    ).rejects.toThrow(/APP_SECRET_ARN/);
   });
 
   it("refuses names that would have to be quoted, before touching the secret or the database", async () => {
-    await expect(ensureAppUser(handle.db, { ...options(), username: "app'@'%'; drop database x; --" })).rejects.toThrow(/invalid user name/);
-    await expect(ensureAppUser(handle.db, { ...options(), database: "analytics`.*" })).rejects.toThrow(/invalid database name/);
+    await expect(ensureAppUser(handle.db, { ...options(), username: "app'@'%'; drop database x; --" })).rejects.toThrow(
+      /invalid user name/,
+    );
+    await expect(ensureAppUser(handle.db, { ...options(), database: "analytics`.*" })).rejects.toThrow(
+      /invalid database name/,
+    );
     expect(secretsMock.calls()).toHaveLength(0);
     expect(() => assertIdentifier("user", "a".repeat(33))).toThrow();
     expect(() => assertIdentifier("user", "app_user")).not.toThrow();
@@ -153,7 +171,9 @@ describe("the app user's authentication plugin", () => {
       sql: "alter user 'app_user'@'%' identified with caching_sha2_password by ? retain current password",
       parameters: ["n3w-pass"],
     });
-    expect(compiled(appUserStatements.discardOldPassword("app_user")).sql).toBe("alter user 'app_user'@'%' discard old password");
+    expect(compiled(appUserStatements.discardOldPassword("app_user")).sql).toBe(
+      "alter user 'app_user'@'%' discard old password",
+    );
   });
 
   it("MariaDB: mysql_native_password, VIA ... USING PASSWORD(), no dual passwords", () => {
@@ -166,8 +186,12 @@ describe("the app user's authentication plugin", () => {
       sql: "alter user 'app_user'@'%' identified via mysql_native_password using password(?)",
       parameters: ["s3cret-pass"],
     });
-    expect(() => appUserStatements.alter("mariadb", "app_user", "x", { retainCurrent: true })).toThrow(/MariaDB has no dual passwords/);
-    expect(compiled(appUserStatements.grant("app_user", "analytics")).sql).toBe("grant SELECT, INSERT, UPDATE, DELETE on `analytics`.* to 'app_user'@'%'");
+    expect(() => appUserStatements.alter("mariadb", "app_user", "x", { retainCurrent: true })).toThrow(
+      /MariaDB has no dual passwords/,
+    );
+    expect(compiled(appUserStatements.grant("app_user", "analytics")).sql).toBe(
+      "grant SELECT, INSERT, UPDATE, DELETE on `analytics`.* to 'app_user'@'%'",
+    );
     expect(() => appUserStatements.create("mysql", "app'@'%", "x")).toThrow(/invalid user name/);
   });
 
@@ -190,7 +214,9 @@ describe("the app user's authentication plugin", () => {
     beforeAll(() => {
       handle = createDatabase({ kind: "url", url: process.env.MYSQL_URL! });
       secretsMock = mockClient(SecretsManagerClient); // here, not at collection: the suite above restores its own mock in afterAll
-      secretsMock.on(GetSecretValueCommand).callsFake(async () => (stored === undefined ? { SecretString: undefined } : { SecretString: stored }));
+      secretsMock
+        .on(GetSecretValueCommand)
+        .callsFake(async () => (stored === undefined ? { SecretString: undefined } : { SecretString: stored }));
       secretsMock.on(PutSecretValueCommand).callsFake(async (input: { SecretString?: string }) => {
         stored = input.SecretString;
         return {};
@@ -205,19 +231,34 @@ describe("the app user's authentication plugin", () => {
     it("creates the user with the engine's plugin, and switches an account made with another plugin", async () => {
       const engine = await detectEngine(handle.db);
       const plugin = async () =>
-        (await sql<{ plugin: string }>`select plugin from mysql.user where User = ${username} and Host = '%'`.execute(handle.db)).rows[0]?.plugin;
+        (
+          await sql<{ plugin: string }>`select plugin from mysql.user where User = ${username} and Host = '%'`.execute(
+            handle.db,
+          )
+        ).rows[0]?.plugin;
       // An account someone made by hand with another plugin (MariaDB: unix_socket; MySQL: sha256_password).
-      await sql.raw(engine === "mariadb" ? `create user '${username}'@'%' identified via unix_socket` : `create user '${username}'@'%' identified with sha256_password`).execute(handle.db);
+      await sql
+        .raw(
+          engine === "mariadb"
+            ? `create user '${username}'@'%' identified via unix_socket`
+            : `create user '${username}'@'%' identified with sha256_password`,
+        )
+        .execute(handle.db);
       expect(await plugin()).not.toBe(APP_USER_AUTH_PLUGIN[engine]);
 
       expect(await ensureAppUser(handle.db, { secrets, secretArn: "arn:secret", username, database })).toBe("updated");
       expect(await plugin()).toBe(APP_USER_AUTH_PLUGIN[engine]);
       const { password } = JSON.parse(stored!);
-      const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: username, password, database });
+      const conn = await createConnection({
+        host: url.hostname,
+        port: Number(url.port || 3306),
+        user: username,
+        password,
+        database,
+      });
       const [rows] = await conn.query("select current_user() as me");
       await conn.end();
       expect(rows).toEqual([{ me: `${username}@%` }]);
     });
   });
 });
-

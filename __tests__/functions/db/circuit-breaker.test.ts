@@ -11,7 +11,8 @@ import { toApiError } from "../../../functions/middleware/error-handler";
  */
 describe("CircuitBreaker", () => {
   let now = 0;
-  const breaker = (trialTimeoutMs = 5_000) => new CircuitBreaker({ failureThreshold: 3, openMs: 1000, trialTimeoutMs, now: () => now });
+  const breaker = (trialTimeoutMs = 5_000) =>
+    new CircuitBreaker({ failureThreshold: 3, openMs: 1000, trialTimeoutMs, now: () => now });
 
   function opened(trialTimeoutMs?: number): CircuitBreaker {
     const b = breaker(trialTimeoutMs);
@@ -82,14 +83,21 @@ describe("CircuitBreaker", () => {
   it("trial fails with an error outside the connection-error list: the trial ends either way (execute classifies it)", async () => {
     const b = opened();
     now += 1000;
-    const tlsError = Object.assign(new Error("self-signed certificate in certificate chain"), { code: "SELF_SIGNED_CERT_IN_CHAIN" });
+    const tlsError = Object.assign(new Error("self-signed certificate in certificate chain"), {
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
     // counted as a failure: open again, and a new trial after the open time
     await expect(b.execute(() => Promise.reject(tlsError))).rejects.toBe(tlsError);
     expect(b.state).toBe("open");
     now += 1000;
     // an error the caller does not count (a SQL error: the database answered) closes it
     const sqlError = Object.assign(new Error("Unknown column"), { code: "ER_BAD_FIELD_ERROR" });
-    await expect(b.execute(() => Promise.reject(sqlError), () => false)).rejects.toBe(sqlError);
+    await expect(
+      b.execute(
+        () => Promise.reject(sqlError),
+        () => false,
+      ),
+    ).rejects.toBe(sqlError);
     expect(b.state).toBe("closed");
   });
 
@@ -169,10 +177,11 @@ describe("trials through the pool guard", () => {
     // mysql2's getConnection throws ERR_SOCKET_BAD_PORT synchronously from net.connect
     const pool = createPool({ host: "127.0.0.1", port: 70_000, user: "root", connectTimeout: 500 });
     const db = new Kysely<unknown>({ dialect: new MysqlDialect({ pool: guardPool(pool, breaker, 1_000) }) });
-    const attempt = () => sql`select 1`.execute(db).then(
-      () => undefined,
-      (error: unknown) => error as { code?: string },
-    );
+    const attempt = () =>
+      sql`select 1`.execute(db).then(
+        () => undefined,
+        (error: unknown) => error as { code?: string },
+      );
     try {
       expect(await attempt()).toMatchObject({ code: "ERR_SOCKET_BAD_PORT" });
       expect(breaker.state).toBe("open");

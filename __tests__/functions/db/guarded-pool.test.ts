@@ -1,6 +1,12 @@
 import { sql } from "kysely";
 import { createConnection } from "mysql2/promise";
-import { createDatabase, LAMBDA_LIMITS, LOCAL_LIMITS, type DatabaseHandle, type DatabaseLimits } from "../../../functions/db/connection";
+import {
+  createDatabase,
+  LAMBDA_LIMITS,
+  LOCAL_LIMITS,
+  type DatabaseHandle,
+  type DatabaseLimits,
+} from "../../../functions/db/connection";
 import { isDatabaseUnavailable } from "../../../functions/db/errors";
 import { migrateToLatest } from "../../../functions/db/migrate";
 import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../../../functions/db/request-deadline";
@@ -61,7 +67,10 @@ describeWithServer("the pool guard", () => {
     const admin = await createConnection({ uri: url });
     try {
       const column = table === "orders" ? "id" : "order_id";
-      const [rows] = await admin.query(`select count(*) as n from ${table} where store_id = ? and ${column} = ?`, [shop.store.id, orderId]);
+      const [rows] = await admin.query(`select count(*) as n from ${table} where store_id = ? and ${column} = ?`, [
+        shop.store.id,
+        orderId,
+      ]);
       return Number((rows as { n: number }[])[0]!.n);
     } finally {
       await admin.end();
@@ -161,7 +170,10 @@ describeWithServer("the pool guard", () => {
     const name = `late-${Date.now()}`;
     const outcome = withDatabaseDeadline(300, () =>
       handle.db.transaction().execute(async (trx) => {
-        await trx.insertInto("stores").values({ name, currency: "USD", timezone: "UTC", created_at: new Date() }).execute();
+        await trx
+          .insertInto("stores")
+          .values({ name, currency: "USD", timezone: "UTC", created_at: new Date() })
+          .execute();
         await sleep(400);
         throw new Error("refused after checking the batch");
       }),
@@ -172,7 +184,12 @@ describeWithServer("the pool guard", () => {
   }, 20_000);
 
   it("inside a request, waiting for a connection is bounded (queue and connect together) and the timeout counts against the breaker", async () => {
-    const handle = open({ connectionLimit: 1, acquireTimeoutMs: 300, breakerFailureThreshold: 1, breakerOpenMs: 60_000 });
+    const handle = open({
+      connectionLimit: 1,
+      acquireTimeoutMs: 300,
+      breakerFailureThreshold: 1,
+      breakerOpenMs: 60_000,
+    });
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const releaseAnyway = setTimeout(() => release(), 4_000);
@@ -197,7 +214,9 @@ describeWithServer("the pool guard", () => {
     expect(waited).toBeLessThan(1_000);
     expect(toApiError(error)).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
     expect(handle.breaker.state).toBe("open");
-    await expect(withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => sql`select 1`.execute(handle.db))).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
+    await expect(
+      withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => sql`select 1`.execute(handle.db)),
+    ).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
   }, 20_000);
 
   it("outside a request (CLIs, loaders, migrations) a wait for a connection is mysql2's: it gets one once released", async () => {
@@ -218,7 +237,15 @@ describeWithServer("the pool guard", () => {
     const trialUrl = await fault.database(other);
     const handle = createDatabase(
       { kind: "url", url: trialUrl },
-      { ...LOCAL_LIMITS, connectionLimit: 1, connectTimeoutMs: 300, acquireTimeoutMs: 300, queryTimeoutMs: 300, breakerFailureThreshold: 2, breakerOpenMs: 400 },
+      {
+        ...LOCAL_LIMITS,
+        connectionLimit: 1,
+        connectTimeoutMs: 300,
+        acquireTimeoutMs: 300,
+        queryTimeoutMs: 300,
+        breakerFailureThreshold: 2,
+        breakerOpenMs: 400,
+      },
     );
     handles.push(handle);
     const admin = await createConnection({ uri: fault.server.url });
@@ -239,7 +266,14 @@ describeWithServer("the pool guard", () => {
       expect(trial).toMatchObject({ code: "ER_BAD_DB_ERROR" });
       await admin.query(`create database ${other}`);
       // service resumes by itself: the failed trial re-opened the breaker for 400 ms only
-      const resumed = await waitUntil(() => sql`select 1`.execute(handle.db).then(() => true, () => false), 3_000);
+      const resumed = await waitUntil(
+        () =>
+          sql`select 1`.execute(handle.db).then(
+            () => true,
+            () => false,
+          ),
+        3_000,
+      );
       expect(resumed).toBe(true);
       expect(handle.breaker.state).toBe("closed");
       expect(isDatabaseUnavailable(trial)).toBe(true); // and the trial's own answer was 503, not 500
@@ -252,7 +286,10 @@ describeWithServer("the pool guard", () => {
   it("Lambda-sized pool, hung server: every keyed request is answered 503 with Retry-After within 5 s, and 200 again right after", async () => {
     const handle = open({}, LAMBDA_LIMITS);
     setSharedDatabase(handle);
-    expect((await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } })).status).toBe(200);
+    expect(
+      (await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } }))
+        .status,
+    ).toBe(200);
     fault.hang();
     const resumeAnyway = setTimeout(() => fault.resume(), 9_000);
     const results: { status: number; ms: number; retryAfter?: string; code?: string }[] = [];
@@ -262,9 +299,17 @@ describeWithServer("the pool guard", () => {
         const started = Date.now();
         const result =
           i % 2 === 0
-            ? await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } })
+            ? await call("GET", "/api/v1/reports/summary", {
+                store: shop,
+                query: { from: "2026-03-01", to: "2026-03-31" },
+              })
             : await call("POST", "/api/v1/orders", { store: shop, body: order(`hung-${i}`) });
-        results.push({ status: result.status, ms: Date.now() - started, retryAfter: result.headers["Retry-After"], code: result.body?.error?.code });
+        results.push({
+          status: result.status,
+          ms: Date.now() - started,
+          retryAfter: result.headers["Retry-After"],
+          code: result.body?.error?.code,
+        });
       });
       await Promise.all(requests);
     } finally {
@@ -276,7 +321,9 @@ describeWithServer("the pool guard", () => {
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(5_000);
     const back = Date.now();
     const ok = await waitUntil(
-      async () => (await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } })).status === 200,
+      async () =>
+        (await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } }))
+          .status === 200,
       5_000,
     );
     expect(ok).toBe(true);
@@ -287,10 +334,13 @@ describeWithServer("the pool guard", () => {
     it("does not fail a report: the read is sent again on a fresh connection", async () => {
       const handle = open({ connectionLimit: 1 });
       setSharedDatabase(handle);
-      const report = () => call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } });
+      const report = () =>
+        call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-01", to: "2026-03-31" } });
       expect((await report()).status).toBe(200);
       const idle = await fault.connectionIds(DATABASE);
-      const ours = (await sql<{ id: number }>`select connection_id() as id`.execute(handle.db)).rows.map((r) => Number(r.id));
+      const ours = (await sql<{ id: number }>`select connection_id() as id`.execute(handle.db)).rows.map((r) =>
+        Number(r.id),
+      );
       expect(idle).toEqual(expect.arrayContaining(ours));
       fault.killConnectionsWhileFrozen(ours);
       const after = await report();
@@ -318,10 +368,15 @@ describeWithServer("the pool guard", () => {
 
     it("never sends a write again: an INSERT on it fails (503) and is stored once at most", async () => {
       const handle = open({ connectionLimit: 1 });
-      const ours = (await sql<{ id: number }>`select connection_id() as id`.execute(handle.db)).rows.map((r) => Number(r.id));
+      const ours = (await sql<{ id: number }>`select connection_id() as id`.execute(handle.db)).rows.map((r) =>
+        Number(r.id),
+      );
       fault.killConnectionsWhileFrozen(ours);
       const name = `written-once-${Date.now()}`;
-      const insert = handle.db.insertInto("stores").values({ name, currency: "USD", timezone: "UTC", created_at: new Date() }).execute();
+      const insert = handle.db
+        .insertInto("stores")
+        .values({ name, currency: "USD", timezone: "UTC", created_at: new Date() })
+        .execute();
       const error = await insert.then(
         () => undefined,
         (caught: unknown) => caught,

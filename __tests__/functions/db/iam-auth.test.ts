@@ -3,10 +3,22 @@ import { CachedTokenSource, iamAuthPlugin, TOKEN_REFRESH_MS } from "../../../fun
 
 /** The RDS Proxy path, with a mocked signer: no AWS account is needed or touched. */
 describe("IAM authentication to RDS Proxy", () => {
-  const env = { DB_PROXY_ENDPOINT: "proxy.example.internal", DB_USER: "app", DB_NAME: "analytics", AWS_REGION: "eu-west-1" };
+  const env = {
+    DB_PROXY_ENDPOINT: "proxy.example.internal",
+    DB_USER: "app",
+    DB_NAME: "analytics",
+    AWS_REGION: "eu-west-1",
+  };
 
   it("targets the proxy when DB_PROXY_ENDPOINT is set, and a URL otherwise", () => {
-    expect(databaseTargetFromEnv(env)).toEqual({ kind: "iam", host: "proxy.example.internal", port: 3306, user: "app", database: "analytics", region: "eu-west-1" });
+    expect(databaseTargetFromEnv(env)).toEqual({
+      kind: "iam",
+      host: "proxy.example.internal",
+      port: 3306,
+      user: "app",
+      database: "analytics",
+      region: "eu-west-1",
+    });
     expect(databaseTargetFromEnv({ MYSQL_URL: "mysql://u@h/db" })).toEqual({ kind: "url", url: "mysql://u@h/db" });
     expect(() => databaseTargetFromEnv({ DB_PROXY_ENDPOINT: "x" })).toThrow(/DB_USER/);
   });
@@ -14,7 +26,13 @@ describe("IAM authentication to RDS Proxy", () => {
   it("uses TLS and the cleartext plugin with the token, never a stored password", () => {
     const tokens = { token: async () => "tok" };
     const options = poolOptions(databaseTargetFromEnv(env), LAMBDA_LIMITS, tokens);
-    expect(options).toMatchObject({ host: "proxy.example.internal", user: "app", ssl: { rejectUnauthorized: true }, connectionLimit: 2, timezone: "Z" });
+    expect(options).toMatchObject({
+      host: "proxy.example.internal",
+      user: "app",
+      ssl: { rejectUnauthorized: true },
+      connectionLimit: 2,
+      timezone: "Z",
+    });
     expect(options.password).toBeUndefined();
     expect(options.authPlugins?.mysql_clear_password).toBeDefined();
   });

@@ -1,12 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
 import { sql } from "kysely";
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
 import { RetryBudgetExhaustedError, type BackoffPolicy } from "../../../functions/db/retry";
-import { APP_LOGIN_LIMITS, openMigrationDatabase, runMigrationJob, type JobDependencies } from "../../../functions/handlers/migrate";
+import {
+  APP_LOGIN_LIMITS,
+  openMigrationDatabase,
+  runMigrationJob,
+  type JobDependencies,
+} from "../../../functions/handlers/migrate";
 
 /**
  * The migration before the proxy's target is usable, with REAL connections: a loopback TCP
@@ -112,11 +122,17 @@ describe("migration before the proxy's target is usable (real connections throug
     return () => {
       attempts += 1;
       if (attempts >= options.proxyReadsSecretAtAttempt) proxyPassword = JSON.parse(stored!).password;
-      return createDatabase({ kind: "url", url: urlVia(Number(serverUrl.port || 3306), username, proxyPassword) }, APP_LOGIN_LIMITS);
+      return createDatabase(
+        { kind: "url", url: urlVia(Number(serverUrl.port || 3306), username, proxyPassword) },
+        APP_LOGIN_LIMITS,
+      );
     };
   }
 
-  function deps(port: number, overrides: Partial<Omit<JobDependencies, "logger">>): JobDependencies & { logger: Logger } {
+  function deps(
+    port: number,
+    overrides: Partial<Omit<JobDependencies, "logger">>,
+  ): JobDependencies & { logger: Logger } {
     const logger = new Logger({ serviceName: "migrate-retry-test" });
     return {
       openMaster: () => openMigrationDatabase({ kind: "url", url: urlVia(port) }),
@@ -144,7 +160,10 @@ describe("migration before the proxy's target is usable (real connections throug
     expect(result).toEqual({ applied: [], appUser: "created", connectAttempts: 5, appLoginAttempts: 3 });
     expect(forwarder.seen.slice(0, 5)).toEqual(["reset", "closed", "reset", "closed", "forwarded"]);
 
-    const retries = warn.mock.calls.map(([message, extra]) => ({ message: String(message), ...(extra as object) })) as Array<{
+    const retries = warn.mock.calls.map(([message, extra]) => ({
+      message: String(message),
+      ...(extra as object),
+    })) as Array<{
       message: string;
       operation: string;
       attempt: number;
@@ -163,7 +182,9 @@ describe("migration before the proxy's target is usable (real connections throug
       const cap = Math.min(fast.maxDelayMs, fast.initialDelayMs * 2 ** i);
       expect(r.nextDelayMs).toBeGreaterThanOrEqual(cap / 2);
       expect(r.nextDelayMs).toBeLessThanOrEqual(cap);
-      expect(r.message).toBe(`connect to the database as the master user: attempt ${r.attempt} failed, retrying in ${r.nextDelayMs} ms`);
+      expect(r.message).toBe(
+        `connect to the database as the master user: attempt ${r.attempt} failed, retrying in ${r.nextDelayMs} ms`,
+      );
       expect(r.errorMessage).toMatch(/ECONNRESET|Connection lost/);
     });
     const loginRetries = retries.filter((r) => r.operation.startsWith("log in"));
@@ -172,15 +193,23 @@ describe("migration before the proxy's target is usable (real connections throug
       [2, "ER_ACCESS_DENIED_ERROR"],
     ]);
     expect(info).toHaveBeenCalledWith("connected to the database", expect.objectContaining({ attempts: 5 }));
-    expect(info).toHaveBeenCalledWith("application user logged in", expect.objectContaining({ attempts: 3, currentUser: `${username}@%` }));
+    expect(info).toHaveBeenCalledWith(
+      "application user logged in",
+      expect.objectContaining({ attempts: 3, currentUser: `${username}@%` }),
+    );
 
     const waited = retries.reduce((sum, r) => sum + r.nextDelayMs, 0);
     expect(elapsed).toBeGreaterThanOrEqual(waited);
-    console.info(`retry timings: connect waits ${connectRetries.map((r) => r.nextDelayMs).join("+")} ms, login waits ${loginRetries.map((r) => r.nextDelayMs).join("+")} ms, whole run ${elapsed} ms`);
+    console.info(
+      `retry timings: connect waits ${connectRetries.map((r) => r.nextDelayMs).join("+")} ms, login waits ${loginRetries.map((r) => r.nextDelayMs).join("+")} ms, whole run ${elapsed} ms`,
+    );
   }, 60_000);
 
   it("gives up connecting when the budget is spent, with an error naming it, having logged every attempt", async () => {
-    const forwarder = await startForwarder({ host: serverUrl.hostname, port: Number(serverUrl.port || 3306) }, Number.MAX_SAFE_INTEGER);
+    const forwarder = await startForwarder(
+      { host: serverUrl.hostname, port: Number(serverUrl.port || 3306) },
+      Number.MAX_SAFE_INTEGER,
+    );
     forwarders.push(forwarder);
     const budget: BackoffPolicy = { ...fast, budgetMs: 1_500 };
     const d = deps(forwarder.port, { connectRetry: budget });
@@ -208,11 +237,16 @@ describe("migration before the proxy's target is usable (real connections throug
   it("fails the run (so the deploy) when the app user never logs in within its budget", async () => {
     const forwarder = await startForwarder({ host: serverUrl.hostname, port: Number(serverUrl.port || 3306) }, 0);
     forwarders.push(forwarder);
-    const d = deps(forwarder.port, { openApp: appLogin({ proxyReadsSecretAtAttempt: Number.MAX_SAFE_INTEGER }), appLoginRetry: { ...fast, budgetMs: 1_000 } });
+    const d = deps(forwarder.port, {
+      openApp: appLogin({ proxyReadsSecretAtAttempt: Number.MAX_SAFE_INTEGER }),
+      appLoginRetry: { ...fast, budgetMs: 1_000 },
+    });
     const failure = await runMigrationJob(d).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RetryBudgetExhaustedError);
     expect((failure as Error).message).toMatch(
-      new RegExp(`^log in as the application user '${username}' after the migration filled the app secret: gave up after \\d+ attempts in \\d+ ms \\(retry budget 1000 ms\\); last error: ER_ACCESS_DENIED_ERROR Access denied`),
+      new RegExp(
+        `^log in as the application user '${username}' after the migration filled the app secret: gave up after \\d+ attempts in \\d+ ms \\(retry budget 1000 ms\\); last error: ER_ACCESS_DENIED_ERROR Access denied`,
+      ),
     );
   }, 30_000);
 
@@ -221,7 +255,9 @@ describe("migration before the proxy's target is usable (real connections throug
     forwarders.push(forwarder);
     const noSuchDatabase = new URL(urlVia(forwarder.port));
     noSuchDatabase.pathname = "/analytics_test_does_not_exist";
-    const d = deps(forwarder.port, { openMaster: () => openMigrationDatabase({ kind: "url", url: noSuchDatabase.toString() }) });
+    const d = deps(forwarder.port, {
+      openMaster: () => openMigrationDatabase({ kind: "url", url: noSuchDatabase.toString() }),
+    });
     const warn = jest.spyOn(d.logger, "warn");
     await expect(runMigrationJob(d)).rejects.toMatchObject({ code: "ER_BAD_DB_ERROR" });
     expect(warn).not.toHaveBeenCalled();

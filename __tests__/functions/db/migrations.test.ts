@@ -22,7 +22,11 @@ describe("migrations are frozen", () => {
   /** Every module a file names: static imports and re-exports, dynamic import() and require(). */
   function specifiers(source: string): string[] {
     const found: string[] = [];
-    for (const pattern of [/\bfrom\s+["']([^"']+)["']/g, /\bimport\s+["']([^"']+)["']/g, /\b(?:import|require)\s*\(\s*["']([^"']+)["']/g]) {
+    for (const pattern of [
+      /\bfrom\s+["']([^"']+)["']/g,
+      /\bimport\s+["']([^"']+)["']/g,
+      /\b(?:import|require)\s*\(\s*["']([^"']+)["']/g,
+    ]) {
       for (const match of source.matchAll(pattern)) found.push(match[1]);
     }
     return found;
@@ -40,9 +44,11 @@ describe("migrations are frozen", () => {
   });
 
   test("the check sees every kind of import", () => {
-    expect(specifiers(`import { a } from "../x";\nimport type { B } from './y';\nimport "z";\nexport * from "w";\nawait import("v"); require("u");`)).toEqual(
-      ["../x", "./y", "w", "z", "v", "u"],
-    );
+    expect(
+      specifiers(
+        `import { a } from "../x";\nimport type { B } from './y';\nimport "z";\nexport * from "w";\nawait import("v"); require("u");`,
+      ),
+    ).toEqual(["../x", "./y", "w", "z", "v", "u"]);
   });
 });
 
@@ -109,7 +115,9 @@ async function seedStore(db: Kysely<Database>, store: Store, seed: number): Prom
     await ingestOrders(db, store, ordersRequestSchema.parse({ orders: orders.slice(i, i + 50) }).orders);
   }
   // a later batch changes some orders: status both ways, and a customer's first order moving
-  const changed = orders.filter(() => next() < 0.1).map((order) => ({ ...order, status: order.status === "paid" ? "cancelled" : "paid" }));
+  const changed = orders
+    .filter(() => next() < 0.1)
+    .map((order) => ({ ...order, status: order.status === "paid" ? "cancelled" : "paid" }));
   if (changed.length > 0) await ingestOrders(db, store, ordersRequestSchema.parse({ orders: changed }).orders);
 
   const refunded = orders.filter(() => next() < 0.25);
@@ -156,10 +164,14 @@ async function derivedRows(db: Kysely<Database>): Promise<Record<string, unknown
     // Ingestion leaves a row of zeros where everything in it was taken back out (a paid order
     // cancelled); a backfill writes no such row. Both read the same, so compare without them.
     const keyColumns = key.split(", ");
-    rows[table] = all.filter((row) => Object.entries(row).some(([column, value]) => !keyColumns.includes(column) && Number(value) !== 0));
+    rows[table] = all.filter((row) =>
+      Object.entries(row).some(([column, value]) => !keyColumns.includes(column) && Number(value) !== 0),
+    );
   }
   rows.orders = (await sql`select store_id, id, prev_paid_at from orders order by store_id, id`.execute(db)).rows;
-  rows.customers = (await sql`select store_id, id, first_paid_at, second_paid_at from customers order by store_id, id`.execute(db)).rows;
+  rows.customers = (
+    await sql`select store_id, id, first_paid_at, second_paid_at from customers order by store_id, id`.execute(db)
+  ).rows;
   return rows;
 }
 
@@ -172,7 +184,14 @@ describe("the migrations' backfills on a fresh database", () => {
     url = await createTestDatabase(process.env.MYSQL_URL);
     handle = createDatabase({ kind: "url", url });
     await migrateToLatest(handle.db);
-    const zones = ["UTC", "Asia/Kolkata", "America/Santiago", "Australia/Lord_Howe", "America/New_York", "Pacific/Chatham"];
+    const zones = [
+      "UTC",
+      "Asia/Kolkata",
+      "America/Santiago",
+      "Australia/Lord_Howe",
+      "America/New_York",
+      "Pacific/Chatham",
+    ];
     for (const [i, timezone] of zones.entries()) {
       const { store } = await createStore(handle.db, { name: `Migrated ${timezone}`, currency: "USD", timezone });
       await seedStore(handle.db, store, 1000 + i);

@@ -32,7 +32,16 @@ describeWithServer("when the database is down", () => {
     await server.start();
     const url = `${server.url}/resilience`;
     await ensureDatabase(url);
-    handle = createDatabase({ kind: "url", url }, { ...LOCAL_LIMITS, connectTimeoutMs: 1_000, queryTimeoutMs: 2_000, breakerFailureThreshold: 2, breakerOpenMs: 1_500 });
+    handle = createDatabase(
+      { kind: "url", url },
+      {
+        ...LOCAL_LIMITS,
+        connectTimeoutMs: 1_000,
+        queryTimeoutMs: 2_000,
+        breakerFailureThreshold: 2,
+        breakerOpenMs: 1_500,
+      },
+    );
     await migrateToLatest(handle.db);
     const created = await createStore(handle.db, { name: "Resilient", currency: "USD", timezone: "UTC" });
     shop = { store: created.store, keyId: created.keyId, apiKey: created.apiKey };
@@ -80,12 +89,17 @@ describeWithServer("when the database is down", () => {
     const gateway = createGateway({ db: handle.db });
     await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-    const report = () => fetch(`${base}/api/v1/reports/summary?from=2026-01-01&to=2026-01-31`, { headers: { "x-api-key": shop.apiKey } });
+    const report = () =>
+      fetch(`${base}/api/v1/reports/summary?from=2026-01-01&to=2026-01-31`, { headers: { "x-api-key": shop.apiKey } });
     const ingest = () =>
       fetch(`${base}/api/v1/events`, {
         method: "POST",
         headers: { "x-api-key": shop.apiKey, "content-type": "application/json" },
-        body: JSON.stringify({ events: [{ id: `e-${Date.now()}`, type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T10:00:00Z" }] }),
+        body: JSON.stringify({
+          events: [
+            { id: `e-${Date.now()}`, type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T10:00:00Z" },
+          ],
+        }),
       });
     try {
       expect((await report()).status).toBe(200);

@@ -28,21 +28,75 @@ const hasOpenssl = (() => {
   }
 })();
 if (!binary || !hasOpenssl) {
-  process.stderr.write(`tls-verification.test.ts skipped: ${!binary ? "no mariadbd/mysqld binary" : "no openssl"} on this machine\n`);
+  process.stderr.write(
+    `tls-verification.test.ts skipped: ${!binary ? "no mariadbd/mysqld binary" : "no openssl"} on this machine\n`,
+  );
 }
 const describeWithTls = binary && hasOpenssl ? describe : describe.skip;
 
 /** A CA, and a server certificate for `name` signed by it (P-256 keys: fast to make). */
 function makeCertificates(dir: string): { ca: string; certFor(name: string): { cert: string; key: string } } {
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-    "-subj", "/CN=analytics throwaway test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  const openssl = (...args: string[]) =>
+    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=analytics throwaway test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
   return {
     ca: join(dir, "ca.pem"),
     certFor(name) {
-      writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:${name}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n`);
-      openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
-      openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.pem`, "-days", "2", "-extfile", `${name}.ext`);
+      writeFileSync(
+        join(dir, `${name}.ext`),
+        `subjectAltName=DNS:${name}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n`,
+      );
+      openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        `${name}.key`,
+        "-out",
+        `${name}.csr`,
+        "-subj",
+        `/CN=${name}`,
+      );
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        `${name}.pem`,
+        "-days",
+        "2",
+        "-extfile",
+        `${name}.ext`,
+      );
       return { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
     },
   };
@@ -75,7 +129,11 @@ describeWithTls("TLS host-name verification toward RDS Proxy (a local TLS server
     active = { cert: join(dir, "server.pem"), key: join(dir, "server.key") };
     copyFileSync(wrongName.cert, active.cert);
     copyFileSync(wrongName.key, active.key);
-    server = new PrivateMysqlServer({ dataDir: join(dir, "mysql"), port: 0, tls: { certFile: active.cert, keyFile: active.key, caFile: ca } });
+    server = new PrivateMysqlServer({
+      dataDir: join(dir, "mysql"),
+      port: 0,
+      tls: { certFile: active.cert, keyFile: active.key, caFile: ca },
+    });
     await server.start(); // its own --tmpdir under dataDir
   }, 120_000);
 
@@ -85,7 +143,9 @@ describeWithTls("TLS host-name verification toward RDS Proxy (a local TLS server
   }, 30_000);
 
   /** The child's connection to "localhost" as the IAM target would be configured in Lambda. */
-  async function connectAsLambda(options: { trustTestCa?: boolean; withoutVerifyIdentity?: boolean } = {}): Promise<ChildResult> {
+  async function connectAsLambda(
+    options: { trustTestCa?: boolean; withoutVerifyIdentity?: boolean } = {},
+  ): Promise<ChildResult> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -113,9 +173,20 @@ describeWithTls("TLS host-name verification toward RDS Proxy (a local TLS server
   }
 
   it("the IAM target's options: TLS >= 1.2, the chain and the host name verified", () => {
-    const options = poolOptions({ kind: "iam", host: "proxy.example.internal", port: 3306, user: "app", database: "analytics", region: "eu-west-1" }, LAMBDA_LIMITS, {
-      token: async () => "t",
-    });
+    const options = poolOptions(
+      {
+        kind: "iam",
+        host: "proxy.example.internal",
+        port: 3306,
+        user: "app",
+        database: "analytics",
+        region: "eu-west-1",
+      },
+      LAMBDA_LIMITS,
+      {
+        token: async () => "t",
+      },
+    );
     expect(options.ssl).toEqual({ rejectUnauthorized: true, verifyIdentity: true, minVersion: "TLSv1.2" });
   });
 
@@ -124,7 +195,9 @@ describeWithTls("TLS host-name verification toward RDS Proxy (a local TLS server
     expect(result.ssl).toEqual({ rejectUnauthorized: true, verifyIdentity: true, minVersion: "TLSv1.2" });
     // Node's ERR_TLS_CERT_ALTNAME_INVALID, which mysql2 hands on as HANDSHAKE_SSL_ERROR with Node's message.
     expect(result).toMatchObject({ ok: false, code: "HANDSHAKE_SSL_ERROR", host: "localhost" });
-    expect(result.message).toBe("Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:not-the-proxy.example");
+    expect(result.message).toBe(
+      "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:not-the-proxy.example",
+    );
   }, 60_000);
 
   it("control: the same server and certificate are accepted without verifyIdentity (mysql2's default, the options before issue 10)", async () => {
@@ -136,14 +209,20 @@ describeWithTls("TLS host-name verification toward RDS Proxy (a local TLS server
     const result = await connectAsLambda({ trustTestCa: false });
     expect(result.ok).toBe(false);
     expect(result.code).toBe("HANDSHAKE_SSL_ERROR");
-    expect(result.message).toMatch(/unable to verify the first certificate|unable to get local issuer certificate|self-signed certificate in certificate chain/);
+    expect(result.message).toMatch(
+      /unable to verify the first certificate|unable to get local issuer certificate|self-signed certificate in certificate chain/,
+    );
   }, 60_000);
 
   it("positive control: a certificate for localhost connects, over TLS 1.2 or 1.3", async () => {
     await serveCertificate(localhost);
     try {
       const result = await connectAsLambda();
-      expect(result).toMatchObject({ ok: true, tlsVersion: expect.stringMatching(/^TLSv1\.[23]$/), cipher: expect.any(String) });
+      expect(result).toMatchObject({
+        ok: true,
+        tlsVersion: expect.stringMatching(/^TLSv1\.[23]$/),
+        cipher: expect.any(String),
+      });
       expect(result.cipher).not.toBe("");
     } finally {
       await serveCertificate(wrongName);

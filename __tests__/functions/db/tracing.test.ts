@@ -38,30 +38,48 @@ describe("X-Ray subsegments around statements", () => {
     await handle.db.destroy();
   });
 
-  const subsegments = () => (JSON.parse(JSON.stringify(segment)) as { subsegments?: SubsegmentJson[] }).subsegments ?? [];
+  const subsegments = () =>
+    (JSON.parse(JSON.stringify(segment)) as { subsegments?: SubsegmentJson[] }).subsegments ?? [];
 
   it("one closed subsegment per statement, with the operation and table, and no parameter values anywhere", async () => {
     const secret = `secret-store-name-${Date.now()}`;
     await handle.db.selectFrom("stores").select("id").where("name", "=", secret).execute();
     await expect(
       handle.db.transaction().execute(async (trx) => {
-        await trx.insertInto("stores").values({ name: secret, currency: "USD", timezone: "UTC", created_at: new Date() }).execute();
+        await trx
+          .insertInto("stores")
+          .values({ name: secret, currency: "USD", timezone: "UTC", created_at: new Date() })
+          .execute();
         throw new Error("roll it back");
       }),
     ).rejects.toThrow("roll it back");
-    await expect(sql`select * from no_such_table where name = ${secret}`.execute(handle.db)).rejects.toMatchObject({ code: "ER_NO_SUCH_TABLE" });
+    await expect(sql`select * from no_such_table where name = ${secret}`.execute(handle.db)).rejects.toMatchObject({
+      code: "ER_NO_SUCH_TABLE",
+    });
 
     const subs = subsegments();
-    expect(subs.map((s) => s.name)).toEqual(["mysql.select", "mysql.begin", "mysql.insert", "mysql.rollback", "mysql.select"]);
+    expect(subs.map((s) => s.name)).toEqual([
+      "mysql.select",
+      "mysql.begin",
+      "mysql.insert",
+      "mysql.rollback",
+      "mysql.select",
+    ]);
     expect(subs.every((s) => s.end_time !== undefined && !s.in_progress)).toBe(true);
     expect(subs[0]!.annotations).toEqual({ db_operation: "SELECT", db_table: "stores" });
-    expect(subs[0]!.metadata).toEqual({ db: { statement: { operation: "SELECT", table: "stores", parameters: 1, rows: 0, errorCode: null } } });
+    expect(subs[0]!.metadata).toEqual({
+      db: { statement: { operation: "SELECT", table: "stores", parameters: 1, rows: 0, errorCode: null } },
+    });
     expect(subs[2]!.annotations).toEqual({ db_operation: "INSERT", db_table: "stores" });
     expect(subs[2]!.metadata?.db?.statement).toMatchObject({ parameters: 4, rows: 1 });
     const failed = subs[4]!;
     expect(failed.error).toBe(true);
     expect(failed.fault).toBeUndefined();
-    expect(failed.annotations).toMatchObject({ db_operation: "SELECT", db_table: "no_such_table", db_error_code: "ER_NO_SUCH_TABLE" });
+    expect(failed.annotations).toMatchObject({
+      db_operation: "SELECT",
+      db_table: "no_such_table",
+      db_error_code: "ER_NO_SUCH_TABLE",
+    });
     expect(JSON.stringify(segment)).not.toContain(secret);
   });
 
@@ -69,11 +87,17 @@ describe("X-Ray subsegments around statements", () => {
     setSharedDatabase(handle);
     const shop = await newStore(handle);
     segment = new Segment("reports"); // only the request's statements
-    const result = await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-01-01", to: "2026-01-31" } });
+    const result = await call("GET", "/api/v1/reports/summary", {
+      store: shop,
+      query: { from: "2026-01-01", to: "2026-01-31" },
+    });
     expect(result.status).toBe(200);
     const subs = subsegments();
     expect(subs.length).toBeGreaterThanOrEqual(2);
-    expect(subs[0]).toMatchObject({ name: "mysql.select", annotations: { db_operation: "SELECT", db_table: "api_keys" } });
+    expect(subs[0]).toMatchObject({
+      name: "mysql.select",
+      annotations: { db_operation: "SELECT", db_table: "api_keys" },
+    });
     expect(subs.every((s) => s.name === "mysql.select" && s.end_time !== undefined)).toBe(true);
     expect(JSON.stringify(segment)).not.toContain(shop.keyId);
   });
@@ -90,13 +114,30 @@ describe("X-Ray subsegments around statements", () => {
   });
 
   it("names operations and tables from the SQL alone", () => {
-    expect(describeStatement("select `id` from `stores` where `name` = ?")).toEqual({ operation: "SELECT", table: "stores", repeatable: true });
-    expect(describeStatement("insert into `orders` (`id`) values (?)")).toEqual({ operation: "INSERT", table: "orders", repeatable: false });
-    expect(describeStatement("update `api_keys` set `revoked_at` = ?")).toMatchObject({ operation: "UPDATE", table: "api_keys" });
+    expect(describeStatement("select `id` from `stores` where `name` = ?")).toEqual({
+      operation: "SELECT",
+      table: "stores",
+      repeatable: true,
+    });
+    expect(describeStatement("insert into `orders` (`id`) values (?)")).toEqual({
+      operation: "INSERT",
+      table: "orders",
+      repeatable: false,
+    });
+    expect(describeStatement("update `api_keys` set `revoked_at` = ?")).toMatchObject({
+      operation: "UPDATE",
+      table: "api_keys",
+    });
     expect(describeStatement("begin")).toEqual({ operation: "BEGIN", table: undefined, repeatable: true });
     expect(describeStatement("  (select 1)")).toMatchObject({ operation: "SELECT", repeatable: true });
-    expect(describeStatement("select id from stores where id = ? for update")).toMatchObject({ operation: "SELECT", repeatable: false });
+    expect(describeStatement("select id from stores where id = ? for update")).toMatchObject({
+      operation: "SELECT",
+      repeatable: false,
+    });
     expect(describeStatement("select get_lock('x', 1)")).toMatchObject({ repeatable: false });
-    expect(describeStatement("with t as (select 1) delete from orders")).toMatchObject({ operation: "OTHER", repeatable: false });
+    expect(describeStatement("with t as (select 1) delete from orders")).toMatchObject({
+      operation: "OTHER",
+      repeatable: false,
+    });
   });
 });

@@ -14,14 +14,21 @@ import { toApiError } from "../../../functions/middleware/error-handler";
  * issue 11, item 9): the errors as mysql2, Node, RDS Proxy and the pool guard produce them.
  * A bug (a SQL error, a TypeError) stays a 500.
  */
-const withCode = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`failed: ${code}`), { code, ...extra });
+const withCode = (code: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(`failed: ${code}`), { code, ...extra });
 
 const unavailable: [string, unknown][] = [
   ["the breaker is open", new CircuitOpenError(1_500)],
   ["no connection within the wait bound", new AcquireTimeoutError(2_000)],
   ["the request's database budget is spent", new DeadlineExceededError()],
-  ["a statement on a connection destroyed after a failure", new BrokenConnectionError(withCode("PROTOCOL_SEQUENCE_TIMEOUT"))],
-  ["mysql2's statement timeout", withCode("PROTOCOL_SEQUENCE_TIMEOUT", { errorno: "PROTOCOL_SEQUENCE_TIMEOUT", syscall: "query" })],
+  [
+    "a statement on a connection destroyed after a failure",
+    new BrokenConnectionError(withCode("PROTOCOL_SEQUENCE_TIMEOUT")),
+  ],
+  [
+    "mysql2's statement timeout",
+    withCode("PROTOCOL_SEQUENCE_TIMEOUT", { errorno: "PROTOCOL_SEQUENCE_TIMEOUT", syscall: "query" }),
+  ],
   ["connection lost", withCode("PROTOCOL_CONNECTION_LOST", { fatal: true })],
   ["connection reset", withCode("ECONNRESET", { errno: -104, syscall: "read", fatal: true })],
   ["connection refused", withCode("ECONNREFUSED", { errno: -111, syscall: "connect", fatal: true })],
@@ -30,18 +37,33 @@ const unavailable: [string, unknown][] = [
   ["DNS not answering", withCode("EAI_AGAIN", { syscall: "getaddrinfo" })],
   ["DNS name unknown", withCode("ENOTFOUND", { syscall: "getaddrinfo" })],
   ["network unreachable", withCode("ENETUNREACH")],
-  ["mysql2 on a closed connection (no code)", Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true })],
+  [
+    "mysql2 on a closed connection (no code)",
+    Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true }),
+  ],
   ["the pool was closed (no code)", new Error("Pool is closed.")],
   ["too many connections", withCode("ER_CON_COUNT_ERROR", { errno: 1040, sqlState: "08004" })],
   ["server shutting down", withCode("ER_SERVER_SHUTDOWN", { errno: 1053, sqlState: "08S01" })],
-  ["MariaDB: connection was killed (errno only)", Object.assign(new Error("Connection was killed"), { errno: 1927, sqlState: "70100" })],
+  [
+    "MariaDB: connection was killed (errno only)",
+    Object.assign(new Error("Connection was killed"), { errno: 1927, sqlState: "70100" }),
+  ],
   ["MySQL: idle connection closed by the server", withCode("ER_CLIENT_INTERACTION_TIMEOUT", { errno: 4031 })],
-  ["RDS Proxy: timed out waiting for a database connection", Object.assign(new Error("Timed-out waiting to acquire database connection"), { errno: 9501 })],
-  ["lock wait timeout after the transaction's retries", withCode("ER_LOCK_WAIT_TIMEOUT", { errno: 1205, sqlState: "HY000" })],
+  [
+    "RDS Proxy: timed out waiting for a database connection",
+    Object.assign(new Error("Timed-out waiting to acquire database connection"), { errno: 9501 }),
+  ],
+  [
+    "lock wait timeout after the transaction's retries",
+    withCode("ER_LOCK_WAIT_TIMEOUT", { errno: 1205, sqlState: "HY000" }),
+  ],
   ["deadlock after the transaction's retries", withCode("ER_LOCK_DEADLOCK", { errno: 1213, sqlState: "40001" })],
   ["read-only during a failover", withCode("ER_OPTION_PREVENTS_STATEMENT", { errno: 1290, sqlState: "HY000" })],
   ["a statement interrupted (KILL QUERY)", withCode("ER_QUERY_INTERRUPTED", { errno: 1317, sqlState: "70100" })],
-  ["happy-eyeballs connect: every address refused", new AggregateError([withCode("ECONNREFUSED"), withCode("ECONNREFUSED")], "connect failed")],
+  [
+    "happy-eyeballs connect: every address refused",
+    new AggregateError([withCode("ECONNREFUSED"), withCode("ECONNREFUSED")], "connect failed"),
+  ],
   ["wrapped with a cause", new Error("report failed", { cause: withCode("ECONNRESET") })],
 ];
 
@@ -88,14 +110,31 @@ describe("bugs stay 500", () => {
 
 describe("connection failures (the connection is destroyed and the breaker counts them)", () => {
   it("are failures of the connection or the server", () => {
-    for (const code of ["PROTOCOL_SEQUENCE_TIMEOUT", "PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ER_SERVER_SHUTDOWN"]) {
+    for (const code of [
+      "PROTOCOL_SEQUENCE_TIMEOUT",
+      "PROTOCOL_CONNECTION_LOST",
+      "ECONNRESET",
+      "EPIPE",
+      "ETIMEDOUT",
+      "ER_SERVER_SHUTDOWN",
+    ]) {
       expect(isConnectionFailure(withCode(code))).toBe(true);
     }
-    expect(isConnectionFailure(Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true }))).toBe(true);
+    expect(
+      isConnectionFailure(
+        Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true }),
+      ),
+    ).toBe(true);
   });
 
   it("are not answers of a database that works: SQL errors, lock waits and deadlocks", () => {
-    for (const code of ["ER_PARSE_ERROR", "ER_DUP_ENTRY", "ER_LOCK_WAIT_TIMEOUT", "ER_LOCK_DEADLOCK", "ER_BAD_FIELD_ERROR"]) {
+    for (const code of [
+      "ER_PARSE_ERROR",
+      "ER_DUP_ENTRY",
+      "ER_LOCK_WAIT_TIMEOUT",
+      "ER_LOCK_DEADLOCK",
+      "ER_BAD_FIELD_ERROR",
+    ]) {
       expect(isConnectionFailure(withCode(code, { sqlState: "HY000", fatal: false }))).toBe(false);
     }
   });

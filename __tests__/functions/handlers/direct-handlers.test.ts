@@ -21,7 +21,8 @@ function emfMetrics(output: CapturedOutput): { values: Record<string, unknown>; 
   const values: Record<string, unknown> = {};
   const dimensions: string[][][] = [];
   for (const blob of emfBlobs(output)) {
-    const sets = (blob._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics;
+    const sets = (blob._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] })
+      .CloudWatchMetrics;
     for (const set of sets) {
       dimensions.push(set.Dimensions);
       for (const metric of set.Metrics) values[metric.Name] = blob[metric.Name];
@@ -69,7 +70,9 @@ describe("admin handler", () => {
   });
 
   it("still answers bad input with the field, counted under the action 'invalid' when the action is unknown", async () => {
-    const { result, output } = await captureOutput(() => adminHandler({ action: "dropDatabase" } as never, lambdaContext("admin")));
+    const { result, output } = await captureOutput(() =>
+      adminHandler({ action: "dropDatabase" } as never, lambdaContext("admin")),
+    );
     expect(result).toMatchObject({ error: { field: "action" } });
     expect(emfMetrics(output).values).toMatchObject({ AdminActions: 1, action: "invalid" });
 
@@ -79,8 +82,18 @@ describe("admin handler", () => {
 });
 
 describe("migrate handler", () => {
-  const migrated: MigrationRunResult = { applied: ["001_initial"], appUser: "created", connectAttempts: 2, appLoginAttempts: 1 };
-  const rotated: RotationRunResult = { rotated: true, engine: "mysql", previousPasswordDiscarded: true, appLoginAttempts: 1 };
+  const migrated: MigrationRunResult = {
+    applied: ["001_initial"],
+    appUser: "created",
+    connectAttempts: 2,
+    appLoginAttempts: 1,
+  };
+  const rotated: RotationRunResult = {
+    rotated: true,
+    engine: "mysql",
+    previousPasswordDiscarded: true,
+    appLoginAttempts: 1,
+  };
 
   it("returns the run's result unchanged, choosing the rotation for {rotateAppPassword: true}, and passes the Lambda context", async () => {
     const seen: unknown[] = [];
@@ -111,7 +124,9 @@ describe("migrate handler", () => {
 
   it("throws the run's error unchanged (so the deploy fails), after logging it with the Lambda context and counting MigrationRunsFailed", async () => {
     // The real run, failing at once: a TLS handshake failure is not waited out. Its log line comes from migrate.ts's own logger.
-    const refused = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: "HANDSHAKE_SSL_ERROR" });
+    const refused = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), {
+      code: "HANDSHAKE_SSL_ERROR",
+    });
     const handler = createMigrateHandler({
       migrate: () =>
         runMigrationJob({
@@ -121,20 +136,41 @@ describe("migrate handler", () => {
           openApp: () => {
             throw new Error("not reached");
           },
-          appUser: { secrets: { send: async () => ({}) }, secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app", username: "app_user", database: "analytics" },
+          appUser: {
+            secrets: { send: async () => ({}) },
+            secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app",
+            username: "app_user",
+            database: "analytics",
+          },
         }),
       rotate: async () => rotated,
     });
     const context = lambdaContext("ecommerce-analytics-dev-migrate");
-    const { result, output } = await captureOutput(() => handler({}, context).then(() => "resolved", (error: unknown) => error));
+    const { result, output } = await captureOutput(() =>
+      handler({}, context).then(
+        () => "resolved",
+        (error: unknown) => error,
+      ),
+    );
     expect(result).toBe(refused);
-    const failed = logLines(output).find((line) => line.message === "connect to the database as the master user: failed");
-    expect(failed).toMatchObject({ level: "ERROR", function_request_id: context.awsRequestId, function_name: "ecommerce-analytics-dev-migrate" });
+    const failed = logLines(output).find(
+      (line) => line.message === "connect to the database as the master user: failed",
+    );
+    expect(failed).toMatchObject({
+      level: "ERROR",
+      function_request_id: context.awsRequestId,
+      function_name: "ecommerce-analytics-dev-migrate",
+    });
     expect(emfMetrics(output).values).toMatchObject({ MigrationRunsFailed: 1 });
   });
 
   it("the deployed handler still fails outside AWS with the run's own message", async () => {
-    const { result } = await captureOutput(() => migrateHandler({}, lambdaContext("migrate")).then(() => "resolved", (error: unknown) => error));
+    const { result } = await captureOutput(() =>
+      migrateHandler({}, lambdaContext("migrate")).then(
+        () => "resolved",
+        (error: unknown) => error,
+      ),
+    );
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toMatch(/DB_PROXY_ENDPOINT must be set/);
   });

@@ -13,7 +13,9 @@ describe("negotiate (RFC 9110 12.5.1)", () => {
   });
 
   it("skips unreadable ranges and q-values, and reads quoted parameters with commas", () => {
-    expect(parseAccept('text/csv;q=2, application/json;q=abc, text/plain;x="a,b";q=0.5, /, */json, ,')).toEqual([{ type: "text", subtype: "plain", q: 0.5 }]);
+    expect(parseAccept('text/csv;q=2, application/json;q=abc, text/plain;x="a,b";q=0.5, /, */json, ,')).toEqual([
+      { type: "text", subtype: "plain", q: 0.5 },
+    ]);
     expect(negotiate("text/csv;q=2", offers)).toBe("application/json");
     expect(negotiate("text/csv;q=0.0001", offers)).toBe("application/json");
     expect(negotiate("text/csv;q=0.001", offers)).toBe("text/csv");

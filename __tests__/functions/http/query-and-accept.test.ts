@@ -23,8 +23,12 @@ const order = (id: string) => ({
 });
 const bodies: Record<string, unknown> = {
   "/api/v1/orders": { orders: [order("q-1")] },
-  "/api/v1/refunds": { refunds: [{ id: "qr-1", orderId: "seed-1", createdAt: "2026-03-11T12:00:00Z", amount: "1.00" }] },
-  "/api/v1/events": { events: [{ id: "qe-1", type: "page_view", sessionId: "s-1", occurredAt: "2026-03-10T12:00:00Z" }] },
+  "/api/v1/refunds": {
+    refunds: [{ id: "qr-1", orderId: "seed-1", createdAt: "2026-03-11T12:00:00Z", amount: "1.00" }],
+  },
+  "/api/v1/events": {
+    events: [{ id: "qe-1", type: "page_view", sessionId: "s-1", occurredAt: "2026-03-10T12:00:00Z" }],
+  },
 };
 
 beforeAll(async () => {
@@ -38,7 +42,11 @@ afterAll(() => handle.db.destroy());
 async function storedRows(): Promise<number> {
   let n = 0;
   for (const table of ["orders", "refunds", "events"] as const) {
-    const row = await handle.db.selectFrom(table).select(({ fn }) => fn.countAll<number>().as("n")).where("store_id", "=", shop.store.id).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom(table)
+      .select(({ fn }) => fn.countAll<number>().as("n"))
+      .where("store_id", "=", shop.store.id)
+      .executeTakeFirstOrThrow();
     n += Number(row.n);
   }
   return n;
@@ -65,22 +73,32 @@ describe("query parameters: what the operation's schema declares, on every route
     const before = await storedRows();
     const res = await send(routeAt("/api/v1/orders"), { query: { storeId: "1" } });
     expectErrorBody(res, 400, "VALIDATION_FAILED");
-    expect(res.body.error.details).toEqual([{ field: "storeId", message: expect.stringMatching(/is not a query parameter.*takes no query parameters/) }]);
+    expect(res.body.error.details).toEqual([
+      { field: "storeId", message: expect.stringMatching(/is not a query parameter.*takes no query parameters/) },
+    ]);
     expect(await storedRows()).toBe(before);
   });
 
-  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))("%s: an undeclared parameter is a 400 naming it", async (_name, route) => {
-    const before = await storedRows();
-    const res = await send(route, { query: { from: "2026-03-01", storeId: "1" } });
-    expectErrorBody(res, 400, "VALIDATION_FAILED");
-    const fields = res.body.error.details.map((d: { field: string }) => d.field);
-    expect(fields).toContain("storeId");
-    expect(fields.includes("from")).toBe(!queryParameterNames(route.operationId).includes("from"));
-    expect(await storedRows()).toBe(before);
-  });
+  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s: an undeclared parameter is a 400 naming it",
+    async (_name, route) => {
+      const before = await storedRows();
+      const res = await send(route, { query: { from: "2026-03-01", storeId: "1" } });
+      expectErrorBody(res, 400, "VALIDATION_FAILED");
+      const fields = res.body.error.details.map((d: { field: string }) => d.field);
+      expect(fields).toContain("storeId");
+      expect(fields.includes("from")).toBe(!queryParameterNames(route.operationId).includes("from"));
+      expect(await storedRows()).toBe(before);
+    },
+  );
 
   it("a declared parameter given twice is a 400 (API Gateway keeps both in multiValueQueryStringParameters)", async () => {
-    const event = apiGatewayEvent({ method: "GET", path: "/api/v1/reports/summary", query: { from: "2026-03-02" }, apiKeyId: shop.keyId });
+    const event = apiGatewayEvent({
+      method: "GET",
+      path: "/api/v1/reports/summary",
+      query: { from: "2026-03-02" },
+      apiKeyId: shop.keyId,
+    });
     event.multiValueQueryStringParameters = { from: ["2026-03-01", "2026-03-02"] };
     const result = (await functionHandlers.reports(event, lambdaContext("reports"))) as APIGatewayProxyResult;
     expect(result.statusCode).toBe(400);
@@ -111,30 +129,50 @@ describe("Accept negotiation", () => {
     ["text/csv;charset=utf-8", "csv"],
     ["garbage", "json"],
   ])("a report with Accept %p answers %s, with Vary: Accept", async (accept, expected) => {
-    const res = await send(summary(), { query: { from: "2026-03-01", to: "2026-03-31" }, headers: accept === undefined ? {} : { Accept: accept } });
+    const res = await send(summary(), {
+      query: { from: "2026-03-01", to: "2026-03-31" },
+      headers: accept === undefined ? {} : { Accept: accept },
+    });
     expect(res.status).toBe(200);
-    expect({ accept, csv: isCsv(res), json: isJson(res) }).toEqual({ accept, csv: expected === "csv", json: expected === "json" });
+    expect({ accept, csv: isCsv(res), json: isJson(res) }).toEqual({
+      accept,
+      csv: expected === "csv",
+      json: expected === "json",
+    });
     expect(res.headers.Vary).toBe("Accept");
   });
 
-  it.each(["application/xml", "application/json;q=0, text/csv;q=0", "image/*", "text/html"])("a report with Accept %p: 406 NOT_ACCEPTABLE, with Vary: Accept", async (accept) => {
-    const res = await send(summary(), { headers: { Accept: accept } });
-    expectErrorBody(res, 406, "NOT_ACCEPTABLE");
-    expect(res.body.error.details).toEqual([{ field: "Accept", message: expect.stringContaining("application/json, text/csv") }]);
-    expect(res.headers.Vary).toBe("Accept");
-    expect(isJson(res)).toBe(true);
-  });
+  it.each(["application/xml", "application/json;q=0, text/csv;q=0", "image/*", "text/html"])(
+    "a report with Accept %p: 406 NOT_ACCEPTABLE, with Vary: Accept",
+    async (accept) => {
+      const res = await send(summary(), { headers: { Accept: accept } });
+      expectErrorBody(res, 406, "NOT_ACCEPTABLE");
+      expect(res.body.error.details).toEqual([
+        { field: "Accept", message: expect.stringContaining("application/json, text/csv") },
+      ]);
+      expect(res.headers.Vary).toBe("Accept");
+      expect(isJson(res)).toBe(true);
+    },
+  );
 
   it("ingestion answers JSON only: text/csv is a 406 and nothing is stored; */* and application/* are fine", async () => {
     const orders = routeAt("/api/v1/orders");
     const before = await storedRows();
     for (const accept of ["text/csv", "application/xml", "text/*"]) {
-      const res = await call("POST", orders.path, { store: shop, body: { orders: [order("neg-1")] }, headers: { Accept: accept } });
+      const res = await call("POST", orders.path, {
+        store: shop,
+        body: { orders: [order("neg-1")] },
+        headers: { Accept: accept },
+      });
       expectErrorBody(res, 406, "NOT_ACCEPTABLE");
     }
     expect(await storedRows()).toBe(before);
     for (const accept of ["*/*", "application/*", "application/json;q=0.1"]) {
-      const res = await call("POST", orders.path, { store: shop, body: { orders: [order("neg-1")] }, headers: { Accept: accept } });
+      const res = await call("POST", orders.path, {
+        store: shop,
+        body: { orders: [order("neg-1")] },
+        headers: { Accept: accept },
+      });
       expect({ accept, status: res.status }).toEqual({ accept, status: 200 });
     }
   });
@@ -143,7 +181,12 @@ describe("Accept negotiation", () => {
     const bad = await send(summary(), { query: { from: "nope" } });
     expect(bad.status).toBe(400);
     expect(bad.headers.Vary).toBe("Accept");
-    const event = apiGatewayEvent({ method: "GET", path: "/api/v1/reports/realtime", apiKeyId: shop.keyId, headers: { Accept: "text/csv" } });
+    const event = apiGatewayEvent({
+      method: "GET",
+      path: "/api/v1/reports/realtime",
+      apiKeyId: shop.keyId,
+      headers: { Accept: "text/csv" },
+    });
     event.multiValueHeaders = { Accept: ["application/json;q=0.2", "text/csv"] };
     const result = (await functionHandlers.reports(event, lambdaContext("reports"))) as APIGatewayProxyResult;
     expect(result.statusCode).toBe(200);

@@ -30,14 +30,22 @@ function candidates(): string[] {
 /** The strings that collide with another under `collation`: groups of distinct strings the database takes as one. */
 async function collisions(collation: string, strings: readonly string[]): Promise<string[][]> {
   const table = `id_collation_probe_${randomBytes(4).toString("hex")}`;
-  await sql.raw(`create table ${table} (n int primary key, id varchar(64) character set utf8mb4 collate ${collation} not null, key (id))`).execute(handle.db);
+  await sql
+    .raw(
+      `create table ${table} (n int primary key, id varchar(64) character set utf8mb4 collate ${collation} not null, key (id))`,
+    )
+    .execute(handle.db);
   try {
     for (let i = 0; i < strings.length; i += 4000) {
       const rows = strings.slice(i, i + 4000).map((id, j) => sql`(${i + j}, ${id})`);
       await sql`insert into ${sql.table(table)} (n, id) values ${sql.join(rows)}`.execute(handle.db);
     }
-    const groups = await sql<{ ns: string }>`select group_concat(n) as ns from ${sql.table(table)} group by id having count(*) > 1`.execute(handle.db);
-    return groups.rows.map((g) => [...new Set(g.ns.split(",").map((n) => strings[Number(n)]))]).filter((g) => g.length > 1);
+    const groups = await sql<{
+      ns: string;
+    }>`select group_concat(n) as ns from ${sql.table(table)} group by id having count(*) > 1`.execute(handle.db);
+    return groups.rows
+      .map((g) => [...new Set(g.ns.split(",").map((n) => strings[Number(n)]))])
+      .filter((g) => g.length > 1);
   } finally {
     await sql.raw(`drop table ${table}`).execute(handle.db);
   }
@@ -47,7 +55,9 @@ async function collisions(collation: string, strings: readonly string[]): Promis
 async function padsSpaces(collation: string): Promise<boolean | undefined> {
   const known = await sql.raw(`show collation like '${collation}'`).execute(handle.db);
   if (known.rows.length === 0) return undefined;
-  const probe = await sql<{ padded: number }>`select (convert('a' using utf8mb4) collate ${sql.raw(collation)}) = 'a ' as padded`.execute(handle.db);
+  const probe = await sql<{
+    padded: number;
+  }>`select (convert('a' using utf8mb4) collate ${sql.raw(collation)}) = 'a ' as padded`.execute(handle.db);
   return Number(probe.rows[0].padded) === 1;
 }
 
@@ -61,9 +71,15 @@ describe("the id rule against the database's collation", () => {
   it("every id column of the schema is utf8mb4_bin", async () => {
     const columns = await sql<{ table_name: string; column_name: string; collation_name: string }>`
       select table_name as table_name, column_name as column_name, collation_name as collation_name from information_schema.columns
-      where table_schema = database() and data_type = 'varchar' and (column_name = 'id' or column_name like '%\\_id')`.execute(handle.db);
+      where table_schema = database() and data_type = 'varchar' and (column_name = 'id' or column_name like '%\\_id')`.execute(
+      handle.db,
+    );
     expect(columns.rows.length).toBeGreaterThan(15);
-    for (const c of columns.rows) expect({ column: `${c.table_name}.${c.column_name}`, collation: c.collation_name }).toEqual({ column: `${c.table_name}.${c.column_name}`, collation: "utf8mb4_bin" });
+    for (const c of columns.rows)
+      expect({ column: `${c.table_name}.${c.column_name}`, collation: c.collation_name }).toEqual({
+        column: `${c.table_name}.${c.column_name}`,
+        collation: "utf8mb4_bin",
+      });
   });
 
   it("utf8mb4_bin (PAD SPACE) takes two different strings as one only when they differ in trailing spaces, and no valid ids collide", async () => {

@@ -7,7 +7,9 @@ const order = (id: string, overrides: Record<string, unknown> = {}) => ({
   createdAt: "2026-03-10T12:00:00Z",
   currency: "USD",
   status: "paid",
-  lines: [{ productId: "p-1", productName: "Mug", category: "Kitchen", quantity: 2, unitPrice: "10.00", discount: "1.00" }],
+  lines: [
+    { productId: "p-1", productName: "Mug", category: "Kitchen", quantity: 2, unitPrice: "10.00", discount: "1.00" },
+  ],
   shipping: "5.00",
   tax: "2.50",
   ...overrides,
@@ -31,11 +33,21 @@ describe("POST /api/v1/orders", () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 0 });
     const [stored] = await ordersOf(shop);
-    expect(stored).toMatchObject({ gross_sales: "20.0000", discounts: "1.0000", shipping: "5.0000", taxes: "2.5000", total: "26.5000", units: 2 });
+    expect(stored).toMatchObject({
+      gross_sales: "20.0000",
+      discounts: "1.0000",
+      shipping: "5.0000",
+      taxes: "2.5000",
+      total: "26.5000",
+      units: 2,
+    });
   });
 
   it("replaces an order sent again (e.g. cancelled) and counts it as updated", async () => {
-    const res = await call("POST", "/api/v1/orders", { store: shop, body: { orders: [order("o-1", { status: "cancelled" })] } });
+    const res = await call("POST", "/api/v1/orders", {
+      store: shop,
+      body: { orders: [order("o-1", { status: "cancelled" })] },
+    });
     expect(res.body).toEqual({ created: 0, updated: 1 });
     const rows = await ordersOf(shop);
     expect(rows).toHaveLength(1);
@@ -47,10 +59,23 @@ describe("POST /api/v1/orders", () => {
   it("accepts money as JSON numbers, read through their decimal form", async () => {
     const res = await call("POST", "/api/v1/orders", {
       store: shop,
-      body: { orders: [order("o-num", { lines: [{ productId: "p-2", productName: "Pen", quantity: 3, unitPrice: 0.1 }], shipping: 0.2, tax: undefined })] },
+      body: {
+        orders: [
+          order("o-num", {
+            lines: [{ productId: "p-2", productName: "Pen", quantity: 3, unitPrice: 0.1 }],
+            shipping: 0.2,
+            tax: undefined,
+          }),
+        ],
+      },
     });
     expect(res.status).toBe(200);
-    const row = await handle.db.selectFrom("orders").selectAll().where("store_id", "=", shop.store.id).where("id", "=", "o-num").executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom("orders")
+      .selectAll()
+      .where("store_id", "=", shop.store.id)
+      .where("id", "=", "o-num")
+      .executeTakeFirstOrThrow();
     expect(row.gross_sales).toBe("0.3000");
     expect(row.total).toBe("0.5000");
   });
@@ -60,16 +85,28 @@ describe("POST /api/v1/orders", () => {
     await call("POST", "/api/v1/orders", { store: shop, body: batch });
     const again = await call("POST", "/api/v1/orders", { store: shop, body: batch });
     expect(again.body).toEqual({ created: 0, updated: 2 });
-    const lines = await handle.db.selectFrom("order_lines").select("order_id").where("store_id", "=", shop.store.id).where("order_id", "in", ["r-1", "r-2"]).execute();
+    const lines = await handle.db
+      .selectFrom("order_lines")
+      .select("order_id")
+      .where("store_id", "=", shop.store.id)
+      .where("order_id", "in", ["r-1", "r-2"])
+      .execute();
     expect(lines).toHaveLength(2);
   });
 
   it("never double-counts concurrent duplicates of a new order", async () => {
     const batch = { orders: [order("race-1"), order("race-2")] };
-    const results = await Promise.all(Array.from({ length: 6 }, () => call("POST", "/api/v1/orders", { store: shop, body: batch })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => call("POST", "/api/v1/orders", { store: shop, body: batch })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(results.reduce((n, r) => n + r.body.created, 0)).toBe(2);
-    const stored = await handle.db.selectFrom("order_lines").select("order_id").where("store_id", "=", shop.store.id).where("order_id", "in", ["race-1", "race-2"]).execute();
+    const stored = await handle.db
+      .selectFrom("order_lines")
+      .select("order_id")
+      .where("store_id", "=", shop.store.id)
+      .where("order_id", "in", ["race-1", "race-2"])
+      .execute();
     expect(stored).toHaveLength(2);
   });
 });
@@ -96,7 +133,11 @@ describe("POST /api/v1/orders rejects bad input whole, storing nothing", () => {
     ["a missing field", { orders: [order("x", { createdAt: undefined })] }, "orders[0].createdAt"],
     ["an unknown field", { orders: [order("x", { coupon: "FREE" })] }, "orders[0].coupon"],
     ["an unknown top-level field", { orders: [order("x")], extra: 1 }, "extra"],
-    ["a wrong type", { orders: [order("x", { lines: [{ productId: "p", productName: "n", quantity: "2", unitPrice: "1" }] })] }, "orders[0].lines[0].quantity"],
+    [
+      "a wrong type",
+      { orders: [order("x", { lines: [{ productId: "p", productName: "n", quantity: "2", unitPrice: "1" }] })] },
+      "orders[0].lines[0].quantity",
+    ],
     ["negative money", { orders: [order("x", { shipping: "-1.00" })] }, "orders[0].shipping"],
     ["too many decimals for USD", { orders: [order("x", { tax: "1.005" })] }, "orders[0].tax"],
     ["an impossible date", { orders: [order("x", { createdAt: "2026-02-30T10:00:00Z" })] }, "orders[0].createdAt"],
@@ -104,7 +145,17 @@ describe("POST /api/v1/orders rejects bad input whole, storing nothing", () => {
     ["an empty batch", { orders: [] }, "orders"],
     ["an oversized batch", { orders: Array.from({ length: 501 }, (_, i) => order(`b-${i}`)) }, "orders"],
     ["a repeated id in one batch", { orders: [order("d"), order("d")] }, "orders[1].id"],
-    ["a discount above the line", { orders: [order("x", { lines: [{ productId: "p", productName: "n", quantity: 1, unitPrice: "1.00", discount: "2.00" }] })] }, "orders[0].lines[0].discount"],
+    [
+      "a discount above the line",
+      {
+        orders: [
+          order("x", {
+            lines: [{ productId: "p", productName: "n", quantity: 1, unitPrice: "1.00", discount: "2.00" }],
+          }),
+        ],
+      },
+      "orders[0].lines[0].discount",
+    ],
     ["a bad status", { orders: [order("x", { status: "shipped" })] }, "orders[0].status"],
     ["an id over 64 characters", { orders: [order("x".repeat(65))] }, "orders[0].id"],
   ])("400 for %s", async (_name, body, field) => {
@@ -112,7 +163,11 @@ describe("POST /api/v1/orders rejects bad input whole, storing nothing", () => {
   });
 
   it("400 names every bad item of a batch with its index", async () => {
-    const res = await rejects({ orders: [order("ok"), order("bad-1", { status: "x" }), order("bad-2", { tax: "x" })] }, 400, "VALIDATION_FAILED");
+    const res = await rejects(
+      { orders: [order("ok"), order("bad-1", { status: "x" }), order("bad-2", { tax: "x" })] },
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(res.body.error.details.map((d: { index: number }) => d.index)).toEqual([1, 2]);
   });
 
@@ -124,24 +179,45 @@ describe("POST /api/v1/orders rejects bad input whole, storing nothing", () => {
     const name = "Robert'); DROP TABLE orders;-- ☕ 🎁 Ünïcödé";
     const res = await call("POST", "/api/v1/orders", {
       store: shop,
-      body: { orders: [order("o'; --", { lines: [{ productId: "p-sql", productName: name, quantity: 1, unitPrice: "1.00" }] })] },
+      body: {
+        orders: [
+          order("o'; --", { lines: [{ productId: "p-sql", productName: name, quantity: 1, unitPrice: "1.00" }] }),
+        ],
+      },
     });
     expect(res.status).toBe(200);
-    const product = await handle.db.selectFrom("products").selectAll().where("store_id", "=", shop.store.id).where("id", "=", "p-sql").executeTakeFirstOrThrow();
+    const product = await handle.db
+      .selectFrom("products")
+      .selectAll()
+      .where("store_id", "=", shop.store.id)
+      .where("id", "=", "p-sql")
+      .executeTakeFirstOrThrow();
     expect(product.name).toBe(name);
     before += 1;
   });
 
   it("415 for a body that is not JSON, 400 for broken JSON", async () => {
-    const wrongType = await call("POST", "/api/v1/orders", { store: shop, rawBody: "orders=1", headers: { "content-type": "text/plain" } });
+    const wrongType = await call("POST", "/api/v1/orders", {
+      store: shop,
+      rawBody: "orders=1",
+      headers: { "content-type": "text/plain" },
+    });
     expect(wrongType.status).toBe(415);
-    const broken = await call("POST", "/api/v1/orders", { store: shop, rawBody: "{\"orders\": [", headers: { "content-type": "application/json" } });
+    const broken = await call("POST", "/api/v1/orders", {
+      store: shop,
+      rawBody: '{"orders": [',
+      headers: { "content-type": "application/json" },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe("MALFORMED_JSON");
   });
 
   it("413 over 1 MiB", async () => {
-    const res = await call("POST", "/api/v1/orders", { store: shop, rawBody: `{"orders":[],"pad":"${"x".repeat(1024 * 1024)}"}`, headers: { "content-type": "application/json" } });
+    const res = await call("POST", "/api/v1/orders", {
+      store: shop,
+      rawBody: `{"orders":[],"pad":"${"x".repeat(1024 * 1024)}"}`,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(413);
   });
 });

@@ -32,7 +32,14 @@ describe("store id on the request's log lines", () => {
     second = await newStore(handle);
     handler = createHttpHandler(
       "reports",
-      { summaryReport: logs, salesReport: refuses, productsReport: logs, funnelReport: logs, cohortsReport: logs, realtimeReport: logs },
+      {
+        summaryReport: logs,
+        salesReport: refuses,
+        productsReport: logs,
+        funnelReport: logs,
+        cohortsReport: logs,
+        realtimeReport: logs,
+      },
       { database: () => handle.db },
     );
   });
@@ -42,7 +49,9 @@ describe("store id on the request's log lines", () => {
 
   async function request(path: string, store?: TestStore) {
     const event = apiGatewayEvent({ method: "GET", path, apiKeyId: store?.keyId, apiKey: store?.apiKey });
-    const { result, output } = await captureOutput(() => handler(event, lambdaContext("reports")) as Promise<APIGatewayProxyResult>);
+    const { result, output } = await captureOutput(
+      () => handler(event, lambdaContext("reports")) as Promise<APIGatewayProxyResult>,
+    );
     return { status: result.statusCode, lines: logLines(output) };
   }
 

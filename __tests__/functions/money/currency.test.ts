@@ -27,7 +27,9 @@ function isoListOne(): { published: string; entries: IsoEntry[] } {
 }
 
 const iso = isoListOne();
-const withUnits = [...new Map(iso.entries.filter((e) => e.minorUnits !== "N.A.").map((e) => [e.code, Number(e.minorUnits)])).entries()];
+const withUnits = [
+  ...new Map(iso.entries.filter((e) => e.minorUnits !== "N.A.").map((e) => [e.code, Number(e.minorUnits)])).entries(),
+];
 const notApplicable = [...new Set(iso.entries.filter((e) => e.minorUnits === "N.A.").map((e) => e.code))].sort();
 
 describe("ISO 4217 minor units", () => {
@@ -49,10 +51,28 @@ describe("ISO 4217 minor units", () => {
   it("pins the currencies where the runtime's CLDR data and ISO 4217 disagree: ISO wins", () => {
     // CLDR (Intl) gives these 0 decimals (cash habits); ISO 4217 gives 2, IQD 3.
     const iso4217: Record<string, number> = {
-      AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2, LBP: 2, MGA: 2, MMK: 2, PKR: 2, SOS: 2, SYP: 2, YER: 2,
+      AFN: 2,
+      ALL: 2,
+      COP: 2,
+      HUF: 2,
+      IDR: 2,
+      IQD: 3,
+      IRR: 2,
+      KPW: 2,
+      LAK: 2,
+      LBP: 2,
+      MGA: 2,
+      MMK: 2,
+      PKR: 2,
+      SOS: 2,
+      SYP: 2,
+      YER: 2,
     };
-    for (const [code, units] of Object.entries(iso4217)) expect({ code, units: minorUnits(code) }).toEqual({ code, units });
-    expect([minorUnits("USD"), minorUnits("JPY"), minorUnits("KWD"), minorUnits("CLF"), minorUnits("UYW")]).toEqual([2, 0, 3, 4, 4]);
+    for (const [code, units] of Object.entries(iso4217))
+      expect({ code, units: minorUnits(code) }).toEqual({ code, units });
+    expect([minorUnits("USD"), minorUnits("JPY"), minorUnits("KWD"), minorUnits("CLF"), minorUnits("UYW")]).toEqual([
+      2, 0, 3, 4, 4,
+    ]);
   });
 
   it("is strict about the code's form, and a withdrawn code is no new store's currency but still has units", () => {
@@ -74,10 +94,23 @@ describe("a HUF store", () => {
     const shop = await newStore(handle, { currency: "HUF", timezone: "Europe/Budapest" });
     const res = await call("POST", "/api/v1/orders", {
       store: shop,
-      body: { orders: [{ id: "huf-1", createdAt: "2026-03-10T12:00:00+01:00", currency: "HUF", status: "paid", lines: [{ productId: "p", productName: "Pálinka", quantity: 1, unitPrice: "1990.50" }] }] },
+      body: {
+        orders: [
+          {
+            id: "huf-1",
+            createdAt: "2026-03-10T12:00:00+01:00",
+            currency: "HUF",
+            status: "paid",
+            lines: [{ productId: "p", productName: "Pálinka", quantity: 1, unitPrice: "1990.50" }],
+          },
+        ],
+      },
     });
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { created: 1, updated: 0 } });
-    const summary = await call("GET", "/api/v1/reports/summary", { store: shop, query: { from: "2026-03-10", to: "2026-03-10" } });
+    const summary = await call("GET", "/api/v1/reports/summary", {
+      store: shop,
+      query: { from: "2026-03-10", to: "2026-03-10" },
+    });
     expect(summary.body).toMatchObject({ currency: "HUF", grossSales: "1990.50" });
   });
 });

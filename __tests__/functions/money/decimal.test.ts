@@ -27,7 +27,6 @@ describe("exact money", () => {
     expect(formatQuotient(parseAmount("5"), 0n, 2)).toBe("0.00");
   });
 
-
   it("knows ISO 4217 minor units", () => {
     expect([minorUnits("USD"), minorUnits("JPY"), minorUnits("KWD")]).toEqual([2, 0, 3]);
     expect(isCurrencyCode("USD")).toBe(true);

@@ -8,7 +8,19 @@ beforeAll(() => {
 afterAll(() => handle.db.destroy());
 
 type Line = { productId?: string; quantity?: number; unitPrice: string; discount?: string };
-const order = (id: string, createdAt: string, fields: { customerId?: string; status?: string; currency?: string; lines?: Line[]; discount?: string; shipping?: string; tax?: string } = {}) => ({
+const order = (
+  id: string,
+  createdAt: string,
+  fields: {
+    customerId?: string;
+    status?: string;
+    currency?: string;
+    lines?: Line[];
+    discount?: string;
+    shipping?: string;
+    tax?: string;
+  } = {},
+) => ({
   id,
   createdAt,
   currency: fields.currency ?? "USD",
@@ -45,16 +57,34 @@ describe("summary: SPEC 3.3's definitions", () => {
       orders: [
         // before the range: c-1's first order
         order("old", "2026-01-15T10:00:00Z", { customerId: "c-1", lines: [{ unitPrice: "50.00" }] }),
-        order("a", "2026-02-03T10:00:00Z", { customerId: "c-1", lines: [{ unitPrice: "20.00", quantity: 2, discount: "4.00" }], discount: "1.00", shipping: "5.00", tax: "3.00" }),
+        order("a", "2026-02-03T10:00:00Z", {
+          customerId: "c-1",
+          lines: [{ unitPrice: "20.00", quantity: 2, discount: "4.00" }],
+          discount: "1.00",
+          shipping: "5.00",
+          tax: "3.00",
+        }),
         order("b", "2026-02-04T10:00:00Z", { customerId: "c-2", lines: [{ unitPrice: "10.00" }] }),
         order("c", "2026-02-05T10:00:00Z", { customerId: "c-2", lines: [{ unitPrice: "10.00" }] }),
         order("guest", "2026-02-06T10:00:00Z", { lines: [{ unitPrice: "7.50" }] }),
-        order("cancelled", "2026-02-07T10:00:00Z", { customerId: "c-3", status: "cancelled", lines: [{ unitPrice: "99.00" }] }),
+        order("cancelled", "2026-02-07T10:00:00Z", {
+          customerId: "c-3",
+          status: "cancelled",
+          lines: [{ unitPrice: "99.00" }],
+        }),
         order("resent", "2026-02-08T10:00:00Z", { customerId: "c-4", lines: [{ unitPrice: "30.00" }] }),
       ],
     });
     // re-sent as cancelled: it must count nowhere
-    await send(shop, "/api/v1/orders", { orders: [order("resent", "2026-02-08T10:00:00Z", { customerId: "c-4", status: "cancelled", lines: [{ unitPrice: "30.00" }] })] });
+    await send(shop, "/api/v1/orders", {
+      orders: [
+        order("resent", "2026-02-08T10:00:00Z", {
+          customerId: "c-4",
+          status: "cancelled",
+          lines: [{ unitPrice: "30.00" }],
+        }),
+      ],
+    });
     await send(shop, "/api/v1/refunds", {
       refunds: [
         // refund in range of an order before the range: booked on the refund date
@@ -89,11 +119,20 @@ describe("summary: SPEC 3.3's definitions", () => {
 
   it("books the late refund in its own range", async () => {
     const march = await report(shop, "summary", { from: "2026-03-01", to: "2026-03-31", timezone: "UTC" });
-    expect(march).toMatchObject({ orders: 0, returns: "2.00", netSales: "-2.00", averageOrderValue: "0.00", customers: 0, returningCustomerRate: 0 });
+    expect(march).toMatchObject({
+      orders: 0,
+      returns: "2.00",
+      netSales: "-2.00",
+      averageOrderValue: "0.00",
+      customers: 0,
+      returningCustomerRate: 0,
+    });
   });
 
   it("a late-arriving order changes the report for its own date at once", async () => {
-    await send(shop, "/api/v1/orders", { orders: [order("late", "2026-02-20T10:00:00Z", { lines: [{ unitPrice: "1.00" }] })] });
+    await send(shop, "/api/v1/orders", {
+      orders: [order("late", "2026-02-20T10:00:00Z", { lines: [{ unitPrice: "1.00" }] })],
+    });
     const summary = await report(shop, "summary", { from: "2026-02-20", to: "2026-02-20", timezone: "UTC" });
     expect(summary).toMatchObject({ orders: 1, grossSales: "1.00" });
   });
@@ -103,8 +142,15 @@ describe("sales series", () => {
   it("zero-fills every period of the range", async () => {
     const shop = await newStore(handle);
     await send(shop, "/api/v1/orders", { orders: [order("x", "2026-04-02T12:00:00Z")] });
-    const sales = await report(shop, "sales", { from: "2026-04-01", to: "2026-04-03", timezone: "UTC", interval: "day" });
-    expect(sales.periods.map((p: { period: string; orders: number; netSales: string }) => [p.period, p.orders, p.netSales])).toEqual([
+    const sales = await report(shop, "sales", {
+      from: "2026-04-01",
+      to: "2026-04-03",
+      timezone: "UTC",
+      interval: "day",
+    });
+    expect(
+      sales.periods.map((p: { period: string; orders: number; netSales: string }) => [p.period, p.orders, p.netSales]),
+    ).toEqual([
       ["2026-04-01", 0, "0.00"],
       ["2026-04-02", 1, "10.00"],
       ["2026-04-03", 0, "0.00"],
@@ -113,11 +159,26 @@ describe("sales series", () => {
 
   it("cuts ISO weeks on Mondays and months in the report timezone", async () => {
     const shop = await newStore(handle);
-    await send(shop, "/api/v1/orders", { orders: [order("w1", "2026-06-07T23:30:00Z"), order("w2", "2026-06-08T00:30:00Z")] });
-    const weeks = await report(shop, "sales", { from: "2026-06-01", to: "2026-06-14", timezone: "UTC", interval: "week" });
-    expect(weeks.periods.map((p: { period: string; orders: number }) => [p.period, p.orders])).toEqual([["2026-06-01", 1], ["2026-06-08", 1]]);
+    await send(shop, "/api/v1/orders", {
+      orders: [order("w1", "2026-06-07T23:30:00Z"), order("w2", "2026-06-08T00:30:00Z")],
+    });
+    const weeks = await report(shop, "sales", {
+      from: "2026-06-01",
+      to: "2026-06-14",
+      timezone: "UTC",
+      interval: "week",
+    });
+    expect(weeks.periods.map((p: { period: string; orders: number }) => [p.period, p.orders])).toEqual([
+      ["2026-06-01", 1],
+      ["2026-06-08", 1],
+    ]);
     // In Tokyo (+09:00) both orders fall on Monday 8 June.
-    const tokyo = await report(shop, "sales", { from: "2026-06-01", to: "2026-06-14", timezone: "Asia/Tokyo", interval: "week" });
+    const tokyo = await report(shop, "sales", {
+      from: "2026-06-01",
+      to: "2026-06-14",
+      timezone: "Asia/Tokyo",
+      interval: "week",
+    });
     expect(tokyo.periods.map((p: { orders: number }) => p.orders)).toEqual([0, 2]);
   });
 });
@@ -154,15 +215,26 @@ describe("time zones", () => {
 
   it("America/New_York's 23-hour day in March holds its orders", async () => {
     expect(await daily("America/New_York", "2026-03-08", "2026-03-08")).toEqual({ "2026-03-08": 2 });
-    const summary = await report(shop, "summary", { from: "2026-03-08", to: "2026-03-08", timezone: "America/New_York" });
+    const summary = await report(shop, "summary", {
+      from: "2026-03-08",
+      to: "2026-03-08",
+      timezone: "America/New_York",
+    });
     expect(summary.orders).toBe(2);
   });
 
   it("America/New_York's 25-hour day in November, and its repeated hour twice", async () => {
     expect(await daily("America/New_York", "2026-11-01", "2026-11-01")).toEqual({ "2026-11-01": 3 });
-    const hours = await report(shop, "sales", { from: "2026-11-01", to: "2026-11-01", timezone: "America/New_York", interval: "hour" });
+    const hours = await report(shop, "sales", {
+      from: "2026-11-01",
+      to: "2026-11-01",
+      timezone: "America/New_York",
+      interval: "hour",
+    });
     expect(hours.periods).toHaveLength(25);
-    const withOrders = hours.periods.filter((p: { orders: number }) => p.orders > 0).map((p: { period: string }) => p.period);
+    const withOrders = hours.periods
+      .filter((p: { orders: number }) => p.orders > 0)
+      .map((p: { period: string }) => p.period);
     expect(withOrders).toEqual(["2026-11-01T01:00:00-04:00", "2026-11-01T01:00:00-05:00", "2026-11-01T23:00:00-05:00"]);
   });
 });
@@ -171,11 +243,18 @@ describe("money rounded to the currency's minor units", () => {
   it("JPY has no decimals", async () => {
     const shop = await newStore(handle, { currency: "JPY", timezone: "Asia/Tokyo" });
     await send(shop, "/api/v1/orders", {
-      orders: [order("j1", "2026-05-01T03:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1000" }] }), order("j2", "2026-05-01T04:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1001" }] }), order("j3", "2026-05-01T05:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1000" }] })],
+      orders: [
+        order("j1", "2026-05-01T03:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1000" }] }),
+        order("j2", "2026-05-01T04:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1001" }] }),
+        order("j3", "2026-05-01T05:00:00Z", { currency: "JPY", lines: [{ unitPrice: "1000" }] }),
+      ],
     });
     const summary = await report(shop, "summary", { from: "2026-05-01", to: "2026-05-01" });
     expect(summary).toMatchObject({ grossSales: "3001", averageOrderValue: "1000", currency: "JPY" });
-    const rejected = await call("POST", "/api/v1/orders", { store: shop, body: { orders: [order("j4", "2026-05-01T05:00:00Z", { currency: "JPY", lines: [{ unitPrice: "10.5" }] })] } });
+    const rejected = await call("POST", "/api/v1/orders", {
+      store: shop,
+      body: { orders: [order("j4", "2026-05-01T05:00:00Z", { currency: "JPY", lines: [{ unitPrice: "10.5" }] })] },
+    });
     expect(rejected.status).toBe(400);
     expect(rejected.body.error.details[0].field).toBe("orders[0].lines[0].unitPrice");
   });
@@ -183,7 +262,11 @@ describe("money rounded to the currency's minor units", () => {
   it("KWD has three decimals", async () => {
     const shop = await newStore(handle, { currency: "KWD", timezone: "Asia/Kuwait" });
     await send(shop, "/api/v1/orders", {
-      orders: [order("k1", "2026-05-01T09:00:00Z", { currency: "KWD", lines: [{ unitPrice: "1.250" }] }), order("k2", "2026-05-01T10:00:00Z", { currency: "KWD", lines: [{ unitPrice: "1.001" }] }), order("k3", "2026-05-01T11:00:00Z", { currency: "KWD", lines: [{ unitPrice: "0.100" }] })],
+      orders: [
+        order("k1", "2026-05-01T09:00:00Z", { currency: "KWD", lines: [{ unitPrice: "1.250" }] }),
+        order("k2", "2026-05-01T10:00:00Z", { currency: "KWD", lines: [{ unitPrice: "1.001" }] }),
+        order("k3", "2026-05-01T11:00:00Z", { currency: "KWD", lines: [{ unitPrice: "0.100" }] }),
+      ],
     });
     const summary = await report(shop, "summary", { from: "2026-05-01", to: "2026-05-01" });
     expect(summary).toMatchObject({ grossSales: "2.351", averageOrderValue: "0.784" });
@@ -196,19 +279,45 @@ describe("products, funnel, cohorts and realtime", () => {
     shop = await newStore(handle);
     await send(shop, "/api/v1/orders", {
       orders: [
-        order("o1", "2026-01-10T10:00:00Z", { customerId: "c-1", lines: [{ productId: "mug", unitPrice: "10.00", quantity: 3 }] }),
-        order("o2", "2026-01-20T10:00:00Z", { customerId: "c-2", lines: [{ productId: "mug", unitPrice: "10.00" }, { productId: "pen", unitPrice: "2.00", quantity: 5 }] }),
+        order("o1", "2026-01-10T10:00:00Z", {
+          customerId: "c-1",
+          lines: [{ productId: "mug", unitPrice: "10.00", quantity: 3 }],
+        }),
+        order("o2", "2026-01-20T10:00:00Z", {
+          customerId: "c-2",
+          lines: [
+            { productId: "mug", unitPrice: "10.00" },
+            { productId: "pen", unitPrice: "2.00", quantity: 5 },
+          ],
+        }),
         order("o3", "2026-02-10T10:00:00Z", { customerId: "c-1", lines: [{ productId: "pen", unitPrice: "2.00" }] }),
       ],
     });
-    await send(shop, "/api/v1/refunds", { refunds: [{ id: "r1", orderId: "o1", createdAt: "2026-01-12T10:00:00Z", amount: "10.00", lines: [{ productId: "mug", quantity: 1, amount: "10.00" }] }] });
+    await send(shop, "/api/v1/refunds", {
+      refunds: [
+        {
+          id: "r1",
+          orderId: "o1",
+          createdAt: "2026-01-12T10:00:00Z",
+          amount: "10.00",
+          lines: [{ productId: "mug", quantity: 1, amount: "10.00" }],
+        },
+      ],
+    });
     await send(shop, "/api/v1/events", {
       events: [
         { id: "e1", type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T09:50:00Z" },
         { id: "e2", type: "product_view", sessionId: "s1", occurredAt: "2026-01-10T09:51:00Z", productId: "mug" },
         { id: "e3", type: "add_to_cart", sessionId: "s1", occurredAt: "2026-01-10T09:52:00Z", productId: "mug" },
         { id: "e4", type: "checkout_start", sessionId: "s1", occurredAt: "2026-01-10T09:55:00Z" },
-        { id: "e5", type: "purchase", sessionId: "s1", occurredAt: "2026-01-10T10:00:00Z", orderId: "o1", customerId: "c-1" },
+        {
+          id: "e5",
+          type: "purchase",
+          sessionId: "s1",
+          occurredAt: "2026-01-10T10:00:00Z",
+          orderId: "o1",
+          customerId: "c-1",
+        },
         { id: "e6", type: "session_start", sessionId: "s2", occurredAt: "2026-01-11T09:50:00Z" },
         { id: "e7", type: "product_view", sessionId: "s2", occurredAt: "2026-01-11T09:51:00Z" },
         { id: "e8", type: "session_start", sessionId: "s3", occurredAt: "2026-01-12T09:50:00Z" },
@@ -218,28 +327,62 @@ describe("products, funnel, cohorts and realtime", () => {
 
   it("products: per-product sales less returns, sorted and limited", async () => {
     const res = await report(shop, "products", { from: "2026-01-01", to: "2026-01-31", timezone: "UTC" });
-    expect(res.products.map((p: { productId: string; orders: number; unitsSold: number; netSales: string; returns: string }) => [p.productId, p.orders, p.unitsSold, p.returns, p.netSales])).toEqual([
+    expect(
+      res.products.map(
+        (p: { productId: string; orders: number; unitsSold: number; netSales: string; returns: string }) => [
+          p.productId,
+          p.orders,
+          p.unitsSold,
+          p.returns,
+          p.netSales,
+        ],
+      ),
+    ).toEqual([
       ["mug", 2, 4, "10.00", "30.00"],
       ["pen", 1, 5, "0.00", "10.00"],
     ]);
-    const byUnits = await report(shop, "products", { from: "2026-01-01", to: "2026-01-31", timezone: "UTC", sort: "unitsSold", limit: "1" });
+    const byUnits = await report(shop, "products", {
+      from: "2026-01-01",
+      to: "2026-01-31",
+      timezone: "UTC",
+      sort: "unitsSold",
+      limit: "1",
+    });
     expect(byUnits.products.map((p: { productId: string }) => p.productId)).toEqual(["pen"]);
   });
 
   it("funnel: sessions per step and conversion rate", async () => {
     const res = await report(shop, "funnel", { from: "2026-01-01", to: "2026-01-31", timezone: "UTC" });
-    expect(res).toMatchObject({ sessions: 3, sessionsWithProductViews: 2, sessionsWithAddToCart: 1, sessionsReachedCheckout: 1, sessionsConverted: 1, conversionRate: 0.3333 });
+    expect(res).toMatchObject({
+      sessions: 3,
+      sessionsWithProductViews: 2,
+      sessionsWithAddToCart: 1,
+      sessionsReachedCheckout: 1,
+      sessionsConverted: 1,
+      conversionRate: 0.3333,
+    });
   });
 
   it("events: a repeated id is a duplicate, counted once", async () => {
-    const again = await send(shop, "/api/v1/events", { events: [{ id: "e1", type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T09:50:00Z" }, { id: "e9", type: "page_view", sessionId: "s3", occurredAt: "2026-01-12T09:51:00Z" }, { id: "e9", type: "page_view", sessionId: "s3", occurredAt: "2026-01-12T09:51:00Z" }] });
+    const again = await send(shop, "/api/v1/events", {
+      events: [
+        { id: "e1", type: "session_start", sessionId: "s1", occurredAt: "2026-01-10T09:50:00Z" },
+        { id: "e9", type: "page_view", sessionId: "s3", occurredAt: "2026-01-12T09:51:00Z" },
+        { id: "e9", type: "page_view", sessionId: "s3", occurredAt: "2026-01-12T09:51:00Z" },
+      ],
+    });
     expect(again).toEqual({ accepted: 1, duplicates: 2 });
     const res = await report(shop, "funnel", { from: "2026-01-01", to: "2026-01-31", timezone: "UTC" });
     expect(res.sessions).toBe(3);
   });
 
   it("cohorts: customers by first order month, share active in later months", async () => {
-    const res = await report(shop, "cohorts", { from: "2026-01-01", to: "2026-02-28", timezone: "UTC", interval: "month" });
+    const res = await report(shop, "cohorts", {
+      from: "2026-01-01",
+      to: "2026-02-28",
+      timezone: "UTC",
+      interval: "month",
+    });
     expect(res.cohorts).toEqual([
       {
         cohort: "2026-01",
@@ -254,17 +397,29 @@ describe("products, funnel, cohorts and realtime", () => {
 
   it("realtime: the last 30 minutes per minute, with active sessions", async () => {
     const now = Date.now();
-    await send(shop, "/api/v1/orders", { orders: [order("now-1", new Date(now - 2 * 60_000).toISOString(), { lines: [{ unitPrice: "12.00" }] })] });
-    await send(shop, "/api/v1/events", { events: [{ id: "live-1", type: "page_view", sessionId: "live", occurredAt: new Date(now - 60_000).toISOString() }] });
+    await send(shop, "/api/v1/orders", {
+      orders: [order("now-1", new Date(now - 2 * 60_000).toISOString(), { lines: [{ unitPrice: "12.00" }] })],
+    });
+    await send(shop, "/api/v1/events", {
+      events: [
+        { id: "live-1", type: "page_view", sessionId: "live", occurredAt: new Date(now - 60_000).toISOString() },
+      ],
+    });
     const res = await report(shop, "realtime", {});
     expect(res.minutes).toHaveLength(30);
     expect(res).toMatchObject({ orders: 1, netSales: "12.00", activeSessions: 1 });
   });
 
   it("CSV on Accept: text/csv", async () => {
-    const res = await call("GET", "/api/v1/reports/products", { store: shop, query: { from: "2026-01-01", to: "2026-01-31" }, headers: { accept: "text/csv" } });
+    const res = await call("GET", "/api/v1/reports/products", {
+      store: shop,
+      query: { from: "2026-01-01", to: "2026-01-31" },
+      headers: { accept: "text/csv" },
+    });
     expect(res.headers["Content-Type"]).toMatch(/^text\/csv/);
-    expect(res.text.split("\r\n")[0]).toBe("productId,productName,category,orders,unitsSold,grossSales,discounts,returns,netSales");
+    expect(res.text.split("\r\n")[0]).toBe(
+      "productId,productName,category,orders,unitsSold,grossSales,discounts,returns,netSales",
+    );
   });
 });
 

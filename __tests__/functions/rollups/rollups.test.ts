@@ -40,7 +40,9 @@ const MINUTES = 75 * 24 * 60; // 75 days from 2026-01-01 (across New York's Marc
 const MONTH_STARTS = [0, 31, 59].map((day) => day * 24 * 60);
 const minuteArb = fc.oneof(
   fc.integer({ min: 0, max: MINUTES }),
-  fc.tuple(fc.constantFrom(...MONTH_STARTS), fc.integer({ min: -720, max: 720 })).map(([monthStart, offset]) => Math.max(0, monthStart + offset)),
+  fc
+    .tuple(fc.constantFrom(...MONTH_STARTS), fc.integer({ min: -720, max: 720 }))
+    .map(([monthStart, offset]) => Math.max(0, monthStart + offset)),
 );
 
 const money = (cents: number) => (cents / 100).toFixed(2);
@@ -49,7 +51,14 @@ const orderOp = fc.record({
   id: fc.integer({ min: 1, max: 8 }).map((n) => `o${n}`),
   status: fc.constantFrom("paid", "paid", "cancelled"),
   minute: minuteArb,
-  lines: fc.array(fc.record({ product: fc.integer({ min: 1, max: 3 }), quantity: fc.integer({ min: 1, max: 3 }), cents: fc.integer({ min: 0, max: 5000 }) }), { minLength: 1, maxLength: 2 }),
+  lines: fc.array(
+    fc.record({
+      product: fc.integer({ min: 1, max: 3 }),
+      quantity: fc.integer({ min: 1, max: 3 }),
+      cents: fc.integer({ min: 0, max: 5000 }),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
   shipping: fc.integer({ min: 0, max: 900 }),
   customer: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
 });
@@ -75,19 +84,42 @@ async function apply(store: Parameters<typeof ingestOrders>[1], op: Op): Promise
   try {
     if (op.kind === "order") {
       const { orders } = ordersRequestSchema.parse({
-        orders: [{
-          id: op.id, createdAt: at(op.minute), currency: "USD", status: op.status, shipping: money(op.shipping),
-          ...(op.customer ? { customerId: `c${op.customer}` } : {}),
-          lines: op.lines.map((l) => ({ productId: `p${l.product}`, productName: `P${l.product}`, quantity: l.quantity, unitPrice: money(l.cents) })),
-        }],
+        orders: [
+          {
+            id: op.id,
+            createdAt: at(op.minute),
+            currency: "USD",
+            status: op.status,
+            shipping: money(op.shipping),
+            ...(op.customer ? { customerId: `c${op.customer}` } : {}),
+            lines: op.lines.map((l) => ({
+              productId: `p${l.product}`,
+              productName: `P${l.product}`,
+              quantity: l.quantity,
+              unitPrice: money(l.cents),
+            })),
+          },
+        ],
       });
       await ingestOrders(handle.db, store, orders);
     } else if (op.kind === "refund") {
       const lines = op.product ? [{ productId: `p${op.product}`, quantity: 1, amount: money(op.cents) }] : undefined;
-      const { refunds } = refundsRequestSchema.parse({ refunds: [{ id: op.id, orderId: op.orderId, createdAt: at(op.minute), amount: money(op.cents), ...(lines ? { lines } : {}) }] });
+      const { refunds } = refundsRequestSchema.parse({
+        refunds: [
+          {
+            id: op.id,
+            orderId: op.orderId,
+            createdAt: at(op.minute),
+            amount: money(op.cents),
+            ...(lines ? { lines } : {}),
+          },
+        ],
+      });
       await ingestRefunds(handle.db, store, refunds);
     } else {
-      const { events } = eventsRequestSchema.parse({ events: [{ id: op.id, type: op.type, sessionId: op.session, occurredAt: at(op.minute) }] });
+      const { events } = eventsRequestSchema.parse({
+        events: [{ id: op.id, type: op.type, sessionId: op.session, occurredAt: at(op.minute) }],
+      });
       await ingestEvents(handle.db, store, events);
     }
   } catch (error) {
@@ -104,33 +136,105 @@ const rangeArb = fc.record({
 const date = (day: number) => new Date(EPOCH + day * DAY).toISOString().slice(0, 10);
 
 const nonZeroSlots = async (storeId: number) =>
-  (await handle.db.selectFrom("sales_slots").selectAll().where("store_id", "=", storeId).orderBy("span_minutes").orderBy("slot_start").execute())
-    .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0 || r.first_orders !== 0 || r.second_orders !== 0 || r.last_orders !== 0 || r.only_orders !== 0)
+  (
+    await handle.db
+      .selectFrom("sales_slots")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .orderBy("span_minutes")
+      .orderBy("slot_start")
+      .execute()
+  )
+    .filter(
+      (r) =>
+        r.orders !== 0 ||
+        Number(r.gross_sales) !== 0 ||
+        Number(r.returns) !== 0 ||
+        Number(r.shipping) !== 0 ||
+        r.first_orders !== 0 ||
+        r.second_orders !== 0 ||
+        r.last_orders !== 0 ||
+        r.only_orders !== 0,
+    )
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroProductDays = async (storeId: number) =>
-  (await handle.db.selectFrom("product_days").selectAll().where("store_id", "=", storeId).orderBy(["day", "product_id"]).execute())
-    .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
+  (
+    await handle.db
+      .selectFrom("product_days")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .orderBy(["day", "product_id"])
+      .execute()
+  )
+    .filter(
+      (r) =>
+        r.orders !== 0 ||
+        Number(r.units) !== 0 ||
+        Number(r.gross_sales) !== 0 ||
+        Number(r.discounts) !== 0 ||
+        Number(r.returns) !== 0,
+    )
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroProductMonths = async (storeId: number) =>
-  (await handle.db.selectFrom("product_months").selectAll().where("store_id", "=", storeId).orderBy("month").orderBy("product_id").execute())
-    .filter((r) => r.orders !== 0 || Number(r.units) !== 0 || Number(r.gross_sales) !== 0 || Number(r.discounts) !== 0 || Number(r.returns) !== 0)
+  (
+    await handle.db
+      .selectFrom("product_months")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .orderBy("month")
+      .orderBy("product_id")
+      .execute()
+  )
+    .filter(
+      (r) =>
+        r.orders !== 0 ||
+        Number(r.units) !== 0 ||
+        Number(r.gross_sales) !== 0 ||
+        Number(r.discounts) !== 0 ||
+        Number(r.returns) !== 0,
+    )
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroLocalDays = async (storeId: number) =>
-  (await handle.db.selectFrom("sales_local_days").selectAll().where("store_id", "=", storeId).orderBy("local_day").execute())
+  (
+    await handle.db
+      .selectFrom("sales_local_days")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .orderBy("local_day")
+      .execute()
+  )
     .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0)
     .map((r) => ({ ...r, units: Number(r.units) }));
 
 const nonZeroCohortCells = async (storeId: number) =>
-  (await handle.db.selectFrom("cohort_cells").selectAll().where("store_id", "=", storeId).orderBy("interval_name").orderBy("cohort_day").orderBy("period").execute())
-    .filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
+  (
+    await handle.db
+      .selectFrom("cohort_cells")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .orderBy("interval_name")
+      .orderBy("cohort_day")
+      .orderBy("period")
+      .execute()
+  ).filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
 
 /** What the customer markers are derived from: each customer's first and second paid order, each order's previous one. */
 const timelines = async (storeId: number) => [
-  await handle.db.selectFrom("customers").select(["id", "first_paid_at", "second_paid_at"]).where("store_id", "=", storeId).orderBy("id").execute(),
-  await handle.db.selectFrom("orders").select(["id", "prev_paid_at"]).where("store_id", "=", storeId).orderBy("id").execute(),
+  await handle.db
+    .selectFrom("customers")
+    .select(["id", "first_paid_at", "second_paid_at"])
+    .where("store_id", "=", storeId)
+    .orderBy("id")
+    .execute(),
+  await handle.db
+    .selectFrom("orders")
+    .select(["id", "prev_paid_at"])
+    .where("store_id", "=", storeId)
+    .orderBy("id")
+    .execute(),
 ];
 
 const sorted = (tallies: Map<string, Tally>) => [...tallies.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -150,23 +254,42 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           const { start, end } = utcBounds(range);
           const keyOf = (column: Parameters<typeof periodKeySql>[0]) => periodKeySql(column, range, interval);
           const cuts = periodCuts(periodsInRange(range, interval), start, end);
-          const [rolled, raw] = await Promise.all([salesByKey(handle.db, store.id, cuts, keyOf), rawSalesByKey(handle.db, store.id, start, end, keyOf)]);
-          const local = timezone === store.timezone && interval !== "hour" ? await localSalesByPeriod(handle.db, store.id, range, interval) : rolled;
+          const [rolled, raw] = await Promise.all([
+            salesByKey(handle.db, store.id, cuts, keyOf),
+            rawSalesByKey(handle.db, store.id, start, end, keyOf),
+          ]);
+          const local =
+            timezone === store.timezone && interval !== "hour"
+              ? await localSalesByPeriod(handle.db, store.id, range, interval)
+              : rolled;
           for (const period of periodsInRange(range, interval)) {
             const expected = [period.key, salesFigures(raw.get(period.key) ?? EMPTY_SUMS, "USD")];
             expect([period.key, salesFigures(rolled.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual(expected);
             expect([period.key, salesFigures(local.get(period.key) ?? EMPTY_SUMS, "USD")]).toEqual(expected);
           }
-          expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
-          expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
-          expect(await customerFigures(handle.db, store.id, start, end)).toEqual(await rawCustomerFigures(handle.db, store.id, start, end));
+          expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(
+            await rawFunnelCounts(handle.db, store.id, start, end),
+          );
+          expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(
+            sorted(await rawProductTallies(handle.db, store.id, start, end)),
+          );
+          expect(await customerFigures(handle.db, store.id, start, end)).toEqual(
+            await rawCustomerFigures(handle.db, store.id, start, end),
+          );
           const cohortInterval = interval === "week" ? "week" : "month";
           expect(await cohortsReport(handle.db, store, { range, start, end }, cohortInterval)).toEqual(
             await cohortsReport(handle.db, store, { range, start, end }, cohortInterval, { fromRawRows: true }),
           );
         }
 
-        const rollups = async () => [await nonZeroLocalDays(store.id), await nonZeroSlots(store.id), await nonZeroProductDays(store.id), await nonZeroProductMonths(store.id), await timelines(store.id), await nonZeroCohortCells(store.id)];
+        const rollups = async () => [
+          await nonZeroLocalDays(store.id),
+          await nonZeroSlots(store.id),
+          await nonZeroProductDays(store.id),
+          await nonZeroProductMonths(store.id),
+          await timelines(store.id),
+          await nonZeroCohortCells(store.id),
+        ];
         const before = await rollups();
         await rebuildRollups(handle.db, store.id);
         expect(await rollups()).toEqual(before);
@@ -178,7 +301,15 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
 
 test("a refund sent again moves its product returns instead of adding them twice", async () => {
   const { store } = await newStore(handle);
-  await apply(store, { kind: "order", id: "o1", status: "paid", minute: 60, lines: [{ product: 1, quantity: 2, cents: 1000 }], shipping: 0, customer: undefined });
+  await apply(store, {
+    kind: "order",
+    id: "o1",
+    status: "paid",
+    minute: 60,
+    lines: [{ product: 1, quantity: 2, cents: 1000 }],
+    shipping: 0,
+    customer: undefined,
+  });
   await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 3 * 24 * 60, cents: 500, product: 1 });
   await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 5 * 24 * 60, cents: 300, product: 1 });
   const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kathmandu" });
@@ -194,12 +325,22 @@ test("a products report over several months of a half-hour zone counts each orde
   const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
   const order = async (id: string, createdAt: string, status: "paid" | "cancelled" = "paid") => {
     const { orders } = ordersRequestSchema.parse({
-      orders: [{ id, createdAt, currency: "USD", status, lines: [{ productId: "mug", productName: "Mug", quantity: 1, unitPrice: "10.00" }] }],
+      orders: [
+        {
+          id,
+          createdAt,
+          currency: "USD",
+          status,
+          lines: [{ productId: "mug", productName: "Mug", quantity: 1, unitPrice: "10.00" }],
+        },
+      ],
     });
     await ingestOrders(handle.db, store, orders);
   };
   const refund = async (id: string, orderId: string, createdAt: string, amount: string) => {
-    const { refunds } = refundsRequestSchema.parse({ refunds: [{ id, orderId, createdAt, amount, lines: [{ productId: "mug", quantity: 1, amount }] }] });
+    const { refunds } = refundsRequestSchema.parse({
+      refunds: [{ id, orderId, createdAt, amount, lines: [{ productId: "mug", quantity: 1, amount }] }],
+    });
     await ingestRefunds(handle.db, store, refunds);
   };
 
@@ -227,26 +368,38 @@ test("a products report over several months of a half-hour zone counts each orde
 
 test("concurrent event batches of one store that share sessions all land, and the funnel stays exact", async () => {
   const { store } = await newStore(handle);
-  const batches = Array.from({ length: 8 }, (_, b) =>
-    eventsRequestSchema.parse({
-      events: Array.from({ length: 40 }, (_, i) => ({
-        id: `e${b}-${i}`,
-        type: ["session_start", "product_view", "add_to_cart", "checkout_start", "purchase"][(b + i) % 5],
-        sessionId: `s${i % 12}`,
-        occurredAt: at(b * 7 + i),
-      })),
-    }).events,
+  const batches = Array.from(
+    { length: 8 },
+    (_, b) =>
+      eventsRequestSchema.parse({
+        events: Array.from({ length: 40 }, (_, i) => ({
+          id: `e${b}-${i}`,
+          type: ["session_start", "product_view", "add_to_cart", "checkout_start", "purchase"][(b + i) % 5],
+          sessionId: `s${i % 12}`,
+          occurredAt: at(b * 7 + i),
+        })),
+      }).events,
   );
   const results = await Promise.all(batches.map((events) => ingestEvents(handle.db, store, events)));
   expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(320);
   const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-02", timezone: "UTC" });
-  expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(await rawFunnelCounts(handle.db, store.id, start, end));
+  expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(
+    await rawFunnelCounts(handle.db, store.id, start, end),
+  );
 });
 
 test("cohorts from the rollup count a customer once per period, follow a late first order, and book returns where the raw rows do", async () => {
   const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
   const order = (id: string, minute: number, customer: number, cents = 1000) =>
-    apply(store, { kind: "order", id, status: "paid", minute, lines: [{ product: 1, quantity: 1, cents }], shipping: 0, customer });
+    apply(store, {
+      kind: "order",
+      id,
+      status: "paid",
+      minute,
+      lines: [{ product: 1, quantity: 1, cents }],
+      shipping: 0,
+      customer,
+    });
   const day = 24 * 60;
   await order("o1", 40 * day, 1); // February: c1's first order ...
   await order("o2", 41 * day, 1); // ... and a second in the same month and week
@@ -255,7 +408,15 @@ test("cohorts from the rollup count a customer once per period, follow a late fi
   await apply(store, { kind: "refund", id: "r1", orderId: "o3", minute: 71 * day, cents: 700, product: undefined });
   await order("o5", 10 * day, 1); // a late first order moves c1 to January's cohort, with its refund
   await order("o6", 50 * day, 3);
-  await apply(store, { kind: "order", id: "o4", status: "cancelled", minute: 45 * day, lines: [{ product: 1, quantity: 1, cents: 1000 }], shipping: 0, customer: 2 });
+  await apply(store, {
+    kind: "order",
+    id: "o4",
+    status: "cancelled",
+    minute: 45 * day,
+    lines: [{ product: 1, quantity: 1, cents: 1000 }],
+    shipping: 0,
+    customer: 2,
+  });
 
   for (const interval of ["month", "week"] as const) {
     const range = { from: "2026-01-01", to: "2026-03-31", timezone: "Asia/Kolkata" };
@@ -264,8 +425,23 @@ test("cohorts from the rollup count a customer once per period, follow a late fi
     expect(report).toEqual(await cohortsReport(handle.db, store, window, interval, { fromRawRows: true }));
     if (interval === "month") {
       expect(report.cohorts.map((c) => [c.cohort, c.size, c.periods.map((p) => [p.customers, p.netSales])])).toEqual([
-        ["2026-01", 1, [[1, "10.00"], [1, "20.00"], [1, "18.00"]]],
-        ["2026-02", 1, [[1, "10.00"], [0, "0.00"]]],
+        [
+          "2026-01",
+          1,
+          [
+            [1, "10.00"],
+            [1, "20.00"],
+            [1, "18.00"],
+          ],
+        ],
+        [
+          "2026-02",
+          1,
+          [
+            [1, "10.00"],
+            [0, "0.00"],
+          ],
+        ],
       ]);
     }
   }

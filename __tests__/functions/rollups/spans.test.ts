@@ -1,7 +1,8 @@
 import { coverBuckets } from "../../../functions/rollups/spans";
 
 const t = (iso: string) => Date.parse(iso);
-const iso = (intervals: readonly (readonly [number, number])[]) => intervals.map(([a, b]) => `${new Date(a).toISOString().slice(0, 16)}..${new Date(b).toISOString().slice(0, 16)}`);
+const iso = (intervals: readonly (readonly [number, number])[]) =>
+  intervals.map(([a, b]) => `${new Date(a).toISOString().slice(0, 16)}..${new Date(b).toISOString().slice(0, 16)}`);
 const covered = (cuts: string[]) => {
   const cover = coverBuckets(cuts.map(t));
   return { days: iso(cover[1440]), hours: iso(cover[60]), quarters: iso(cover[15]) };
@@ -33,7 +34,11 @@ test("a month in Kolkata: whole UTC days inside, hours and quarter hours at its 
 });
 
 test("a bucket shorter than an hour is read in quarter hours", () => {
-  expect(covered(["2026-01-01T10:15Z", "2026-01-01T10:45Z"])).toEqual({ days: [], hours: [], quarters: ["2026-01-01T10:15..2026-01-01T10:45"] });
+  expect(covered(["2026-01-01T10:15Z", "2026-01-01T10:45Z"])).toEqual({
+    days: [],
+    hours: [],
+    quarters: ["2026-01-01T10:15..2026-01-01T10:45"],
+  });
 });
 
 test("a boundary off the quarter hour is refused: it would cut a slot in two", () => {

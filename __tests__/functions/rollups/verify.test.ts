@@ -17,11 +17,26 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISO
 async function storeWithHistory() {
   const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
   const order = (id: string, days: number, customerId: string) => ({
-    id, createdAt: daysAgo(days), currency: "USD", status: "paid", customerId,
+    id,
+    createdAt: daysAgo(days),
+    currency: "USD",
+    status: "paid",
+    customerId,
     lines: [{ productId: "p1", productName: "P1", quantity: 2, unitPrice: "12.50" }],
   });
-  await ingestOrders(handle.db, store, ordersRequestSchema.parse({ orders: [order("o1", 400, "c1"), order("o2", 200, "c1"), order("o3", 20, "c2"), order("o4", 3, "c1")] }).orders);
-  await ingestRefunds(handle.db, store, refundsRequestSchema.parse({ refunds: [{ id: "r1", orderId: "o3", createdAt: daysAgo(2), amount: "5.00" }] }).refunds);
+  await ingestOrders(
+    handle.db,
+    store,
+    ordersRequestSchema.parse({
+      orders: [order("o1", 400, "c1"), order("o2", 200, "c1"), order("o3", 20, "c2"), order("o4", 3, "c1")],
+    }).orders,
+  );
+  await ingestRefunds(
+    handle.db,
+    store,
+    refundsRequestSchema.parse({ refunds: [{ id: "r1", orderId: "o3", createdAt: daysAgo(2), amount: "5.00" }] })
+      .refunds,
+  );
   return store;
 }
 

@@ -20,7 +20,10 @@ describe("periodsInRange: days", () => {
     const [kolkata] = periodsInRange({ from: "2026-01-01", to: "2026-01-01", timezone: "Asia/Kolkata" }, "day");
     expect([iso(kolkata.start), iso(kolkata.end)]).toEqual(["2025-12-31T18:30:00.000Z", "2026-01-01T18:30:00.000Z"]);
     const [kathmandu] = periodsInRange({ from: "2026-01-01", to: "2026-01-01", timezone: "Asia/Kathmandu" }, "day");
-    expect([iso(kathmandu.start), iso(kathmandu.end)]).toEqual(["2025-12-31T18:15:00.000Z", "2026-01-01T18:15:00.000Z"]);
+    expect([iso(kathmandu.start), iso(kathmandu.end)]).toEqual([
+      "2025-12-31T18:15:00.000Z",
+      "2026-01-01T18:15:00.000Z",
+    ]);
   });
 
   it("keeps a day the zone skipped, empty (Samoa jumped over 2011-12-30)", () => {
@@ -34,7 +37,11 @@ describe("periodsInRange: hours", () => {
   it("has 23 hours on NY's spring-forward day, with no 02:00", () => {
     const periods = periodsInRange({ from: "2026-03-08", to: "2026-03-08", timezone: NY }, "hour");
     expect(periods).toHaveLength(23);
-    expect(keys(periods).slice(1, 4)).toEqual(["2026-03-08T01:00-05:00", "2026-03-08T03:00-04:00", "2026-03-08T04:00-04:00"]);
+    expect(keys(periods).slice(1, 4)).toEqual([
+      "2026-03-08T01:00-05:00",
+      "2026-03-08T03:00-04:00",
+      "2026-03-08T04:00-04:00",
+    ]);
   });
 
   it("has 25 hours on NY's fall-back day, the repeated 01:00 told apart by its offset", () => {

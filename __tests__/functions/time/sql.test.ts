@@ -53,12 +53,15 @@ let db: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let instants: Date[];
 
 beforeAll(async () => {
-  db = new Kysely<any>({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db = new Kysely<any>({
     dialect: new MysqlDialect({
       pool: createPool({ uri: process.env.MYSQL_URL, timezone: "Z" }),
       // MySQL 8.4 has ONLY_FULL_GROUP_BY on by default, MariaDB does not; test under MySQL's rules.
       onCreateConnection: async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ONLY_FULL_GROUP_BY')"));
+        await connection.executeQuery(
+          CompiledQuery.raw("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ONLY_FULL_GROUP_BY')"),
+        );
       },
     }),
   });
@@ -114,28 +117,31 @@ describe("periodKeySql on the database", () => {
     expect(wrong.map((r) => `${(r.at as Date).toISOString()} -> ${r.key}`)).toEqual([]);
   });
 
-  it.each(cases)("%s %s..%s by %s: GROUP BY gives periodsInRange's keys and JS's counts", async (_zone, _from, _to, interval, range) => {
-    const periods = periodsInRange(range, interval);
-    const { start, end } = utcBounds(range);
-    const key = periodKeySql(sql.ref("at"), range, interval);
-    const groups = await db
-      .selectFrom(TABLE)
-      .select([key.as("key"), sql<number>`COUNT(*)`.as("rows")])
-      .where("at", ">=", start)
-      .where("at", "<", end)
-      .groupBy(key)
-      .orderBy(sql`MIN(at)`)
-      .execute();
+  it.each(cases)(
+    "%s %s..%s by %s: GROUP BY gives periodsInRange's keys and JS's counts",
+    async (_zone, _from, _to, interval, range) => {
+      const periods = periodsInRange(range, interval);
+      const { start, end } = utcBounds(range);
+      const key = periodKeySql(sql.ref("at"), range, interval);
+      const groups = await db
+        .selectFrom(TABLE)
+        .select([key.as("key"), sql<number>`COUNT(*)`.as("rows")])
+        .where("at", ">=", start)
+        .where("at", "<", end)
+        .groupBy(key)
+        .orderBy(sql`MIN(at)`)
+        .execute();
 
-    const expected = new Map<string, number>();
-    for (const at of instants.filter((d) => d >= start && d < end)) {
-      const k = periodOf(at, range.timezone, interval);
-      expected.set(k, (expected.get(k) ?? 0) + 1);
-    }
-    expect(groups.map((g) => [g.key, Number(g.rows)])).toEqual([...expected]);
-    const periodKeys = new Set(periods.map((p) => p.key));
-    expect(groups.filter((g) => !periodKeys.has(g.key))).toEqual([]);
-  });
+      const expected = new Map<string, number>();
+      for (const at of instants.filter((d) => d >= start && d < end)) {
+        const k = periodOf(at, range.timezone, interval);
+        expected.set(k, (expected.get(k) ?? 0) + 1);
+      }
+      expect(groups.map((g) => [g.key, Number(g.rows)])).toEqual([...expected]);
+      const periodKeys = new Set(periods.map((p) => p.key));
+      expect(groups.filter((g) => !periodKeys.has(g.key))).toEqual([]);
+    },
+  );
 
   it("labels NY's two 01:00 hours of 2026-11-01 apart", async () => {
     const range = { from: "2026-11-01", to: "2026-11-01", timezone: "America/New_York" };
@@ -162,13 +168,20 @@ describe("localTimeSql on the database", () => {
       .execute();
     expect(rows.length).toBeGreaterThan(100);
     for (const { at, local } of rows) {
-      expect((local as Date).getTime() - (at as Date).getTime()).toBe(utcOffsetMinutes(at, "America/New_York") * MINUTE_MS);
+      expect((local as Date).getTime() - (at as Date).getTime()).toBe(
+        utcOffsetMinutes(at, "America/New_York") * MINUTE_MS,
+      );
     }
   });
 
   it("keeps NULL as NULL", async () => {
     const [row] = await db
-      .selectNoFrom(localTimeSql(sql<Date>`NULL`, offsetSegments(new Date("2026-01-01"), new Date("2027-01-01"), "America/New_York")).as("local"))
+      .selectNoFrom(
+        localTimeSql(
+          sql<Date>`NULL`,
+          offsetSegments(new Date("2026-01-01"), new Date("2027-01-01"), "America/New_York"),
+        ).as("local"),
+      )
       .execute();
     expect(row.local).toBeNull();
   });
@@ -183,20 +196,30 @@ describe("generated SQL", () => {
         .select(periodKeySql(sql.ref("at"), range, interval).as("key"))
         .compile();
       expect(compiled.sql).not.toMatch(/CONVERT_TZ|time_zone|@@|@\w|\bSET\b/i);
-      expect(compiled.sql).toMatch(/^select CASE WHEN `at` < '2024-03-10 07:00:00.000' THEN (DATE_FORMAT|CAST|LEFT)\(.*\(`at` \+ INTERVAL -300 MINUTE\)/);
+      expect(compiled.sql).toMatch(
+        /^select CASE WHEN `at` < '2024-03-10 07:00:00.000' THEN (DATE_FORMAT|CAST|LEFT)\(.*\(`at` \+ INTERVAL -300 MINUTE\)/,
+      );
       expect(compiled.parameters).toEqual([]);
     }
   });
 
   it("is a single shift, without CASE, for a zone with one offset", () => {
     const range = { from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kolkata" };
-    const compiled = db.selectFrom(TABLE).select(periodKeySql(sql.ref("at"), range, "day").as("key")).compile();
-    expect(compiled.sql).toBe("select CAST(DATE((`at` + INTERVAL 330 MINUTE)) AS CHAR) as `key` from `report_time_instants`");
+    const compiled = db
+      .selectFrom(TABLE)
+      .select(periodKeySql(sql.ref("at"), range, "day").as("key"))
+      .compile();
+    expect(compiled.sql).toBe(
+      "select CAST(DATE((`at` + INTERVAL 330 MINUTE)) AS CHAR) as `key` from `report_time_instants`",
+    );
   });
 
   it("carries the offset in the hour format, one per CASE branch", () => {
     const range = { from: "2026-11-01", to: "2026-11-01", timezone: "America/New_York" };
-    const compiled = db.selectFrom(TABLE).select(periodKeySql(sql.ref("at"), range, "hour").as("key")).compile();
+    const compiled = db
+      .selectFrom(TABLE)
+      .select(periodKeySql(sql.ref("at"), range, "hour").as("key"))
+      .compile();
     expect(compiled.sql).toContain("'%Y-%m-%dT%H:00-04:00'");
     expect(compiled.sql).toContain("'%Y-%m-%dT%H:00-05:00'");
   });

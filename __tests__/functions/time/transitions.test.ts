@@ -13,10 +13,12 @@ describe("zone transitions (cached per zone)", () => {
       const segments = offsetSegments(new Date(from), new Date(to), zone);
       for (const [i, segment] of segments.entries()) {
         expect(segment.offsetMinutes).toBe(utcOffsetMinutes(segment.start, zone));
-        if (i > 0) expect(utcOffsetMinutes(new Date(segment.start.getTime() - 1), zone)).toBe(segments[i - 1].offsetMinutes);
+        if (i > 0)
+          expect(utcOffsetMinutes(new Date(segment.start.getTime() - 1), zone)).toBe(segments[i - 1].offsetMinutes);
       }
       const transitions = zoneTransitions(zone);
-      for (let ms = from; ms < to; ms += HOUR_MS) expect(transitions.offsetAt(ms)).toBe(utcOffsetMinutes(new Date(ms), zone));
+      for (let ms = from; ms < to; ms += HOUR_MS)
+        expect(transitions.offsetAt(ms)).toBe(utcOffsetMinutes(new Date(ms), zone));
     },
   );
 

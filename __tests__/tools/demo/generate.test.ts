@@ -50,7 +50,8 @@ describe("determinism", () => {
   });
 
   it("keeps the orders when only the amount of storefront traffic changes", () => {
-    const orders = (options: DemoOptions) => [...generateDemo(options)].filter((b) => b.kind === "orders").flatMap((b) => b.items);
+    const orders = (options: DemoOptions) =>
+      [...generateDemo(options)].filter((b) => b.kind === "orders").flatMap((b) => b.items);
     expect(orders({ ...small, sessionsPerOrder: 1, eventsPerSession: 4 })).toEqual(orders(small));
   });
 
@@ -132,7 +133,9 @@ describe("ids", () => {
     const timesSent = countBy(run.orderEmissions, (e) => e.item.id);
     const repeated = [...timesSent].filter(([, times]) => times > 1);
     expect(repeated.length).toBeGreaterThan(0);
-    expect(repeated.filter(([id, times]) => times !== 2 || run.orders.get(String(id))!.status !== "cancelled")).toEqual([]);
+    expect(repeated.filter(([id, times]) => times !== 2 || run.orders.get(String(id))!.status !== "cancelled")).toEqual(
+      [],
+    );
     expect(new Set(run.refunds.map((r) => r.item.id)).size).toBe(run.refunds.length);
     expect(new Set(run.events.map((e) => e.item.id)).size).toBe(run.events.length);
   });
@@ -154,14 +157,18 @@ describe("ids", () => {
 
 describe("emission order", () => {
   it("sends a refund only after the batch holding its order", () => {
-    const early = run.refunds.filter(({ item, batch }) => !((run.firstOrderBatch.get(item.orderId) ?? Infinity) < batch));
+    const early = run.refunds.filter(
+      ({ item, batch }) => !((run.firstOrderBatch.get(item.orderId) ?? Infinity) < batch),
+    );
     expect(early).toEqual([]);
   });
 
   it("sends a purchase event only after the batch holding its order", () => {
     const purchases = run.events.filter((e) => e.item.type === "purchase");
     expect(purchases).toHaveLength(base.orders);
-    const early = purchases.filter(({ item, batch }) => !((run.firstOrderBatch.get(item.orderId!) ?? Infinity) < batch));
+    const early = purchases.filter(
+      ({ item, batch }) => !((run.firstOrderBatch.get(item.orderId!) ?? Infinity) < batch),
+    );
     expect(early).toEqual([]);
   });
 
@@ -197,13 +204,16 @@ describe("money", () => {
     ["USD", 2, /^\d+\.\d{2}$/],
     ["JPY", 0, /^\d+$/],
     ["KWD", 3, /^\d+\.\d{3}$/],
-  ] as const)("is a non-negative decimal string with exactly the minor units of %s (%d)", (currency, minorUnits, shape) => {
-    const r = currency === "USD" ? run : collect({ ...base, orders: 600, currency, minorUnits, sessionsPerOrder: 0 });
-    const amounts = amountsOf(r);
-    expect(amounts.length).toBeGreaterThan(1000);
-    expect(amounts.filter((amount) => !shape.test(amount))).toEqual([]);
-    expect(new Set(r.orderEmissions.map((e) => e.item.currency))).toEqual(new Set([currency]));
-  });
+  ] as const)(
+    "is a non-negative decimal string with exactly the minor units of %s (%d)",
+    (currency, minorUnits, shape) => {
+      const r = currency === "USD" ? run : collect({ ...base, orders: 600, currency, minorUnits, sessionsPerOrder: 0 });
+      const amounts = amountsOf(r);
+      expect(amounts.length).toBeGreaterThan(1000);
+      expect(amounts.filter((amount) => !shape.test(amount))).toEqual([]);
+      expect(new Set(r.orderEmissions.map((e) => e.item.currency))).toEqual(new Set([currency]));
+    },
+  );
 
   it("prices in a currency's own magnitude: ¥ prices look like ¥3,980, not ¥25", () => {
     const yen = collect({ ...base, orders: 200, currency: "JPY", minorUnits: 0, sessionsPerOrder: 0 });
@@ -214,9 +224,14 @@ describe("money", () => {
 
   it("keeps every order's total positive and every discount within what it discounts", () => {
     const orders = [...run.orders.values()];
-    const badLines = orders.flatMap((o) => o.lines).filter(
-      (l) => !Number.isInteger(l.quantity) || l.quantity < 1 || (l.discount !== undefined && toMinor(l.discount, 2) > l.quantity * toMinor(l.unitPrice, 2)),
-    );
+    const badLines = orders
+      .flatMap((o) => o.lines)
+      .filter(
+        (l) =>
+          !Number.isInteger(l.quantity) ||
+          l.quantity < 1 ||
+          (l.discount !== undefined && toMinor(l.discount, 2) > l.quantity * toMinor(l.unitPrice, 2)),
+      );
     expect(badLines).toEqual([]);
     expect(orders.filter((o) => orderTotal(o, 2) <= 0)).toEqual([]);
   });
@@ -232,7 +247,8 @@ describe("refunds", () => {
 
   it("never add up to more than the order's total (lines - discounts + shipping + tax)", () => {
     const refunded = new Map<string, number>();
-    for (const { item } of run.refunds) refunded.set(item.orderId, (refunded.get(item.orderId) ?? 0) + toMinor(item.amount, 2));
+    for (const { item } of run.refunds)
+      refunded.set(item.orderId, (refunded.get(item.orderId) ?? 0) + toMinor(item.amount, 2));
     expect(run.refunds.filter(({ item }) => toMinor(item.amount, 2) <= 0)).toEqual([]);
     const over = [...refunded].filter(([orderId, amount]) => amount > orderTotal(run.orders.get(orderId)!, 2));
     expect(over).toEqual([]);
@@ -266,7 +282,9 @@ describe("refunds", () => {
 
   it("include full refunds (shipping included) and partial ones", () => {
     const kinds = new Set(
-      run.refunds.map(({ item }) => (toMinor(item.amount, 2) === orderTotal(run.orders.get(item.orderId)!, 2) ? "full" : "partial")),
+      run.refunds.map(({ item }) =>
+        toMinor(item.amount, 2) === orderTotal(run.orders.get(item.orderId)!, 2) ? "full" : "partial",
+      ),
     );
     expect(kinds).toEqual(new Set(["full", "partial"]));
   });
@@ -283,11 +301,21 @@ describe("times", () => {
 
   it("write the local time of the instant in the store's zone", () => {
     const zone = new Intl.DateTimeFormat("en-CA", {
-      timeZone: base.timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: base.timezone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     const wrong = run.orderEmissions
       .slice(0, 500)
-      .map(({ item }) => ({ written: item.createdAt.slice(0, 19), expected: zone.format(new Date(item.createdAt)).replace(", ", "T") }))
+      .map(({ item }) => ({
+        written: item.createdAt.slice(0, 19),
+        expected: zone.format(new Date(item.createdAt)).replace(", ", "T"),
+      }))
       .filter(({ written, expected }) => written !== expected);
     expect(wrong).toEqual([]);
   });
@@ -295,20 +323,28 @@ describe("times", () => {
   it("put every event in [start, end) and every session in order, starting with session_start", () => {
     expect(run.events.filter(({ item }) => !RFC3339.test(item.occurredAt) || !inRange(item.occurredAt))).toEqual([]);
     const disordered = [...run.sessions.values()].filter(
-      (events) => events[0].type !== "session_start" || events.some((e, i) => i > 0 && Date.parse(e.occurredAt) < Date.parse(events[i - 1].occurredAt)),
+      (events) =>
+        events[0].type !== "session_start" ||
+        events.some((e, i) => i > 0 && Date.parse(e.occurredAt) < Date.parse(events[i - 1].occurredAt)),
     );
     expect(disordered).toEqual([]);
   });
 
   it("date a purchase event at its order's createdAt", () => {
     const purchases = run.events.filter(({ item }) => item.type === "purchase");
-    expect(purchases.filter(({ item }) => Date.parse(item.occurredAt) !== Date.parse(run.orders.get(item.orderId!)!.createdAt))).toEqual([]);
+    expect(
+      purchases.filter(
+        ({ item }) => Date.parse(item.occurredAt) !== Date.parse(run.orders.get(item.orderId!)!.createdAt),
+      ),
+    ).toEqual([]);
   });
 
   it("keep the last 30 minutes busy, so a realtime view of `end` = now has something to show", () => {
     const end = base.end.getTime();
     const recentOrders = [...run.orders.values()].filter((o) => Date.parse(o.createdAt) >= end - 30 * MINUTE);
-    const activeSessions = new Set(run.events.filter((e) => Date.parse(e.item.occurredAt) >= end - 5 * MINUTE).map((e) => e.item.sessionId));
+    const activeSessions = new Set(
+      run.events.filter((e) => Date.parse(e.item.occurredAt) >= end - 5 * MINUTE).map((e) => e.item.sessionId),
+    );
     expect(recentOrders.length).toBeGreaterThanOrEqual(3);
     expect(activeSessions.size).toBeGreaterThanOrEqual(1);
   });
@@ -320,10 +356,13 @@ describe("times", () => {
 });
 
 describe("the funnel", () => {
-  const reached = (r: DemoRun, type: string): number => [...r.sessions.values()].filter((events) => events.some((e) => e.type === type)).length;
+  const reached = (r: DemoRun, type: string): number =>
+    [...r.sessions.values()].filter((events) => events.some((e) => e.type === type)).length;
 
   it("narrows at every step: product views >= add to carts >= checkouts >= purchases", () => {
-    const steps = ["session_start", "page_view", "product_view", "add_to_cart", "checkout_start", "purchase"].map((t) => reached(run, t));
+    const steps = ["session_start", "page_view", "product_view", "add_to_cart", "checkout_start", "purchase"].map((t) =>
+      reached(run, t),
+    );
     expect(steps[1]).toBe(steps[0]); // every session lands on a page
     for (let i = 2; i < steps.length; i++) expect(steps[i]).toBeLessThan(steps[i - 1]);
     expect(steps[5]).toBe(base.orders);
@@ -345,7 +384,12 @@ describe("the funnel", () => {
       if (purchases.length === 0) return false;
       const order = run.orders.get(purchases[0].orderId!);
       const added = new Set(events.filter((e) => e.type === "add_to_cart").map((e) => e.productId));
-      return purchases.length !== 1 || events[events.length - 1] !== purchases[0] || order === undefined || order.lines.some((l) => !added.has(l.productId));
+      return (
+        purchases.length !== 1 ||
+        events[events.length - 1] !== purchases[0] ||
+        order === undefined ||
+        order.lines.some((l) => !added.has(l.productId))
+      );
     });
     expect(wrong).toEqual([]);
   });
@@ -374,7 +418,14 @@ describe("options", () => {
   it("default to a pleasant store: 5,000 orders over the last 365 days, 200 products, 1,500 customers, USD, New York", () => {
     const before = Date.now();
     const options = defaultDemoOptions();
-    expect(options).toMatchObject({ orders: 5000, products: 200, customers: 1500, currency: "USD", minorUnits: 2, timezone: "America/New_York" });
+    expect(options).toMatchObject({
+      orders: 5000,
+      products: 200,
+      customers: 1500,
+      currency: "USD",
+      minorUnits: 2,
+      timezone: "America/New_York",
+    });
     expect(options.end.getTime()).toBeGreaterThanOrEqual(before);
     expect(options.end.getTime() - options.start.getTime()).toBe(365 * DAY);
   });

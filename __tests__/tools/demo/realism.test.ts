@@ -57,7 +57,10 @@ describe("when people buy", () => {
 
   it("peaks on Black Friday and in December, dips in January", () => {
     const byDate = countBy(orders, (o) => localPart(o.createdAt).date);
-    const november2025 = [...byDate].filter(([date]) => String(date).startsWith("2025-11")).map(([, n]) => n).sort((a, b) => a - b);
+    const november2025 = [...byDate]
+      .filter(([date]) => String(date).startsWith("2025-11"))
+      .map(([, n]) => n)
+      .sort((a, b) => a - b);
     const median = november2025[Math.floor(november2025.length / 2)];
     const blackFriday = byDate.get("2025-11-28")!;
     expect(blackFriday).toBeGreaterThan(median * 2);
@@ -84,7 +87,8 @@ describe("what people buy", () => {
 
   it("has best sellers and a long tail (Zipf-like popularity)", () => {
     const units = new Map<string, number>();
-    for (const order of orders) for (const line of order.lines) units.set(line.productId, (units.get(line.productId) ?? 0) + line.quantity);
+    for (const order of orders)
+      for (const line of order.lines) units.set(line.productId, (units.get(line.productId) ?? 0) + line.quantity);
     const ranked = [...units.values()].sort((a, b) => b - a);
     const total = ranked.reduce((a, b) => a + b, 0);
     const top10Percent = ranked.slice(0, year.products / 10).reduce((a, b) => a + b, 0);
@@ -151,7 +155,9 @@ describe("who buys", () => {
 
   it("is acquired all through the range, in bigger cohorts as the store grows", () => {
     const firstOrder = new Map<string, string>();
-    for (const order of orders) if (order.customerId !== undefined && !firstOrder.has(order.customerId)) firstOrder.set(order.customerId, order.createdAt);
+    for (const order of orders)
+      if (order.customerId !== undefined && !firstOrder.has(order.customerId))
+        firstOrder.set(order.customerId, order.createdAt);
     const firstYear = [...firstOrder.values()].filter((at) => at < "2025").length;
     const secondYear = firstOrder.size - firstYear;
     expect(firstYear).toBeGreaterThan(firstOrder.size * 0.2);
@@ -187,7 +193,8 @@ describe("storefront traffic", () => {
 
   it("converts about one session in four with 3 browsing sessions per order, and drops off at every step", () => {
     const sessions = [...traffic.sessions.values()];
-    const reached = (type: string) => sessions.filter((events) => events.some((e) => e.type === type)).length / sessions.length;
+    const reached = (type: string) =>
+      sessions.filter((events) => events.some((e) => e.type === type)).length / sessions.length;
     expect(reached("purchase")).toBeCloseTo(0.25, 5);
     expect(reached("product_view")).toBeGreaterThan(0.6);
     expect(reached("add_to_cart")).toBeLessThan(reached("product_view") - 0.15);

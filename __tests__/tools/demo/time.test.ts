@@ -1,5 +1,11 @@
 /** Time in the demo generator: the store's offsets and RFC 3339 local timestamps. */
-import { formatDayNumber, formatOffset, Rfc3339Formatter, ZoneOffsetLookup, ZoneOffsets } from "../../../tools/demo/time";
+import {
+  formatDayNumber,
+  formatOffset,
+  Rfc3339Formatter,
+  ZoneOffsetLookup,
+  ZoneOffsets,
+} from "../../../tools/demo/time";
 
 describe("ZoneOffsets", () => {
   it("knows New York's offsets on both sides of the spring change (2026-03-08 07:00 UTC)", () => {
@@ -15,7 +21,8 @@ describe("ZoneOffsets", () => {
     const to = Date.parse("2025-12-01T00:00:00Z");
     const zone = new ZoneOffsets("Australia/Lord_Howe", from, to);
     const disagreements: number[] = [];
-    for (let ms = from; ms < to; ms += 7 * 60_000 + 13_000) if (zone.offsetMinutes(ms) !== lookup.offsetMinutes(ms)) disagreements.push(ms);
+    for (let ms = from; ms < to; ms += 7 * 60_000 + 13_000)
+      if (zone.offsetMinutes(ms) !== lookup.offsetMinutes(ms)) disagreements.push(ms);
     expect(disagreements).toEqual([]);
     // and it does change, by half an hour, on 2025-10-05 at 02:00 local: 15:30 UTC, mid-hour
     expect(zone.offsetMinutes(Date.parse("2025-10-04T15:29:59.999Z"))).toBe(630);
@@ -47,14 +54,19 @@ describe("Rfc3339Formatter", () => {
   it("agrees with Date for any instant and offset, cache or no cache", () => {
     const formatter = new Rfc3339Formatter();
     let seed = 1;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const wrong: string[] = [];
     for (let i = 0; i < 20000; i++) {
       // mostly nearby instants (the cache's case), now and then a jump anywhere in 40 years
-      const ms = Math.floor(Date.parse("1999-01-01T00:00:00Z") + (i % 50 === 0 ? random() * 40 * 365 : i / 1000) * 86_400_000 + random() * 3_600_000);
+      const ms = Math.floor(
+        Date.parse("1999-01-01T00:00:00Z") +
+          (i % 50 === 0 ? random() * 40 * 365 : i / 1000) * 86_400_000 +
+          random() * 3_600_000,
+      );
       const offset = [0, -300, -240, 330, 525, 780][i % 6];
       const text = formatter.format(ms, offset);
-      if (Date.parse(text) !== ms || text.slice(0, 23) !== new Date(ms + offset * 60_000).toISOString().slice(0, 23)) wrong.push(text);
+      if (Date.parse(text) !== ms || text.slice(0, 23) !== new Date(ms + offset * 60_000).toISOString().slice(0, 23))
+        wrong.push(text);
     }
     expect(wrong).toEqual([]);
   });

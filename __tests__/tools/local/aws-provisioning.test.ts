@@ -30,12 +30,28 @@ function provisioning(): AwsProvisioning {
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const payload = (value: unknown) => ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const functionError = (errorType: string, errorMessage: string) => ({ StatusCode: 200, FunctionError: "Unhandled", Payload: new TextEncoder().encode(JSON.stringify({ errorType, errorMessage })) }) as any;
-const sentEvents = () => lambdaMock.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
-const store = { id: 7, name: "Acme", currency: "EUR", timezone: "Europe/Berlin", createdAt: "2026-11-24T10:00:00.000Z", activeKeys: 1 };
+/* eslint-disable @typescript-eslint/no-explicit-any -- the mocked Lambda responses */
+const payload = (value: unknown) =>
+  ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
+const functionError = (errorType: string, errorMessage: string) =>
+  ({
+    StatusCode: 200,
+    FunctionError: "Unhandled",
+    Payload: new TextEncoder().encode(JSON.stringify({ errorType, errorMessage })),
+  }) as any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+const sentEvents = () =>
+  lambdaMock
+    .commandCalls(InvokeCommand)
+    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+const store = {
+  id: 7,
+  name: "Acme",
+  currency: "EUR",
+  timezone: "Europe/Berlin",
+  createdAt: "2026-11-24T10:00:00.000Z",
+  activeKeys: 1,
+};
 
 beforeEach(() => {
   apiGatewayMock.reset();
@@ -60,13 +76,27 @@ describe("AwsProvisioning.createStore", () => {
     const created = apiGatewayMock.commandCalls(CreateApiKeyCommand);
     expect(created).toHaveLength(1);
     expect(created[0]!.args[0].input).toMatchObject({ name: "Acme-2026-11-24", value: KEY, enabled: true });
-    expect(apiGatewayMock.commandCalls(CreateUsagePlanKeyCommand)[0]!.args[0].input).toEqual({ usagePlanId: "plan-prod", keyId: "apikey-new", keyType: "API_KEY" });
+    expect(apiGatewayMock.commandCalls(CreateUsagePlanKeyCommand)[0]!.args[0].input).toEqual({
+      usagePlanId: "plan-prod",
+      keyId: "apikey-new",
+      keyType: "API_KEY",
+    });
 
     const invokes = lambdaMock.commandCalls(InvokeCommand);
     expect(invokes).toHaveLength(1);
-    expect(invokes[0]!.args[0].input).toMatchObject({ FunctionName: `${PREFIX}-admin`, InvocationType: "RequestResponse" });
+    expect(invokes[0]!.args[0].input).toMatchObject({
+      FunctionName: `${PREFIX}-admin`,
+      InvocationType: "RequestResponse",
+    });
     expect(sentEvents()).toEqual([
-      { action: "createStore", name: "Acme", currency: "EUR", timezone: "Europe/Berlin", apiKeyId: "apikey-new", apiKeyHash: hashApiKey(KEY) },
+      {
+        action: "createStore",
+        name: "Acme",
+        currency: "EUR",
+        timezone: "Europe/Berlin",
+        apiKeyId: "apikey-new",
+        apiKeyHash: hashApiKey(KEY),
+      },
     ]);
     expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand)).toHaveLength(0);
   });
@@ -81,13 +111,21 @@ describe("AwsProvisioning.createStore", () => {
 
   it("rolls the API key back when the admin function fails", async () => {
     lambdaMock.on(InvokeCommand).resolves(functionError("Error", "connect ETIMEDOUT"));
-    await expect(provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" })).rejects.toThrow(AdminInvocationError);
-    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([{ apiKey: "apikey-new" }]);
+    await expect(
+      provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }),
+    ).rejects.toThrow(AdminInvocationError);
+    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { apiKey: "apikey-new" },
+    ]);
   });
 
   it("rolls the API key back when the admin function refuses the input, and surfaces the field", async () => {
-    lambdaMock.on(InvokeCommand).resolves(payload({ error: { field: "timezone", message: "Mars/Olympus is not an IANA time zone" } }));
-    const error = await provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }).catch((e: unknown) => e);
+    lambdaMock
+      .on(InvokeCommand)
+      .resolves(payload({ error: { field: "timezone", message: "Mars/Olympus is not an IANA time zone" } }));
+    const error = await provisioning()
+      .createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreInputError);
     expect((error as StoreInputError).field).toBe("timezone");
     expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand)).toHaveLength(1);
@@ -95,32 +133,57 @@ describe("AwsProvisioning.createStore", () => {
 
   it("rolls the API key back when attaching it to the usage plan fails, without invoking the admin function", async () => {
     apiGatewayMock.on(CreateUsagePlanKeyCommand).rejects(new Error("TooManyRequests"));
-    await expect(provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" })).rejects.toThrow(/TooManyRequests/);
-    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([{ apiKey: "apikey-new" }]);
+    await expect(
+      provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }),
+    ).rejects.toThrow(/TooManyRequests/);
+    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { apiKey: "apikey-new" },
+    ]);
     expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
   it("checks the input before touching AWS", async () => {
-    await expect(provisioning().createStore({ name: "Acme", currency: "XYZ1", timezone: "UTC" })).rejects.toThrow(StoreInputError);
+    await expect(provisioning().createStore({ name: "Acme", currency: "XYZ1", timezone: "UTC" })).rejects.toThrow(
+      StoreInputError,
+    );
     expect(apiGatewayMock.calls()).toHaveLength(0);
     expect(lambdaMock.calls()).toHaveLength(0);
   });
 
   it("says which usage plan is missing when the api stack is not deployed", async () => {
     apiGatewayMock.on(GetUsagePlansCommand).resolves({ items: [] });
-    await expect(provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "UTC" })).rejects.toThrow(/no usage plan named ecommerce-analytics-prod-usage-plan/);
+    await expect(provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "UTC" })).rejects.toThrow(
+      /no usage plan named ecommerce-analytics-prod-usage-plan/,
+    );
     expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
   });
 });
 
 describe("AwsProvisioning key rotation, revocation and listing", () => {
   it("rotate: a new key recorded with revokeOthers, then the revoked keys are deleted from API Gateway", async () => {
-    lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, keyId: "apikey-new", revokedKeyIds: ["apikey-old1", "apikey-old2"] }));
+    lambdaMock
+      .on(InvokeCommand)
+      .resolves(payload({ storeId: 7, keyId: "apikey-new", revokedKeyIds: ["apikey-old1", "apikey-old2"] }));
     const result = await provisioning().rotateKey(7);
-    expect(result).toEqual({ storeId: 7, keyId: "apikey-new", apiKey: KEY, revokedKeyIds: ["apikey-old1", "apikey-old2"], notDeleted: [] });
-    expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)[0]!.args[0].input).toMatchObject({ name: "store-7-2026-11-24", value: KEY, enabled: true });
-    expect(sentEvents()).toEqual([{ action: "addKey", storeId: 7, apiKeyId: "apikey-new", apiKeyHash: hashApiKey(KEY), revokeOthers: true }]);
-    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input.apiKey)).toEqual(["apikey-old1", "apikey-old2"]);
+    expect(result).toEqual({
+      storeId: 7,
+      keyId: "apikey-new",
+      apiKey: KEY,
+      revokedKeyIds: ["apikey-old1", "apikey-old2"],
+      notDeleted: [],
+    });
+    expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)[0]!.args[0].input).toMatchObject({
+      name: "store-7-2026-11-24",
+      value: KEY,
+      enabled: true,
+    });
+    expect(sentEvents()).toEqual([
+      { action: "addKey", storeId: 7, apiKeyId: "apikey-new", apiKeyHash: hashApiKey(KEY), revokeOthers: true },
+    ]);
+    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input.apiKey)).toEqual([
+      "apikey-old1",
+      "apikey-old2",
+    ]);
   });
 
   it("rotate: keeps (and returns) the new key when deleting an old one fails; rolls it back when the store does not exist", async () => {
@@ -138,7 +201,9 @@ describe("AwsProvisioning key rotation, revocation and listing", () => {
 
   it("revoke: records the revocation first, then deletes the keys, ignoring keys already gone", async () => {
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, revokedKeyIds: ["apikey-a", "apikey-b"] }));
-    apiGatewayMock.on(DeleteApiKeyCommand, { apiKey: "apikey-a" }).rejects(new NotFoundException({ message: "gone", $metadata: {} }));
+    apiGatewayMock
+      .on(DeleteApiKeyCommand, { apiKey: "apikey-a" })
+      .rejects(new NotFoundException({ message: "gone", $metadata: {} }));
     expect(await provisioning().revokeKeys(7)).toEqual({ revokedKeyIds: ["apikey-a", "apikey-b"], notDeleted: [] });
     expect(sentEvents()).toEqual([{ action: "revokeKey", storeId: 7 }]);
 
@@ -174,7 +239,18 @@ describe("npm run store -- ... --env", () => {
 
   it("create --env prod --json prints the store id and the key once, as locally", async () => {
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, keyId: "apikey-new", store }));
-    const result = await run("create", "--env", "prod", "--name", "Acme", "--currency", "EUR", "--timezone", "Europe/Berlin", "--json");
+    const result = await run(
+      "create",
+      "--env",
+      "prod",
+      "--name",
+      "Acme",
+      "--currency",
+      "EUR",
+      "--timezone",
+      "Europe/Berlin",
+      "--json",
+    );
     expect(result).toMatchObject({ code: 0, environments: ["prod"], stderr: [] });
     expect(result.stdout).toHaveLength(1);
     expect(JSON.parse(result.stdout[0]!)).toEqual({ storeId: 7, apiKey: KEY, keyId: "apikey-new" });

@@ -8,7 +8,8 @@ import { parseRollupsArgs } from "../../../tools/local/rollups-cli";
 import { parseStoreArgs } from "../../../tools/local/store-cli";
 
 const root = join(__dirname, "..", "..", "..");
-const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> })
+  .scripts;
 
 interface Exit {
   code: number | null;
@@ -52,13 +53,20 @@ const CLIS: Record<string, RegExp[]> = {
 // Two runs per command (-h is the same code path as --help: parseFlags' wantsHelp), all at once:
 // tsx starts in about a second each.
 const runs = Object.fromEntries(
-  Object.keys(CLIS).map((script) => [script, Promise.all([runScript(script, ["--help"]), runScript(script, ["--no-such-option"])])]),
+  Object.keys(CLIS).map((script) => [
+    script,
+    Promise.all([runScript(script, ["--help"]), runScript(script, ["--no-such-option"])]),
+  ]),
 );
 
 describe.each(Object.keys(CLIS))("npm run %s", (script) => {
   it("answers --help with its usage on stdout and exit code 0, touching nothing", async () => {
     const [help] = await runs[script]!;
-    expect(help).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^usage: npm run (-s )?${script} -- `)), stderr: "" });
+    expect(help).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^usage: npm run (-s )?${script} -- `)),
+      stderr: "",
+    });
     for (const pattern of CLIS[script]!) expect(help.stdout).toMatch(pattern);
   });
 

@@ -39,14 +39,27 @@ describe("parseMysqlUrl", () => {
 
 describe("describeDatabaseFailure", () => {
   const url = "mysql://app:hunter2@db.internal:3310/shop";
-  const describe_ = (code: string, message = code) => describeDatabaseFailure(Object.assign(new Error(message), { code }), url).message;
+  const describe_ = (code: string, message = code) =>
+    describeDatabaseFailure(Object.assign(new Error(message), { code }), url).message;
 
   it.each([
-    ["ER_ACCESS_DENIED_ERROR", 'the server refused user "app": wrong user name or password', "correct the user and password in MYSQL_URL"],
+    [
+      "ER_ACCESS_DENIED_ERROR",
+      'the server refused user "app": wrong user name or password',
+      "correct the user and password in MYSQL_URL",
+    ],
     ["ER_DBACCESS_DENIED_ERROR", 'user "app" may not use the database "shop"', "grant it (GRANT ALL ON `shop`.*"],
-    ["ER_BAD_DB_ERROR", 'the database "shop" does not exist and could not be created', "create it (CREATE DATABASE `shop`"],
+    [
+      "ER_BAD_DB_ERROR",
+      'the database "shop" does not exist and could not be created',
+      "create it (CREATE DATABASE `shop`",
+    ],
     ["ECONNREFUSED", "nothing accepts connections on db.internal:3310 (ECONNREFUSED)", "start the MySQL server there"],
-    ["ETIMEDOUT", "no answer from db.internal:3310 within 3 s (ETIMEDOUT)", "check the host and port in MYSQL_URL, that the server runs, and that no firewall drops the connection"],
+    [
+      "ETIMEDOUT",
+      "no answer from db.internal:3310 within 3 s (ETIMEDOUT)",
+      "check the host and port in MYSQL_URL, that the server runs, and that no firewall drops the connection",
+    ],
     ["ENOTFOUND", 'the host name "db.internal" does not resolve (ENOTFOUND)', "correct the host in MYSQL_URL"],
   ])("%s: what failed, the URL without its password, what to do", (code, what, advice) => {
     const message = describe_(code);
@@ -65,7 +78,9 @@ describe("describeDatabaseFailure", () => {
   });
 
   it("formatCommandError: an expected failure without a stack, a bug with one", () => {
-    expect(formatCommandError(describeDatabaseFailure({ code: "ECONNREFUSED", message: "x" }, url))).not.toMatch(/\n\s+at /);
+    expect(formatCommandError(describeDatabaseFailure({ code: "ECONNREFUSED", message: "x" }, url))).not.toMatch(
+      /\n\s+at /,
+    );
     expect(formatCommandError(new TypeError("boom"))).toMatch(/^TypeError: boom\n\s+at /);
   });
 });
@@ -88,7 +103,9 @@ function runStoreCli(mysqlUrl: string): Promise<Run> {
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })));
+  return new Promise((resolve) =>
+    child.once("exit", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  );
 }
 
 function suiteServer(): URL {
@@ -118,7 +135,9 @@ describe("npm run store with a MYSQL_URL it cannot use", () => {
     url.password = "wrong-password";
     const run = await runStoreCli(url.toString());
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`error: cannot use the database mysql://root:***@${url.host}/analytics (MYSQL_URL): the server refused user "root"`);
+    expect(run.stderr).toContain(
+      `error: cannot use the database mysql://root:***@${url.host}/analytics (MYSQL_URL): the server refused user "root"`,
+    );
     expect(run.stderr).toContain("What to do: correct the user and password in MYSQL_URL");
     expect(run.stderr).not.toContain("wrong-password");
     expect(run.stderr).not.toContain("migration");
@@ -144,7 +163,9 @@ describe("npm run store with a MYSQL_URL it cannot use", () => {
   it('"not a url": exit 1, the form MYSQL_URL takes', async () => {
     const run = await runStoreCli("not a url");
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error: MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE');
+    expect(run.stderr).toContain(
+      'error: MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    );
     expect(run.stderr).not.toContain("Invalid URL");
     noStack(run.stderr);
   });

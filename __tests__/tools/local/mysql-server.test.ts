@@ -89,8 +89,15 @@ describe("resolveMysql", () => {
   it("with createDatabase false, checks MYSQL_URL's server and user but creates no database (the suite's global setup)", async () => {
     const database = `analytics_test_absent_${Date.now().toString(36)}`;
     const url = `${suiteServerUrl.replace(/\/$/, "")}/${database}`;
-    await expect(resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], createDatabase: false })).resolves.toEqual({ url, source: "env" });
-    const schemas = await query<unknown[]>(suiteServerUrl, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [database]);
+    await expect(resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], createDatabase: false })).resolves.toEqual({
+      url,
+      source: "env",
+    });
+    const schemas = await query<unknown[]>(
+      suiteServerUrl,
+      "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+      [database],
+    );
     expect(schemas).toEqual([]);
   });
 
@@ -114,7 +121,9 @@ describe("resolveMysql", () => {
       const port = await closedPort();
       const started = Date.now();
       await expect(resolveEnv(`mysql://root@127.0.0.1:${port}/analytics`)).rejects.toThrow(
-        new RegExp(`nothing accepts connections on 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.\nWhat to do: start the MySQL server there`),
+        new RegExp(
+          `nothing accepts connections on 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.\nWhat to do: start the MySQL server there`,
+        ),
       );
       expect(Date.now() - started).toBeLessThan(1000);
     });
@@ -143,7 +152,9 @@ describe("resolveMysql", () => {
       await expect(resolveEnv("not a url")).rejects.toThrow(
         'MYSQL_URL is not a URL: "not a url".\nWhat to do: set it as mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
       );
-      await expect(resolveEnv("postgres://u:secret@h/db")).rejects.toThrow('MYSQL_URL must be a mysql:// URL, got "postgres://u:***@h/db"');
+      await expect(resolveEnv("postgres://u:secret@h/db")).rejects.toThrow(
+        'MYSQL_URL must be a mysql:// URL, got "postgres://u:***@h/db"',
+      );
     });
   });
 

@@ -45,7 +45,11 @@ describe("runRollupsCli", () => {
   async function run(...argv: string[]) {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const code = await runRollupsCli(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) }, process.env);
+    const code = await runRollupsCli(
+      argv,
+      { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) },
+      process.env,
+    );
     return { code, stdout, stderr };
   }
 
@@ -53,7 +57,9 @@ describe("runRollupsCli", () => {
     const { store } = await newStore(handle);
     const result = await run("verify", "--store", String(store.id));
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual([expect.stringMatching(new RegExp(`^store ${store.id}: rollups agree with the raw rows`))]);
+    expect(result.stdout).toEqual([
+      expect.stringMatching(new RegExp(`^store ${store.id}: rollups agree with the raw rows`)),
+    ]);
   });
 
   it("exits 2 with the usage for a store that does not exist, and for bad arguments", async () => {

@@ -36,16 +36,37 @@ const SECRET = `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${PREFIX}-s
 const OLD_KEY = "eak_0000000000000000000000000000000000000000000000aa";
 const NEW_KEY = "eak_1111111111111111111111111111111111111111111111bb";
 const stored = { storeId: 3, keyId: "apikey-old", apiKey: OLD_KEY };
-const smokeStore = (id: number, activeKeys = 1) => ({ id, name: "smoke-test", currency: "USD", timezone: "UTC", createdAt: "2026-12-01T00:00:00.000Z", activeKeys });
+const smokeStore = (id: number, activeKeys = 1) => ({
+  id,
+  name: "smoke-test",
+  currency: "USD",
+  timezone: "UTC",
+  createdAt: "2026-12-01T00:00:00.000Z",
+  activeKeys,
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const payload = (value: unknown) => ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const functionError = (errorMessage: string) => ({ StatusCode: 200, FunctionError: "Unhandled", Payload: new TextEncoder().encode(JSON.stringify({ errorType: "Error", errorMessage })) }) as any;
-const sentEvents = (): AdminEvent[] => lambdaMock.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+/* eslint-disable @typescript-eslint/no-explicit-any -- the mocked Lambda responses */
+const payload = (value: unknown) =>
+  ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
+const functionError = (errorMessage: string) =>
+  ({
+    StatusCode: 200,
+    FunctionError: "Unhandled",
+    Payload: new TextEncoder().encode(JSON.stringify({ errorType: "Error", errorMessage })),
+  }) as any;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+const sentEvents = (): AdminEvent[] =>
+  lambdaMock
+    .commandCalls(InvokeCommand)
+    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
 const notFound = () => new NotFoundException({ message: "Invalid API Key identifier specified", $metadata: {} });
-const noSecretValue = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", $metadata: {} });
-const noSecret = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
+const noSecretValue = () =>
+  new ResourceNotFoundException({
+    message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+    $metadata: {},
+  });
+const noSecret = () =>
+  new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
 
 /** The admin function: lists the given stores, creates store 9, revokes what it is asked to. */
 function adminAnswers(stores: unknown[]) {
@@ -55,7 +76,11 @@ function adminAnswers(stores: unknown[]) {
       case "listStores":
         return payload({ stores });
       case "createStore":
-        return payload({ storeId: 9, keyId: event.apiKeyId, store: { ...smokeStore(9), createdAt: "2026-12-06T00:00:00.000Z" } });
+        return payload({
+          storeId: 9,
+          keyId: event.apiKeyId,
+          store: { ...smokeStore(9), createdAt: "2026-12-06T00:00:00.000Z" },
+        });
       case "revokeKey":
         return payload({ storeId: event.storeId, revokedKeyIds: event.keyId ? [event.keyId] : [] });
       default:
@@ -76,7 +101,12 @@ function provisioning(): AwsProvisioning {
 
 let logged: string[];
 const ensure = () =>
-  ensureSmokeKey({ provisioning: provisioning(), secrets: new SecretsManagerClient({ region: "eu-west-1" }), secretId: SECRET, log: (line) => logged.push(line) });
+  ensureSmokeKey({
+    provisioning: provisioning(),
+    secrets: new SecretsManagerClient({ region: "eu-west-1" }),
+    secretId: SECRET,
+    log: (line) => logged.push(line),
+  });
 const putValues = () => secretsMock.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
 
 beforeEach(() => {
@@ -110,13 +140,27 @@ describe("ensureSmokeKey", () => {
     expect(key).toEqual({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY, created: true });
 
     // API key created with the new value and attached to the environment's plan, recorded by the admin function.
-    expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)[0]!.args[0].input).toMatchObject({ name: "smoke-test-2026-12-06", value: NEW_KEY, enabled: true });
-    expect(apiGatewayMock.commandCalls(CreateUsagePlanKeyCommand)[0]!.args[0].input).toEqual({ usagePlanId: "plan-dev", keyId: "apikey-new", keyType: "API_KEY" });
-    expect(sentEvents()).toEqual([{ action: "createStore", ...SMOKE_STORE, apiKeyId: "apikey-new", apiKeyHash: hashApiKey(NEW_KEY) }]);
+    expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)[0]!.args[0].input).toMatchObject({
+      name: "smoke-test-2026-12-06",
+      value: NEW_KEY,
+      enabled: true,
+    });
+    expect(apiGatewayMock.commandCalls(CreateUsagePlanKeyCommand)[0]!.args[0].input).toEqual({
+      usagePlanId: "plan-dev",
+      keyId: "apikey-new",
+      keyType: "API_KEY",
+    });
+    expect(sentEvents()).toEqual([
+      { action: "createStore", ...SMOKE_STORE, apiKeyId: "apikey-new", apiKeyHash: hashApiKey(NEW_KEY) },
+    ]);
     expect(SMOKE_STORE).toEqual({ name: "smoke-test", currency: "USD", timezone: "UTC" });
 
-    expect(putValues()).toEqual([{ SecretId: SECRET, SecretString: JSON.stringify({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY }) }]);
-    expect(logged.join("\n")).toMatch(/holds no smoke-test key yet[\s\S]*smoke-test store 9: created with key apikey-new/);
+    expect(putValues()).toEqual([
+      { SecretId: SECRET, SecretString: JSON.stringify({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY }) },
+    ]);
+    expect(logged.join("\n")).toMatch(
+      /holds no smoke-test key yet[\s\S]*smoke-test store 9: created with key apikey-new/,
+    );
   });
 
   it("an existing key that still works is reused: nothing is created or written", async () => {
@@ -124,8 +168,14 @@ describe("ensureSmokeKey", () => {
     const key = await ensure();
     expect(key).toEqual({ ...stored, created: false });
     expect(secretsMock.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: SECRET });
-    expect(apiGatewayMock.commandCalls(GetApiKeyCommand)[0]!.args[0].input).toEqual({ apiKey: "apikey-old", includeValue: false });
-    expect(apiGatewayMock.commandCalls(GetUsagePlanKeyCommand)[0]!.args[0].input).toEqual({ usagePlanId: "plan-dev", keyId: "apikey-old" });
+    expect(apiGatewayMock.commandCalls(GetApiKeyCommand)[0]!.args[0].input).toEqual({
+      apiKey: "apikey-old",
+      includeValue: false,
+    });
+    expect(apiGatewayMock.commandCalls(GetUsagePlanKeyCommand)[0]!.args[0].input).toEqual({
+      usagePlanId: "plan-dev",
+      keyId: "apikey-old",
+    });
     expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
     expect(sentEvents()).toEqual([{ action: "listStores" }]);
     expect(putValues()).toEqual([]);
@@ -133,11 +183,31 @@ describe("ensureSmokeKey", () => {
   });
 
   it.each<[string, () => void, RegExp]>([
-    ["deleted from API Gateway", () => apiGatewayMock.on(GetApiKeyCommand).rejects(notFound()), /key apikey-old no longer exists in API Gateway/],
-    ["disabled in API Gateway", () => apiGatewayMock.on(GetApiKeyCommand).resolves({ id: "apikey-old", enabled: false }), /key apikey-old is disabled in API Gateway/],
-    ["no longer on the usage plan (a re-created api stack)", () => apiGatewayMock.on(GetUsagePlanKeyCommand).rejects(notFound()), /is not on the usage plan in API Gateway/],
-    ["unknown to the database (a re-created database)", () => adminAnswers([]), /belongs to no smoke-test store in the database/],
-    ["whose store id names another store in the database", () => adminAnswers([{ ...smokeStore(3), name: "Acme" }]), /belongs to no smoke-test store/],
+    [
+      "deleted from API Gateway",
+      () => apiGatewayMock.on(GetApiKeyCommand).rejects(notFound()),
+      /key apikey-old no longer exists in API Gateway/,
+    ],
+    [
+      "disabled in API Gateway",
+      () => apiGatewayMock.on(GetApiKeyCommand).resolves({ id: "apikey-old", enabled: false }),
+      /key apikey-old is disabled in API Gateway/,
+    ],
+    [
+      "no longer on the usage plan (a re-created api stack)",
+      () => apiGatewayMock.on(GetUsagePlanKeyCommand).rejects(notFound()),
+      /is not on the usage plan in API Gateway/,
+    ],
+    [
+      "unknown to the database (a re-created database)",
+      () => adminAnswers([]),
+      /belongs to no smoke-test store in the database/,
+    ],
+    [
+      "whose store id names another store in the database",
+      () => adminAnswers([{ ...smokeStore(3), name: "Acme" }]),
+      /belongs to no smoke-test store/,
+    ],
     ["revoked in the database", () => adminAnswers([smokeStore(3, 0)]), /is revoked in the database/],
   ])("a stored key %s is replaced by a new smoke-test store's key", async (_what, arrange, reason) => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(stored) });
@@ -145,33 +215,45 @@ describe("ensureSmokeKey", () => {
     const key = await ensure();
     expect(key).toEqual({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY, created: true });
     expect(apiGatewayMock.commandCalls(CreateApiKeyCommand)).toHaveLength(1);
-    expect(putValues()).toEqual([{ SecretId: SECRET, SecretString: JSON.stringify({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY }) }]);
+    expect(putValues()).toEqual([
+      { SecretId: SECRET, SecretString: JSON.stringify({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY }) },
+    ]);
     expect(logged.join("\n")).toMatch(reason);
     // The old store is never rotated (its id might name another store by now), the old key never deleted.
     expect(sentEvents().map((e) => e.action)).not.toContain("addKey");
     expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand)).toHaveLength(0);
   });
 
-  it.each([["not JSON", "{oops"], ["a JSON without the key", JSON.stringify({ storeId: 3 })], ["a key over two lines", JSON.stringify({ ...stored, apiKey: "eak_a\neak_b" })]])(
-    "a secret holding %s is overwritten with a new key",
-    async (_what, text) => {
-      secretsMock.on(GetSecretValueCommand).resolves({ SecretString: text });
-      expect((await ensure()).created).toBe(true);
-      expect(apiGatewayMock.commandCalls(GetApiKeyCommand)).toHaveLength(0);
-      expect(putValues()).toHaveLength(1);
-      expect(logged[0]).toMatch(/holds no well-formed smoke-test key/);
-    },
-  );
+  it.each([
+    ["not JSON", "{oops"],
+    ["a JSON without the key", JSON.stringify({ storeId: 3 })],
+    ["a key over two lines", JSON.stringify({ ...stored, apiKey: "eak_a\neak_b" })],
+  ])("a secret holding %s is overwritten with a new key", async (_what, text) => {
+    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: text });
+    expect((await ensure()).created).toBe(true);
+    expect(apiGatewayMock.commandCalls(GetApiKeyCommand)).toHaveLength(0);
+    expect(putValues()).toHaveLength(1);
+    expect(logged[0]).toMatch(/holds no well-formed smoke-test key/);
+  });
 
   it("a failure to store the new key rolls it back: revoked in the database and deleted from API Gateway", async () => {
     secretsMock.on(GetSecretValueCommand).rejects(noSecretValue());
-    secretsMock.on(PutSecretValueCommand).rejects(new Error("AccessDeniedException: not authorized to perform secretsmanager:PutSecretValue"));
+    secretsMock
+      .on(PutSecretValueCommand)
+      .rejects(new Error("AccessDeniedException: not authorized to perform secretsmanager:PutSecretValue"));
     const error = (await ensure().catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/could not write the smoke-test key to .*smoke-test.*AccessDeniedException/);
-    expect(error.message).toMatch(/The new key apikey-new was revoked and deleted again; store 9 is left without a key/);
+    expect(error.message).toMatch(
+      /The new key apikey-new was revoked and deleted again; store 9 is left without a key/,
+    );
     expect(error.message).not.toContain(NEW_KEY);
-    expect(sentEvents()).toEqual([expect.objectContaining({ action: "createStore" }), { action: "revokeKey", storeId: 9, keyId: "apikey-new" }]);
-    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([{ apiKey: "apikey-new" }]);
+    expect(sentEvents()).toEqual([
+      expect.objectContaining({ action: "createStore" }),
+      { action: "revokeKey", storeId: 9, keyId: "apikey-new" },
+    ]);
+    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { apiKey: "apikey-new" },
+    ]);
   });
 
   it("says what could not be rolled back, still without the key", async () => {
@@ -179,7 +261,9 @@ describe("ensureSmokeKey", () => {
     secretsMock.on(PutSecretValueCommand).rejects(new Error("throttled"));
     apiGatewayMock.on(DeleteApiKeyCommand).rejects(new Error("TooManyRequests"));
     const error = (await ensure().catch((e: unknown) => e)) as Error;
-    expect(error.message).toMatch(/apikey-new could not be fully withdrawn: not deleted from API Gateway: apikey-new \(TooManyRequests\)/);
+    expect(error.message).toMatch(
+      /apikey-new could not be fully withdrawn: not deleted from API Gateway: apikey-new \(TooManyRequests\)/,
+    );
     expect(error.message).not.toContain(NEW_KEY);
   });
 
@@ -187,7 +271,9 @@ describe("ensureSmokeKey", () => {
     secretsMock.on(GetSecretValueCommand).rejects(noSecretValue());
     lambdaMock.on(InvokeCommand).resolves(functionError("connect ETIMEDOUT"));
     await expect(ensure()).rejects.toThrow(/ecommerce-analytics-dev-admin failed: Error: connect ETIMEDOUT/);
-    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([{ apiKey: "apikey-new" }]);
+    expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { apiKey: "apikey-new" },
+    ]);
     expect(putValues()).toEqual([]);
   });
 
@@ -252,7 +338,9 @@ describe("npm run -s store -- smoke-key --env", () => {
     const result = await run("smoke-key", "--env", "dev", "--json");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout[0]!)).toEqual({ ...stored, created: false });
-    expect(secretsMock.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: "ecommerce-analytics-dev-smoke-test" });
+    expect(secretsMock.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({
+      SecretId: "ecommerce-analytics-dev-smoke-test",
+    });
   });
 
   it("exits 1 with the reason on stderr and nothing on stdout when it fails", async () => {
@@ -261,14 +349,23 @@ describe("npm run -s store -- smoke-key --env", () => {
     const result = await run("smoke-key", "--env", "staging");
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual([]);
-    expect(result.stderr.join("\n")).toMatch(/error: could not write the smoke-test key to ecommerce-analytics-staging-smoke-test: AccessDeniedException/);
+    expect(result.stderr.join("\n")).toMatch(
+      /error: could not write the smoke-test key to ecommerce-analytics-staging-smoke-test: AccessDeniedException/,
+    );
     expect(result.stderr.join("\n")).not.toContain(NEW_KEY);
   });
 
   it("parses smoke-key, which works on a deployed environment only", () => {
     expect(parseStoreArgs(["smoke-key", "--env", "prod"])).toEqual({ command: "smoke-key", env: "prod", json: false });
-    expect(parseStoreArgs(["smoke-key", "--env=dev", "--secret", SECRET, "--json"])).toEqual({ command: "smoke-key", env: "dev", secretId: SECRET, json: true });
+    expect(parseStoreArgs(["smoke-key", "--env=dev", "--secret", SECRET, "--json"])).toEqual({
+      command: "smoke-key",
+      env: "dev",
+      secretId: SECRET,
+      json: true,
+    });
     expect(() => parseStoreArgs(["smoke-key"])).toThrow(new UsageError("smoke-key needs --env"));
-    expect(() => parseStoreArgs(["smoke-key", "--env", "dev", "--name", "x"])).toThrow("--name is not an option of smoke-key");
+    expect(() => parseStoreArgs(["smoke-key", "--env", "dev", "--name", "x"])).toThrow(
+      "--name is not an option of smoke-key",
+    );
   });
 });

@@ -11,7 +11,11 @@ interface Run {
 async function run(...argv: string[]): Promise<Run> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runStoreCli(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line), env: process.env });
+  const code = await runStoreCli(argv, {
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    env: process.env,
+  });
   return { code, stdout, stderr };
 }
 
@@ -27,7 +31,9 @@ function usageError(argv: string[]): string {
 
 describe("parseStoreArgs", () => {
   it("parses each command, with --flag value and --flag=value", () => {
-    expect(parseStoreArgs(["create", "--name", "My shop", "--currency=EUR", "--timezone", "Europe/Paris", "--json"])).toEqual({
+    expect(
+      parseStoreArgs(["create", "--name", "My shop", "--currency=EUR", "--timezone", "Europe/Paris", "--json"]),
+    ).toEqual({
       command: "create",
       name: "My shop",
       currency: "EUR",
@@ -35,14 +41,34 @@ describe("parseStoreArgs", () => {
       json: true,
     });
     expect(parseStoreArgs(["list"])).toEqual({ command: "list", json: false });
-    expect(parseStoreArgs(["rotate-key", "--store", "12"])).toEqual({ command: "rotate-key", storeId: 12, json: false });
-    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key-id", "key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
+    expect(parseStoreArgs(["rotate-key", "--store", "12"])).toEqual({
+      command: "rotate-key",
+      storeId: 12,
+      json: false,
+    });
+    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key-id", "key_ab"])).toEqual({
+      command: "revoke-key",
+      storeId: 3,
+      keyId: "key_ab",
+      json: false,
+    });
     // --key-id's earlier name
-    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key=key_ab"])).toEqual({ command: "revoke-key", storeId: 3, keyId: "key_ab", json: false });
+    expect(parseStoreArgs(["revoke-key", "--store", "3", "--key=key_ab"])).toEqual({
+      command: "revoke-key",
+      storeId: 3,
+      keyId: "key_ab",
+      json: false,
+    });
     expect(parseStoreArgs([])).toEqual({ command: "help" });
     expect(parseStoreArgs(["create", "--help"])).toEqual({ command: "help" });
     expect(parseStoreArgs(["list", "--env", "prod", "--json"])).toEqual({ command: "list", json: true, env: "prod" });
-    expect(parseStoreArgs(["revoke-key", "--env=dev", "--store", "3"])).toEqual({ command: "revoke-key", storeId: 3, keyId: undefined, json: false, env: "dev" });
+    expect(parseStoreArgs(["revoke-key", "--env=dev", "--store", "3"])).toEqual({
+      command: "revoke-key",
+      storeId: 3,
+      keyId: undefined,
+      json: false,
+      env: "dev",
+    });
   });
 
   it.each([
@@ -61,7 +87,10 @@ describe("parseStoreArgs", () => {
     [["list", "--env", "production"], /--env must be one of dev, staging, prod, got "production"/],
     [["create", "--env=staging", "--name", "x"], /create needs --currency/],
     [["list", "--env"], /--env needs a value/],
-    [["revoke-key", "--store", "3", "--key-id", "eak_0123456789abcdef"], /--key-id takes the key's id .* not the API key eak_\.\.\. itself/],
+    [
+      ["revoke-key", "--store", "3", "--key-id", "eak_0123456789abcdef"],
+      /--key-id takes the key's id .* not the API key eak_\.\.\. itself/,
+    ],
     [["revoke-key", "--store", "3", "--key", "k1", "--key-id", "k2"], /--key-id is given twice/],
     [["rotate-key", "--store", "3", "--key-id", "k1"], /--key-id is not an option of rotate-key/],
   ])("rejects %j", (argv, message) => {
@@ -133,7 +162,10 @@ describe("runStoreCli", () => {
   });
 
   it("rotate-key issues a working key and the old one stops working", async () => {
-    const created = JSON.parse((await run("create", "--name", `Rotate ${Date.now()}`, "--currency", "USD", "--timezone", "UTC", "--json")).stdout[0]!);
+    const created = JSON.parse(
+      (await run("create", "--name", `Rotate ${Date.now()}`, "--currency", "USD", "--timezone", "UTC", "--json"))
+        .stdout[0]!,
+    );
     const rotated = await run("rotate-key", "--store", String(created.storeId), "--json");
     expect(rotated.code).toBe(0);
     const fresh = JSON.parse(rotated.stdout[0]!);
@@ -144,7 +176,10 @@ describe("runStoreCli", () => {
   });
 
   it("revoke-key revokes one key by id, or all of the store's keys", async () => {
-    const created = JSON.parse((await run("create", "--name", `Revoke ${Date.now()}`, "--currency", "USD", "--timezone", "UTC", "--json")).stdout[0]!);
+    const created = JSON.parse(
+      (await run("create", "--name", `Revoke ${Date.now()}`, "--currency", "USD", "--timezone", "UTC", "--json"))
+        .stdout[0]!,
+    );
     const storeId = String(created.storeId);
 
     const wrongKey = await run("revoke-key", "--store", storeId, "--key-id", "key_does_not_exist");

@@ -7,18 +7,47 @@
  */
 type Schema = { [keyword: string]: unknown };
 
-const ANNOTATIONS = new Set(["$schema", "title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly"]);
+const ANNOTATIONS = new Set([
+  "$schema",
+  "title",
+  "description",
+  "examples",
+  "example",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
 const KNOWN = new Set([
-  "$ref", "type", "const", "enum", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
-  "oneOf", "anyOf", "allOf", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-  "exclusiveMaximum", "format",
+  "$ref",
+  "type",
+  "const",
+  "enum",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "minItems",
+  "maxItems",
+  "oneOf",
+  "anyOf",
+  "allOf",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "format",
 ]);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 function isRealDate(y: string, m: string, d: string): boolean {
-  const month = Number(m), day = Number(d);
+  const month = Number(m),
+    day = Number(d);
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
 }
 
@@ -29,8 +58,14 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   },
   "date-time": (s) => {
     const m = DATE_TIME.exec(s);
-    return m !== null && isRealDate(m[1], m[2], m[3]) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 61 &&
-      (m[7] === undefined || (Number(m[7]) < 24 && Number(m[8]) < 60));
+    return (
+      m !== null &&
+      isRealDate(m[1], m[2], m[3]) &&
+      Number(m[4]) < 24 &&
+      Number(m[5]) < 60 &&
+      Number(m[6]) < 61 &&
+      (m[7] === undefined || (Number(m[7]) < 24 && Number(m[8]) < 60))
+    );
   },
 };
 
@@ -65,7 +100,8 @@ export function check(schema: unknown, value: unknown, root: unknown, at = "$"):
   if (typeof schema !== "object" || schema === null) throw new Error(`${at}: not a schema: ${JSON.stringify(schema)}`);
   const s = schema as Schema;
   for (const keyword of Object.keys(s)) {
-    if (!KNOWN.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`${at}: the checker does not know the keyword "${keyword}"`);
+    if (!KNOWN.has(keyword) && !ANNOTATIONS.has(keyword))
+      throw new Error(`${at}: the checker does not know the keyword "${keyword}"`);
   }
   const errors: string[] = [];
   const fail = (message: string) => errors.push(`${at}: ${message}`);
@@ -79,7 +115,8 @@ export function check(schema: unknown, value: unknown, root: unknown, at = "$"):
       return errors; // the other keywords would only repeat it
     }
   }
-  if ("const" in s && JSON.stringify(s.const) !== JSON.stringify(value)) fail(`expected ${JSON.stringify(s.const)}, got ${JSON.stringify(value)}`);
+  if ("const" in s && JSON.stringify(s.const) !== JSON.stringify(value))
+    fail(`expected ${JSON.stringify(s.const)}, got ${JSON.stringify(value)}`);
   if (Array.isArray(s.enum) && !s.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))) {
     fail(`${JSON.stringify(value)} is not one of ${JSON.stringify(s.enum)}`);
   }
@@ -88,7 +125,8 @@ export function check(schema: unknown, value: unknown, root: unknown, at = "$"):
     const length = [...value].length;
     if (typeof s.minLength === "number" && length < s.minLength) fail(`shorter than ${s.minLength}`);
     if (typeof s.maxLength === "number" && length > s.maxLength) fail(`longer than ${s.maxLength}`);
-    if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) fail(`${JSON.stringify(value)} does not match ${s.pattern}`);
+    if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value))
+      fail(`${JSON.stringify(value)} does not match ${s.pattern}`);
     if (typeof s.format === "string") {
       const valid = FORMATS[s.format];
       if (!valid) throw new Error(`${at}: the checker does not know the format "${s.format}"`);
@@ -99,8 +137,10 @@ export function check(schema: unknown, value: unknown, root: unknown, at = "$"):
   if (typeof value === "number") {
     if (typeof s.minimum === "number" && value < s.minimum) fail(`${value} is below ${s.minimum}`);
     if (typeof s.maximum === "number" && value > s.maximum) fail(`${value} is above ${s.maximum}`);
-    if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum) fail(`${value} is not above ${s.exclusiveMinimum}`);
-    if (typeof s.exclusiveMaximum === "number" && value >= s.exclusiveMaximum) fail(`${value} is not below ${s.exclusiveMaximum}`);
+    if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum)
+      fail(`${value} is not above ${s.exclusiveMinimum}`);
+    if (typeof s.exclusiveMaximum === "number" && value >= s.exclusiveMaximum)
+      fail(`${value} is not below ${s.exclusiveMaximum}`);
   }
 
   if (Array.isArray(value)) {
@@ -117,12 +157,18 @@ export function check(schema: unknown, value: unknown, root: unknown, at = "$"):
     }
     for (const [name, propertyValue] of Object.entries(object)) {
       if (name in properties) errors.push(...check(properties[name], propertyValue, root, `${at}.${name}`));
-      else if (s.additionalProperties !== undefined) errors.push(...check(s.additionalProperties, propertyValue, root, `${at}.${name}`).map((e) => (s.additionalProperties === false ? `${at}: unexpected property "${name}"` : e)));
+      else if (s.additionalProperties !== undefined)
+        errors.push(
+          ...check(s.additionalProperties, propertyValue, root, `${at}.${name}`).map((e) =>
+            s.additionalProperties === false ? `${at}: unexpected property "${name}"` : e,
+          ),
+        );
     }
   }
 
   if (Array.isArray(s.allOf)) s.allOf.forEach((sub) => errors.push(...check(sub, value, root, at)));
-  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => check(sub, value, root, at).length === 0)) fail("matches none of anyOf");
+  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => check(sub, value, root, at).length === 0))
+    fail("matches none of anyOf");
   if (Array.isArray(s.oneOf)) {
     const matching = s.oneOf.filter((sub) => check(sub, value, root, at).length === 0).length;
     if (matching !== 1) fail(`matches ${matching} of oneOf, not exactly 1`);

@@ -42,7 +42,10 @@ function responseSchema(route: Route, status: number, mediaType = "application/j
 /** Fails unless the status is documented for the route and the JSON body conforms to its schema. */
 function expectConforms(route: Route, res: CallResult): void {
   const schema = responseSchema(route, res.status);
-  if (schema === undefined) throw new Error(`${route.method} ${route.path} answered ${res.status}, which the document does not list: ${res.text}`);
+  if (schema === undefined)
+    throw new Error(
+      `${route.method} ${route.path} answered ${res.status}, which the document does not list: ${res.text}`,
+    );
   expect(res.headers["Content-Type"]).toMatch(/^application\/json/);
   expect({ status: res.status, problems: check(schema, res.body, doc) }).toEqual({ status: res.status, problems: [] });
 }
@@ -57,9 +60,24 @@ function parametersOf(route: Route): Json[] {
 describe("the schema checker", () => {
   const summary = { $ref: "#/components/schemas/SummaryReport" };
   const valid = {
-    from: "2026-03-01", to: "2026-03-31", timezone: "UTC", currency: "USD", orders: 1, unitsSold: 2, grossSales: "20.00", discounts: "0.00",
-    returns: "0.00", netSales: "20.00", shipping: "0.00", taxes: "0.00", totalSales: "20.00", averageOrderValue: "20.00",
-    customers: 1, newCustomers: 1, returningCustomers: 0, returningCustomerRate: 0,
+    from: "2026-03-01",
+    to: "2026-03-31",
+    timezone: "UTC",
+    currency: "USD",
+    orders: 1,
+    unitsSold: 2,
+    grossSales: "20.00",
+    discounts: "0.00",
+    returns: "0.00",
+    netSales: "20.00",
+    shipping: "0.00",
+    taxes: "0.00",
+    totalSales: "20.00",
+    averageOrderValue: "20.00",
+    customers: 1,
+    newCustomers: 1,
+    returningCustomers: 0,
+    returningCustomerRate: 0,
   };
 
   it("accepts a conforming body", () => {
@@ -98,9 +116,17 @@ describe("the OpenAPI document", () => {
 
   it("has exactly the route table's operations, with their operation ids and summaries", () => {
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ key: routeKey(method, path), operationId: op.operationId, summary: op.summary })),
+      Object.entries(methods).map(([method, op]) => ({
+        key: routeKey(method, path),
+        operationId: op.operationId,
+        summary: op.summary,
+      })),
     );
-    const table = routes.map((r) => ({ key: routeKey(r.method, r.path), operationId: r.operationId, summary: r.summary }));
+    const table = routes.map((r) => ({
+      key: routeKey(r.method, r.path),
+      operationId: r.operationId,
+      summary: r.summary,
+    }));
     const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
     expect(documented.sort(byKey)).toEqual(table.sort(byKey));
     expect(new Set(documented.map((d) => d.operationId)).size).toBe(documented.length);
@@ -109,7 +135,11 @@ describe("the OpenAPI document", () => {
   it("asks for the API key exactly where the route table does", () => {
     for (const route of routes) {
       const security = operationOf(route).security;
-      if (route.apiKeyRequired) expect({ route: route.operationId, security }).toEqual({ route: route.operationId, security: [{ apiKey: [] }] });
+      if (route.apiKeyRequired)
+        expect({ route: route.operationId, security }).toEqual({
+          route: route.operationId,
+          security: [{ apiKey: [] }],
+        });
       else expect({ route: route.operationId, security }).toEqual({ route: route.operationId, security: undefined });
     }
   });
@@ -166,8 +196,12 @@ describe("the OpenAPI document", () => {
   it("lists exactly the query parameters the operation's schema declares, each described, and 400 and 406 everywhere", () => {
     for (const route of routes) {
       const documented = parametersOf(route).map((p) => p.name);
-      expect({ route: route.operationId, documented }).toEqual({ route: route.operationId, documented: queryParameterNames(route.operationId) });
-      for (const parameter of parametersOf(route)) expect(parameter).toMatchObject({ in: "query", description: expect.any(String), schema: expect.any(Object) });
+      expect({ route: route.operationId, documented }).toEqual({
+        route: route.operationId,
+        documented: queryParameterNames(route.operationId),
+      });
+      for (const parameter of parametersOf(route))
+        expect(parameter).toMatchObject({ in: "query", description: expect.any(String), schema: expect.any(Object) });
       expect(Object.keys(operationOf(route).responses)).toEqual(expect.arrayContaining(["400", "406"]));
     }
     const summary = routeOf("summaryReport");
@@ -192,7 +226,9 @@ const zodSchemas: Partial<Record<OperationId, z.ZodType>> = {
 };
 
 function requestBodyOf(operationId: OperationId): { schema: unknown; example: Json } {
-  const body = operationOf(routeOf(operationId)).requestBody as { content: Record<string, { schema: unknown; example: Json }> };
+  const body = operationOf(routeOf(operationId)).requestBody as {
+    content: Record<string, { schema: unknown; example: Json }>;
+  };
   return body.content["application/json"];
 }
 
@@ -206,38 +242,192 @@ describe("the request body schemas", () => {
     }
   });
 
-  it.each(["ingestOrders", "ingestRefunds", "ingestEvents"] as const)("%s: the documented example passes both the document and zod", (operationId) => {
-    const { schema, example } = requestBodyOf(operationId);
-    expect(check(schema, example, doc)).toEqual([]);
-    expect(zodSchemas[operationId]!.safeParse(example).success).toBe(true);
-  });
+  it.each(["ingestOrders", "ingestRefunds", "ingestEvents"] as const)(
+    "%s: the documented example passes both the document and zod",
+    (operationId) => {
+      const { schema, example } = requestBodyOf(operationId);
+      expect(check(schema, example, doc)).toEqual([]);
+      expect(zodSchemas[operationId]!.safeParse(example).success).toBe(true);
+    },
+  );
 
   const orderVariants: Array<[string, (order: Json) => void, boolean]> = [
-    ["money as JSON numbers", (o) => { o.shipping = 4.9; (o.lines as Json[])[0].unitPrice = 12.5; }, true],
-    ["a guest order (no customerId)", (o) => { delete o.customerId; }, true],
-    ["a time with a negative offset", (o) => { o.createdAt = "2026-03-08T09:03:00-05:00"; }, true],
-    ["a missing required field", (o) => { delete o.lines; }, false],
-    ["an unknown field", (o) => { o.coupon = "X"; }, false],
-    ["an unknown status", (o) => { o.status = "refunded"; }, false],
-    ["money with a comma", (o) => { o.shipping = "4,90"; }, false],
-    ["negative money", (o) => { o.tax = -1; }, false],
-    ["a quantity of 0", (o) => { (o.lines as Json[])[0].quantity = 0; }, false],
-    ["a fractional quantity", (o) => { (o.lines as Json[])[0].quantity = 1.5; }, false],
-    ["no lines", (o) => { o.lines = []; }, false],
-    ["a time without an offset", (o) => { o.createdAt = "2026-03-08T14:03:00"; }, false],
-    ["a lower-case currency", (o) => { o.currency = "usd"; }, false],
-    ["an id of 65 characters", (o) => { o.id = "x".repeat(65); }, false],
-    ["an id with a control character", (o) => { o.id = "a\u0007b"; }, false],
-    ["an id with a C1 control character", (o) => { o.id = "a\u0085b"; }, false],
-    ["an id with a trailing space", (o) => { o.id = "a "; }, false],
-    ["an id with a leading no-break space", (o) => { o.id = "\u00a0a"; }, false],
-    ["an id with an unpaired surrogate", (o) => { o.id = "a\ud800"; }, false],
-    ["an id of one character", (o) => { o.id = "a"; }, true],
-    ["an id with inner spaces, emoji, RTL and combining marks", (o) => { o.id = "a b 🎁 \u05e9 e\u0301"; }, true],
-    ["a customerId with a trailing space", (o) => { o.customerId = "c "; }, false],
-    ["money over 10^12", (o) => { o.shipping = "1000000000000.01"; }, false],
-    ["money of 10^12 as a JSON number", (o) => { o.shipping = 1e12; }, true],
-    ["money over 10^12 as a JSON number", (o) => { o.shipping = 1e13; }, false],
+    [
+      "money as JSON numbers",
+      (o) => {
+        o.shipping = 4.9;
+        (o.lines as Json[])[0].unitPrice = 12.5;
+      },
+      true,
+    ],
+    [
+      "a guest order (no customerId)",
+      (o) => {
+        delete o.customerId;
+      },
+      true,
+    ],
+    [
+      "a time with a negative offset",
+      (o) => {
+        o.createdAt = "2026-03-08T09:03:00-05:00";
+      },
+      true,
+    ],
+    [
+      "a missing required field",
+      (o) => {
+        delete o.lines;
+      },
+      false,
+    ],
+    [
+      "an unknown field",
+      (o) => {
+        o.coupon = "X";
+      },
+      false,
+    ],
+    [
+      "an unknown status",
+      (o) => {
+        o.status = "refunded";
+      },
+      false,
+    ],
+    [
+      "money with a comma",
+      (o) => {
+        o.shipping = "4,90";
+      },
+      false,
+    ],
+    [
+      "negative money",
+      (o) => {
+        o.tax = -1;
+      },
+      false,
+    ],
+    [
+      "a quantity of 0",
+      (o) => {
+        (o.lines as Json[])[0].quantity = 0;
+      },
+      false,
+    ],
+    [
+      "a fractional quantity",
+      (o) => {
+        (o.lines as Json[])[0].quantity = 1.5;
+      },
+      false,
+    ],
+    [
+      "no lines",
+      (o) => {
+        o.lines = [];
+      },
+      false,
+    ],
+    [
+      "a time without an offset",
+      (o) => {
+        o.createdAt = "2026-03-08T14:03:00";
+      },
+      false,
+    ],
+    [
+      "a lower-case currency",
+      (o) => {
+        o.currency = "usd";
+      },
+      false,
+    ],
+    [
+      "an id of 65 characters",
+      (o) => {
+        o.id = "x".repeat(65);
+      },
+      false,
+    ],
+    [
+      "an id with a control character",
+      (o) => {
+        o.id = "a\u0007b";
+      },
+      false,
+    ],
+    [
+      "an id with a C1 control character",
+      (o) => {
+        o.id = "a\u0085b";
+      },
+      false,
+    ],
+    [
+      "an id with a trailing space",
+      (o) => {
+        o.id = "a ";
+      },
+      false,
+    ],
+    [
+      "an id with a leading no-break space",
+      (o) => {
+        o.id = "\u00a0a";
+      },
+      false,
+    ],
+    [
+      "an id with an unpaired surrogate",
+      (o) => {
+        o.id = "a\ud800";
+      },
+      false,
+    ],
+    [
+      "an id of one character",
+      (o) => {
+        o.id = "a";
+      },
+      true,
+    ],
+    [
+      "an id with inner spaces, emoji, RTL and combining marks",
+      (o) => {
+        o.id = "a b 🎁 \u05e9 e\u0301";
+      },
+      true,
+    ],
+    [
+      "a customerId with a trailing space",
+      (o) => {
+        o.customerId = "c ";
+      },
+      false,
+    ],
+    [
+      "money over 10^12",
+      (o) => {
+        o.shipping = "1000000000000.01";
+      },
+      false,
+    ],
+    [
+      "money of 10^12 as a JSON number",
+      (o) => {
+        o.shipping = 1e12;
+      },
+      true,
+    ],
+    [
+      "money over 10^12 as a JSON number",
+      (o) => {
+        o.shipping = 1e13;
+      },
+      false,
+    ],
   ];
 
   it.each(orderVariants)("an order with %s: document and zod agree", (_name, mutate, valid) => {
@@ -266,21 +456,65 @@ const isoAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
 const dateAgo = (ms: number) => isoAgo(ms).slice(0, 10);
 const RANGE = { from: dateAgo(40 * DAY), to: dateAgo(0) };
 
-const line = (productId: string, unitPrice: string, extra: Json = {}) => ({ productId, productName: `Product ${productId}`, category: "Kitchen", quantity: 2, unitPrice, ...extra });
+const line = (productId: string, unitPrice: string, extra: Json = {}) => ({
+  productId,
+  productName: `Product ${productId}`,
+  category: "Kitchen",
+  quantity: 2,
+  unitPrice,
+  ...extra,
+});
 
 const sample: Record<"ingestOrders" | "ingestRefunds" | "ingestEvents", Json> = {
   ingestOrders: {
     orders: [
-      { id: "o-old", customerId: "c-1", createdAt: isoAgo(35 * DAY), currency: "USD", status: "paid", lines: [line("p-1", "10.00")], shipping: "4.00", tax: "1.60" },
-      { id: "o-1", customerId: "c-1", createdAt: isoAgo(10 * MINUTE), currency: "USD", status: "paid", lines: [line("p-1", "10.00", { discount: "1.00" }), line("p-2", "5.50")], discount: "2.00" },
+      {
+        id: "o-old",
+        customerId: "c-1",
+        createdAt: isoAgo(35 * DAY),
+        currency: "USD",
+        status: "paid",
+        lines: [line("p-1", "10.00")],
+        shipping: "4.00",
+        tax: "1.60",
+      },
+      {
+        id: "o-1",
+        customerId: "c-1",
+        createdAt: isoAgo(10 * MINUTE),
+        currency: "USD",
+        status: "paid",
+        lines: [line("p-1", "10.00", { discount: "1.00" }), line("p-2", "5.50")],
+        discount: "2.00",
+      },
       { id: "o-guest", createdAt: isoAgo(5 * MINUTE), currency: "USD", status: "paid", lines: [line("p-2", "5.50")] },
-      { id: "o-new", customerId: "c-2", createdAt: isoAgo(3 * DAY), currency: "USD", status: "paid", lines: [{ productId: "p-3", productName: "Uncategorised", quantity: 1, unitPrice: 20 }] },
-      { id: "o-cancelled", customerId: "c-2", createdAt: isoAgo(2 * DAY), currency: "USD", status: "cancelled", lines: [line("p-1", "10.00")] },
+      {
+        id: "o-new",
+        customerId: "c-2",
+        createdAt: isoAgo(3 * DAY),
+        currency: "USD",
+        status: "paid",
+        lines: [{ productId: "p-3", productName: "Uncategorised", quantity: 1, unitPrice: 20 }],
+      },
+      {
+        id: "o-cancelled",
+        customerId: "c-2",
+        createdAt: isoAgo(2 * DAY),
+        currency: "USD",
+        status: "cancelled",
+        lines: [line("p-1", "10.00")],
+      },
     ],
   },
   ingestRefunds: {
     refunds: [
-      { id: "r-1", orderId: "o-1", createdAt: isoAgo(2 * MINUTE), amount: "10.00", lines: [{ productId: "p-1", quantity: 1, amount: "10.00" }] },
+      {
+        id: "r-1",
+        orderId: "o-1",
+        createdAt: isoAgo(2 * MINUTE),
+        amount: "10.00",
+        lines: [{ productId: "p-1", quantity: 1, amount: "10.00" }],
+      },
       { id: "r-2", orderId: "o-old", createdAt: isoAgo(3 * MINUTE), amount: 2.5 },
     ],
   },
@@ -302,7 +536,8 @@ const sample: Record<"ingestOrders" | "ingestRefunds" | "ingestEvents", Json> = 
 };
 
 /** Reports' queries that hit the sample data; routes that take no range (realtime, health) get none. */
-const reportQuery = (route: Route): Record<string, string> | undefined => (queryParameterNames(route.operationId).includes("from") ? { ...RANGE } : undefined);
+const reportQuery = (route: Route): Record<string, string> | undefined =>
+  queryParameterNames(route.operationId).includes("from") ? { ...RANGE } : undefined;
 
 describe("real responses", () => {
   let handle: DatabaseHandle;
@@ -320,17 +555,24 @@ describe("real responses", () => {
   });
   afterAll(() => handle.db.destroy());
 
-  it.each(routes.map((r) => [r.operationId, r] as const))("%s answers 200 with a body the document describes", async (operationId, route) => {
-    const res =
-      route.method === "POST"
-        ? await call("POST", route.path, { store: shop, body: sample[operationId as keyof typeof sample] })
-        : await call("GET", route.path, { store: route.apiKeyRequired ? shop : undefined, query: reportQuery(route) });
-    expect(res.status).toBe(200);
-    expectConforms(route, res);
-  });
+  it.each(routes.map((r) => [r.operationId, r] as const))(
+    "%s answers 200 with a body the document describes",
+    async (operationId, route) => {
+      const res =
+        route.method === "POST"
+          ? await call("POST", route.path, { store: shop, body: sample[operationId as keyof typeof sample] })
+          : await call("GET", route.path, {
+              store: route.apiKeyRequired ? shop : undefined,
+              query: reportQuery(route),
+            });
+      expect(res.status).toBe(200);
+      expectConforms(route, res);
+    },
+  );
 
   it("the sample data fills the reports (so the schemas were checked against real rows)", async () => {
-    const get = async (operationId: OperationId) => (await call("GET", routeOf(operationId).path, { store: shop, query: reportQuery(routeOf(operationId)) })).body;
+    const get = async (operationId: OperationId) =>
+      (await call("GET", routeOf(operationId).path, { store: shop, query: reportQuery(routeOf(operationId)) })).body;
     expect((await get("summaryReport")).customers).toBe(2);
     expect((await get("productsReport")).products.length).toBe(3);
     expect((await get("productsReport")).products.some((p: Json) => p.category === null)).toBe(true);
@@ -353,8 +595,16 @@ describe("real responses", () => {
     for (const route of routes.filter((r) => r.functionName === "reports")) {
       for (const parameter of parametersOf(route)) {
         for (const value of values(parameter)) {
-          const res = await call("GET", route.path, { store: shop, query: { ...RANGE, [parameter.name as string]: value } });
-          expect({ route: route.operationId, parameter: parameter.name, value, status: res.status }).toEqual({ route: route.operationId, parameter: parameter.name, value, status: 200 });
+          const res = await call("GET", route.path, {
+            store: shop,
+            query: { ...RANGE, [parameter.name as string]: value },
+          });
+          expect({ route: route.operationId, parameter: parameter.name, value, status: res.status }).toEqual({
+            route: route.operationId,
+            parameter: parameter.name,
+            value,
+            status: 200,
+          });
           expectConforms(route, res);
           calls += 1;
         }
@@ -379,7 +629,11 @@ describe("real responses", () => {
 
   it("the reports answer text/csv when asked, as documented", async () => {
     for (const route of routes.filter((r) => r.functionName === "reports")) {
-      const res = await call("GET", route.path, { store: shop, query: reportQuery(route), headers: { accept: "text/csv" } });
+      const res = await call("GET", route.path, {
+        store: shop,
+        query: reportQuery(route),
+        headers: { accept: "text/csv" },
+      });
       expect(res.status).toBe(200);
       expect(res.headers["Content-Type"]).toMatch(/^text\/csv/);
       expect(responseSchema(route, 200, "text/csv")).toMatchObject({ type: "string" });
@@ -417,7 +671,10 @@ describe("real responses", () => {
     const order = () => clone((sample.ingestOrders.orders as Json[])[2]);
 
     it("400: an invalid item, named by index and field", async () => {
-      const res = await call("POST", orders().path, { store: shop, body: { orders: [order(), { ...order(), id: "o-bad", status: "lost" }] } });
+      const res = await call("POST", orders().path, {
+        store: shop,
+        body: { orders: [order(), { ...order(), id: "o-bad", status: "lost" }] },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("VALIDATION_FAILED");
       expect(res.body.error.details).toContainEqual(expect.objectContaining({ index: 1, field: "orders[1].status" }));
@@ -425,49 +682,74 @@ describe("real responses", () => {
     });
 
     it("400: a body that is not JSON", async () => {
-      const res = await call("POST", orders().path, { store: shop, rawBody: "{\"orders\": [", headers: { "content-type": "application/json" } });
+      const res = await call("POST", orders().path, {
+        store: shop,
+        rawBody: '{"orders": [',
+        headers: { "content-type": "application/json" },
+      });
       expect(res.status).toBe(400);
       expectConforms(orders(), res);
     });
 
     it("400: a report's bad parameters", async () => {
       const route = routeOf("summaryReport");
-      const res = await call("GET", route.path, { store: shop, query: { from: "2026-02-30", timezone: "Mars/Olympus" } });
+      const res = await call("GET", route.path, {
+        store: shop,
+        query: { from: "2026-02-30", timezone: "Mars/Olympus" },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(["from", "timezone"]);
       expectConforms(route, res);
       const unknown = await call("GET", route.path, { store: shop, query: { from: "2026-03-01", bogus: "1" } });
       expect(unknown.status).toBe(400);
-      expect(unknown.body.error.details).toEqual([{ field: "bogus", message: expect.stringContaining("is not a query parameter") }]);
+      expect(unknown.body.error.details).toEqual([
+        { field: "bogus", message: expect.stringContaining("is not a query parameter") },
+      ]);
       expectConforms(route, unknown);
     });
 
     it("403: no API key, on every keyed route", async () => {
       for (const route of routes.filter((r) => r.apiKeyRequired)) {
-        const res = await call(route.method, route.path, { body: route.method === "POST" ? sample[route.operationId as keyof typeof sample] : undefined });
+        const res = await call(route.method, route.path, {
+          body: route.method === "POST" ? sample[route.operationId as keyof typeof sample] : undefined,
+        });
         expect(res.status).toBe(403);
         expectConforms(route, res);
       }
     });
 
     it("413: a body over 1 MiB", async () => {
-      const res = await call("POST", orders().path, { store: shop, rawBody: JSON.stringify({ orders: [], pad: "x".repeat(1024 * 1024) }), headers: { "content-type": "application/json" } });
+      const res = await call("POST", orders().path, {
+        store: shop,
+        rawBody: JSON.stringify({ orders: [], pad: "x".repeat(1024 * 1024) }),
+        headers: { "content-type": "application/json" },
+      });
       expect(res.status).toBe(413);
       expectConforms(orders(), res);
     });
 
     it("415: a body that is not sent as JSON", async () => {
-      const res = await call("POST", orders().path, { store: shop, rawBody: "id=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+      const res = await call("POST", orders().path, {
+        store: shop,
+        rawBody: "id=1",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
       expect(res.status).toBe(415);
       expectConforms(orders(), res);
     });
 
     it("422: another currency, and a refund of an unknown order", async () => {
-      const res = await call("POST", orders().path, { store: shop, body: { orders: [{ ...order(), id: "o-eur", currency: "EUR" }] } });
+      const res = await call("POST", orders().path, {
+        store: shop,
+        body: { orders: [{ ...order(), id: "o-eur", currency: "EUR" }] },
+      });
       expect(res.status).toBe(422);
       expectConforms(orders(), res);
       const refunds = routeOf("ingestRefunds");
-      const refund = await call("POST", refunds.path, { store: shop, body: { refunds: [{ id: "r-x", orderId: "nope", createdAt: isoAgo(MINUTE), amount: "1.00" }] } });
+      const refund = await call("POST", refunds.path, {
+        store: shop,
+        body: { refunds: [{ id: "r-x", orderId: "nope", createdAt: isoAgo(MINUTE), amount: "1.00" }] },
+      });
       expect(refund.status).toBe(422);
       expectConforms(refunds, refund);
     });

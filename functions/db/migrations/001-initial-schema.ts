@@ -139,8 +139,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       .createTable("events")
       .addColumn("store_id", "integer", (c) => c.unsigned().notNull())
       .addColumn("id", ID, (c) => c.notNull())
-      .addColumn("type", sql`enum('session_start','page_view','product_view','add_to_cart','checkout_start','purchase')`, (c) =>
-        c.notNull(),
+      .addColumn(
+        "type",
+        sql`enum('session_start','page_view','product_view','add_to_cart','checkout_start','purchase')`,
+        (c) => c.notNull(),
       )
       .addColumn("session_id", ID, (c) => c.notNull())
       .addColumn("occurred_at", UTC_TIME, (c) => c.notNull())
@@ -149,7 +151,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn("order_id", ID)
       .addPrimaryKeyConstraint("events_pk", ["store_id", "id"]),
   ).execute();
-  await db.schema.createIndex("events_by_time").on("events").columns(["store_id", "occurred_at", "session_id"]).execute();
+  await db.schema
+    .createIndex("events_by_time")
+    .on("events")
+    .columns(["store_id", "occurred_at", "session_id"])
+    .execute();
 
   await tableOptions(
     db.schema

@@ -42,7 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 /** 15-minute UTC slot of a DATETIME column (frozen here: a migration must not follow later code). */
-const slot = (column: string) => sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
+const slot = (column: string) =>
+  sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
 
 /** Fills the new rollups from the rows that exist already, for every store. */
 async function backfill(db: Kysely<any>): Promise<void> {

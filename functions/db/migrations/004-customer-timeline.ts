@@ -14,9 +14,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table orders add column prev_paid_at datetime(3) null`.execute(db);
   await db.schema.createIndex("orders_by_prev_paid").on("orders").columns(["store_id", "prev_paid_at"]).execute();
 
-  await sql`alter table customers add column first_paid_at datetime(3) null, add column second_paid_at datetime(3) null`.execute(db);
-  await db.schema.createIndex("customers_by_first_paid").on("customers").columns(["store_id", "first_paid_at"]).execute();
-  await db.schema.createIndex("customers_by_second_paid").on("customers").columns(["store_id", "second_paid_at"]).execute();
+  await sql`alter table customers add column first_paid_at datetime(3) null, add column second_paid_at datetime(3) null`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex("customers_by_first_paid")
+    .on("customers")
+    .columns(["store_id", "first_paid_at"])
+    .execute();
+  await db.schema
+    .createIndex("customers_by_second_paid")
+    .on("customers")
+    .columns(["store_id", "second_paid_at"])
+    .execute();
 
   await sql`
     alter table sales_slots
@@ -29,7 +39,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 /** 15-minute UTC slot of a DATETIME column (frozen here: a migration must not follow later code). */
-const slot = (column: string) => sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
+const slot = (column: string) =>
+  sql.raw(`(date_format(${column}, '%Y-%m-%d %H:00:00') + interval (floor(minute(${column}) / 15) * 15) minute)`);
 
 async function backfill(db: Kysely<any>): Promise<void> {
   const ranked = sql`
@@ -58,7 +69,9 @@ async function backfill(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table sales_slots drop column first_orders, drop column second_orders, drop column last_orders, drop column only_orders`.execute(db);
+  await sql`alter table sales_slots drop column first_orders, drop column second_orders, drop column last_orders, drop column only_orders`.execute(
+    db,
+  );
   await db.schema.dropIndex("customers_by_second_paid").on("customers").execute();
   await db.schema.dropIndex("customers_by_first_paid").on("customers").execute();
   await sql`alter table customers drop column first_paid_at, drop column second_paid_at`.execute(db);

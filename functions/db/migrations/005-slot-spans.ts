@@ -29,5 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from sales_slots where span_minutes <> 15`.execute(db);
-  await sql`alter table sales_slots drop primary key, drop column span_minutes, add primary key (store_id, slot_start)`.execute(db);
+  await sql`alter table sales_slots drop primary key, drop column span_minutes, add primary key (store_id, slot_start)`.execute(
+    db,
+  );
 }

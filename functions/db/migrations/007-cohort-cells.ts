@@ -35,7 +35,8 @@ async function backfill(db: Kysely<any>, storeId: number, timezone: string): Pro
     from orders where store_id = ${storeId}`.execute(db);
   const { first, last } = span.rows[0] ?? {};
   if (!first || !last) return;
-  const localDay = (column: string) => localDateSql(column, timezone, new Date(first).getTime(), new Date(last).getTime());
+  const localDay = (column: string) =>
+    localDateSql(column, timezone, new Date(first).getTime(), new Date(last).getTime());
   // Each customer's cohort: the local date of their first paid order.
   const cohorts = sql`
     select customer_id, ${localDay("first_at")} as cohort_day

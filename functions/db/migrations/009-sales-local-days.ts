@@ -37,7 +37,8 @@ async function backfill(db: Kysely<any>, storeId: number, timezone: string): Pro
     from orders o where o.store_id = ${storeId}`.execute(db);
   const { first, last } = span.rows[0] ?? {};
   if (!first || !last) return;
-  const localDay = (column: string) => localDateSql(column, timezone, new Date(first).getTime(), new Date(last).getTime());
+  const localDay = (column: string) =>
+    localDateSql(column, timezone, new Date(first).getTime(), new Date(last).getTime());
   await sql`
     insert into sales_local_days (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)
     select ${storeId}, day, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)

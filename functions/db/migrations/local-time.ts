@@ -57,7 +57,8 @@ function offsetSegments(startMs: number, endMs: number, timezone: string): Offse
 /** A DATETIME(3) literal; from numbers only, so nothing but digits reaches the SQL text. */
 function datetimeLiteral(ms: number): RawBuilder<string> {
   const text = new Date(ms).toISOString().slice(0, 23).replace("T", " ");
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(text)) throw new RangeError(`instant out of DATETIME range: ${ms}`);
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(text))
+    throw new RangeError(`instant out of DATETIME range: ${ms}`);
   return sql.lit(text);
 }
 
@@ -79,6 +80,9 @@ export function localDateSql(column: string, timezone: string, firstMs: number, 
   if (segments.length === 1) return sql<Date>`date(${shifted(column, last.offsetMinutes)})`;
   const whens = segments
     .slice(0, -1)
-    .map(({ offsetMinutes }, i) => sql`WHEN ${sql.raw(column)} < ${datetimeLiteral(segments[i + 1].start)} THEN ${shifted(column, offsetMinutes)}`);
+    .map(
+      ({ offsetMinutes }, i) =>
+        sql`WHEN ${sql.raw(column)} < ${datetimeLiteral(segments[i + 1].start)} THEN ${shifted(column, offsetMinutes)}`,
+    );
   return sql<Date>`date(CASE ${sql.join(whens, sql` `)} ELSE ${shifted(column, last.offsetMinutes)} END)`;
 }

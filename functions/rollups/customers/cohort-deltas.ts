@@ -26,7 +26,10 @@ interface CellDelta {
 /** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesDeltas). */
 export class CohortCellDeltas implements RollupChanges {
   /** by interval, cohort day number and period's first day number */
-  private readonly cells = new Map<string, { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }>();
+  private readonly cells = new Map<
+    string,
+    { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }
+  >();
 
   constructor(
     private readonly storeId: number,
@@ -36,7 +39,8 @@ export class CohortCellDeltas implements RollupChanges {
   private cell(interval: CohortCellInterval, cohortDay: number, period: number): CellDelta {
     const key = `${interval}|${cohortDay}|${period}`;
     let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { interval, cohortDay, period, delta: { customers: 0, sales: 0n, returns: 0n } }));
+    if (!cell)
+      this.cells.set(key, (cell = { interval, cohortDay, period, delta: { customers: 0, sales: 0n, returns: 0n } }));
     return cell.delta;
   }
 
@@ -69,7 +73,8 @@ export class CohortCellDeltas implements RollupChanges {
 
   cohortReturn(cohortDay: number, booked: BookedReturn, sign: Sign): void {
     for (const interval of COHORT_CELL_INTERVALS) {
-      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += BigInt(sign) * booked.amount;
+      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns +=
+        BigInt(sign) * booked.amount;
     }
   }
 
@@ -78,7 +83,9 @@ export class CohortCellDeltas implements RollupChanges {
     const storeId = this.storeId;
     const rows = [...this.cells.values()]
       .filter(({ delta }) => delta.customers !== 0 || delta.sales !== 0n || delta.returns !== 0n)
-      .sort((a, b) => (a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay - b.cohortDay || a.period - b.period))
+      .sort((a, b) =>
+        a.interval < b.interval ? -1 : a.interval > b.interval ? 1 : a.cohortDay - b.cohortDay || a.period - b.period,
+      )
       .map(({ interval, cohortDay, period, delta }) => ({
         store_id: storeId,
         interval_name: interval,

@@ -9,7 +9,12 @@ import { ratio } from "../../reports/figures";
  * first counted order ever is in range; returning rate (Shopify's): share of them with more
  * than one counted order up to the end of the range. Guests are not customers.
  */
-export async function rawCustomerFigures(db: Kysely<Database>, storeId: number, start: Date, end: Date): Promise<CustomerFigures> {
+export async function rawCustomerFigures(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<CustomerFigures> {
   const inRange = db
     .selectFrom("orders")
     .select("customer_id")

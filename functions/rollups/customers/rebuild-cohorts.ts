@@ -14,7 +14,11 @@ export async function rebuildCohortCells(trx: Transaction<Database>, storeId: nu
   const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("cohort_cells").where("store_id", "=", storeId).execute();
   const returnsByOrder = new Map<string, BookedReturn[]>();
-  const refunds = await trx.selectFrom("refunds").select(["order_id", "created_at", "amount"]).where("store_id", "=", storeId).execute();
+  const refunds = await trx
+    .selectFrom("refunds")
+    .select(["order_id", "created_at", "amount"])
+    .where("store_id", "=", storeId)
+    .execute();
   for (const r of refunds) {
     const booked = { created_at: r.created_at, amount: parseAmount(r.amount) };
     returnsByOrder.set(r.order_id, [...(returnsByOrder.get(r.order_id) ?? []), booked]);
@@ -40,7 +44,10 @@ export async function rebuildCohortCells(trx: Transaction<Database>, storeId: nu
       timeline = [];
       returns = [];
     }
-    timeline.push({ created_at: order.created_at, sales: parseAmount(order.gross_sales) - parseAmount(order.discounts) });
+    timeline.push({
+      created_at: order.created_at,
+      sales: parseAmount(order.gross_sales) - parseAmount(order.discounts),
+    });
     returns.push(...(returnsByOrder.get(order.id) ?? []));
   }
   flush();

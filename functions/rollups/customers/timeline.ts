@@ -38,7 +38,8 @@ export interface TimelineChanges {
   timelines: Map<string, { before: PaidOrder[]; after: PaidOrder[] }>;
 }
 
-const byTime = (a: PaidOrder, b: PaidOrder) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byTime = (a: PaidOrder, b: PaidOrder) =>
+  a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 function markersOf(timeline: readonly PaidOrder[]): Record<CustomerMarker, Date | null> {
@@ -56,17 +57,28 @@ function markersOf(timeline: readonly PaidOrder[]): Record<CustomerMarker, Date 
  * stored orders the ingest deletes (re-sent orders, whatever their new status). `written`: the
  * paid orders with a customer that the ingest inserts.
  */
-export function timelineChanges(stored: readonly StoredPaidOrder[], replaced: ReadonlySet<string>, written: readonly PaidOrder[]): TimelineChanges {
+export function timelineChanges(
+  stored: readonly StoredPaidOrder[],
+  replaced: ReadonlySet<string>,
+  written: readonly PaidOrder[],
+): TimelineChanges {
   const before = new Map<string, StoredPaidOrder[]>();
   const after = new Map<string, PaidOrder[]>();
-  const listOf = <T>(map: Map<string, T[]>, customer: string) => map.get(customer) ?? (map.set(customer, []), map.get(customer)!);
+  const listOf = <T>(map: Map<string, T[]>, customer: string) =>
+    map.get(customer) ?? (map.set(customer, []), map.get(customer)!);
   for (const order of stored) {
     listOf(before, order.customer_id).push(order);
     if (!replaced.has(order.id)) listOf(after, order.customer_id).push(order);
   }
   for (const order of written) listOf(after, order.customer_id).push(order);
 
-  const changes: TimelineChanges = { markers: [], customers: [], prevOfWritten: new Map(), prevUpdates: [], timelines: new Map() };
+  const changes: TimelineChanges = {
+    markers: [],
+    customers: [],
+    prevOfWritten: new Map(),
+    prevUpdates: [],
+    timelines: new Map(),
+  };
   const writtenIds = new Set(written.map((o) => o.id));
   for (const customer of new Set([...before.keys(), ...after.keys()])) {
     const previous = (before.get(customer) ?? []).sort(byTime);
@@ -85,7 +97,8 @@ export function timelineChanges(stored: readonly StoredPaidOrder[], replaced: Re
     timeline.forEach((order, i) => {
       const prev = timeline[i - 1]?.created_at ?? null;
       if (writtenIds.has(order.id)) changes.prevOfWritten.set(order.id, prev);
-      else if (!sameTime((order as StoredPaidOrder).prev_paid_at, prev)) changes.prevUpdates.push({ id: order.id, prev_paid_at: prev });
+      else if (!sameTime((order as StoredPaidOrder).prev_paid_at, prev))
+        changes.prevUpdates.push({ id: order.id, prev_paid_at: prev });
     });
   }
   return changes;

@@ -16,16 +16,29 @@ export async function verifyCustomers(db: Kysely<Database>, storeId: number): Pr
   for (const from of [history, shiftDays(today, -364), shiftDays(today, -29)]) {
     const range = { from: from < history ? history : from, to: today, timezone: store.timezone };
     const { start, end } = utcBounds(range);
-    const [rolled, raw] = await Promise.all([customerFigures(db, storeId, start, end), rawCustomerFigures(db, storeId, start, end)]);
-    if (JSON.stringify(rolled) !== JSON.stringify(raw)) problems.push(`customers ${range.from}..${range.to}: rollup ${JSON.stringify(rolled)} raw ${JSON.stringify(raw)}`);
+    const [rolled, raw] = await Promise.all([
+      customerFigures(db, storeId, start, end),
+      rawCustomerFigures(db, storeId, start, end),
+    ]);
+    if (JSON.stringify(rolled) !== JSON.stringify(raw))
+      problems.push(
+        `customers ${range.from}..${range.to}: rollup ${JSON.stringify(rolled)} raw ${JSON.stringify(raw)}`,
+      );
   }
   const range = { from: history, to: today, timezone: store.timezone };
   const window = { range, ...utcBounds(range) };
-  const [rolled, raw] = await Promise.all([cohortsReport(db, store, window, "month"), cohortsReport(db, store, window, "month", { fromRawRows: true })]);
+  const [rolled, raw] = await Promise.all([
+    cohortsReport(db, store, window, "month"),
+    cohortsReport(db, store, window, "month", { fromRawRows: true }),
+  ]);
   for (const [i, cohort] of raw.cohorts.entries()) {
-    if (JSON.stringify(rolled.cohorts[i]) !== JSON.stringify(cohort)) problems.push(`cohort ${cohort.cohort}: rollup ${JSON.stringify(rolled.cohorts[i])} raw ${JSON.stringify(cohort)}`);
+    if (JSON.stringify(rolled.cohorts[i]) !== JSON.stringify(cohort))
+      problems.push(
+        `cohort ${cohort.cohort}: rollup ${JSON.stringify(rolled.cohorts[i])} raw ${JSON.stringify(cohort)}`,
+      );
   }
-  if (rolled.cohorts.length !== raw.cohorts.length) problems.push(`cohorts: ${rolled.cohorts.length} from the rollup, ${raw.cohorts.length} from raw rows`);
+  if (rolled.cohorts.length !== raw.cohorts.length)
+    problems.push(`cohorts: ${rolled.cohorts.length} from the rollup, ${raw.cohorts.length} from raw rows`);
   return problems;
 }
 

@@ -21,7 +21,11 @@ export class FunnelSlotDeltas implements RollupChanges {
   session(session: SessionFunnel, sign: Sign): void {
     const key = slotOf(session.started_at).getTime();
     let d = this.slots.get(key);
-    if (!d) this.slots.set(key, (d = { sessions: 0, product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 }));
+    if (!d)
+      this.slots.set(
+        key,
+        (d = { sessions: 0, product_viewed: 0, added_to_cart: 0, reached_checkout: 0, converted: 0 }),
+      );
     d.sessions += sign;
     d.product_viewed += sign * Number(session.product_viewed);
     d.added_to_cart += sign * Number(session.added_to_cart);
@@ -35,6 +39,12 @@ export class FunnelSlotDeltas implements RollupChanges {
       .filter(([, d]) => Object.values(d).some((v) => v !== 0))
       .sort(([a], [b]) => a - b)
       .map(([slot, d]) => ({ store_id: storeId, slot_start: new Date(slot), ...d }));
-    await addToRollup(trx, "funnel_slots", rows, ["sessions", "product_viewed", "added_to_cart", "reached_checkout", "converted"]);
+    await addToRollup(trx, "funnel_slots", rows, [
+      "sessions",
+      "product_viewed",
+      "added_to_cart",
+      "reached_checkout",
+      "converted",
+    ]);
   }
 }

@@ -6,6 +6,11 @@ import { allTime } from "../verify-window";
 /** The funnel's counts over all time. */
 export async function verifyFunnel(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const { start, end } = allTime();
-  const [rolled, raw] = await Promise.all([funnelCounts(db, storeId, start, end), rawFunnelCounts(db, storeId, start, end)]);
-  return JSON.stringify(rolled) === JSON.stringify(raw) ? [] : [`funnel: rollup ${JSON.stringify(rolled)} raw ${JSON.stringify(raw)}`];
+  const [rolled, raw] = await Promise.all([
+    funnelCounts(db, storeId, start, end),
+    rawFunnelCounts(db, storeId, start, end),
+  ]);
+  return JSON.stringify(rolled) === JSON.stringify(raw)
+    ? []
+    : [`funnel: rollup ${JSON.stringify(rolled)} raw ${JSON.stringify(raw)}`];
 }

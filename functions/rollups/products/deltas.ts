@@ -30,7 +30,8 @@ export class ProductDeltas implements RollupChanges {
     const start = Math.floor(instant.getTime() / DAY_MS) * DAY_MS;
     const key = `${start}|${productId}`;
     let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { start, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
+    if (!cell)
+      this.cells.set(key, (cell = { start, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
     return cell;
   }
 
@@ -58,17 +59,35 @@ export class ProductDeltas implements RollupChanges {
   async apply(trx: Transaction<Database>): Promise<void> {
     const storeId = this.storeId;
     const days = sortedByKey([...this.cells.values()]);
-    await addToRollup(trx, "product_days", days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })), MEASURES);
-    const months = sortedByKey(sumBy(days, (start) => Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1)));
-    await addToRollup(trx, "product_months", months.map((c) => ({ store_id: storeId, month: new Date(c.start), ...measuresOf(c) })), MEASURES);
+    await addToRollup(
+      trx,
+      "product_days",
+      days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })),
+      MEASURES,
+    );
+    const months = sortedByKey(
+      sumBy(days, (start) => Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1)),
+    );
+    await addToRollup(
+      trx,
+      "product_months",
+      months.map((c) => ({ store_id: storeId, month: new Date(c.start), ...measuresOf(c) })),
+      MEASURES,
+    );
     const totals = sortedByKey(sumBy(days, () => 0));
-    await addToRollup(trx, "product_totals", totals.map((c) => ({ store_id: storeId, ...measuresOf(c) })), MEASURES);
+    await addToRollup(
+      trx,
+      "product_totals",
+      totals.map((c) => ({ store_id: storeId, ...measuresOf(c) })),
+      MEASURES,
+    );
   }
 }
 
 const MEASURES = ["orders", "units", "gross_sales", "discounts", "returns"] as const;
 
-const isZero = (c: ProductDelta) => c.orders === 0 && c.units === 0 && c.gross === 0n && c.discounts === 0n && c.returns === 0n;
+const isZero = (c: ProductDelta) =>
+  c.orders === 0 && c.units === 0 && c.gross === 0n && c.discounts === 0n && c.returns === 0n;
 
 /** Non-zero cells in key order, so concurrent transactions lock rollup rows in the same order. */
 function sortedByKey(cells: ProductDelta[]): ProductDelta[] {

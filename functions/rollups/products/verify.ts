@@ -6,7 +6,10 @@ import { allTime, bigints } from "../verify-window";
 /** Each product's tallies over all time. */
 export async function verifyProducts(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const { start, end } = allTime();
-  const [rolled, raw] = await Promise.all([productTallies(db, storeId, start, end), rawProductTallies(db, storeId, start, end)]);
+  const [rolled, raw] = await Promise.all([
+    productTallies(db, storeId, start, end),
+    rawProductTallies(db, storeId, start, end),
+  ]);
   const problems: string[] = [];
   for (const id of [...new Set([...rolled.keys(), ...raw.keys()])].sort()) {
     const fromRollup = JSON.stringify(rolled.get(id) ?? null, bigints);

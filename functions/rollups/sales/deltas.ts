@@ -68,7 +68,9 @@ export class SalesDeltas implements RollupChanges {
 
   order(order: OrderContribution, sign: Sign): void {
     const s = BigInt(sign);
-    const [gross, discounts, shipping, taxes] = [order.gross, order.discounts, order.shipping, order.taxes].map((a) => s * a);
+    const [gross, discounts, shipping, taxes] = [order.gross, order.discounts, order.shipping, order.taxes].map(
+      (a) => s * a,
+    );
     this.eachWithLocalDay(order.created_at, (d) => {
       d.orders += sign;
       d.units += sign * order.units;
@@ -107,7 +109,13 @@ export class SalesDeltas implements RollupChanges {
         last_orders: d.last_orders,
         only_orders: d.only_orders,
       }));
-    await addToRollup(trx, "sales_slots", rows, [...SALES_MEASURES, "first_orders", "second_orders", "last_orders", "only_orders"]);
+    await addToRollup(trx, "sales_slots", rows, [
+      ...SALES_MEASURES,
+      "first_orders",
+      "second_orders",
+      "last_orders",
+      "only_orders",
+    ]);
     const days = [...this.localDays.entries()]
       .filter(([, d]) => d.orders !== 0 || d.units !== 0 || AMOUNTS.some((a) => d[a] !== 0n))
       .sort(([a], [b]) => a - b)

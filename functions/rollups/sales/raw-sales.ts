@@ -47,7 +47,10 @@ export async function returnsByKey(
   const rows = await db
     .selectFrom("refunds")
     .innerJoin("orders", (join) =>
-      join.onRef("orders.store_id", "=", "refunds.store_id").onRef("orders.id", "=", "refunds.order_id").on("orders.status", "=", "paid"),
+      join
+        .onRef("orders.store_id", "=", "refunds.store_id")
+        .onRef("orders.id", "=", "refunds.order_id")
+        .on("orders.status", "=", "paid"),
     )
     .select(({ fn }) => [key.as("period"), fn.sum<string>("refunds.amount").as("returns")])
     .where("refunds.store_id", "=", storeId)
@@ -59,9 +62,19 @@ export async function returnsByKey(
 }
 
 /** Both raw sources combined, in the shape the rollup source returns. */
-export async function rawSalesByKey(db: Kysely<Database>, storeId: number, start: Date, end: Date, keyOf: KeyOf = ALL): Promise<Map<string, SalesSums>> {
-  const [orders, returns] = await Promise.all([orderSumsByKey(db, storeId, start, end, keyOf), returnsByKey(db, storeId, start, end, keyOf)]);
+export async function rawSalesByKey(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+  keyOf: KeyOf = ALL,
+): Promise<Map<string, SalesSums>> {
+  const [orders, returns] = await Promise.all([
+    orderSumsByKey(db, storeId, start, end, keyOf),
+    returnsByKey(db, storeId, start, end, keyOf),
+  ]);
   const out = new Map<string, SalesSums>();
-  for (const key of new Set([...orders.keys(), ...returns.keys()])) out.set(key, sumsFromRows(orders.get(key), returns.get(key)));
+  for (const key of new Set([...orders.keys(), ...returns.keys()]))
+    out.set(key, sumsFromRows(orders.get(key), returns.get(key)));
   return out;
 }

@@ -16,7 +16,11 @@ export async function rebuildSalesLocalDays(trx: Transaction<Database>, storeId:
     from orders o where o.store_id = ${storeId}`.execute(trx);
   const { first, last } = span.rows[0] ?? {};
   if (!first || !last) return 0;
-  const segments = offsetSegments(new Date(new Date(first).getTime() - DAY_MS), new Date(new Date(last).getTime() + DAY_MS), store.timezone);
+  const segments = offsetSegments(
+    new Date(new Date(first).getTime() - DAY_MS),
+    new Date(new Date(last).getTime() + DAY_MS),
+    store.timezone,
+  );
   const localDay = (column: string) => sql`date(${localTimeSql(sql.ref(column), segments)})`;
   const result = await sql`
     insert into sales_local_days (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)

@@ -17,7 +17,9 @@ const rankedPaidOrders = (storeId: number) => sql`
  * The caller holds the store exclusively and has deleted the store's slots. Returns the rows written.
  */
 export async function rebuildSalesSlots(trx: Transaction<Database>, storeId: number): Promise<number> {
-  await sql`update orders set prev_paid_at = null where store_id = ${storeId} and prev_paid_at is not null`.execute(trx);
+  await sql`update orders set prev_paid_at = null where store_id = ${storeId} and prev_paid_at is not null`.execute(
+    trx,
+  );
   await sql`
     update orders o join (${rankedPaidOrders(storeId)}) r on o.store_id = ${storeId} and o.id = r.id
     set o.prev_paid_at = r.prev_at`.execute(trx);

@@ -87,7 +87,11 @@ export const GATEWAY_RESPONSES: Readonly<Record<string, GatewayErrorSpec>> = {
     code: "FORBIDDEN",
     message: "Forbidden: send a valid API key in the x-api-key header (the key is missing, unknown or revoked)",
   },
-  WAF_FILTERED: { status: "403", code: "FORBIDDEN", message: "Forbidden: the request was blocked by the web application firewall" },
+  WAF_FILTERED: {
+    status: "403",
+    code: "FORBIDDEN",
+    message: "Forbidden: the request was blocked by the web application firewall",
+  },
   MISSING_AUTHENTICATION_TOKEN: { status: "404", code: "NOT_FOUND", message: "no route for this method and path" },
   RESOURCE_NOT_FOUND: { status: "404", code: "NOT_FOUND" },
   THROTTLED: { status: "429", code: "TOO_MANY_REQUESTS", headers: { "Retry-After": "60" } },
@@ -187,7 +191,11 @@ export class RestApi extends Construct {
       const parentId = parentPath === "" ? this.api.rootResourceId : this.resources.get(parentPath)!.id;
       this.resources.set(
         path,
-        new ApiGatewayResource(this, `resource-${slug(path)}`, { restApiId: this.api.id, parentId, pathPart: path.slice(cut + 1) }),
+        new ApiGatewayResource(this, `resource-${slug(path)}`, {
+          restApiId: this.api.id,
+          parentId,
+          pathPart: path.slice(cut + 1),
+        }),
       );
     }
 
@@ -319,7 +327,9 @@ export class RestApi extends Construct {
         description: "API Gateway (account-wide setting) pushes execution and access logs to CloudWatch Logs",
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
         }),
       });
       const attachment = new IamRolePolicyAttachment(this, "cloudwatch-role-policy", {

@@ -1,4 +1,7 @@
-import type { DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type {
+  DataAwsIamPolicyDocumentStatement,
+  DataAwsIamPolicyDocumentStatementCondition,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { smokeSecretName } from "../../../shared/physical-names";
 
 /**
@@ -54,7 +57,10 @@ export interface PermissionRule {
 export type PermissionGroup = "network" | "data" | "api" | "observability" | "shared";
 
 /** AWS managed policies the stacks attach to their roles (`aws_iam_role_policy_attachment`); nothing else may be attached. */
-export const ATTACHABLE_AWS_MANAGED_POLICIES = ["service-role/AmazonAPIGatewayPushToCloudWatchLogs", "service-role/AmazonRDSEnhancedMonitoringRole"] as const;
+export const ATTACHABLE_AWS_MANAGED_POLICIES = [
+  "service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+  "service-role/AmazonRDSEnhancedMonitoringRole",
+] as const;
 
 /**
  * Services the stacks hand their roles to (`iam:PassedToService`): the principals their roles
@@ -89,7 +95,8 @@ const arn = (s: DeployScope, service: string, resource: string, region = s.regio
 const thisAccount = (s: DeployScope, service: string) => arn(s, service, "*");
 const iamArn = (s: DeployScope, resource: string) => `arn:${s.partition}:iam::${s.accountId}:${resource}`;
 /** The smoke-test secret only: Secrets Manager ends a secret's ARN with `-` and six random characters. */
-export const smokeSecretArn = (s: DeployScope) => arn(s, "secretsmanager", `secret:${smokeSecretName(s.prefix)}-??????`);
+export const smokeSecretArn = (s: DeployScope) =>
+  arn(s, "secretsmanager", `secret:${smokeSecretName(s.prefix)}-??????`);
 
 export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule[]> = {
   network: [
@@ -155,7 +162,14 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       // Instances, parameter and subnet groups, proxies (prx-<id>), target groups, the default
       // option group, snapshots: all RDS ARNs of this account and region.
       sid: "RdsDatabaseAndProxy",
-      resourceTypes: ["aws_db_instance", "aws_db_parameter_group", "aws_db_subnet_group", "aws_db_proxy", "aws_db_proxy_default_target_group", "aws_db_proxy_target"],
+      resourceTypes: [
+        "aws_db_instance",
+        "aws_db_parameter_group",
+        "aws_db_subnet_group",
+        "aws_db_proxy",
+        "aws_db_proxy_default_target_group",
+        "aws_db_proxy_target",
+      ],
       actions: ["rds:*"],
       resources: (s) => [thisAccount(s, "rds")],
     },
@@ -208,7 +222,15 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "aws_api_gateway_usage_plan",
         "aws_wafv2_web_acl_association",
       ],
-      actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:SetWebACL", "apigateway:UpdateRestApiPolicy"],
+      actions: [
+        "apigateway:GET",
+        "apigateway:POST",
+        "apigateway:PUT",
+        "apigateway:PATCH",
+        "apigateway:DELETE",
+        "apigateway:SetWebACL",
+        "apigateway:UpdateRestApiPolicy",
+      ],
       resources: (s) => [`arn:${s.partition}:apigateway:${s.region}::/*`],
     },
     {
@@ -295,7 +317,10 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       sid: "SecurityEventMetricFilters",
       resourceTypes: ["aws_cloudwatch_log_metric_filter"],
       actions: ["logs:PutMetricFilter", "logs:DeleteMetricFilter"],
-      resources: (s) => [arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}`), arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}:*`)],
+      resources: (s) => [
+        arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}`),
+        arn(s, "logs", `log-group:/aws/cloudtrail/${s.prefix}:*`),
+      ],
     },
     {
       // The trail's bucket, `<prefix>-cloudtrail-<account>`, and its objects (emptied on destroy in dev).
@@ -310,7 +335,10 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "aws_s3_bucket_versioning",
       ],
       actions: ["s3:*"],
-      resources: (s) => [`arn:${s.partition}:s3:::${s.prefix}-cloudtrail-${s.accountId}`, `arn:${s.partition}:s3:::${s.prefix}-cloudtrail-${s.accountId}/*`],
+      resources: (s) => [
+        `arn:${s.partition}:s3:::${s.prefix}-cloudtrail-${s.accountId}`,
+        `arn:${s.partition}:s3:::${s.prefix}-cloudtrail-${s.accountId}/*`,
+      ],
     },
   ],
   shared: [
@@ -370,7 +398,13 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       resourceTypes: ["aws_db_instance", "aws_secretsmanager_secret"],
       actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
       resources: (s) => [arn(s, "kms", "key/*")],
-      conditions: (s) => [{ test: "StringEquals", variable: "kms:ViaService", values: [`rds.${s.region}.amazonaws.com`, `secretsmanager.${s.region}.amazonaws.com`] }],
+      conditions: (s) => [
+        {
+          test: "StringEquals",
+          variable: "kms:ViaService",
+          values: [`rds.${s.region}.amazonaws.com`, `secretsmanager.${s.region}.amazonaws.com`],
+        },
+      ],
     },
     {
       // A function whose environment is encrypted with the project's key: Lambda encrypts the
@@ -379,7 +413,9 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       resourceTypes: ["aws_lambda_function"],
       actions: ["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"],
       resources: (s) => [arn(s, "kms", "key/*")],
-      conditions: (s) => [{ test: "StringEquals", variable: "kms:ViaService", values: [`lambda.${s.region}.amazonaws.com`] }],
+      conditions: (s) => [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`lambda.${s.region}.amazonaws.com`] },
+      ],
     },
     {
       sid: "LogGroups",
@@ -433,13 +469,23 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         {
           test: "ArnLike",
           variable: "iam:PolicyARN",
-          values: [...ATTACHABLE_AWS_MANAGED_POLICIES.map((p) => `arn:${s.partition}:iam::aws:policy/${p}`), iamArn(s, `policy/${s.prefix}-*`)],
+          values: [
+            ...ATTACHABLE_AWS_MANAGED_POLICIES.map((p) => `arn:${s.partition}:iam::aws:policy/${p}`),
+            iamArn(s, `policy/${s.prefix}-*`),
+          ],
         },
       ],
     },
     {
       sid: "IamPassRolesToTheirServices",
-      resourceTypes: ["aws_lambda_function", "aws_db_instance", "aws_db_proxy", "aws_flow_log", "aws_api_gateway_account", "aws_cloudtrail"],
+      resourceTypes: [
+        "aws_lambda_function",
+        "aws_db_instance",
+        "aws_db_proxy",
+        "aws_flow_log",
+        "aws_api_gateway_account",
+        "aws_cloudtrail",
+      ],
       actions: ["iam:PassRole"],
       resources: (s) => [iamArn(s, `role/${s.prefix}-*`)],
       conditions: () => [{ test: "StringEquals", variable: "iam:PassedToService", values: [...PASS_ROLE_TO_SERVICES] }],
@@ -459,7 +505,11 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       effect: "Deny",
       resourceTypes: [],
       actions: ["iam:*"],
-      resources: (s) => [iamArn(s, `role/${s.prefix}-github-*`), iamArn(s, `policy/${s.prefix}-github-*`), iamArn(s, "oidc-provider/*")],
+      resources: (s) => [
+        iamArn(s, `role/${s.prefix}-github-*`),
+        iamArn(s, `policy/${s.prefix}-github-*`),
+        iamArn(s, "oidc-provider/*"),
+      ],
     },
   ],
 };
@@ -467,7 +517,9 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
 export const PERMISSION_GROUPS = Object.keys(DEPLOY_PERMISSIONS) as PermissionGroup[];
 
 /** Every resource type the apply role's policies are written for. */
-export const COVERED_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.values(DEPLOY_PERMISSIONS).flatMap((rules) => rules.flatMap((r) => r.resourceTypes)));
+export const COVERED_RESOURCE_TYPES: ReadonlySet<string> = new Set(
+  Object.values(DEPLOY_PERMISSIONS).flatMap((rules) => rules.flatMap((r) => r.resourceTypes)),
+);
 
 /** The statements of one group, for an aws_iam_policy_document. */
 export function deployStatements(group: PermissionGroup, scope: DeployScope): DataAwsIamPolicyDocumentStatement[] {

@@ -24,7 +24,12 @@ export interface StateAccessProps {
 const paths = (p: StateAccessProps) => {
   const bucketArn = `arn:${p.partition}:s3:::${p.bucket}`;
   const environment = `${bucketArn}/${p.keyPrefix}/${p.environment}`;
-  return { bucketArn, objects: `${environment}/*`, lockFiles: `${environment}/*.tflock`, bootstrapState: `${bucketArn}/${p.bootstrapStateKey}` };
+  return {
+    bucketArn,
+    objects: `${environment}/*`,
+    lockFiles: `${environment}/*.tflock`,
+    bootstrapState: `${bucketArn}/${p.bootstrapStateKey}`,
+  };
 };
 
 const stateKey = (p: StateAccessProps): DataAwsIamPolicyDocumentStatement[] =>
@@ -35,7 +40,9 @@ const stateKey = (p: StateAccessProps): DataAwsIamPolicyDocumentStatement[] =>
           effect: "Allow",
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: [p.kmsKeyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${p.bucketRegion}.amazonaws.com`] }],
+          condition: [
+            { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${p.bucketRegion}.amazonaws.com`] },
+          ],
         },
       ]
     : [];
@@ -51,7 +58,12 @@ export function planStateStatements(p: StateAccessProps): DataAwsIamPolicyDocume
   return [
     { sid: "StateBucketList", effect: "Allow", actions: ["s3:ListBucket"], resources: [bucketArn] },
     { sid: "StateRead", effect: "Allow", actions: ["s3:GetObject"], resources: [objects] },
-    { sid: "StateLockFilesOnly", effect: "Allow", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [lockFiles] },
+    {
+      sid: "StateLockFilesOnly",
+      effect: "Allow",
+      actions: ["s3:PutObject", "s3:DeleteObject"],
+      resources: [lockFiles],
+    },
     ...stateKey(p),
   ];
 }
@@ -65,8 +77,18 @@ export function applyStateStatements(p: StateAccessProps): DataAwsIamPolicyDocum
   const { bucketArn, objects, bootstrapState } = paths(p);
   return [
     { sid: "StateBucketList", effect: "Allow", actions: ["s3:ListBucket"], resources: [bucketArn] },
-    { sid: "StateReadWrite", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [objects] },
-    { sid: "NotTheBootstrapState", effect: "Deny", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bootstrapState}`, `${bootstrapState}.tflock`] },
+    {
+      sid: "StateReadWrite",
+      effect: "Allow",
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [objects],
+    },
+    {
+      sid: "NotTheBootstrapState",
+      effect: "Deny",
+      actions: ["s3:PutObject", "s3:DeleteObject"],
+      resources: [`${bootstrapState}`, `${bootstrapState}.tflock`],
+    },
     ...stateKey(p),
   ];
 }

@@ -235,7 +235,9 @@ const deferredModuleFile = (pkg: string) => `deferred-${pkg.replace(/[^a-z0-9-]/
 
 /** The runtime-provided `@aws-sdk/client-*` packages: every one in package.json's dependencies. */
 function runtimeClients(root: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
   return Object.keys(manifest.dependencies ?? {})
     .filter((pkg) => /^@aws-sdk\/client-[a-z0-9-]+$/.test(pkg))
     .sort();
@@ -256,12 +258,18 @@ function aliasModules(root: string): Array<{ paths: string[]; file: string; sour
   for (const pkg of DEFERRED_PACKAGES) {
     // The package's own file by a relative path: its name would resolve to this module again.
     const file = relative(join(root, SUBSTITUTES_DIR), resolveFromRoot(pkg)).split("\\").join("/");
-    const source = deferredModuleSource(pkg, `const load = () => require(${JSON.stringify(file.startsWith(".") ? file : `./${file}`)});`);
+    const source = deferredModuleSource(
+      pkg,
+      `const load = () => require(${JSON.stringify(file.startsWith(".") ? file : `./${file}`)});`,
+    );
     modules.push({ paths: [pkg], file: deferredModuleFile(pkg), source });
   }
   for (const pkg of runtimeClients(root)) {
     // `require` under another name: esbuild leaves the call to Node (and does not resolve it to this module).
-    const source = deferredModuleSource(pkg, `const runtimeRequire = require;\nconst load = () => runtimeRequire(${JSON.stringify(pkg)});`);
+    const source = deferredModuleSource(
+      pkg,
+      `const runtimeRequire = require;\nconst load = () => runtimeRequire(${JSON.stringify(pkg)});`,
+    );
     modules.push({ paths: [pkg], file: deferredModuleFile(pkg), source });
   }
   return modules;
@@ -284,7 +292,9 @@ export function bundleAliases(root: string): Record<string, string> {
 /** The runtime's packages a bundle requires on first use (DEFERRED_PACKAGES): its deferred-module inputs. */
 function deferredRuntimeImports(root: string, inputs: readonly string[]): string[] {
   const used = new Set(inputs);
-  return runtimeClients(root).filter((pkg) => used.has(`${SUBSTITUTES_DIR.split("\\").join("/")}/${deferredModuleFile(pkg)}`));
+  return runtimeClients(root).filter((pkg) =>
+    used.has(`${SUBSTITUTES_DIR.split("\\").join("/")}/${deferredModuleFile(pkg)}`),
+  );
 }
 
 function writeAtomically(target: string, contents: string | Uint8Array): void {
@@ -293,7 +303,12 @@ function writeAtomically(target: string, contents: string | Uint8Array): void {
   renameSync(temp, target);
 }
 
-export function esbuildOptions(root: string, entry: string, alias: Record<string, string>, outfile: string): BuildOptions {
+export function esbuildOptions(
+  root: string,
+  entry: string,
+  alias: Record<string, string>,
+  outfile: string,
+): BuildOptions {
   return {
     absWorkingDir: root,
     entryPoints: [entry],
@@ -313,7 +328,9 @@ export function esbuildOptions(root: string, entry: string, alias: Record<string
     legalComments: "none",
     external: ["@aws-sdk/client-*"],
     alias,
-    banner: { js: 'import{createRequire as __bundleCreateRequire}from"node:module";const require=__bundleCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import{createRequire as __bundleCreateRequire}from"node:module";const require=__bundleCreateRequire(import.meta.url);',
+    },
     metafile: true,
     logLevel: "silent",
   };
@@ -323,8 +340,13 @@ export function esbuildOptions(root: string, entry: string, alias: Record<string
  * Bundles `functions/handlers/<name>.ts` (export `handler`) into `.gen/bundles/<name>/<hash>/`.
  * Cached in-process by the inputs' content, so the three environments share one build per function.
  */
-export function bundleFunction(name: string, entry: string = `functions/handlers/${name}.ts`, root: string = projectRoot()): FunctionBundle {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`bundle name "${name}" must be lower-case letters, digits and dashes`);
+export function bundleFunction(
+  name: string,
+  entry: string = `functions/handlers/${name}.ts`,
+  root: string = projectRoot(),
+): FunctionBundle {
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new Error(`bundle name "${name}" must be lower-case letters, digits and dashes`);
   const absoluteEntry = resolve(root, entry);
   const key = `${root}\0${name}\0${absoluteEntry}`;
   const cached = cache.get(key);
@@ -341,10 +363,16 @@ export function bundleFunction(name: string, entry: string = `functions/handlers
   // The same depth as the real `<hash>/` folder, so the source map's relative paths hold there.
   const virtualOutfile = join(bundlesDir, "build", BUNDLE_FILE);
   const result = buildSync(esbuildOptions(root, relative(root, absoluteEntry), alias, virtualOutfile));
-  const files = (result.outputFiles ?? []).map((f) => ({ name: relative(dirname(virtualOutfile), f.path).split("\\").join("/"), contents: f.contents }));
+  const files = (result.outputFiles ?? []).map((f) => ({
+    name: relative(dirname(virtualOutfile), f.path).split("\\").join("/"),
+    contents: f.contents,
+  }));
   const code = files.find((f) => f.name === BUNDLE_FILE);
   const map = files.find((f) => f.name === `${BUNDLE_FILE}.map`);
-  if (!code || !map || files.length !== 2) throw new Error(`esbuild produced ${files.map((f) => f.name).join(", ")} for ${name}, expected ${BUNDLE_FILE} and its map`);
+  if (!code || !map || files.length !== 2)
+    throw new Error(
+      `esbuild produced ${files.map((f) => f.name).join(", ")} for ${name}, expected ${BUNDLE_FILE} and its map`,
+    );
 
   const hash = hashFiles(files);
   const directory = join(bundlesDir, hash);
@@ -428,6 +456,10 @@ export interface FunctionCode {
 
 export function functionCode(scope: Construct, id: string, name: string, entry?: string): FunctionCode {
   const bundle = bundleFunction(name, entry);
-  const asset = new TerraformAsset(scope, id, { path: bundle.directory, type: AssetType.ARCHIVE, assetHash: bundle.hash });
+  const asset = new TerraformAsset(scope, id, {
+    path: bundle.directory,
+    type: AssetType.ARCHIVE,
+    assetHash: bundle.hash,
+  });
   return { bundle, asset, sourceCodeHash: asset.assetHash };
 }

@@ -51,15 +51,21 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET(?!_ARN$|_ID$|_NAME$)|TOKEN|PRIVATE_
 export function assertNoSecrets(variables: Record<string, string>): void {
   const offending = Object.keys(variables).filter((key) => SECRET_NAME.test(key));
   if (offending.length > 0) {
-    throw new Error(`environment variables look like secrets: ${offending.join(", ")} (pass an ARN and read it at runtime)`);
+    throw new Error(
+      `environment variables look like secrets: ${offending.join(", ")} (pass an ARN and read it at runtime)`,
+    );
   }
 }
 
 /** The stack's caller identity and partition, created once per stack (for ARNs built in Terraform). */
 export function accountContext(scope: Construct): { account: DataAwsCallerIdentity; partition: DataAwsPartition } {
   const stack = TerraformStack.of(scope);
-  const account = (stack.node.tryFindChild("compute-account") as DataAwsCallerIdentity | undefined) ?? new DataAwsCallerIdentity(stack, "compute-account");
-  const partition = (stack.node.tryFindChild("compute-partition") as DataAwsPartition | undefined) ?? new DataAwsPartition(stack, "compute-partition");
+  const account =
+    (stack.node.tryFindChild("compute-account") as DataAwsCallerIdentity | undefined) ??
+    new DataAwsCallerIdentity(stack, "compute-account");
+  const partition =
+    (stack.node.tryFindChild("compute-partition") as DataAwsPartition | undefined) ??
+    new DataAwsPartition(stack, "compute-partition");
   return { account, partition };
 }
 
@@ -67,11 +73,16 @@ export function accountContext(scope: Construct): { account: DataAwsCallerIdenti
  * `rds-db:connect` for one database user through one RDS Proxy:
  * `arn:<partition>:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`.
  */
-export function rdsDbConnectStatement(scope: Construct, props: { region: string; proxyResourceId: string; dbUser: string }): PolicyStatement {
+export function rdsDbConnectStatement(
+  scope: Construct,
+  props: { region: string; proxyResourceId: string; dbUser: string },
+): PolicyStatement {
   const { account, partition } = accountContext(scope);
   return {
     actions: ["rds-db:connect"],
-    resources: [`arn:${partition.partition}:rds-db:${props.region}:${account.accountId}:dbuser:${props.proxyResourceId}/${props.dbUser}`],
+    resources: [
+      `arn:${partition.partition}:rds-db:${props.region}:${account.accountId}:dbuser:${props.proxyResourceId}/${props.dbUser}`,
+    ],
   };
 }
 
@@ -113,7 +124,13 @@ export class NodeFunction extends Construct {
     });
 
     const assumeRole = new DataAwsIamPolicyDocument(this, "assume-role", {
-      statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        },
+      ],
     });
     this.role = new IamRole(this, "role", {
       name: physicalName,
@@ -166,12 +183,19 @@ export class NodeFunction extends Construct {
       sourceCodeHash: code.sourceCodeHash,
       memorySize: settings.memoryMb,
       timeout: settings.timeoutSeconds,
-      ...(settings.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: settings.reservedConcurrency } : {}),
+      ...(settings.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: settings.reservedConcurrency }
+        : {}),
       tracingConfig: { mode: "Active" },
       vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [network.lambdaSecurityGroupId] },
       environment: { variables },
       kmsKeyArn: props.environmentKeyArn,
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: LOG_LEVEL, systemLogLevel: "INFO" },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: this.logGroup.name,
+        applicationLogLevel: LOG_LEVEL,
+        systemLogLevel: "INFO",
+      },
       // Lambda checks the ENI permissions when it creates a VPC function; logs need their group.
       dependsOn: [this.policy, this.logGroup],
     });

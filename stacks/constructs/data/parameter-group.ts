@@ -47,7 +47,11 @@ export class MysqlParameterGroup extends Construct {
       namePrefix: `${props.prefix}-${props.family.replace(".", "")}-`,
       family: props.family,
       description: `${props.prefix} MySQL ${props.family}: TLS required, UTC, utf8mb4, slow query log`,
-      parameter: (props.parameters ?? MYSQL_PARAMETERS).map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod })),
+      parameter: (props.parameters ?? MYSQL_PARAMETERS).map((p) => ({
+        name: p.name,
+        value: p.value,
+        applyMethod: p.applyMethod,
+      })),
       lifecycle: { createBeforeDestroy: true },
     });
   }

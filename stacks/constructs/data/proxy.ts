@@ -58,7 +58,13 @@ export class DatabaseProxy extends Construct {
     const name = `${props.prefix}-proxy`;
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["rds.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
+      statement: [
+        {
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["rds.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+        },
+      ],
     });
     this.role = new IamRole(this, "role", {
       name: `${props.prefix}-rds-proxy`,
@@ -78,11 +84,21 @@ export class DatabaseProxy extends Construct {
           effect: "Allow",
           actions: ["kms:Decrypt"],
           resources: [props.kmsKeyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "kms:ViaService",
+              values: [`secretsmanager.${props.region}.amazonaws.com`],
+            },
+          ],
         },
       ],
     });
-    const rolePolicy = new IamRolePolicy(this, "access-policy", { name: "read-database-secrets", role: this.role.id, policy: access.json });
+    const rolePolicy = new IamRolePolicy(this, "access-policy", {
+      name: "read-database-secrets",
+      role: this.role.id,
+      policy: access.json,
+    });
 
     // RDS Proxy writes its own log group; created here with retention and KMS before the proxy exists.
     const logGroup = new CloudwatchLogGroup(this, "log", {

@@ -70,6 +70,8 @@ export class VpcEndpoints extends Construct {
         securityGroupIds: [props.endpointSecurityGroup.id],
         tags: { Name: `${prefix}-${service}` },
       });
-    this.interfaces = Object.fromEntries(INTERFACE_ENDPOINT_SERVICES.map((s) => [s, interfaceEndpoint(s)])) as VpcEndpoints["interfaces"];
+    this.interfaces = Object.fromEntries(
+      INTERFACE_ENDPOINT_SERVICES.map((s) => [s, interfaceEndpoint(s)]),
+    ) as VpcEndpoints["interfaces"];
   }
 }

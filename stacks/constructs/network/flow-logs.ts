@@ -57,7 +57,11 @@ export class VpcFlowLogs extends Construct {
           principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${region}:${account.accountId}:vpc-flow-log/*`] },
+            {
+              test: "ArnLike",
+              variable: "aws:SourceArn",
+              values: [`arn:${partition.partition}:ec2:${region}:${account.accountId}:vpc-flow-log/*`],
+            },
           ],
         },
       ],
@@ -80,7 +84,11 @@ export class VpcFlowLogs extends Construct {
         },
       ],
     });
-    const writePolicy = new IamRolePolicy(this, "write-policy", { name: "write-flow-log-group", role: this.role.id, policy: write.json });
+    const writePolicy = new IamRolePolicy(this, "write-policy", {
+      name: "write-flow-log-group",
+      role: this.role.id,
+      policy: write.json,
+    });
 
     this.flowLog = new FlowLog(this, "flow-log", {
       vpcId: vpc.id,

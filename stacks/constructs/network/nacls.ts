@@ -11,7 +11,14 @@ const ANYWHERE = "0.0.0.0/0";
 
 type Rule = NetworkAclIngress & NetworkAclEgress;
 
-const denyAll: Rule = { ruleNo: DENY_ALL_RULE_NO, action: "deny", protocol: "-1", cidrBlock: ANYWHERE, fromPort: 0, toPort: 0 };
+const denyAll: Rule = {
+  ruleNo: DENY_ALL_RULE_NO,
+  action: "deny",
+  protocol: "-1",
+  cidrBlock: ANYWHERE,
+  fromPort: 0,
+  toPort: 0,
+};
 const allowTcp = (ruleNo: number, cidrBlock: string, fromPort: number, toPort: number = fromPort): Rule => ({
   ruleNo,
   action: "allow",
@@ -76,7 +83,11 @@ export class NetworkAcls extends Construct {
 
     this.private = nacl(
       "private",
-      [...each(100, privateCidrs, MYSQL_PORT), ...each(110, privateCidrs, HTTPS_PORT), allowTcp(200, ANYWHERE, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to)],
+      [
+        ...each(100, privateCidrs, MYSQL_PORT),
+        ...each(110, privateCidrs, HTTPS_PORT),
+        allowTcp(200, ANYWHERE, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to),
+      ],
       [
         ...each(100, privateCidrs, MYSQL_PORT),
         ...each(110, databaseCidrs, MYSQL_PORT),
@@ -85,6 +96,10 @@ export class NetworkAcls extends Construct {
       ],
     );
 
-    this.database = nacl("database", each(100, privateCidrs, MYSQL_PORT), each(100, privateCidrs, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to));
+    this.database = nacl(
+      "database",
+      each(100, privateCidrs, MYSQL_PORT),
+      each(100, privateCidrs, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to),
+    );
   }
 }

@@ -57,7 +57,10 @@ export class NetworkRouting extends Construct {
     const associate = (tier: Tier, table: RouteTable, subnet: Subnet, az: string) =>
       new RouteTableAssociation(this, `${tier}-${az}-association`, { routeTableId: table.id, subnetId: subnet.id });
 
-    this.publicRouteTable = new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: { Name: `${prefix}-public`, tier: "public" } });
+    this.publicRouteTable = new RouteTable(this, "public-route-table", {
+      vpcId: vpc.id,
+      tags: { Name: `${prefix}-public`, tier: "public" },
+    });
     new Route(this, "public-internet", {
       routeTableId: this.publicRouteTable.id,
       destinationCidrBlock: ANYWHERE,
@@ -66,7 +69,10 @@ export class NetworkRouting extends Construct {
     azs.forEach((az, i) => associate("public", this.publicRouteTable, subnets.public[i], az));
 
     this.privateRouteTables = azs.map((az, i) => {
-      const table = new RouteTable(this, `private-route-table-${az}`, { vpcId: vpc.id, tags: { Name: `${prefix}-private-${az}`, tier: "private" } });
+      const table = new RouteTable(this, `private-route-table-${az}`, {
+        vpcId: vpc.id,
+        tags: { Name: `${prefix}-private-${az}`, tier: "private" },
+      });
       // Without NAT the private tier has no default route: the Lambdas reach AWS only through the
       // VPC endpoints. With NAT, the AZ's own when there is one per AZ; with fewer, shared
       // round-robin (1: all use it).

@@ -37,21 +37,50 @@ export class SecurityGroups extends Construct {
     const { prefix, vpc } = props;
     this.prefix = prefix;
     const group = (name: string, description: string) =>
-      new SecurityGroup(this, name, { name: `${prefix}-${name}`, description, vpcId: vpc.id, tags: { Name: `${prefix}-${name}` } });
+      new SecurityGroup(this, name, {
+        name: `${prefix}-${name}`,
+        description,
+        vpcId: vpc.id,
+        tags: { Name: `${prefix}-${name}` },
+      });
 
     this.lambda = group("lambda", "Lambda functions: egress to the RDS Proxy (3306) and the VPC endpoints (443) only");
-    this.proxy = group("proxy", "RDS Proxy: MySQL from the Lambda functions only, to the database and Secrets Manager only");
+    this.proxy = group(
+      "proxy",
+      "RDS Proxy: MySQL from the Lambda functions only, to the database and Secrets Manager only",
+    );
     this.database = group("database", "RDS MySQL: MySQL from the RDS Proxy only");
-    this.endpoints = group("endpoints", "Interface VPC endpoints: HTTPS from the Lambda functions and the RDS Proxy only");
+    this.endpoints = group(
+      "endpoints",
+      "Interface VPC endpoints: HTTPS from the Lambda functions and the RDS Proxy only",
+    );
 
-    this.allow("lambda-to-proxy", this.lambda, this.proxy, MYSQL_PORT, { egress: "MySQL to the RDS Proxy", ingress: "MySQL from the Lambda functions" });
-    this.allow("lambda-to-endpoints", this.lambda, this.endpoints, HTTPS_PORT, { egress: "HTTPS to the interface VPC endpoints", ingress: "HTTPS from the Lambda functions" });
-    this.allow("proxy-to-database", this.proxy, this.database, MYSQL_PORT, { egress: "MySQL to the database", ingress: "MySQL from the RDS Proxy" });
-    this.allow("proxy-to-endpoints", this.proxy, this.endpoints, HTTPS_PORT, { egress: "HTTPS to Secrets Manager (the database users' secrets)", ingress: "HTTPS from the RDS Proxy" });
+    this.allow("lambda-to-proxy", this.lambda, this.proxy, MYSQL_PORT, {
+      egress: "MySQL to the RDS Proxy",
+      ingress: "MySQL from the Lambda functions",
+    });
+    this.allow("lambda-to-endpoints", this.lambda, this.endpoints, HTTPS_PORT, {
+      egress: "HTTPS to the interface VPC endpoints",
+      ingress: "HTTPS from the Lambda functions",
+    });
+    this.allow("proxy-to-database", this.proxy, this.database, MYSQL_PORT, {
+      egress: "MySQL to the database",
+      ingress: "MySQL from the RDS Proxy",
+    });
+    this.allow("proxy-to-endpoints", this.proxy, this.endpoints, HTTPS_PORT, {
+      egress: "HTTPS to Secrets Manager (the database users' secrets)",
+      ingress: "HTTPS from the RDS Proxy",
+    });
   }
 
   /** One TCP port from `source` to `target`: an egress rule on the source and the matching ingress rule on the target. */
-  private allow(id: string, source: SecurityGroup, target: SecurityGroup, port: number, description: { egress: string; ingress: string }): void {
+  private allow(
+    id: string,
+    source: SecurityGroup,
+    target: SecurityGroup,
+    port: number,
+    description: { egress: string; ingress: string },
+  ): void {
     new VpcSecurityGroupEgressRule(this, `${id}-egress`, {
       securityGroupId: source.id,
       referencedSecurityGroupId: target.id,

@@ -16,7 +16,8 @@ const AZ_LETTERS = "abcdef";
  * (REGION_AZ_COUNTS) already guarantees the region has that many zones.
  */
 export function availabilityZones(region: string, count: number): string[] {
-  if (count > AZ_LETTERS.length) throw new Error(`${count} availability zones: at most ${AZ_LETTERS.length} are supported`);
+  if (count > AZ_LETTERS.length)
+    throw new Error(`${count} availability zones: at most ${AZ_LETTERS.length} are supported`);
   return [...AZ_LETTERS.slice(0, count)].map((letter) => `${region}${letter}`);
 }
 

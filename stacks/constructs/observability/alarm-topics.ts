@@ -76,13 +76,25 @@ export class AlarmTopics extends Construct {
             resources: [sns.arn],
             condition: [
               { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-              { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${prefix}-*`] },
+              {
+                test: "ArnLike",
+                variable: "aws:SourceArn",
+                values: [
+                  `arn:${account.partition}:cloudwatch:${account.region}:${account.accountId}:alarm:${prefix}-*`,
+                ],
+              },
             ],
           },
           {
             sid: "AccountManagesTopic",
             principals: [{ type: "AWS", identifiers: [root] }],
-            actions: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+            actions: [
+              "sns:GetTopicAttributes",
+              "sns:SetTopicAttributes",
+              "sns:Subscribe",
+              "sns:ListSubscriptionsByTopic",
+              "sns:Publish",
+            ],
             resources: [sns.arn],
           },
           {
@@ -97,7 +109,11 @@ export class AlarmTopics extends Construct {
       });
       new SnsTopicPolicy(this, `${severity}-topic-policy`, { arn: sns.arn, policy: policy.json });
       emails[severity].forEach((email, i) => {
-        new SnsTopicSubscription(this, `${severity}-email-${i}`, { topicArn: sns.arn, protocol: "email", endpoint: email });
+        new SnsTopicSubscription(this, `${severity}-email-${i}`, {
+          topicArn: sns.arn,
+          protocol: "email",
+          endpoint: email,
+        });
       });
       return sns;
     };

@@ -1,4 +1,7 @@
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { Construct } from "constructs";
 
 /**
@@ -10,12 +13,20 @@ export type Severity = "critical" | "warning";
 /** The SNS topic ARN per severity; every alarm notifies its topic on ALARM and on OK. */
 export type AlarmTopicArns = Record<Severity, string>;
 
-export interface AlarmProps extends Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "insufficientDataActions"> {
+export interface AlarmProps extends Omit<
+  CloudwatchMetricAlarmConfig,
+  "alarmActions" | "okActions" | "insufficientDataActions"
+> {
   severity: Severity;
 }
 
 /** A CloudWatch alarm whose ALARM and OK notifications go to the topic of its severity. */
-export function severityAlarm(scope: Construct, id: string, topics: AlarmTopicArns, props: AlarmProps): CloudwatchMetricAlarm {
+export function severityAlarm(
+  scope: Construct,
+  id: string,
+  topics: AlarmTopicArns,
+  props: AlarmProps,
+): CloudwatchMetricAlarm {
   const { severity, alarmDescription, ...config } = props;
   const topic = topics[severity];
   return new CloudwatchMetricAlarm(scope, id, {

@@ -25,7 +25,13 @@ export class ApiAlarms extends Construct {
     super(scope, id);
     const { prefix, api, thresholds, topics } = props;
     const dimensions = { ApiName: api.restApiName, Stage: api.stageName };
-    const metric = (metricName: string) => ({ namespace: "AWS/ApiGateway", metricName, dimensions, period: 60, stat: "Sum" });
+    const metric = (metricName: string) => ({
+      namespace: "AWS/ApiGateway",
+      metricName,
+      dimensions,
+      period: 60,
+      stat: "Sum",
+    });
 
     this.serverErrorRate = severityAlarm(this, "5xx-rate", topics, {
       severity: "critical",

@@ -58,13 +58,34 @@ export class AuditTrail extends Construct {
     const root = `arn:${partition}:iam::${accountId}:root`;
     const cloudtrail = [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }];
     const sourceArn = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
-    const trailContext = { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`] };
+    const trailContext = {
+      test: "StringLike",
+      variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+      values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
+    };
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
-        { sid: "AccountAdministersKey", principals: [{ type: "AWS", identifiers: [root] }], actions: ["kms:*"], resources: ["*"] },
-        { sid: "CloudTrailEncryptsLogs", principals: cloudtrail, actions: ["kms:GenerateDataKey*"], resources: ["*"], condition: [sourceArn, trailContext] },
-        { sid: "CloudTrailDescribesKey", principals: cloudtrail, actions: ["kms:DescribeKey"], resources: ["*"], condition: [sourceArn] },
+        {
+          sid: "AccountAdministersKey",
+          principals: [{ type: "AWS", identifiers: [root] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "CloudTrailEncryptsLogs",
+          principals: cloudtrail,
+          actions: ["kms:GenerateDataKey*"],
+          resources: ["*"],
+          condition: [sourceArn, trailContext],
+        },
+        {
+          sid: "CloudTrailDescribesKey",
+          principals: cloudtrail,
+          actions: ["kms:DescribeKey"],
+          resources: ["*"],
+          condition: [sourceArn],
+        },
         {
           sid: "AccountDecryptsLogs",
           principals: [{ type: "AWS", identifiers: [root] }],
@@ -74,10 +95,18 @@ export class AuditTrail extends Construct {
         },
       ],
     });
-    this.key = new KmsKey(this, "key", { description: `${prefix} CloudTrail logs`, enableKeyRotation: true, deletionWindowInDays: 30, policy: keyPolicy.json });
+    this.key = new KmsKey(this, "key", {
+      description: `${prefix} CloudTrail logs`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+    });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}-cloudtrail`, targetKeyId: this.key.keyId });
 
-    this.bucket = new S3Bucket(this, "bucket", { bucket: `${prefix}-cloudtrail-${accountId}`, forceDestroy: props.forceDestroy });
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: `${prefix}-cloudtrail-${accountId}`,
+      forceDestroy: props.forceDestroy,
+    });
     const bucket = this.bucket.id;
     const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
       bucket,
@@ -90,7 +119,12 @@ export class AuditTrail extends Construct {
     new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
@@ -120,13 +154,22 @@ export class AuditTrail extends Construct {
           resources: [this.bucket.arn, `${this.bucket.arn}/*`],
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
-        { sid: "CloudTrailAclCheck", principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [this.bucket.arn], condition: [sourceArn] },
+        {
+          sid: "CloudTrailAclCheck",
+          principals: cloudtrail,
+          actions: ["s3:GetBucketAcl"],
+          resources: [this.bucket.arn],
+          condition: [sourceArn],
+        },
         {
           sid: "CloudTrailWrite",
           principals: cloudtrail,
           actions: ["s3:PutObject"],
           resources: [`${this.bucket.arn}/AWSLogs/${accountId}/*`],
-          condition: [sourceArn, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+          condition: [
+            sourceArn,
+            { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+          ],
         },
       ],
     });
@@ -164,7 +207,11 @@ export class AuditTrail extends Construct {
         },
       ],
     });
-    const writePolicy = new IamRolePolicy(this, "logs-write-policy", { name: "write-trail-log-group", role: this.logsRole.id, policy: write.json });
+    const writePolicy = new IamRolePolicy(this, "logs-write-policy", {
+      name: "write-trail-log-group",
+      role: this.logsRole.id,
+      policy: write.json,
+    });
 
     this.trail = new Cloudtrail(this, "trail", {
       name: trailName,

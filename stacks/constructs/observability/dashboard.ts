@@ -49,7 +49,10 @@ export class Dashboard extends Construct {
 
     const widgets: Omit<Widget, "x" | "y" | "width" | "height">[] = [];
     const metric = (title: string, metrics: MetricRow[], extra: Record<string, unknown> = {}) =>
-      widgets.push({ type: "metric", properties: { title, region, view: "timeSeries", stacked: false, period: 300, metrics, ...extra } });
+      widgets.push({
+        type: "metric",
+        properties: { title, region, view: "timeSeries", stacked: false, period: 300, metrics, ...extra },
+      });
 
     metric("API requests", [["AWS/ApiGateway", "Count", ...apiDims, { stat: "Sum", label: "requests" }]]);
     metric("API 4XX / 5XX", [
@@ -66,25 +69,55 @@ export class Dashboard extends Construct {
     metric("Lambda throttles", perFunction("Throttles", "Sum"));
     metric("Lambda duration p99 (ms)", perFunction("Duration", "p99"));
     metric("Lambda concurrent executions", perFunction("ConcurrentExecutions", "Maximum"));
-    metric("RDS CPU (%)", [["AWS/RDS", "CPUUtilization", ...db, { stat: "Average", label: "CPU" }]], { yAxis: { left: { min: 0, max: 100 } } });
-    metric("RDS freeable memory (bytes)", [["AWS/RDS", "FreeableMemory", ...db, { stat: "Minimum", label: "freeable memory" }]]);
+    metric("RDS CPU (%)", [["AWS/RDS", "CPUUtilization", ...db, { stat: "Average", label: "CPU" }]], {
+      yAxis: { left: { min: 0, max: 100 } },
+    });
+    metric("RDS freeable memory (bytes)", [
+      ["AWS/RDS", "FreeableMemory", ...db, { stat: "Minimum", label: "freeable memory" }],
+    ]);
     metric("RDS connections and free storage", [
       ["AWS/RDS", "DatabaseConnections", ...db, { stat: "Maximum", label: "connections" }],
       ["AWS/RDS", "FreeStorageSpace", ...db, { stat: "Minimum", label: "free storage (bytes)", yAxis: "right" }],
     ]);
     metric("RDS Proxy connections", [
       ["AWS/RDS", "ClientConnections", ...proxy("ClientConnections"), { stat: "Sum", label: "client", period: 60 }],
-      ["AWS/RDS", "DatabaseConnections", ...proxy("DatabaseConnections"), { stat: "Sum", label: "database", period: 60 }],
-      ["AWS/RDS", "DatabaseConnectionsCurrentlyBorrowed", ...proxy("DatabaseConnectionsCurrentlyBorrowed"), { stat: "Sum", label: "borrowed", period: 60 }],
-      ["AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned", ...proxy("DatabaseConnectionsCurrentlySessionPinned"), { stat: "Sum", label: "pinned", period: 60 }],
-      ["AWS/RDS", "MaxDatabaseConnectionsAllowed", ...proxy("MaxDatabaseConnectionsAllowed"), { stat: "Sum", label: "max allowed", period: 60 }],
+      [
+        "AWS/RDS",
+        "DatabaseConnections",
+        ...proxy("DatabaseConnections"),
+        { stat: "Sum", label: "database", period: 60 },
+      ],
+      [
+        "AWS/RDS",
+        "DatabaseConnectionsCurrentlyBorrowed",
+        ...proxy("DatabaseConnectionsCurrentlyBorrowed"),
+        { stat: "Sum", label: "borrowed", period: 60 },
+      ],
+      [
+        "AWS/RDS",
+        "DatabaseConnectionsCurrentlySessionPinned",
+        ...proxy("DatabaseConnectionsCurrentlySessionPinned"),
+        { stat: "Sum", label: "pinned", period: 60 },
+      ],
+      [
+        "AWS/RDS",
+        "MaxDatabaseConnectionsAllowed",
+        ...proxy("MaxDatabaseConnectionsAllowed"),
+        { stat: "Sum", label: "max allowed", period: 60 },
+      ],
     ]);
     // Powertools publishes each metric with its one default dimension, `service`
     // (POWERTOOLS_SERVICE_NAME): search that schema, summed into one line per metric. A
     // dimension added to the handlers' metrics must be added to the schema here.
     metric(
       `Business metrics (${namespace})`,
-      BUSINESS_METRICS.map((name, i) => [{ expression: `SUM(SEARCH('{${namespace},service} MetricName="${name}"', 'Sum', 300))`, label: name, id: `b${i}` }]),
+      BUSINESS_METRICS.map((name, i) => [
+        {
+          expression: `SUM(SEARCH('{${namespace},service} MetricName="${name}"', 'Sum', 300))`,
+          label: name,
+          id: `b${i}`,
+        },
+      ]),
     );
 
     const laidOut: Widget[] = [

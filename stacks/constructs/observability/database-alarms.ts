@@ -10,7 +10,10 @@ export interface DatabaseAlarmsProps {
   prefix: string;
   data: Pick<DataOutputs, "dbInstanceIdentifier" | "proxyName">;
   database: Pick<DatabaseConfig, "instanceClass" | "allocatedStorageGb">;
-  thresholds: Pick<AlarmConfig, "rdsCpuPercent" | "rdsFreeableMemoryPercent" | "rdsStorageUsedPercent" | "proxyConnectionsPercent">;
+  thresholds: Pick<
+    AlarmConfig,
+    "rdsCpuPercent" | "rdsFreeableMemoryPercent" | "rdsStorageUsedPercent" | "proxyConnectionsPercent"
+  >;
   topics: AlarmTopicArns;
 }
 
@@ -50,7 +53,14 @@ export class DatabaseAlarms extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseAlarmsProps) {
     super(scope, id);
     const { prefix, data, database, thresholds, topics } = props;
-    const instance = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: data.dbInstanceIdentifier }, statistic: "Average", period: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
+    const instance = {
+      namespace: "AWS/RDS",
+      dimensions: { DBInstanceIdentifier: data.dbInstanceIdentifier },
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    };
 
     this.cpu = severityAlarm(this, "cpu", topics, {
       ...instance,
@@ -88,13 +98,25 @@ export class DatabaseAlarms extends Construct {
     // Each side is queried under a dimension set it is published under (proxy-metrics.ts): the
     // database-side metrics under ProxyName + TargetGroup + TargetRole, ClientConnections under
     // ProxyName alone.
-    const proxyMetric = (metricName: ProxyMetric) => ({ namespace: "AWS/RDS", metricName, dimensions: proxyDimensions(data.proxyName, metricName), period: 60, stat: "Sum" });
+    const proxyMetric = (metricName: ProxyMetric) => ({
+      namespace: "AWS/RDS",
+      metricName,
+      dimensions: proxyDimensions(data.proxyName, metricName),
+      period: 60,
+      stat: "Sum",
+    });
     const proxySaturation = (numerator: ProxyMetric, label: string) => [
       { id: "used", metric: proxyMetric(numerator), returnData: false },
       { id: "allowed", metric: proxyMetric("MaxDatabaseConnectionsAllowed"), returnData: false },
       { id: "saturation", expression: "100 * used / allowed", label, returnData: true },
     ];
-    const proxy = { comparisonOperator: "GreaterThanThreshold", threshold: thresholds.proxyConnectionsPercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" };
+    const proxy = {
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: thresholds.proxyConnectionsPercent,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: "notBreaching",
+    };
 
     this.proxyBorrowed = severityAlarm(this, "proxy-borrowed", topics, {
       ...proxy,

@@ -50,7 +50,8 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     metricName: "ConsoleSigninWithoutMfa",
     control: "CloudWatch.3 (CIS 1.2.0 3.2)",
     description: "an IAM user signed in to the console without MFA",
-    pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    pattern:
+      '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
   },
   {
     id: "iam-policy-changes",
@@ -65,7 +66,8 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     metricName: "CloudTrailConfigurationChanges",
     control: "CloudWatch.5 (CIS 1.4.0 4.5)",
     description: "a trail was created, updated, deleted, started or stopped",
-    pattern: "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+    pattern:
+      "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
   },
   {
     id: "console-auth-failures",

@@ -48,6 +48,9 @@ export class CustomerKey extends Construct {
       deletionWindowInDays: 30,
       policy: policy.json,
     });
-    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.prefix}-${props.name}`, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", {
+      name: `alias/${props.prefix}-${props.name}`,
+      targetKeyId: this.key.keyId,
+    });
   }
 }
