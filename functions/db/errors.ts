@@ -11,7 +11,8 @@
  *   or read-only server (lock wait timeout and deadlock after the transaction's retries, too many
  *   connections, failover's read-only errors, RDS Proxy's acquire timeout).
  */
-const CONNECTION_FAILURE_CODES = new Set([
+/** The network and protocol failures of a connection, whatever it was doing. */
+const NETWORK_FAILURE_CODES = [
   "ECONNREFUSED",
   "ECONNRESET",
   "ECONNABORTED",
@@ -24,6 +25,10 @@ const CONNECTION_FAILURE_CODES = new Set([
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
   "ER_SERVER_SHUTDOWN",
+] as const;
+
+const CONNECTION_FAILURE_CODES = new Set<string>([
+  ...NETWORK_FAILURE_CODES,
   "ER_CLIENT_INTERACTION_TIMEOUT",
   "ER_NET_READ_ERROR",
   "ER_NET_READ_INTERRUPTED",
@@ -162,20 +167,9 @@ export class BrokenConnectionError extends Error {
  * privileges), a failing migration, TLS certificate or host-name verification failures, a
  * proxy that requires TLS (3159), Secrets Manager errors, programming errors.
  */
-const RETRYABLE_CONNECT_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "PROTOCOL_CONNECTION_LOST",
-  "PROTOCOL_SEQUENCE_TIMEOUT",
+const RETRYABLE_CONNECT_CODES = new Set<string>([
+  ...NETWORK_FAILURE_CODES,
   "ER_CON_COUNT_ERROR",
-  "ER_SERVER_SHUTDOWN",
   "ER_UNKNOWN_ERROR",
   "ER_ACCESS_DENIED_ERROR",
 ]);
