@@ -17,6 +17,7 @@ import { createDatabase, type DatabaseHandle } from "../../functions/db/connecti
 import { setSharedDatabase } from "../../functions/db/shared-database";
 import { createGateway } from "../../tools/local/gateway";
 import { createStore } from "../../functions/stores/repository";
+import { STORE_TABLES } from "../support/harness";
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261206);
@@ -531,24 +532,6 @@ const getRequest = fc
 const hostileRequest = fc.oneof({ weight: 3, arbitrary: postRequest }, { weight: 1, arbitrary: getRequest });
 
 // ---------------------------------------------------------------------------------------------
-
-const STORE_TABLES = [
-  "orders",
-  "order_lines",
-  "refunds",
-  "refund_lines",
-  "events",
-  "sessions",
-  "customers",
-  "products",
-  "sales_slots",
-  "sales_local_days",
-  "product_days",
-  "product_months",
-  "product_totals",
-  "cohort_cells",
-  "funnel_slots",
-];
 
 /** Row counts and a checksum of every table the store's requests can write. */
 async function snapshot(): Promise<string> {

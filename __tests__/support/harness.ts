@@ -80,3 +80,36 @@ export async function call(
   }
   return { status: result.statusCode, headers: responseHeaders, body, text: result.body };
 }
+
+/** Every table a store's requests can write (raw rows and rollups), keyed by store_id. */
+export const STORE_TABLES = [
+  "orders",
+  "order_lines",
+  "refunds",
+  "refund_lines",
+  "events",
+  "sessions",
+  "customers",
+  "products",
+  "sales_slots",
+  "sales_local_days",
+  "product_days",
+  "product_months",
+  "product_totals",
+  "cohort_cells",
+  "funnel_slots",
+] as const;
+
+/** The store's row count in each of STORE_TABLES: a rejected request must leave all of them as they were. */
+export async function storeRowCounts(handle: DatabaseHandle, storeId: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of STORE_TABLES) {
+    const row = await handle.db
+      .selectFrom(table)
+      .select(({ fn }) => fn.countAll<number>().as("n"))
+      .where("store_id", "=", storeId)
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { DatabaseHandle } from "../../../functions/db/connection";
 import { ApiError } from "../../../functions/http/errors";
 import { withinColumnLimits } from "../../../functions/ingest/column-limits";
-import { call, newStore, useTestDatabase, type TestStore } from "../../support/harness";
+import { call, newStore, storeRowCounts, useTestDatabase, type TestStore } from "../../support/harness";
 
 type Json = Record<string, unknown>;
 
@@ -50,35 +50,7 @@ const event = (id: string, extra: Json = {}) => ({
 });
 
 /** Every row count of the store's raw and rollup tables: a rejected request must leave all of them as they were. */
-async function rowCounts(shop: TestStore): Promise<Record<string, number>> {
-  const tables = [
-    "orders",
-    "order_lines",
-    "refunds",
-    "refund_lines",
-    "events",
-    "sessions",
-    "customers",
-    "products",
-    "sales_slots",
-    "sales_local_days",
-    "product_days",
-    "product_months",
-    "product_totals",
-    "cohort_cells",
-    "funnel_slots",
-  ] as const;
-  const counts: Record<string, number> = {};
-  for (const table of tables) {
-    const row = await handle.db
-      .selectFrom(table)
-      .select(({ fn }) => fn.countAll<number>().as("n"))
-      .where("store_id", "=", shop.store.id)
-      .executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
+const rowCounts = (shop: TestStore) => storeRowCounts(handle, shop.store.id);
 
 type Path = "/api/v1/orders" | "/api/v1/refunds" | "/api/v1/events";
 
