@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-api-gateway";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { adminFunctionError, adminPayload, sentAdminEvents } from "./admin-invocations";
 import { AdminInvocationError, AwsProvisioning } from "../../../tools/local/aws-provisioning";
 import { runStoreCli } from "../../../tools/local/store-cli";
 import { hashApiKey } from "../../../functions/stores/api-keys";
@@ -30,20 +31,8 @@ function provisioning(): AwsProvisioning {
   });
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the mocked Lambda responses */
-const payload = (value: unknown) =>
-  ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
-const functionError = (errorType: string, errorMessage: string) =>
-  ({
-    StatusCode: 200,
-    FunctionError: "Unhandled",
-    Payload: new TextEncoder().encode(JSON.stringify({ errorType, errorMessage })),
-  }) as any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
-const sentEvents = () =>
-  lambdaMock
-    .commandCalls(InvokeCommand)
-    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+const payload = adminPayload;
+const sentEvents = () => sentAdminEvents(lambdaMock);
 const store = {
   id: 7,
   name: "Acme",
@@ -110,7 +99,7 @@ describe("AwsProvisioning.createStore", () => {
   });
 
   it("rolls the API key back when the admin function fails", async () => {
-    lambdaMock.on(InvokeCommand).resolves(functionError("Error", "connect ETIMEDOUT"));
+    lambdaMock.on(InvokeCommand).resolves(adminFunctionError("connect ETIMEDOUT"));
     await expect(
       provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }),
     ).rejects.toThrow(AdminInvocationError);
@@ -262,7 +251,7 @@ describe("npm run store -- ... --env", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.join("\n")).toMatch(/--store: no store 99/);
 
-    lambdaMock.on(InvokeCommand).resolves(functionError("Error", "boom"));
+    lambdaMock.on(InvokeCommand).resolves(adminFunctionError("boom"));
     const failed = await run("list", "--env", "staging");
     expect(failed.code).toBe(1);
     expect(failed.stderr.join("\n")).toMatch(/ecommerce-analytics-prod-admin failed: Error: boom/);

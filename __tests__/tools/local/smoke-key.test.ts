@@ -17,6 +17,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import { adminFunctionError, adminPayload, sentAdminEvents } from "./admin-invocations";
 import type { AdminEvent } from "../../../functions/handlers/admin";
 import { AwsProvisioning } from "../../../tools/local/aws-provisioning";
 import { ensureSmokeKey, parseStoredKey, SMOKE_STORE } from "../../../tools/local/smoke-key";
@@ -45,20 +46,8 @@ const smokeStore = (id: number, activeKeys = 1) => ({
   activeKeys,
 });
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the mocked Lambda responses */
-const payload = (value: unknown) =>
-  ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) }) as any;
-const functionError = (errorMessage: string) =>
-  ({
-    StatusCode: 200,
-    FunctionError: "Unhandled",
-    Payload: new TextEncoder().encode(JSON.stringify({ errorType: "Error", errorMessage })),
-  }) as any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
-const sentEvents = (): AdminEvent[] =>
-  lambdaMock
-    .commandCalls(InvokeCommand)
-    .map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+const payload = adminPayload;
+const sentEvents = () => sentAdminEvents(lambdaMock);
 const notFound = () => new NotFoundException({ message: "Invalid API Key identifier specified", $metadata: {} });
 const noSecretValue = () =>
   new ResourceNotFoundException({
@@ -84,7 +73,7 @@ function adminAnswers(stores: unknown[]) {
       case "revokeKey":
         return payload({ storeId: event.storeId, revokedKeyIds: event.keyId ? [event.keyId] : [] });
       default:
-        return functionError(`unexpected ${event.action}`);
+        return adminFunctionError(`unexpected ${event.action}`);
     }
   });
 }
@@ -269,7 +258,7 @@ describe("ensureSmokeKey", () => {
 
   it("a failure midway through provisioning rolls the API key back and writes nothing", async () => {
     secretsMock.on(GetSecretValueCommand).rejects(noSecretValue());
-    lambdaMock.on(InvokeCommand).resolves(functionError("connect ETIMEDOUT"));
+    lambdaMock.on(InvokeCommand).resolves(adminFunctionError("connect ETIMEDOUT"));
     await expect(ensure()).rejects.toThrow(/ecommerce-analytics-dev-admin failed: Error: connect ETIMEDOUT/);
     expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand).map((c) => c.args[0].input)).toEqual([
       { apiKey: "apikey-new" },
