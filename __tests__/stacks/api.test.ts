@@ -8,7 +8,7 @@ import { environmentPrefix, smokeSecretName } from "../../shared/physical-names"
 import { ApiStack } from "../../stacks/api-stack";
 import { ENVIRONMENT_NAMES, environmentSettings, loadEnvironments, type EnvironmentConfig } from "../../stacks/config";
 import { GATEWAY_RESPONSES, RestApi, resourcePaths } from "../../stacks/constructs/api/rest-api";
-import type { DataOutputs, NetworkOutputs } from "../../stacks/contracts";
+import { dataOutputs, networkOutputs } from "../support/stack-outputs";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped */
 type Block = Record<string, any>;
@@ -20,29 +20,8 @@ interface Synth {
 
 const configs = loadEnvironments(environmentSettings({}));
 
-const network: NetworkOutputs = {
-  vpcId: "vpc-0abc",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  databaseSubnetIds: ["subnet-db-a", "subnet-db-b", "subnet-db-c"],
-  lambdaSecurityGroupId: "sg-lambda",
-  proxySecurityGroupId: "sg-proxy",
-  databaseSecurityGroupId: "sg-db",
-  logsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/logs-key",
-};
-const data: DataOutputs = {
-  dbInstanceIdentifier: "ecommerce-analytics-db",
-  databaseName: "analytics",
-  proxyName: "ecommerce-analytics-proxy",
-  proxyArn: "arn:aws:rds:eu-west-1:111122223333:db-proxy:prx-0123456789abcdef",
-  proxyEndpoint: "proxy.proxy-abc.eu-west-1.rds.amazonaws.com",
-  proxyResourceId: "prx-0123456789abcdef",
-  masterUsername: "admin_master",
-  appUsername: "app_user",
-  masterSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-master",
-  appSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecommerce-analytics/db/app_user",
-  databaseKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/database-key",
-};
+const network = networkOutputs;
+const data = dataOutputs;
 
 const resourcesOf = (synth: Synth, type: string): Array<[string, Block]> => Object.entries(synth.resource[type] ?? {});
 const only = (synth: Synth, type: string): Block => {

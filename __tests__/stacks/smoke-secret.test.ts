@@ -3,7 +3,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { ApiStack } from "../../stacks/api-stack";
 import { environmentSettings, loadEnvironments } from "../../stacks/config";
 import { SmokeTestSecret, smokeSecretName } from "../../stacks/constructs/api/smoke-secret";
-import type { DataOutputs, NetworkOutputs } from "../../stacks/contracts";
+import { dataOutputs, networkOutputs } from "../support/stack-outputs";
 
 /**
  * `<prefix>-smoke-test`: the secret the deploy's smoke-key step keeps the smoke store's key in.
@@ -17,7 +17,7 @@ interface Synth {
   output?: Record<string, Block>;
 }
 
-const DATABASE_KEY = "arn:aws:kms:eu-west-1:111122223333:key/database-key";
+const DATABASE_KEY = dataOutputs.databaseKeyArn;
 
 describe("SmokeTestSecret", () => {
   const app = Testing.app();
@@ -45,32 +45,14 @@ describe("SmokeTestSecret", () => {
 
 describe("the api stack's smoke-test secret", () => {
   const config = loadEnvironments(environmentSettings({})).dev;
-  const network: NetworkOutputs = {
-    vpcId: "vpc-0abc",
-    publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-    privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-    databaseSubnetIds: ["subnet-db-a", "subnet-db-b", "subnet-db-c"],
-    lambdaSecurityGroupId: "sg-lambda",
-    proxySecurityGroupId: "sg-proxy",
-    databaseSecurityGroupId: "sg-db",
-    logsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/logs-key",
-  };
-  const data: DataOutputs = {
-    dbInstanceIdentifier: "ecommerce-analytics-dev-db",
-    databaseName: "analytics",
-    proxyName: "ecommerce-analytics-dev-proxy",
-    proxyArn: "arn:aws:rds:eu-west-1:111122223333:db-proxy:prx-0123456789abcdef",
-    proxyEndpoint: "proxy.proxy-abc.eu-west-1.rds.amazonaws.com",
-    proxyResourceId: "prx-0123456789abcdef",
-    masterUsername: "admin_master",
-    appUsername: "app_user",
-    masterSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-master",
-    appSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ecommerce-analytics-dev/db/app_user",
-    databaseKeyArn: DATABASE_KEY,
-  };
   let synth: Synth;
   beforeAll(() => {
-    const stack = new ApiStack(new App({ outdir: Testing.app().outdir, stackTraces: false }), config, network, data);
+    const stack = new ApiStack(
+      new App({ outdir: Testing.app().outdir, stackTraces: false }),
+      config,
+      networkOutputs,
+      dataOutputs,
+    );
     synth = JSON.parse(Testing.synth(stack)) as Synth;
   }, 120_000);
 
