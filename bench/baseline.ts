@@ -19,7 +19,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database, Store } from "../functions/db/schema";
 import { minorUnits } from "../functions/money/currency";
-import type { SalesFigures } from "../functions/reports/figures";
+import type { SalesFigures } from "../functions/metrics/figures";
 import type { FunnelReport } from "../functions/reports/funnel";
 import type { ProductRow } from "../functions/reports/products";
 import { DAY_MS } from "../functions/time";

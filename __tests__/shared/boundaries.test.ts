@@ -51,6 +51,44 @@ describe("imports between stacks/, functions/ and shared/", () => {
   });
 });
 
+/** `functions/<folder>` -> the other folders of functions/ it imports (a top-level file counts as a folder). */
+function folderGraph(): Map<string, Set<string>> {
+  const part = (path: string) => path.split("/")[1].replace(/\.ts$/, "");
+  const graph = new Map<string, Set<string>>();
+  for (const file of sourceFiles("functions")) {
+    const from = part(file);
+    for (const { folder, target } of importedFolders(file)) {
+      if (folder !== "functions" || part(target) === from) continue;
+      graph.set(from, (graph.get(from) ?? new Set()).add(part(target)));
+    }
+  }
+  return graph;
+}
+
+describe("folders inside functions/", () => {
+  const graph = folderGraph();
+
+  it("import one another without a cycle: each layer reads only the ones below it", () => {
+    const cycles: string[] = [];
+    const visit = (folder: string, path: string[]): void => {
+      if (path.includes(folder)) {
+        cycles.push([...path.slice(path.indexOf(folder)), folder].join(" -> "));
+        return;
+      }
+      for (const next of graph.get(folder) ?? []) visit(next, [...path, folder]);
+    };
+    for (const folder of graph.keys()) visit(folder, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it("rollups/ writes and reads its tables without reports/, ingest/ or handlers/; reports/ reads through it", () => {
+    expect([...(graph.get("rollups") ?? [])].filter((to) => ["reports", "ingest", "handlers"].includes(to))).toEqual(
+      [],
+    );
+    expect(graph.get("reports")?.has("rollups")).toBe(true);
+  });
+});
+
 describe("Lambda bundles", () => {
   const handlers = readdirSync(join(root, "functions", "handlers")).filter((file) => file.endsWith(".ts"));
 

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import { ratio } from "./figures";
-import type { ReportWindow } from "./params";
+import { ratio } from "../metrics/figures";
+import { funnelCounts } from "../rollups/funnel/read";
+import type { ReportWindow } from "../time";
 
 export interface FunnelStep {
   step: "sessions" | "productViews" | "addToCart" | "checkout" | "converted";
@@ -23,78 +24,6 @@ export interface FunnelReport {
   sessionsConverted: number;
   conversionRate: number;
   steps: FunnelStep[];
-}
-
-export interface FunnelCounts {
-  sessions: number;
-  productViews: number;
-  addToCart: number;
-  checkout: number;
-  converted: number;
-}
-
-type CountsRow = {
-  sessions: string | null;
-  productViews: string | null;
-  addToCart: string | null;
-  checkout: string | null;
-  converted: string | null;
-};
-
-function countsOf(row: CountsRow): FunnelCounts {
-  return {
-    sessions: Number(row.sessions ?? 0),
-    productViews: Number(row.productViews ?? 0),
-    addToCart: Number(row.addToCart ?? 0),
-    checkout: Number(row.checkout ?? 0),
-    converted: Number(row.converted ?? 0),
-  };
-}
-
-/** Sessions that started in [start, end) and how many reached each step, from the `funnel_slots` rollup. */
-export async function funnelCounts(
-  db: Kysely<Database>,
-  storeId: number,
-  start: Date,
-  end: Date,
-): Promise<FunnelCounts> {
-  const row = await db
-    .selectFrom("funnel_slots")
-    .select(({ fn }) => [
-      fn.sum<string>("sessions").as("sessions"),
-      fn.sum<string>("product_viewed").as("productViews"),
-      fn.sum<string>("added_to_cart").as("addToCart"),
-      fn.sum<string>("reached_checkout").as("checkout"),
-      fn.sum<string>("converted").as("converted"),
-    ])
-    .where("store_id", "=", storeId)
-    .where("slot_start", ">=", start)
-    .where("slot_start", "<", end)
-    .executeTakeFirstOrThrow();
-  return countsOf(row);
-}
-
-/** The same from the raw `sessions` rows: the reference the rollup is checked against. */
-export async function rawFunnelCounts(
-  db: Kysely<Database>,
-  storeId: number,
-  start: Date,
-  end: Date,
-): Promise<FunnelCounts> {
-  const row = await db
-    .selectFrom("sessions")
-    .select(({ fn }) => [
-      fn.countAll<string>().as("sessions"),
-      fn.sum<string>("product_viewed").as("productViews"),
-      fn.sum<string>("added_to_cart").as("addToCart"),
-      fn.sum<string>("reached_checkout").as("checkout"),
-      fn.sum<string>("converted").as("converted"),
-    ])
-    .where("store_id", "=", storeId)
-    .where("started_at", ">=", start)
-    .where("started_at", "<", end)
-    .executeTakeFirstOrThrow();
-  return countsOf(row);
 }
 
 /** Sessions that started in range, and how many of them had each kind of event. */

@@ -2,16 +2,10 @@ import type { z } from "zod";
 import { fieldPath, issueDetails } from "../../shared/zod-issues";
 import { badRequest, type ErrorDetail } from "../http/errors";
 import type { Store } from "../db/schema";
-import { isValidLocalDate, isValidTimeZone, readRange, utcBounds, type LocalDateRange } from "../time";
+import { isValidLocalDate, isValidTimeZone, readRange, utcBounds, type ReportWindow } from "../time";
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_YEARS = 3;
-
-export interface ReportWindow {
-  range: LocalDateRange;
-  start: Date;
-  end: Date;
-}
 
 type Query = Readonly<Record<string, string | undefined>>;
 

@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
 import { minorUnits } from "../money/currency";
 import { formatAmount, type Amount } from "../money/decimal";
-import type { ReportWindow } from "./params";
-import { productTallies, type Tallies, type Tally } from "./product-tallies";
+import type { ReportWindow } from "../time";
+import { productTallies, type Tallies, type Tally } from "../rollups/products/read";
 
 export type ProductSort = "netSales" | "unitsSold";
 export const PRODUCT_SORTS: readonly ProductSort[] = ["netSales", "unitsSold"];

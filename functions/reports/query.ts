@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { INTERVALS } from "../time";
-import { COHORT_INTERVALS } from "./cohorts";
+import { COHORT_INTERVALS } from "../rollups/customers/cohort-cells";
 import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "./params";
 import { PRODUCT_SORTS } from "./products";
 

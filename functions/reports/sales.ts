@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
-import type { ReportWindow } from "./params";
-import { localSalesByPeriod, periodCuts, salesByKey } from "./sales-source";
+import { EMPTY_SUMS, salesFigures, type SalesFigures } from "../metrics/figures";
+import type { ReportWindow } from "../time";
+import { localSalesByPeriod, periodCuts, salesByKey } from "../rollups/sales/read";
 import { periodKeySql, periodsInRange, type Interval } from "../time";
 
 export type SalesPeriod = { period: string; start: string; end: string } & SalesFigures;

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import { customerFigures, type CustomerFigures } from "./customer-figures";
-import { EMPTY_SUMS, salesFigures, type SalesFigures } from "./figures";
-import type { ReportWindow } from "./params";
-import { salesByKey } from "./sales-source";
+import { customerFigures, type CustomerFigures } from "../rollups/customers/read";
+import { EMPTY_SUMS, salesFigures, type SalesFigures } from "../metrics/figures";
+import type { ReportWindow } from "../time";
+import { salesByKey } from "../rollups/sales/read";
 
 export type SummaryReport = { from: string; to: string; timezone: string; currency: string } & SalesFigures &
   CustomerFigures;

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../db/schema";
-import type { SalesSums } from "../reports/figures";
+import type { SalesSums } from "../metrics/figures";
 import { DAY_MS, periodOf } from "../time";
 
 /** All of a store's history in UTC, for the checks that need no zone: from 1970 to a year from now. */

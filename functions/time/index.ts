@@ -12,7 +12,7 @@ export {
   parseLocalDate,
 } from "./calendar";
 export { LocalCalendar } from "./local-calendar";
-export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange } from "./range";
+export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange, type ReportWindow } from "./range";
 export { INTERVALS, isInterval, periodOf, periodsInRange, type Interval, type Period } from "./periods";
 export { localTimeSql, periodKeySql } from "./sql";
 export { clearTransitionCache, type ZoneTransitions } from "./transitions";

@@ -15,6 +15,13 @@ export interface ReportRange extends LocalDateRange {
   readonly toDay: number;
 }
 
+/** A report's range and its UTC bounds [start, end), found once per request and passed down. */
+export interface ReportWindow {
+  range: LocalDateRange;
+  start: Date;
+  end: Date;
+}
+
 /** Checks and reads a range once; what takes a LocalDateRange then uses the day numbers as they are. */
 export function readRange(range: LocalDateRange): ReportRange {
   const { fromDay, toDay } = parseRange(range);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import type { CustomerFigures } from "../../reports/customer-figures";
-import { ratio } from "../../reports/figures";
+import { ratio } from "../../metrics/figures";
+import type { CustomerFigures } from "./read";
 
 /**
  * The customer figures counted from the raw orders: the reference the rollups are checked

@@ -1,14 +1,15 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { cohortsReport } from "../../reports/cohorts";
-import { customerFigures } from "../../reports/customer-figures";
-import { formatLocalDate, parseLocalDate, utcBounds } from "../../time";
+import { amountOrZero } from "../../money/decimal";
+import { formatLocalDate, parseLocalDate, periodsInRange, utcBounds, type ReportWindow } from "../../time";
 import { storeHistory } from "../verify-window";
+import { rawCohortCells, rolledCohortCells, type CohortCell } from "./cohort-cells";
+import { customerFigures } from "./read";
 import { rawCustomerFigures } from "./raw-customer-figures";
 
 /**
  * Customer figures over the store's history, its last year and its last 30 days, and the
- * monthly cohorts of its history in its own zone, from the rollups against the raw rows.
+ * monthly cohort cells of its whole months in its own zone, from the rollups against the raw rows.
  */
 export async function verifyCustomers(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const { store, today, history } = await storeHistory(db, storeId);
@@ -26,20 +27,37 @@ export async function verifyCustomers(db: Kysely<Database>, storeId: number): Pr
       );
   }
   const range = { from: history, to: today, timezone: store.timezone };
-  const window = { range, ...utcBounds(range) };
-  const [rolled, raw] = await Promise.all([
-    cohortsReport(db, store, window, "month"),
-    cohortsReport(db, store, window, "month", { fromRawRows: true }),
-  ]);
-  for (const [i, cohort] of raw.cohorts.entries()) {
-    if (JSON.stringify(rolled.cohorts[i]) !== JSON.stringify(cohort))
-      problems.push(
-        `cohort ${cohort.cohort}: rollup ${JSON.stringify(rolled.cohorts[i])} raw ${JSON.stringify(cohort)}`,
-      );
-  }
-  if (rolled.cohorts.length !== raw.cohorts.length)
-    problems.push(`cohorts: ${rolled.cohorts.length} from the rollup, ${raw.cohorts.length} from raw rows`);
+  problems.push(...(await verifyCohortCells(db, storeId, { range, ...utcBounds(range) })));
   return problems;
+}
+
+/** Every cell of the window's whole months: `cohort_cells` against the raw orders and refunds. */
+async function verifyCohortCells(db: Kysely<Database>, storeId: number, window: ReportWindow): Promise<string[]> {
+  const whole = periodsInRange(window.range, "month").filter((p) => p.end.getTime() <= window.end.getTime());
+  if (whole.length === 0) return [];
+  const last = whole[whole.length - 1].key;
+  const [rolled, raw] = await Promise.all([
+    rolledCohortCells(db, storeId, window, "month", whole[0].key, last),
+    rawCohortCells(db, storeId, window, "month"),
+  ]);
+  const fromRollup = cellValues(rolled);
+  const fromRaw = cellValues(raw.filter((cell) => cell.period <= last));
+  const problems: string[] = [];
+  for (const key of new Set([...fromRollup.keys(), ...fromRaw.keys()]))
+    if (fromRollup.get(key) !== fromRaw.get(key))
+      problems.push(`cohort cell ${key}: rollup ${fromRollup.get(key) ?? "none"} raw ${fromRaw.get(key) ?? "none"}`);
+  return problems;
+}
+
+/** Each non-empty cell as "customers sales returns", keyed by "cohort|period". */
+function cellValues(cells: readonly CohortCell[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const cell of cells) {
+    const [customers, sales, returns] = [Number(cell.customers), amountOrZero(cell.sales), amountOrZero(cell.returns)];
+    if (customers !== 0 || sales !== 0n || returns !== 0n)
+      values.set(`${cell.cohort}|${cell.period}`, `${customers} ${sales} ${returns}`);
+  }
+  return values;
 }
 
 const shiftDays = (date: string, days: number) => formatLocalDate(parseLocalDate(date) + days);

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { funnelCounts, rawFunnelCounts } from "../../reports/funnel";
+import { rawFunnelCounts } from "./raw";
+import { funnelCounts } from "./read";
 import { allTime } from "../verify-window";
 
 /** The funnel's counts over all time. */

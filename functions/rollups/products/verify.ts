@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { productTallies, rawProductTallies } from "../../reports/product-tallies";
+import { productTallies, rawProductTallies } from "./read";
 import { allTime, bigints } from "../verify-window";
 
 /** Each product's tallies over all time. */

@@ -2,7 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { addToRollup } from "../add-to-rollup";
 import { toDecimalString } from "../../money/decimal";
-import { EMPTY_SUMS, type SalesSums } from "../../reports/figures";
+import { EMPTY_SUMS, type SalesSums } from "../../metrics/figures";
 import { formatLocalDate, type LocalCalendar } from "../../time";
 import { SPANS, spanStart } from "../spans";
 import type { CustomerMarker, OrderContribution, RefundContribution, RollupChanges, Sign } from "../family";

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { sumsFromRows, type OrderSumsRow, type SalesSums } from "../../reports/figures";
-import { ALL, type KeyOf } from "../../reports/sales-source";
+import { sumsFromRows, type OrderSumsRow, type SalesSums } from "../../metrics/figures";
+import { ALL, type KeyOf } from "./read";
 
 /**
  * The sales sums of counted orders (status paid, createdAt in [start, end)) per key, from the

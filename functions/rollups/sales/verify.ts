@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { EMPTY_SUMS, type SalesSums } from "../../reports/figures";
-import { localSalesByPeriod, salesByKey, type KeyOf } from "../../reports/sales-source";
+import { EMPTY_SUMS, type SalesSums } from "../../metrics/figures";
+import { localSalesByPeriod, salesByKey, type KeyOf } from "./read";
 import { periodKeySql, utcBounds } from "../../time";
 import { allTime, describeSums, storeHistory } from "../verify-window";
 import { rawSalesByKey } from "./raw-sales";

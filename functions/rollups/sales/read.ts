@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
-import type { Database } from "../db/schema";
-import { coverBuckets, SPANS } from "../rollups/spans";
-import { sumsFromRows, type SalesSums } from "./figures";
-import type { LocalDateRange } from "../time";
+import type { Database } from "../../db/schema";
+import { coverBuckets, SPANS } from "../spans";
+import { sumsFromRows, type SalesSums } from "../../metrics/figures";
+import type { LocalDateRange } from "../../time";
 
 /** Turns a UTC datetime column into a group key (a report period, or one constant group). */
 export type KeyOf = (column: RawBuilder<Date>) => RawBuilder<string>;

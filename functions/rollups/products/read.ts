@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../db/schema";
-import { amountOrZero, type Amount } from "../money/decimal";
-import { DAY_MS } from "../time";
+import type { Database } from "../../db/schema";
+import { amountOrZero, type Amount } from "../../money/decimal";
+import { DAY_MS } from "../../time";
 
 /**
  * Per-product sums of a range for the products report: from raw lines (the reference, and a

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../db/schema";
-import { ratio } from "./figures";
-import { slotsTiling } from "./sales-source";
+import type { Database } from "../../db/schema";
+import { ratio } from "../../metrics/figures";
+import { slotsTiling } from "../sales/read";
 
 export interface CustomerFigures {
   customers: number;
