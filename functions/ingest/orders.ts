@@ -6,7 +6,6 @@ import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, parseAmount } from "../money/decimal";
 import { openRollups, type LineContribution, type OrderContribution, type RollupWriter } from "../rollups";
-import { maintainCustomerTimelines } from "./customer-timelines";
 import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
 import { MAX_MONEY_TEXT } from "./fields";
 import type { OrderInput } from "./schemas";
@@ -150,7 +149,7 @@ export async function ingestOrders(
         created_at: counted.created_at,
         sales: counted.gross - counted.discounts,
       }));
-      const prevPaidAt = await maintainCustomerTimelines(trx, rollups, existing, writing);
+      const prevPaidAt = await rollups.customerOrders(existing, writing);
       if (existingIds.length > 0) {
         await moveRefundsWithStatus(trx, rollups, existing, prepared);
         for (const old of existing) if (old.status === "paid") rollups.order(storedOrder(old), -1);

@@ -1,6 +1,9 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../db/schema";
+import type { Amount } from "../money/decimal";
 import { LocalCalendar } from "../time";
+import { bookCohortReturns } from "./customers/cohort-returns";
+import { maintainCustomerTimelines, type TimelineOrderRow } from "./customers/maintain-timelines";
 import type {
   BookedReturn,
   CustomerMarker,
@@ -90,6 +93,27 @@ export class RollupWriter {
   /** A return booked on an order of a customer of cohort `cohortDay`. */
   cohortReturn(cohortDay: number, booked: BookedReturn, sign: Sign): void {
     for (const f of this.families) f.cohortReturn?.(cohortDay, booked, sign);
+  }
+
+  /**
+   * Orders an ingest replaces (as stored) and writes: their customers' timelines, markers and
+   * cohort cells move with them (customers/maintain-timelines.ts). Called before the orders'
+   * rows are deleted and inserted; returns the prev_paid_at of each written order.
+   */
+  customerOrders(
+    replaced: readonly TimelineOrderRow[],
+    writing: readonly (TimelineOrderRow & { created_at: Date; sales: Amount })[],
+  ): Promise<Map<string, Date | null>> {
+    return maintainCustomerTimelines(this.trx, this, replaced, writing);
+  }
+
+  /** Refunds replaced and written, booked in their customers' cohort cells (customers/cohort-returns.ts). */
+  cohortReturns(
+    replaced: readonly (BookedReturn & { order_id: string })[],
+    written: readonly (BookedReturn & { order_id: string })[],
+    orderById: ReadonlyMap<string, { customer_id: string | null; status: string }>,
+  ): Promise<void> {
+    return bookCohortReturns(this.trx, this, replaced, written, orderById);
   }
 
   /** A session as the funnel counts it. */

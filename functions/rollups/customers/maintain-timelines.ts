@@ -1,18 +1,20 @@
 import { sql, type Transaction } from "kysely";
-import type { Database } from "../db/schema";
-import { parseAmount, type Amount } from "../money/decimal";
-import { chunk } from "../db/transaction";
-import {
-  timelineChanges,
-  type BookedReturn,
-  type PaidOrder,
-  type RollupWriter,
-  type TimelineChanges,
-} from "../rollups";
+import { chunk } from "../../db/transaction";
+import type { Database } from "../../db/schema";
+import { parseAmount, type Amount } from "../../money/decimal";
+import type { BookedReturn } from "../family";
+import type { RollupWriter } from "../index";
+import { timelineChanges, type PaidOrder, type TimelineChanges } from "./timeline";
+
+/** An order as the timelines need it: replaced (as stored) or being written. */
+export interface TimelineOrderRow {
+  id: string;
+  customer_id: string | null;
+  status: string;
+}
 
 /**
- * Keeps the customer timelines (functions/rollups/customers/timeline.ts) and the cohort cells in
- * step with an orders ingest, before its deletes and inserts: locks the customers it touches
+ * Keeps the customer timelines (timeline.ts) and the cohort cells in step with an orders ingest, before its deletes and inserts: locks the customers it touches
  * (their rows exist by now: the ingest upserted them), reads their paid orders with a locking
  * read (so a concurrent ingest of the same customer, which waits on that lock, is seen once it
  * has committed), reports the marker and cohort changes to `rollups`, updates the orders and customers
@@ -21,8 +23,8 @@ import {
 export async function maintainCustomerTimelines(
   trx: Transaction<Database>,
   rollups: RollupWriter,
-  replaced: readonly { id: string; customer_id: string | null; status: string }[],
-  writing: readonly { id: string; customer_id: string | null; status: string; created_at: Date; sales: Amount }[],
+  replaced: readonly TimelineOrderRow[],
+  writing: readonly (TimelineOrderRow & { created_at: Date; sales: Amount })[],
 ): Promise<Map<string, Date | null>> {
   const storeId = rollups.store.id;
   const written: PaidOrder[] = writing.flatMap((o) =>
