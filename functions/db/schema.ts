@@ -200,7 +200,7 @@ export interface ProductMonthsTable extends ProductMeasures {
   month: UtcTime;
 }
 
-/** Per product, all time: product_days summed (the complement of a long range, reports/product-tallies.ts). */
+/** Per product, all time: product_days summed (the complement of a long range, rollups/products/read.ts). */
 export type ProductTotalsTable = ProductMeasures;
 
 /** Per cohort day (store's zone) and local week or month: functions/rollups/customers/cohort-deltas.ts. */

@@ -1,7 +1,7 @@
 /**
  * Each customer's paid orders in time order t1 < t2 < ... < tn (ties by id) are their timeline.
  * The customer figures of a range [A, B) follow from a few markers kept per slot of
- * `sales_slots` and two quadrant counts (functions/reports/customer-figures.ts):
+ * `sales_slots` and two quadrant counts (read.ts):
  *
  * - first_orders: customers whose t1 is in the slot; second_orders: their t2; last_orders:
  *   their tn; only_orders: customers with n = 1, at t1.
