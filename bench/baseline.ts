@@ -230,7 +230,8 @@ async function salesSums(
 ): Promise<Map<string, Sums>> {
   const [orders, lines, refunds] = await Promise.all([
     sql<{ k: string; orders: string; discounts: string; shipping: string; taxes: string }>`
-      select ${key("created_at")} as k, count(*) as orders, sum(discounts) as discounts, sum(shipping) as shipping, sum(taxes) as taxes
+      select ${key("created_at")} as k, count(*) as orders, sum(discounts) as discounts, sum(shipping) as shipping,
+        sum(taxes) as taxes
       from orders
       where store_id = ${storeId} and status = 'paid' and created_at >= ${start} and created_at < ${end}
       group by k`.execute(db),
@@ -341,7 +342,8 @@ export async function baselineProducts(
   const { start, end } = rangeBounds(range);
   const [sales, returns] = await Promise.all([
     sql<{ product_id: string; orders: string; units: string; gross: string; discounts: string }>`
-      select product_id, count(distinct order_id) as orders, sum(quantity) as units, sum(quantity * unit_price) as gross, sum(discount) as discounts
+      select product_id, count(distinct order_id) as orders, sum(quantity) as units,
+        sum(quantity * unit_price) as gross, sum(discount) as discounts
       from order_lines
       where store_id = ${store.id} and status = 'paid' and created_at >= ${start} and created_at < ${end}
       group by product_id`.execute(db),
@@ -379,9 +381,8 @@ export async function baselineProducts(
       ? []
       : (
           await sql<{ id: string; name: string; category: string | null }>`
-            select id, name, category from products where store_id = ${store.id} and id in (${sql.join(top.map(([id]) => id))})`.execute(
-            db,
-          )
+            select id, name, category from products
+            where store_id = ${store.id} and id in (${sql.join(top.map(([id]) => id))})`.execute(db)
         ).rows;
   const byId = new Map(names.map((p) => [p.id, p]));
   const decimals = minorUnits(store.currency);
@@ -425,7 +426,8 @@ export async function baselineFunnel(db: Db, store: Store, range: BaselineRange)
     checkout: string | null;
     converted: string | null;
   }>`
-    select count(*) as sessions, sum(viewed) as viewed, sum(carted) as carted, sum(checkout) as checkout, sum(converted) as converted
+    select count(*) as sessions, sum(viewed) as viewed, sum(carted) as carted, sum(checkout) as checkout,
+      sum(converted) as converted
     from (
       select sql_big_result session_id, min(occurred_at) as started_at,
         max(type = 'product_view') as viewed, max(type = 'add_to_cart') as carted,
@@ -534,9 +536,8 @@ export async function baselineRealtime(db: Db, store: Store, now: Date): Promise
   const [active, orders, refunds] = await Promise.all([
     sql<{ sessions: string }>`
       select count(distinct session_id) as sessions from events
-      where store_id = ${store.id} and occurred_at >= ${new Date(now.getTime() - 5 * MINUTE_MS)} and occurred_at <= ${now}`.execute(
-      db,
-    ),
+      where store_id = ${store.id} and occurred_at >= ${new Date(now.getTime() - 5 * MINUTE_MS)}
+        and occurred_at <= ${now}`.execute(db),
     sql<{ m: string; orders: string; sales: string }>`
       select ${minute("created_at")} as m, count(*) as orders, sum(gross_sales - discounts) as sales
       from orders

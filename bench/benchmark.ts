@@ -36,7 +36,10 @@ export interface Machine {
   node: string;
   mysqlVersion: string;
   innodbBufferPoolMiB: number;
-  /** 1-minute load average when the measurements started and when they ended (other work on the machine skews the figures) */
+  /**
+   * 1-minute load average when the measurements started and when they ended (other work on the machine skews the
+   * figures)
+   */
   loadAverage: { atStart: number; atEnd: number };
 }
 
@@ -196,9 +199,11 @@ export function formatResults(results: BenchResults): string {
   const lines: string[] = [];
   lines.push(
     `code: ${results.code.revision}`,
-    `machine: ${m.cpus} × ${m.model}, ${m.memGiB} GiB, node ${m.node}, ${m.mysqlVersion} (buffer pool ${m.innodbBufferPoolMiB} MiB); ` +
+    `machine: ${m.cpus} × ${m.model}, ${m.memGiB} GiB, node ${m.node}, ${m.mysqlVersion} ` +
+      `(buffer pool ${m.innodbBufferPoolMiB} MiB); ` +
       `load average ${m.loadAverage.atStart} at start, ${m.loadAverage.atEnd} at end`,
-    `store: ${int(s.orders)} orders, ${int(s.lines)} lines, ${int(s.refunds)} refunds, ${int(s.products)} products, ${int(s.customers)} customers, ` +
+    `store: ${int(s.orders)} orders, ${int(s.lines)} lines, ${int(s.refunds)} refunds, ` +
+      `${int(s.products)} products, ${int(s.customers)} customers, ` +
       `${int(s.sessions)} sessions, ${int(s.events)} events; loaded in ${s.loadSeconds} s`,
     "",
   );
@@ -222,12 +227,14 @@ export function formatResults(results: BenchResults): string {
   );
   for (const h of results.http) {
     lines.push(
-      `HTTP (local gateway) ${h.name} ${h.range}: p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
+      `HTTP (local gateway) ${h.name} ${h.range}: ` +
+        `p50 ${ms(h.p50Ms)} ms, p95 ${ms(h.p95Ms)} ms, p99 ${ms(h.p99Ms)} ms over ${h.requests} requests` +
         (h.handlerP50Ms !== undefined ? ` (handler in process: p50 ${ms(h.handlerP50Ms)} ms)` : ""),
     );
   }
   lines.push(
-    `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
+    `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ` +
+      `${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
       `(${int(i.orders)} orders, ${i.batchSize} per request, ${i.concurrency} at once)`,
     "",
   );
@@ -249,7 +256,8 @@ export function formatResults(results: BenchResults): string {
   if (mismatched.length > 0) {
     lines.push(
       "",
-      `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
+      `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ` +
+        `${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
     );
   }
   return lines.join("\n");

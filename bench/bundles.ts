@@ -70,7 +70,10 @@ function timeNode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 function importScript(file: string): string {
   const url = JSON.stringify(pathToFileURL(file).href);
-  return `const m = await import(${url}); if (typeof m.handler !== "function") { console.error("no handler export"); process.exit(3); }`;
+  return (
+    `const m = await import(${url}); ` +
+    `if (typeof m.handler !== "function") { console.error("no handler export"); process.exit(3); }`
+  );
 }
 
 /** A private copy of the newest bundle of `name` (and its source map), safe from pruning while measured. */

@@ -181,7 +181,8 @@ export async function measureIngestion(
       select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
 
     log(
-      `ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
+      `ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ` +
+        `${options.concurrency} at once, through the handler`,
     );
     const handlerStarted = performance.now();
     await runPool(bodies, options.concurrency, async (body, index) => {

@@ -247,8 +247,9 @@ export async function loadBenchStore(
   const demo = demoOptionsFor(options, end);
   const created = await createStore(db, { name: "Bench store", currency: demo.currency, timezone: demo.timezone });
   log(
-    `loading ${options.orders.toLocaleString("en-US")} orders over ${options.years} years (${options.products} products, ` +
-      `${options.customers} customers, ${options.sessionsPerOrder} browsing sessions per order, seed ${options.seed}), ` +
+    `loading ${options.orders.toLocaleString("en-US")} orders over ${options.years} years ` +
+      `(${options.products} products, ${options.customers} customers, ` +
+      `${options.sessionsPerOrder} browsing sessions per order, seed ${options.seed}), ` +
       `${options.concurrency} batches at once`,
   );
   const started = performance.now();

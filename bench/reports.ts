@@ -224,7 +224,8 @@ async function measureReport(
     ...(differences.length > 0 ? { differences } : {}),
   };
   log(
-    `${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`,
+    `${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), ` +
+      `baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`,
   );
   if (!result.matches) {
     warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);

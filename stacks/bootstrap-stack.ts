@@ -60,7 +60,9 @@ export class BootstrapStack extends EnvironmentStack {
     });
     this.applyRole = new GithubActionsRole(this, "apply", {
       name: `${prefix}-github-apply`,
-      description: `GitHub Actions: cdktf deploy of ${config.name} from ${ci.githubRepository}, environment ${ci.githubEnvironment}`,
+      description:
+        `GitHub Actions: cdktf deploy of ${config.name} from ${ci.githubRepository}, ` +
+        `environment ${ci.githubEnvironment}`,
       providerArn: this.oidc.arn,
       subject: githubSubject.environment(ci.githubRepository, ci.githubEnvironment),
       maxSessionSeconds: CI_DEPLOY_MAX_SESSION_SECONDS,
@@ -106,7 +108,8 @@ export class BootstrapStack extends EnvironmentStack {
       this.statePolicy("apply", this.applyRole, applyStateStatements(access));
     } else {
       Annotations.of(this).addWarning(
-        `${this.node.id}: no STATE_BUCKET, so the CI roles get no access to Terraform state; set STATE_BUCKET (as for every deploy) before applying this stack`,
+        `${this.node.id}: no STATE_BUCKET, so the CI roles get no access to Terraform state; ` +
+          "set STATE_BUCKET (as for every deploy) before applying this stack",
       );
     }
 
@@ -118,7 +121,9 @@ export class BootstrapStack extends EnvironmentStack {
     });
     new TerraformOutput(this, "apply_role_arn", {
       value: this.applyRole.role.arn,
-      description: `GitHub Actions role for deploys: the variable AWS_APPLY_ROLE_ARN of GitHub environment ${ci.githubEnvironment}`,
+      description:
+        "GitHub Actions role for deploys: " +
+        `the variable AWS_APPLY_ROLE_ARN of GitHub environment ${ci.githubEnvironment}`,
     });
   }
 

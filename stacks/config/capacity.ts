@@ -57,7 +57,8 @@ export function capacityProblems(config: EnvironmentConfig): string[] {
   if (unreserved.length > 0) {
     return unreserved.map(
       (name) =>
-        `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency (unbounded, it could exhaust the proxy's connections)`,
+        `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency ` +
+        "(unbounded, it could exhaust the proxy's connections)",
     );
   }
   const limit = proxyConnectionLimit(config);
@@ -66,7 +67,9 @@ export function capacityProblems(config: EnvironmentConfig): string[] {
     .map((name) => `${name} ${config.functions[name].reservedConcurrency}×${CONNECTIONS_PER_INSTANCE[name]}`)
     .join(" + ");
   return [
-    `${config.name}.functions: reserved concurrency × pool size is ${connections} connections (${detail}), more than the ${limit} RDS Proxy may open ` +
-      `(${config.database.proxyMaxConnectionsPercent} % of ${config.database.instanceClass}'s ~${mysqlMaxConnections(config.database.instanceClass)} max_connections)`,
+    `${config.name}.functions: reserved concurrency × pool size is ${connections} connections (${detail}), ` +
+      `more than the ${limit} RDS Proxy may open ` +
+      `(${config.database.proxyMaxConnectionsPercent} % of ${config.database.instanceClass}'s ` +
+      `~${mysqlMaxConnections(config.database.instanceClass)} max_connections)`,
   ];
 }

@@ -38,13 +38,17 @@ const FAMILIES: Record<string, Record<string, number>> = {
 
 export const GIB = 1024 ** 3;
 
-/** The instance class's memory in GiB, e.g. `db.r7g.large` -> 16. Throws for a class not in the table (fail at synth, not with a wrong threshold). */
+/**
+ * The instance class's memory in GiB, e.g. `db.r7g.large` -> 16. Throws for a class not in the table (fail at synth,
+ * not with a wrong threshold).
+ */
 export function instanceMemoryGib(instanceClass: string): number {
   const match = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass);
   const gib = match ? FAMILIES[match[1]]?.[match[2]] : undefined;
   if (gib === undefined) {
     throw new Error(
-      `instance-memory: no memory size known for RDS instance class "${instanceClass}"; add it to stacks/config/instance-memory.ts`,
+      `instance-memory: no memory size known for RDS instance class "${instanceClass}"; ` +
+        "add it to stacks/config/instance-memory.ts",
     );
   }
   return gib;

@@ -15,7 +15,10 @@ export interface Statement {
 const list = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
 
-/** Statements of a policy JSON string; undefined when it is not literal JSON (e.g. `${data.aws_iam_policy_document.x.json}`). */
+/**
+ * Statements of a policy JSON string; undefined when it is not literal JSON
+ * (e.g. `${data.aws_iam_policy_document.x.json}`).
+ */
 export function parsePolicy(text: unknown): Statement[] | undefined {
   if (typeof text !== "string" || !text.trim().startsWith("{")) return undefined;
   let doc: unknown;

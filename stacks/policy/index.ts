@@ -27,7 +27,10 @@ export function checkSynthOutput(outdir: string, rules: readonly Rule[] = RULES)
   );
 }
 
-/** One line per violation: `network-prod  aws_security_group.x  [security-group-open-to-world]  ingress tcp 443 open to 0.0.0.0/0`. */
+/**
+ * One line per violation:
+ * `network-prod  aws_security_group.x  [security-group-open-to-world]  ingress tcp 443 open to 0.0.0.0/0`.
+ */
 export function formatViolations(violations: readonly Violation[]): string {
   return violations.map((v) => `${v.stack}  ${v.address}  [${v.rule}]  ${v.message}`).join("\n");
 }

@@ -117,11 +117,15 @@ const logGroups: Rule = {
   },
 };
 
-/** (c) Every function runs in the VPC (subnets and security groups) with X-Ray tracing Active and its environment encrypted with a customer-managed key. */
+/**
+ * (c) Every function runs in the VPC (subnets and security groups) with X-Ray tracing Active and its environment
+ * encrypted with a customer-managed key.
+ */
 const lambdas: Rule = {
   id: "lambda-vpc-and-tracing",
   description:
-    "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, and kms_key_arn when it has environment variables",
+    "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, " +
+    "and kms_key_arn when it has environment variables",
   check(tf) {
     const findings: Finding[] = [];
     for (const [address, fn] of entries(tf, "aws_lambda_function")) {
@@ -155,11 +159,15 @@ const lambdas: Rule = {
 const iam: Rule = {
   id: "iam-wildcard",
   description:
-    "no IAM identity-policy statement allows * or service:* actions on * resources (policy documents, inline and managed policies, admin policy attachments)",
+    "no IAM identity-policy statement allows * or service:* actions on * resources " +
+    "(policy documents, inline and managed policies, admin policy attachments)",
   check: iamFindings,
 };
 
-/** References to a bucket from another resource's `bucket` argument: `${aws_s3_bucket.NAME.id}` / `.bucket`, or the literal name. */
+/**
+ * References to a bucket from another resource's `bucket` argument: `${aws_s3_bucket.NAME.id}` / `.bucket`, or the
+ * literal name.
+ */
 function bucketKeys(name: string, bucket: Block): string[] {
   const keys = [`\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`];
   if (typeof bucket.bucket === "string" && !isExpression(bucket.bucket)) keys.push(bucket.bucket);
@@ -178,7 +186,8 @@ const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-
 const buckets: Rule = {
   id: "s3-bucket-hardening",
   description:
-    "every aws_s3_bucket has a public access block (all four flags true) and server-side encryption; no public canned ACL",
+    "every aws_s3_bucket has a public access block (all four flags true) and server-side encryption; " +
+    "no public canned ACL",
   check(tf) {
     const findings: Finding[] = [];
     const byBucket = (type: string) =>

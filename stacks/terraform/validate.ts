@@ -92,7 +92,10 @@ export function findMirrorRoot(root: string, depth = 3): string | undefined {
   return undefined;
 }
 
-/** Where providers come from: TF_PLUGIN_MIRROR=none -> the registry; TF_PLUGIN_MIRROR=<dir> or a default location -> that mirror. */
+/**
+ * Where providers come from: TF_PLUGIN_MIRROR=none -> the registry; TF_PLUGIN_MIRROR=<dir> or a default location ->
+ * that mirror.
+ */
 export function findProviderSource(
   env: NodeJS.ProcessEnv = process.env,
 ): ProviderSource | { kind: "missing"; reason: string } {
@@ -110,7 +113,9 @@ export function findProviderSource(
   }
   return {
     kind: "missing",
-    reason: `no provider mirror (looked in ${DEFAULT_MIRROR_ROOTS.join(", ")}; set TF_PLUGIN_MIRROR to one, or TF_PLUGIN_MIRROR=none to install from the registry)`,
+    reason:
+      `no provider mirror (looked in ${DEFAULT_MIRROR_ROOTS.join(", ")}; ` +
+      "set TF_PLUGIN_MIRROR to one, or TF_PLUGIN_MIRROR=none to install from the registry)",
   };
 }
 
@@ -134,7 +139,10 @@ export function checkTooling(env: NodeJS.ProcessEnv = process.env): ToolingCheck
   return { ok: true, tooling: { terraform, version, providers } };
 }
 
-/** The CLI configuration: the shared plugin cache, and the mirror (if any) as the only source for registry.terraform.io. */
+/**
+ * The CLI configuration: the shared plugin cache, and the mirror (if any) as the only source for
+ * registry.terraform.io.
+ */
 export function cliConfig(providers: ProviderSource, pluginCacheDir: string): string {
   const lines = [
     `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`,
@@ -246,7 +254,10 @@ export function defaultPluginCacheDir(wanted?: string): string {
   return resolve(wanted ?? (process.env.TF_PLUGIN_CACHE_DIR || join(tmpdir(), "terraform-plugin-cache")));
 }
 
-/** Terraform's environment: the generated CLI config, no prompts, no update checks, no inherited data dir or workspace. */
+/**
+ * Terraform's environment: the generated CLI config, no prompts, no update checks, no inherited data dir or
+ * workspace.
+ */
 export function terraformEnv(cliConfigFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
@@ -292,7 +303,9 @@ export async function validateSynthOutput(outdir: string, options: ValidateOptio
     results[i] = await validateStackDir(name, dir, tooling.terraform, env);
     const r = results[i];
     log(
-      `${name}: ${r.valid ? "valid" : `${r.errors.length} error(s)`}${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""} (init ${r.initMs} ms, validate ${r.validateMs} ms)`,
+      `${name}: ${r.valid ? "valid" : `${r.errors.length} error(s)`}` +
+        `${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}` +
+        ` (init ${r.initMs} ms, validate ${r.validateMs} ms)`,
     );
   };
   try {

@@ -108,7 +108,10 @@ export const GATEWAY_RESPONSES: Readonly<Record<string, GatewayErrorSpec>> = {
 /** The VTL body of a gateway response: SPEC's `{"error":{code,message,details},"requestId"}`. */
 export function gatewayErrorTemplate(spec: GatewayErrorSpec): string {
   const message = spec.message === undefined ? "$context.error.messageString" : JSON.stringify(spec.message);
-  return `{"error":{"code":${JSON.stringify(spec.code)},"message":${message},"details":[]},"requestId":"$context.requestId"}`;
+  return (
+    `{"error":{"code":${JSON.stringify(spec.code)},"message":${message},"details":[]},` +
+    `"requestId":"$context.requestId"}`
+  );
 }
 
 /** Static header values for `response_parameters` (API Gateway wants them single-quoted). */

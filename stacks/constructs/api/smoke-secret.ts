@@ -2,13 +2,19 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { Construct } from "constructs";
 import { smokeSecretName } from "../../../shared/physical-names";
 
-/** `<prefix>-smoke-test` (shared/physical-names.ts): the name the store command and the apply role's policy know it by. */
+/**
+ * `<prefix>-smoke-test` (shared/physical-names.ts): the name the store command and the apply role's policy know it
+ * by.
+ */
 export { smokeSecretName };
 
 export interface SmokeTestSecretProps {
   /** `ecommerce-analytics-prod`. */
   prefix: string;
-  /** The environment's database key (DataOutputs.databaseKeyArn), which already encrypts its Secrets Manager secrets. */
+  /**
+   * The environment's database key (DataOutputs.databaseKeyArn), which already encrypts its Secrets Manager
+   * secrets.
+   */
   kmsKeyArn: string;
 }
 
@@ -37,7 +43,9 @@ export class SmokeTestSecret extends Construct {
     super(scope, id);
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: smokeSecretName(props.prefix),
-      description: `${props.prefix}: API key of the smoke-test store, written and read by the deploy workflow's smoke-key step`,
+      description:
+        `${props.prefix}: API key of the smoke-test store, ` +
+        "written and read by the deploy workflow's smoke-key step",
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: 0,
     });

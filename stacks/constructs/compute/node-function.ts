@@ -45,7 +45,10 @@ export interface NodeFunctionProps {
   entry?: string;
 }
 
-/** Variable names that would put a secret into the function's configuration (readable by anyone with lambda:GetFunction). */
+/**
+ * Variable names that would put a secret into the function's configuration (readable by anyone with
+ * lambda:GetFunction).
+ */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET(?!_ARN$|_ID$|_NAME$)|TOKEN|PRIVATE_KEY|CREDENTIAL|API_KEY)/i;
 
 export function assertNoSecrets(variables: Record<string, string>): void {
@@ -81,7 +84,8 @@ export function rdsDbConnectStatement(
   return {
     actions: ["rds-db:connect"],
     resources: [
-      `arn:${partition.partition}:rds-db:${props.region}:${account.accountId}:dbuser:${props.proxyResourceId}/${props.dbUser}`,
+      `arn:${partition.partition}:rds-db:${props.region}:${account.accountId}:` +
+        `dbuser:${props.proxyResourceId}/${props.dbUser}`,
     ],
   };
 }

@@ -50,7 +50,9 @@ export class DatabaseProxy extends Construct {
   readonly role: IamRole;
   readonly targetGroup: DbProxyDefaultTargetGroup;
   readonly target: DbProxyTarget;
-  /** `prx-...`: the resource id in `rds-db:connect` ARNs (`arn:aws:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`). */
+  /**
+   * `prx-...`: the resource id in `rds-db:connect` ARNs (`arn:aws:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`).
+   */
   readonly resourceId: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProxyProps) {

@@ -5,7 +5,10 @@ export interface AppUserSecretProps {
   prefix: string;
   appUsername: string;
   kmsKeyArn: string;
-  /** Days Secrets Manager keeps a deleted secret; 0 deletes at once (so a destroyed dev can be re-created under the same name). */
+  /**
+   * Days Secrets Manager keeps a deleted secret; 0 deletes at once (so a destroyed dev can be re-created under the same
+   * name).
+   */
   recoveryWindowInDays: number;
 }
 
@@ -26,7 +29,9 @@ export class AppUserSecret extends Construct {
     super(scope, id);
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: `${props.prefix}/db/${props.appUsername}`,
-      description: `${props.prefix}: password of database user ${props.appUsername}, written by the migration function; read by RDS Proxy`,
+      description:
+        `${props.prefix}: password of database user ${props.appUsername}, ` +
+        "written by the migration function; read by RDS Proxy",
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.recoveryWindowInDays,
     });

@@ -73,7 +73,9 @@ export class SecurityGroups extends Construct {
     });
   }
 
-  /** One TCP port from `source` to `target`: an egress rule on the source and the matching ingress rule on the target. */
+  /**
+   * One TCP port from `source` to `target`: an egress rule on the source and the matching ingress rule on the target.
+   */
   private allow(
     id: string,
     source: SecurityGroup,

@@ -10,7 +10,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import * as s3Encryption from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { AwsAccount } from "./alarm-topics";
@@ -24,7 +24,10 @@ export interface AuditTrailProps {
   forceDestroy: boolean;
   /** Days the CloudWatch Logs copy of the events is kept (the bucket keeps them for the long term). */
   logRetentionDays: number;
-  /** The environment's log-group key (network stack's LogsKey; its policy admits every log group of the account and region). */
+  /**
+   * The environment's log-group key (network stack's LogsKey; its policy admits every log group of the account and
+   * region).
+   */
   logsKeyArn: string;
 }
 
@@ -117,7 +120,7 @@ export class AuditTrail extends Construct {
     });
     new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    new s3Encryption.S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         {

@@ -77,7 +77,8 @@ export class DatabaseAlarms extends Construct {
       ...instance,
       severity: "warning",
       alarmName: `${prefix}-rds-freeable-memory`,
-      alarmDescription: `RDS freeable memory below ${freePercent}% of the ${database.instanceClass}'s memory for 15 minutes`,
+      alarmDescription:
+        `RDS freeable memory below ${freePercent}% ` + `of the ${database.instanceClass}'s memory for 15 minutes`,
       metricName: "FreeableMemory",
       comparisonOperator: "LessThanThreshold",
       threshold: freeableMemoryThresholdBytes(database.instanceClass, thresholds.rdsFreeableMemoryPercent),
@@ -87,7 +88,11 @@ export class DatabaseAlarms extends Construct {
       ...instance,
       severity: "warning",
       alarmName: `${prefix}-rds-free-storage`,
-      alarmDescription: `RDS storage more than ${thresholds.rdsStorageUsedPercent}% used (free space below ${100 - thresholds.rdsStorageUsedPercent}% of the initial ${database.allocatedStorageGb} GiB) for 15 minutes`,
+      alarmDescription:
+        `RDS storage more than ${thresholds.rdsStorageUsedPercent}% used ` +
+        `(free space below ${100 - thresholds.rdsStorageUsedPercent}% ` +
+        `of the initial ${database.allocatedStorageGb} GiB) ` +
+        "for 15 minutes",
       metricName: "FreeStorageSpace",
       statistic: "Minimum",
       comparisonOperator: "LessThanThreshold",
@@ -122,7 +127,9 @@ export class DatabaseAlarms extends Construct {
       ...proxy,
       severity: "critical",
       alarmName: `${prefix}-rds-proxy-borrowed-connections`,
-      alarmDescription: `RDS Proxy borrowed database connections above ${thresholds.proxyConnectionsPercent}% of MaxDatabaseConnectionsAllowed in 3 of 5 minutes`,
+      alarmDescription:
+        `RDS Proxy borrowed database connections above ${thresholds.proxyConnectionsPercent}% ` +
+        "of MaxDatabaseConnectionsAllowed in 3 of 5 minutes",
       metricQuery: proxySaturation("DatabaseConnectionsCurrentlyBorrowed", "Borrowed connections (% of allowed)"),
     });
 
@@ -130,7 +137,9 @@ export class DatabaseAlarms extends Construct {
       ...proxy,
       severity: "warning",
       alarmName: `${prefix}-rds-proxy-client-connections`,
-      alarmDescription: `RDS Proxy client connections above ${thresholds.proxyConnectionsPercent}% of MaxDatabaseConnectionsAllowed in 3 of 5 minutes`,
+      alarmDescription:
+        `RDS Proxy client connections above ${thresholds.proxyConnectionsPercent}% ` +
+        "of MaxDatabaseConnectionsAllowed in 3 of 5 minutes",
       metricQuery: proxySaturation("ClientConnections", "Client connections (% of allowed)"),
     });
   }

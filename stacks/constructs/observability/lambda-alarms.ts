@@ -54,7 +54,9 @@ export class LambdaAlarms extends Construct {
         ...common,
         severity: "warning",
         alarmName: `${prefix}-lambda-${fn}-throttles`,
-        alarmDescription: `Lambda ${fn}: ${thresholds.lambdaThrottlesPerFiveMinutes} or more throttled invocations in five minutes`,
+        alarmDescription:
+          `Lambda ${fn}: ${thresholds.lambdaThrottlesPerFiveMinutes} ` +
+          "or more throttled invocations in five minutes",
         metricName: "Throttles",
         threshold: thresholds.lambdaThrottlesPerFiveMinutes,
       });

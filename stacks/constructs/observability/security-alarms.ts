@@ -51,7 +51,8 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.3 (CIS 1.2.0 3.2)",
     description: "an IAM user signed in to the console without MFA",
     pattern:
-      '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+      '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ' +
+      '($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
   },
   {
     id: "iam-policy-changes",
@@ -59,7 +60,12 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.4 (CIS 1.4.0 4.4)",
     description: "an IAM policy was created, changed, attached or detached",
     pattern:
-      "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}",
+      "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || " +
+      "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || " +
+      "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || " +
+      "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || " +
+      "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || " +
+      "($.eventName=DetachGroupPolicy)}",
   },
   {
     id: "cloudtrail-changes",
@@ -67,7 +73,8 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.5 (CIS 1.4.0 4.5)",
     description: "a trail was created, updated, deleted, started or stopped",
     pattern:
-      "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+      "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || " +
+      "($.eventName=StartLogging) || ($.eventName=StopLogging)}",
   },
   {
     id: "console-auth-failures",
@@ -89,7 +96,10 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.8 (CIS 1.4.0 4.8)",
     description: "an S3 bucket's ACL, policy, CORS, lifecycle or replication changed",
     pattern:
-      "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}",
+      "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || " +
+      "($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || " +
+      "($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || " +
+      "($.eventName=DeleteBucketReplication))}",
   },
   {
     id: "security-group-changes",
@@ -97,7 +107,9 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.10 (CIS 1.4.0 4.10)",
     description: "a security group or one of its rules was created, changed or deleted",
     pattern:
-      "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
+      "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || " +
+      "($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || " +
+      "($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
   },
   {
     id: "nacl-changes",
@@ -105,7 +117,9 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.11 (CIS 1.4.0 4.11)",
     description: "a network ACL, entry or association was created, changed or deleted",
     pattern:
-      "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}",
+      "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || " +
+      "($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || " +
+      "($.eventName=ReplaceNetworkAclAssociation)}",
   },
   {
     id: "network-gateway-changes",
@@ -113,7 +127,9 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.12 (CIS 1.4.0 4.12)",
     description: "an internet or customer gateway was created, attached, detached or deleted",
     pattern:
-      "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
+      "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || " +
+      "($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || " +
+      "($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
   },
   {
     id: "route-table-changes",
@@ -121,7 +137,9 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.13 (CIS 1.4.0 4.13)",
     description: "a route or route table was created, replaced, disassociated or deleted",
     pattern:
-      "{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}",
+      "{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || " +
+      "($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || " +
+      "($.eventName=DisassociateRouteTable)}",
   },
   {
     id: "vpc-changes",
@@ -129,7 +147,11 @@ export const SECURITY_EVENTS: readonly SecurityEvent[] = [
     control: "CloudWatch.14 (CIS 1.4.0 4.14)",
     description: "a VPC, its attributes or a peering connection changed",
     pattern:
-      "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
+      "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || " +
+      "($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || " +
+      "($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || " +
+      "($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || " +
+      "($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
   },
 ];
 
