@@ -124,7 +124,10 @@ function accountOf(username: string): RawBuilder<unknown> {
   return sql.raw(`'${username}'@'%'`);
 }
 
-/** `IDENTIFIED ...` with the engine's plugin and the password as a parameter (escaped by the driver, never logged by us). */
+/**
+ * `IDENTIFIED ...` with the engine's plugin and the password as a parameter (escaped by the driver, never logged by
+ * us).
+ */
 function identifiedWith(engine: DatabaseEngine, password: string): RawBuilder<unknown> {
   const plugin = sql.raw(APP_USER_AUTH_PLUGIN[engine]);
   // MariaDB's grammar is IDENTIFIED VIA <plugin> USING PASSWORD('...'); MySQL's IDENTIFIED WITH <plugin> BY '...'.

@@ -18,9 +18,15 @@ export interface DatabaseLimits {
   connectionLimit: number;
   /** mysql2's connect timeout for a new connection. */
   connectTimeoutMs: number;
-  /** Longest wait for a connection inside an API request, the pool's queue and a new connection's connect together (unbounded when omitted, and outside requests). */
+  /**
+   * Longest wait for a connection inside an API request, the pool's queue and a new connection's connect together
+   * (unbounded when omitted, and outside requests).
+   */
   acquireTimeoutMs?: number;
-  /** Client-side timeout of one statement. Inside an API request every wait is also cut to the request's budget (request-deadline.ts). */
+  /**
+   * Client-side timeout of one statement. Inside an API request every wait is also cut to the request's budget
+   * (request-deadline.ts).
+   */
   queryTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerOpenMs: number;

@@ -35,7 +35,10 @@ const CONNECTION_FAILURE_CODES = new Set<string>([
   "ER_NET_WRITE_INTERRUPTED",
   "DB_CONNECTION_BROKEN",
 ]);
-/** 1053 server shutdown, 1927 MariaDB's "Connection was killed" (mysql2 has no name for it), 4031 MySQL's idle-timeout disconnect. */
+/**
+ * 1053 server shutdown, 1927 MariaDB's "Connection was killed" (mysql2 has no name for it), 4031 MySQL's idle-timeout
+ * disconnect.
+ */
 const CONNECTION_FAILURE_ERRNOS = new Set([1053, 1927, 4031]);
 
 const UNAVAILABLE_CODES = new Set([
@@ -98,7 +101,8 @@ export function isConnectionFailure(error: unknown): boolean {
     if (code && CONNECTION_FAILURE_CODES.has(code)) return true;
     const errno = errnoOf(e);
     if (errno !== undefined && CONNECTION_FAILURE_ERRNOS.has(errno)) return true;
-    // mysql2 marks network and protocol errors fatal ("Can't add new command when connection is in closed state" has no code)
+    // mysql2 marks network and protocol errors fatal ("Can't add new command when connection is in closed state" has no
+    // code)
     return (e as { fatal?: unknown }).fatal === true && (e as { sqlState?: unknown }).sqlState === undefined;
   });
 }

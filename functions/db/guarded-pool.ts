@@ -168,7 +168,9 @@ export function guardPool(
     let inTransaction = false;
     let pending: Permit | undefined = permit;
 
-    /** The first statement's outcome settles the acquisition's permit (the half-open trial); later ones are recorded. */
+    /**
+     * The first statement's outcome settles the acquisition's permit (the half-open trial); later ones are recorded.
+     */
     const settle = (ok: boolean) => {
       if (pending) {
         if (ok) pending.success();

@@ -74,7 +74,10 @@ export interface RotationRunResult {
 
 /** One run at deploy time: statements (DDL on large tables) may take most of the function's time. */
 export const MIGRATION_LIMITS: DatabaseLimits = { ...LAMBDA_LIMITS, queryTimeoutMs: 240_000 };
-/** The first statement on a fresh connection (the retried probe): a proxy that cannot hand out a database connection is not waited on longer. */
+/**
+ * The first statement on a fresh connection (the retried probe): a proxy that cannot hand out a database connection is
+ * not waited on longer.
+ */
 export const PROBE_STATEMENT_TIMEOUT_MS = 30_000;
 /** The app user's login check: one connection, one statement. */
 export const APP_LOGIN_LIMITS: DatabaseLimits = {

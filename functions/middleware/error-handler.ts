@@ -5,7 +5,10 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logger, metrics } from "../observability";
 import { requestIdOf, type HttpMiddleware, type HttpRequest } from "./context";
 
-/** Retry-After for a database failure other than the open breaker (which says how long it stays open): its open time, LAMBDA_LIMITS.breakerOpenMs. */
+/**
+ * Retry-After for a database failure other than the open breaker (which says how long it stays open): its open time,
+ * LAMBDA_LIMITS.breakerOpenMs.
+ */
 const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 /** Maps any error to SPEC's error body: ApiErrors as they are, an unreachable database to 503, the rest to 500. */

@@ -19,12 +19,16 @@ const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const rangeQuery = {
   from: localDate.optional().meta({
     format: "date",
-    description: `First day of the range (inclusive), in the report's timezone. Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`.`,
+    description:
+      `First day of the range (inclusive), in the report's timezone. ` +
+      `Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`.`,
     example: "2026-03-01",
   }),
   to: localDate.optional().meta({
     format: "date",
-    description: `Last day of the range (inclusive), in the report's timezone; not before \`from\`, less than ${MAX_RANGE_YEARS} years after it. Default: today.`,
+    description:
+      `Last day of the range (inclusive), in the report's timezone; not before \`from\`, ` +
+      `less than ${MAX_RANGE_YEARS} years after it. Default: today.`,
     example: "2026-03-31",
   }),
   timezone: z.string().min(1).optional().meta({

@@ -25,7 +25,8 @@ export async function storeHistory(
 }
 
 export const describeSums = (s: SalesSums) =>
-  `orders ${s.orders} units ${s.units} gross ${s.gross} discounts ${s.discounts} shipping ${s.shipping} taxes ${s.taxes} returns ${s.returns}`;
+  `orders ${s.orders} units ${s.units} gross ${s.gross} discounts ${s.discounts} ` +
+  `shipping ${s.shipping} taxes ${s.taxes} returns ${s.returns}`;
 
 /** A JSON replacer for bigint amounts. */
 export const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);

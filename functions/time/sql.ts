@@ -37,12 +37,10 @@ function bySegment<T>(
   const last = segments[segments.length - 1];
   const otherwise = branch(shifted(column, last.offsetMinutes), last.offsetMinutes);
   if (segments.length === 1) return otherwise;
-  const whens = segments
-    .slice(0, -1)
-    .map(
-      ({ offsetMinutes }, i) =>
-        sql`WHEN ${column} < ${datetimeLiteral(segments[i + 1].start)} THEN ${branch(shifted(column, offsetMinutes), offsetMinutes)}`,
-    );
+  const whens = segments.slice(0, -1).map(({ offsetMinutes }, i) => {
+    const until = datetimeLiteral(segments[i + 1].start);
+    return sql`WHEN ${column} < ${until} THEN ${branch(shifted(column, offsetMinutes), offsetMinutes)}`;
+  });
   return sql<T>`CASE ${sql.join(whens, sql` `)} ELSE ${otherwise} END`;
 }
 

@@ -199,7 +199,9 @@ export class AwsProvisioning {
     throw new Error(`no usage plan named ${this.usagePlanName}: is the api stack of this environment deployed?`);
   }
 
-  /** Deletes keys from API Gateway (which also detaches them from the usage plan); returns those it could not delete. */
+  /**
+   * Deletes keys from API Gateway (which also detaches them from the usage plan); returns those it could not delete.
+   */
   private async deleteKeys(keyIds: readonly string[]): Promise<string[]> {
     const failed: string[] = [];
     for (const keyId of keyIds) {

@@ -20,7 +20,9 @@ export class DatabaseSetupError extends Error {
 /** The connection string's variable, named in messages. */
 export const URL_VARIABLE = "MYSQL_URL";
 const URL_FORM = "mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE, e.g. mysql://root@127.0.0.1:3306/analytics";
-const WITHOUT_URL = `unset ${URL_VARIABLE} to use the server on 127.0.0.1:3306 (root, no password), or a private one under .local/mysql when none answers there`;
+const WITHOUT_URL =
+  `unset ${URL_VARIABLE} to use the server on 127.0.0.1:3306 (root, no password), ` +
+  "or a private one under .local/mysql when none answers there";
 
 /** `url` with its password masked; an unparseable string keeps its shape with anything like a password masked. */
 export function maskUrl(url: string): string {
@@ -143,7 +145,8 @@ export function describeDatabaseFailure(
     case "ER_ACCESS_DENIED_NO_PASSWORD_ERROR":
       what = `the server refused user "${target.user}": wrong user name or password (${message})`;
       advice = fromEnv
-        ? `correct the user and password in ${URL_VARIABLE} (percent-encode special characters in the password, e.g. @ as %40)`
+        ? `correct the user and password in ${URL_VARIABLE} ` +
+          "(percent-encode special characters in the password, e.g. @ as %40)"
         : "give that user access, or set MYSQL_URL to a user and password the server accepts";
       break;
     case "ER_DBACCESS_DENIED_ERROR":
@@ -152,7 +155,9 @@ export function describeDatabaseFailure(
       break;
     case "ER_BAD_DB_ERROR":
       what = `the database "${target.database}" does not exist and could not be created (${message})`;
-      advice = `create it (CREATE DATABASE \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin), grant user "${target.user}" CREATE, or name an existing database`;
+      advice =
+        `create it (CREATE DATABASE \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin), ` +
+        `grant user "${target.user}" CREATE, or name an existing database`;
       break;
     case "ER_HOST_NOT_PRIVILEGED":
     case "ER_HOST_IS_BLOCKED":
@@ -166,7 +171,9 @@ export function describeDatabaseFailure(
     case "ETIMEDOUT":
     case "PROTOCOL_SEQUENCE_TIMEOUT":
       what = `no answer from ${target.host} within ${seconds} (${code})`;
-      advice = `check the host and port${fromEnv ? ` in ${URL_VARIABLE}` : ""}, that the server runs, and that no firewall drops the connection`;
+      advice =
+        `check the host and port${fromEnv ? ` in ${URL_VARIABLE}` : ""}, that the server runs, ` +
+        "and that no firewall drops the connection";
       break;
     case "ENOTFOUND":
     case "EAI_AGAIN":
@@ -176,7 +183,9 @@ export function describeDatabaseFailure(
     case "ECONNRESET":
     case "PROTOCOL_CONNECTION_LOST":
     case "EPIPE":
-      what = `the server on ${target.host} closed the connection (${code}${message && message !== code ? `: ${message}` : ""})`;
+      what =
+        `the server on ${target.host} closed the connection ` +
+        `(${code}${message && message !== code ? `: ${message}` : ""})`;
       advice = "check that it is a MySQL 8.4 or MariaDB 10.11 server and that it is running";
       break;
     default:

@@ -66,7 +66,10 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   process.exit(0);
 }
 
-/** What the port answers while the database is being prepared: 503, as API Gateway does when its backend is not there yet. */
+/**
+ * What the port answers while the database is being prepared: 503, as API Gateway does when its backend is not there
+ * yet.
+ */
 const starting: RequestListener = (_req, res) => {
   const body = JSON.stringify({
     error: {
@@ -97,7 +100,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       } else if (error.code === "EACCES" || error.code === "EADDRNOTAVAIL") {
         reject(
           new StartupError(
-            `cannot listen on ${host}:${port} (${error.code}): set HOST and PORT to an address of this machine and a port you may use`,
+            `cannot listen on ${host}:${port} (${error.code}): ` +
+              "set HOST and PORT to an address of this machine and a port you may use",
           ),
         );
       } else reject(error);
@@ -115,7 +119,8 @@ async function main(): Promise<void> {
   const demoSeed = intFromEnv("DEMO_SEED", undefined);
   const cleanups = state.cleanups;
   const { parseMysqlUrl } = await import("./database-errors");
-  if (process.env.MYSQL_URL?.trim()) parseMysqlUrl(process.env.MYSQL_URL.trim()); // a malformed one fails before anything else
+  // a malformed one fails before anything else
+  if (process.env.MYSQL_URL?.trim()) parseMysqlUrl(process.env.MYSQL_URL.trim());
 
   // Bind first: a busy port must fail before anything is migrated, seeded or issued.
   const answer: { with: RequestListener } = { with: starting };
@@ -170,7 +175,8 @@ async function main(): Promise<void> {
     if (seeded.counts) {
       const c = seeded.counts;
       err(
-        `demo: loaded ${c.ordersCreated} orders, ${c.refunds} refunds, ${c.eventsAccepted} events into store ${seeded.store.id}`,
+        `demo: loaded ${c.ordersCreated} orders, ${c.refunds} refunds, ` +
+          `${c.eventsAccepted} events into store ${seeded.store.id}`,
       );
     }
     apiKey = seeded.apiKey;
@@ -186,7 +192,8 @@ async function main(): Promise<void> {
   out(`listening on ${url}`);
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
   out(
-    `try: curl -H 'x-api-key: ${apiKey ?? "<key from npm run store -- create>"}' '${url}/api/v1/reports/summary?from=${yearAgo}'`,
+    `try: curl -H 'x-api-key: ${apiKey ?? "<key from npm run store -- create>"}' ` +
+      `'${url}/api/v1/reports/summary?from=${yearAgo}'`,
   );
   err(`dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

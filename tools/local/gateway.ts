@@ -86,7 +86,9 @@ function routesByPath(): Map<string, Map<string, Route>> {
   return byPath;
 }
 
-/** Headers as the client sent them (case kept); a repeated header keeps its last value, as API Gateway's `headers` does. */
+/**
+ * Headers as the client sent them (case kept); a repeated header keeps its last value, as API Gateway's `headers` does.
+ */
 function rawHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
@@ -241,7 +243,8 @@ export function createGateway(options: GatewayOptions): Server {
         if (apiError.status === 503) {
           const { code, message } = error as { code?: string; message?: string };
           log(
-            `gateway: ${req.method} ${req.url}: the database is unavailable (${[code, message].filter(Boolean).join(": ")})`,
+            `gateway: ${req.method} ${req.url}: ` +
+              `the database is unavailable (${[code, message].filter(Boolean).join(": ")})`,
           );
         } else {
           log(`gateway: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);

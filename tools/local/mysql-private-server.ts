@@ -125,12 +125,18 @@ export class PrivateMysqlServer {
     return this.pid !== undefined && isAlive(this.pid);
   }
 
-  /** Initializes the data dir if needed, starts the server (or adopts one already running on it) and waits until it answers. Idempotent. */
+  /**
+   * Initializes the data dir if needed, starts the server (or adopts one already running on it) and waits until it
+   * answers. Idempotent.
+   */
   start(): Promise<void> {
     return this.serialize(() => this.doStart());
   }
 
-  /** SIGTERM, wait for a clean shutdown, SIGKILL after `stopTimeoutMs`. Also stops a server an earlier run left on this data dir. */
+  /**
+   * SIGTERM, wait for a clean shutdown, SIGKILL after `stopTimeoutMs`. Also stops a server an earlier run left on this
+   * data dir.
+   */
   stop(): Promise<void> {
     return this.serialize(() => this.doStop());
   }
@@ -155,19 +161,22 @@ export class PrivateMysqlServer {
       if (existing) {
         if (existing.port === undefined) {
           throw new Error(
-            `a server (pid ${existing.pid}) runs on ${this.paths.data} but its port is unknown; stop it (kill ${existing.pid}) and retry`,
+            `a server (pid ${existing.pid}) runs on ${this.paths.data} but its port is unknown; ` +
+              `stop it (kill ${existing.pid}) and retry`,
           );
         }
         const port = existing.port;
         if (this.requestedPort && existing.port !== this.requestedPort) {
           throw new Error(
-            `a server for ${this.paths.data} is already running on port ${existing.port} (pid ${existing.pid}), not ${this.requestedPort}; stop it first`,
+            `a server for ${this.paths.data} is already running on port ${existing.port} (pid ${existing.pid}), ` +
+              `not ${this.requestedPort}; stop it first`,
           );
         }
         this.chosenPort = port;
         if (!(await this.waitUntilAnswers(() => isAlive(existing.pid)))) {
           throw new Error(
-            `a server for ${this.paths.data} is running (pid ${existing.pid}) but does not answer on port ${existing.port} ` +
+            `a server for ${this.paths.data} is running (pid ${existing.pid}) ` +
+              `but does not answer on port ${existing.port} ` +
               `after ${this.readyTimeoutMs} ms; stop it (kill ${existing.pid}) and retry.\n${this.logTail()}`,
           );
         }
@@ -230,7 +239,9 @@ export class PrivateMysqlServer {
     const binaryPath = this.binaryPath ?? findServerBinary(defaultServerSearchDirs(this.env));
     if (!binaryPath) {
       throw new Error(
-        "no mysqld or mariadbd binary was found. Install one (Debian/Ubuntu: `apt-get install mariadb-server`; macOS: `brew install mysql@8.4`) or pass `binary`.",
+        "no mysqld or mariadbd binary was found. " +
+          "Install one (Debian/Ubuntu: `apt-get install mariadb-server`; macOS: `brew install mysql@8.4`) " +
+          "or pass `binary`.",
       );
     }
     this.binaryPath = binaryPath;
@@ -250,7 +261,8 @@ export class PrivateMysqlServer {
       const installer = findMariadbInstaller(binary.path, this.env);
       if (!installer) {
         throw new Error(
-          `found ${binary.path} but neither mariadb-install-db nor mysql_install_db to initialize a data directory with`,
+          `found ${binary.path} but neither mariadb-install-db nor mysql_install_db ` +
+            "to initialize a data directory with",
         );
       }
       command = installer.path;
@@ -279,7 +291,8 @@ export class PrivateMysqlServer {
     const result = await runToLog(command, args, this.paths.installLog, INIT_TIMEOUT_MS);
     if (result !== 0) {
       throw new Error(
-        `initializing the MySQL data directory failed (${command} exited with ${result}); see ${this.paths.installLog}:\n` +
+        `initializing the MySQL data directory failed (${command} exited with ${result}); ` +
+          `see ${this.paths.installLog}:\n` +
           tailFile(this.paths.installLog, 25, offset),
       );
     }
@@ -343,7 +356,8 @@ export class PrivateMysqlServer {
       );
     }
     this.log(
-      `mysql: private server (${binary.version}) ready on 127.0.0.1:${port} (pid ${child.pid}) in ${Date.now() - started} ms`,
+      `mysql: private server (${binary.version}) ready on 127.0.0.1:${port} ` +
+        `(pid ${child.pid}) in ${Date.now() - started} ms`,
     );
   }
 

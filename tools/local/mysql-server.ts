@@ -32,7 +32,10 @@ export interface ResolvedMysql {
 export interface ResolveMysqlOptions {
   /** Where MYSQL_URL and PATH are read from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** The private server keeps its data in `<projectRoot>/.local/mysql/`. Default: nearest ancestor of cwd with a package.json. */
+  /**
+   * The private server keeps its data in `<projectRoot>/.local/mysql/`. Default: nearest ancestor of cwd with a
+   * package.json.
+   */
   projectRoot?: string;
   log?: (line: string) => void;
   /** The server to probe before starting one of our own. Default `mysql://root@127.0.0.1:3306`. */
@@ -41,7 +44,10 @@ export interface ResolveMysqlOptions {
   probeTimeoutMs?: number;
   /** Directories searched for `mariadbd` / `mysqld`. Default: PATH of `env` plus the usual install locations. */
   searchDirs?: string[];
-  /** CREATE DATABASE IF NOT EXISTS the URL's database (`analytics` on the default or private server) when missing; false: touch no database. Default true. */
+  /**
+   * CREATE DATABASE IF NOT EXISTS the URL's database (`analytics` on the default or private server) when missing;
+   * false: touch no database. Default true.
+   */
   createDatabase?: boolean;
   /** How long connecting to MYSQL_URL may take before it counts as unreachable. Default 3000 ms. */
   connectTimeoutMs?: number;
@@ -71,7 +77,8 @@ export async function resolveMysql(options: ResolveMysqlOptions = {}): Promise<R
   }
   if (probe.code === "ER_ACCESS_DENIED_ERROR") {
     log(
-      `mysql: a server on ${hostPort(probeUrl)} refused ${redactUrl(probeUrl)} (${probe.reason}); set MYSQL_URL to use it. Starting a private server instead.`,
+      `mysql: a server on ${hostPort(probeUrl)} refused ${redactUrl(probeUrl)} (${probe.reason}); ` +
+        "set MYSQL_URL to use it. Starting a private server instead.",
     );
   }
 

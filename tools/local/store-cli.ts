@@ -148,7 +148,8 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
       const keyId = values.get("key-id");
       if (keyId?.startsWith("eak_")) {
         throw new UsageError(
-          "--key-id takes the key's id (key_... locally, API Gateway's id in AWS; create and rotate-key print it), not the API key eak_... itself",
+          "--key-id takes the key's id (key_... locally, API Gateway's id in AWS; create and rotate-key print it), " +
+            "not the API key eak_... itself",
         );
       }
       return { command: "revoke-key", storeId: storeId(), keyId, json, ...env };
@@ -161,7 +162,10 @@ export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  /** How `--env` reaches AWS (tests inject mocked clients). Default: the environment's region and prefix from stacks/config. */
+  /**
+   * How `--env` reaches AWS (tests inject mocked clients). Default: the environment's region and prefix from
+   * stacks/config.
+   */
   aws?: (environment: EnvironmentName) => AwsProvisioning;
   /** Secrets Manager of a deployed environment (smoke-key; tests inject a mocked client). */
   secrets?: (environment: EnvironmentName) => Pick<SecretsManagerClient, "send">;
@@ -254,7 +258,8 @@ function printRevoked(io: CliIo, cmd: { json: boolean; storeId: number; keyId?: 
 function warnNotDeleted(io: CliIo, notDeleted: readonly string[]): void {
   if (notDeleted.length > 0) {
     io.stderr(
-      `warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; delete them in the console or with aws apigateway delete-api-key`,
+      `warning: revoked (they no longer work), but API Gateway did not delete: ${notDeleted.join(", ")}; ` +
+        "delete them in the console or with aws apigateway delete-api-key",
     );
   }
 }

@@ -10,9 +10,9 @@ import { responseSchemas, type JsonSchema } from "./responses";
 /**
  * The API's OpenAPI 3.1 document, built in code from the route table (paths, methods, operation
  * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies), the
- * reports' query zod schemas (query parameters) and responses.ts (response bodies). `npx tsx tools/openapi/write.ts` writes it to
- * openapi.json; the OpenAPI test fails when that file is stale or the document and the handlers
- * disagree.
+ * reports' query zod schemas (query parameters) and responses.ts (response bodies).
+ * `npx tsx tools/openapi/write.ts` writes it to openapi.json; the OpenAPI test fails when that file
+ * is stale or the document and the handlers disagree.
  */
 
 export interface OpenApiOperation {
@@ -49,19 +49,24 @@ const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}
 // Request bodies: the ingestion zod schemas, as their input (what a client sends) JSON Schema.
 
 /** Money accepted on input, as fields.ts reads it (a transform, which zod cannot describe itself): 0 to 10^12. */
-export const MONEY_INPUT_PATTERN = `^0*(?:\\d{1,${MAX_MONEY_TEXT.length - 1}}(?:\\.\\d+)?|${MAX_MONEY_TEXT}(?:\\.0+)?)$`;
+export const MONEY_INPUT_PATTERN =
+  `^0*(?:\\d{1,${MAX_MONEY_TEXT.length - 1}}(?:\\.\\d+)?` + `|${MAX_MONEY_TEXT}(?:\\.0+)?)$`;
 
 /** C0 and C1 controls and (with JSON Schema's Unicode patterns) unpaired surrogates. */
 const NOT_ALLOWED_IN_TEXT = "\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff";
 /** fields.ts's externalId: no white space at either end, no control characters, no unpaired surrogates. */
-export const EXTERNAL_ID_PATTERN = `^[^\\s${NOT_ALLOWED_IN_TEXT}](?:[^${NOT_ALLOWED_IN_TEXT}]*[^\\s${NOT_ALLOWED_IN_TEXT}])?$`;
+export const EXTERNAL_ID_PATTERN =
+  `^[^\\s${NOT_ALLOWED_IN_TEXT}]` + `(?:[^${NOT_ALLOWED_IN_TEXT}]*[^\\s${NOT_ALLOWED_IN_TEXT}])?$`;
 
-/** Input field schemas the request bodies share by reference: what zod cannot derive from a transform or a refinement. */
+/**
+ * Input field schemas the request bodies share by reference: what zod cannot derive from a transform or a refinement.
+ */
 const inputFieldSchemas: Record<string, JsonSchema> = {
   MoneyInput: {
     description:
-      `A non-negative decimal amount: a string (preferred, exact) or a JSON number (read through its shortest decimal form); ` +
-      `at most ${MAX_MONEY_TEXT} and no more decimals than the store's currency has per ISO 4217 (USD 2, JPY 0, KWD 3, HUF 2). ` +
+      `A non-negative decimal amount: a string (preferred, exact) or a JSON number (read through its shortest ` +
+      `decimal form); at most ${MAX_MONEY_TEXT} and no more decimals than the store's currency has per ISO 4217 ` +
+      `(USD 2, JPY 0, KWD 3, HUF 2). ` +
       `An order's lines (quantity x unitPrice), shipping and tax may add up to at most ${MAX_MONEY_TEXT}.`,
     oneOf: [
       { type: "string", pattern: MONEY_INPUT_PATTERN },
@@ -81,8 +86,9 @@ const inputFieldSchemas: Record<string, JsonSchema> = {
     maxLength: 64,
     pattern: EXTERNAL_ID_PATTERN,
     description:
-      "The store's own id: 1 to 64 characters, compared exactly (case and every character count). It may not start or end " +
-      "with white space and may not contain control characters or unpaired UTF-16 surrogates: the database would take " +
+      "The store's own id: 1 to 64 characters, compared exactly (case and every character count). " +
+      "It may not start or end with white space and may not contain control characters or unpaired " +
+      "UTF-16 surrogates: the database would take " +
       '"X " for "X" and store every unpaired surrogate as U+FFFD.',
   },
 };
@@ -116,7 +122,8 @@ const requestBodies: Partial<Record<OperationId, { schema: string; description: 
   ingestOrders: {
     schema: "OrdersRequest",
     description:
-      "1 to 500 orders in the store's currency (else 422). An order id sent again replaces that order (e.g. to cancel it). " +
+      "1 to 500 orders in the store's currency (else 422). " +
+      "An order id sent again replaces that order (e.g. to cancel it). " +
       "Any invalid order rejects the whole request (400) and nothing is stored.",
     example: {
       orders: [
@@ -147,8 +154,9 @@ const requestBodies: Partial<Record<OperationId, { schema: string; description: 
   ingestRefunds: {
     schema: "RefundsRequest",
     description:
-      "1 to 500 refunds of this store's orders (else 422). An amount must be greater than 0, a refund's lines may not add up to " +
-      "more than its amount (400), and an order's refunds may not exceed what was paid (422).",
+      "1 to 500 refunds of this store's orders (else 422). An amount must be greater than 0, " +
+      "a refund's lines may not add up to more than its amount (400), " +
+      "and an order's refunds may not exceed what was paid (422).",
     example: {
       refunds: [
         {
@@ -241,20 +249,22 @@ const errorResponse = (description: string, headers?: JsonSchema): JsonSchema =>
 /** SPEC 3's error statuses, each with the one `Error` body. */
 const errorResponses: Record<string, JsonSchema> = {
   BadRequest: errorResponse(
-    "The request is invalid (VALIDATION_FAILED: `details` names each field, and for ingestion the item's `index`; nothing was stored), " +
-      "has a query parameter the route does not take or one twice (VALIDATION_FAILED naming it), or its body is not JSON (MALFORMED_JSON).",
+    "The request is invalid (VALIDATION_FAILED: `details` names each field, and for ingestion the item's `index`; " +
+      "nothing was stored), has a query parameter the route does not take or one twice " +
+      "(VALIDATION_FAILED naming it), or its body is not JSON (MALFORMED_JSON).",
   ),
   Forbidden: errorResponse("The API key is missing, unknown or revoked."),
   NotAcceptable: errorResponse(
-    "The Accept header accepts none of the route's media types (NOT_ACCEPTABLE; `details` names them). Without Accept, and for " +
-      "`*/*` or `application/*`, the answer is JSON.",
+    "The Accept header accepts none of the route's media types (NOT_ACCEPTABLE; `details` names them). " +
+      "Without Accept, and for `*/*` or `application/*`, the answer is JSON.",
   ),
   NotFound: errorResponse("No such route."),
   Conflict: errorResponse("The request conflicts with a concurrent change; retry it."),
   PayloadTooLarge: errorResponse(`The body is over ${MAX_BODY_BYTES} bytes (1 MiB).`),
   UnsupportedMediaType: errorResponse("The body is not sent as application/json."),
   UnprocessableContent: errorResponse(
-    "Well-formed but not acceptable for this store (CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, BELOW_REFUNDED, " +
+    "Well-formed but not acceptable for this store " +
+      "(CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, BELOW_REFUNDED, " +
       "OUT_OF_RANGE: a figure it would store does not fit the database); nothing was stored.",
   ),
   TooManyRequests: errorResponse("Over the key's rate limit (1000 requests per minute).", retryAfter),
@@ -325,7 +335,8 @@ function operationOf(route: Route, queries: QuerySchemas): OpenApiOperation {
       schema: {
         type: "string",
         description:
-          "The same report as CSV, with a header row: send `Accept: text/csv` (or weigh it above JSON, e.g. `text/csv, application/json;q=0.5`). " +
+          "The same report as CSV, with a header row: send `Accept: text/csv` " +
+          "(or weigh it above JSON, e.g. `text/csv, application/json;q=0.5`). " +
           "Responses carry `Vary: Accept`.",
       },
     },
@@ -369,8 +380,10 @@ export function buildOpenApiDocument(
       title: "E-commerce analytics API",
       version: "1.0.0",
       description:
-        "Send a store's orders, refunds and storefront events; read its sales, products, funnel, cohorts and a near-real-time view. " +
-        "Every request acts for the API key's store only. Money is a decimal string, rounded on output to the currency's minor units. " +
+        "Send a store's orders, refunds and storefront events; " +
+        "read its sales, products, funnel, cohorts and a near-real-time view. " +
+        "Every request acts for the API key's store only. " +
+        "Money is a decimal string, rounded on output to the currency's minor units. " +
         'Errors share one body: {"error": {"code", "message", "details"}, "requestId"}.',
     },
     servers: [

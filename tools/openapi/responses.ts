@@ -73,10 +73,16 @@ const currency: JsonSchema = {
   examples: ["USD"],
 };
 
-/** A period's label: `2026-03` (month), `2026-03-09` (day, or the Monday of an ISO week), `2026-03-08T01:00:00-05:00` (hour). */
+/**
+ * A period's label: `2026-03` (month), `2026-03-09` (day, or the Monday of an ISO week), `2026-03-08T01:00:00-05:00`
+ * (hour).
+ */
 const PERIOD_LABEL = "^\\d{4}-\\d{2}(?:-\\d{2}(?:T\\d{2}:00:00[+-]\\d{2}:\\d{2})?)?$";
 
-/** Money out: a decimal string rounded to the currency's minor units (USD 2, JPY 0, KWD 3); may be negative (net of returns). */
+/**
+ * Money out: a decimal string rounded to the currency's minor units (USD 2, JPY 0, KWD 3); may be negative (net of
+ * returns).
+ */
 export const MONEY_PATTERN = "^-?\\d+(?:\\.\\d{1,4})?$";
 
 const salesFigureProperties = {
@@ -103,7 +109,8 @@ export const responseSchemas = {
     type: "string",
     pattern: MONEY_PATTERN,
     description:
-      "A decimal amount as a string (never a binary float), rounded to the currency's minor units: USD 2, JPY 0, KWD 3.",
+      "A decimal amount as a string (never a binary float), " +
+      "rounded to the currency's minor units: USD 2, JPY 0, KWD 3.",
     examples: ["1234.50", "-12.00", "1500"],
   },
 
@@ -127,7 +134,8 @@ export const responseSchemas = {
       type: "string",
       pattern: PERIOD_LABEL,
       description:
-        "The period's label in the report's timezone: 2026-03 (month), 2026-03-09 (day, or a week's Monday), 2026-03-08T01:00:00-05:00 (hour).",
+        "The period's label in the report's timezone: 2026-03 (month), 2026-03-09 (day, or a week's Monday), " +
+        "2026-03-08T01:00:00-05:00 (hour).",
     },
     start: instant("The whole period's first instant (UTC), even where the range cuts it."),
     end: instant("The instant after the whole period (UTC, exclusive)."),
@@ -173,7 +181,8 @@ export const responseSchemas = {
     step: { type: "string", enum: ["sessions", "productViews", "addToCart", "checkout", "converted"] },
     sessions: count(),
     rateFromPrevious: rate(
-      "Share of the previous step's sessions (1 for the first step); may exceed 1, as a step does not require the one before.",
+      "Share of the previous step's sessions (1 for the first step); " +
+        "may exceed 1, as a step does not require the one before.",
       undefined,
     ),
     rateFromStart: rate("Share of all sessions."),
@@ -284,9 +293,12 @@ export const responseSchemas = {
             type: "string",
             pattern: "^[A-Z][A-Z0-9_]*$",
             description:
-              "A stable machine-readable code: VALIDATION_FAILED, MALFORMED_JSON (400); FORBIDDEN (403); NOT_FOUND (404); NOT_ACCEPTABLE (406); " +
-              "PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, " +
-              "BELOW_REFUNDED, OUT_OF_RANGE (422); TOO_MANY_REQUESTS (429); INTERNAL_ERROR (500); SERVICE_UNAVAILABLE (503).",
+              "A stable machine-readable code: VALIDATION_FAILED, MALFORMED_JSON (400); FORBIDDEN (403); " +
+              "NOT_FOUND (404); NOT_ACCEPTABLE (406); " +
+              "PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); " +
+              "CURRENCY_MISMATCH, INVALID_REFERENCE, REFUND_EXCEEDS_PAID, " +
+              "BELOW_REFUNDED, OUT_OF_RANGE (422); TOO_MANY_REQUESTS (429); INTERNAL_ERROR (500); " +
+              "SERVICE_UNAVAILABLE (503).",
             examples: ["VALIDATION_FAILED"],
           },
           message: { type: "string" },

@@ -14,11 +14,12 @@ export interface TimelineOrderRow {
 }
 
 /**
- * Keeps the customer timelines (timeline.ts) and the cohort cells in step with an orders ingest, before its deletes and inserts: locks the customers it touches
- * (their rows exist by now: the ingest upserted them), reads their paid orders with a locking
- * read (so a concurrent ingest of the same customer, which waits on that lock, is seen once it
- * has committed), reports the marker and cohort changes to `rollups`, updates the orders and customers
- * whose neighbours moved, and returns the prev_paid_at of each order being written.
+ * Keeps the customer timelines (timeline.ts) and the cohort cells in step with an orders ingest,
+ * before its deletes and inserts: locks the customers it touches (their rows exist by now: the
+ * ingest upserted them), reads their paid orders with a locking read (so a concurrent ingest of the
+ * same customer, which waits on that lock, is seen once it has committed), reports the marker and
+ * cohort changes to `rollups`, updates the orders and customers whose neighbours moved, and returns
+ * the prev_paid_at of each order being written.
  */
 export async function maintainCustomerTimelines(
   trx: Transaction<Database>,

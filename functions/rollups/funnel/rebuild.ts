@@ -6,8 +6,10 @@ import { SLOT_SQL } from "../slot";
 export async function rebuildFunnel(trx: Transaction<Database>, storeId: number): Promise<Record<string, number>> {
   await trx.deleteFrom("funnel_slots").where("store_id", "=", storeId).execute();
   const funnel = await sql`
-    insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout, converted)
-    select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart), sum(reached_checkout), sum(converted)
+    insert into funnel_slots (store_id, slot_start, sessions, product_viewed, added_to_cart, reached_checkout,
+                              converted)
+    select ${storeId}, ${sql.raw(SLOT_SQL("started_at"))} as slot, count(*), sum(product_viewed), sum(added_to_cart),
+           sum(reached_checkout), sum(converted)
     from sessions where store_id = ${storeId}
     group by slot`.execute(trx);
   return { funnelSlots: Number(funnel.numAffectedRows ?? 0n) };

@@ -55,7 +55,10 @@ export class ProductDeltas implements RollupChanges {
     this.at(line.created_at, line.product_id).returns += BigInt(sign) * line.amount;
   }
 
-  /** Writes the deltas to `product_days`, summed by month to `product_months` and by product to `product_totals`, in the caller's transaction. */
+  /**
+   * Writes the deltas to `product_days`, summed by month to `product_months` and by product to `product_totals`, in the
+   * caller's transaction.
+   */
   async apply(trx: Transaction<Database>): Promise<void> {
     const storeId = this.storeId;
     const days = sortedByKey([...this.cells.values()]);

@@ -29,7 +29,8 @@ export async function rebuildProducts(trx: Transaction<Database>, storeId: numbe
     insert into product_months (store_id, month, product_id, orders, units, gross_sales, discounts, returns)
     select ${storeId}, month, product_id, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(returns)
     from (
-      select day - interval (dayofmonth(day) - 1) day as month, product_id, orders, units, gross_sales, discounts, returns
+      select day - interval (dayofmonth(day) - 1) day as month, product_id, orders, units, gross_sales, discounts,
+             returns
       from product_days where store_id = ${storeId}
     ) days
     group by month, product_id`.execute(trx);

@@ -31,9 +31,9 @@ const SALES_MEASURES = ["orders", "units", "gross_sales", "discounts", "shipping
 
 /**
  * Collects the changes one ingest makes to the sales family: `sales_slots` (at each of the three
- * spans, one upsert) and `sales_local_days` (the same sums by local day in the store's zone). The caller holds the locks on the raw rows it changes, so the
- * deltas it computes from them are exact; adding deltas (never overwriting) keeps concurrent
- * writers to one slot correct.
+ * spans, one upsert) and `sales_local_days` (the same sums by local day in the store's zone). The
+ * caller holds the locks on the raw rows it changes, so the deltas it computes from them are exact;
+ * adding deltas (never overwriting) keeps concurrent writers to one slot correct.
  */
 export class SalesDeltas implements RollupChanges {
   /** by "span:start" */

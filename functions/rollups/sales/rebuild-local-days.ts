@@ -11,8 +11,10 @@ export async function rebuildSalesLocalDays(trx: Transaction<Database>, storeId:
   const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("sales_local_days").where("store_id", "=", storeId).execute();
   const span = await sql<{ first: Date | null; last: Date | null }>`
-    select least(coalesce(min(o.created_at), now()), coalesce((select min(created_at) from refunds where store_id = ${storeId}), now())) as first,
-           greatest(coalesce(max(o.created_at), now()), coalesce((select max(created_at) from refunds where store_id = ${storeId}), now())) as last
+    select least(coalesce(min(o.created_at), now()),
+                 coalesce((select min(created_at) from refunds where store_id = ${storeId}), now())) as first,
+           greatest(coalesce(max(o.created_at), now()),
+                    coalesce((select max(created_at) from refunds where store_id = ${storeId}), now())) as last
     from orders o where o.store_id = ${storeId}`.execute(trx);
   const { first, last } = span.rows[0] ?? {};
   if (!first || !last) return 0;
@@ -24,9 +26,11 @@ export async function rebuildSalesLocalDays(trx: Transaction<Database>, storeId:
   const localDay = (column: string) => sql`date(${localTimeSql(sql.ref(column), segments)})`;
   const result = await sql`
     insert into sales_local_days (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)
-    select ${storeId}, day, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns)
+    select ${storeId}, day, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
+           sum(returns)
     from (
-      select ${localDay("o.created_at")} as day, 1 as orders, o.units, o.gross_sales, o.discounts, o.shipping, o.taxes, 0 as returns
+      select ${localDay("o.created_at")} as day, 1 as orders, o.units, o.gross_sales, o.discounts, o.shipping, o.taxes,
+             0 as returns
       from orders o where o.store_id = ${storeId} and o.status = 'paid'
       union all
       select ${localDay("r.created_at")}, 0, 0, 0, 0, 0, 0, r.amount

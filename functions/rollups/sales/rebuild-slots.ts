@@ -26,19 +26,20 @@ export async function rebuildSalesSlots(trx: Transaction<Database>, storeId: num
   await sql`update customers set first_paid_at = null, second_paid_at = null where store_id = ${storeId}`.execute(trx);
   await sql`
     update customers c join (
-      select customer_id, min(case when seq = 1 then created_at end) as first_at, min(case when seq = 2 then created_at end) as second_at
+      select customer_id, min(case when seq = 1 then created_at end) as first_at,
+             min(case when seq = 2 then created_at end) as second_at
       from (${rankedPaidOrders(storeId)}) r group by customer_id
     ) t on c.store_id = ${storeId} and c.id = t.customer_id
     set c.first_paid_at = t.first_at, c.second_paid_at = t.second_at`.execute(trx);
 
   const quarterHours = await sql`
-    insert into sales_slots (store_id, span_minutes, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns,
-                             first_orders, second_orders, last_orders, only_orders)
-    select ${storeId}, 15, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes), sum(returns),
-           sum(first_orders), sum(second_orders), sum(last_orders), sum(only_orders)
+    insert into sales_slots (store_id, span_minutes, slot_start, orders, units, gross_sales, discounts, shipping, taxes,
+                             returns, first_orders, second_orders, last_orders, only_orders)
+    select ${storeId}, 15, slot, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
+           sum(returns), sum(first_orders), sum(second_orders), sum(last_orders), sum(only_orders)
     from (
-      select ${sql.raw(SLOT_SQL("created_at"))} as slot, 1 as orders, units, gross_sales, discounts, shipping, taxes, 0 as returns,
-             0 as first_orders, 0 as second_orders, 0 as last_orders, 0 as only_orders
+      select ${sql.raw(SLOT_SQL("created_at"))} as slot, 1 as orders, units, gross_sales, discounts, shipping, taxes,
+             0 as returns, 0 as first_orders, 0 as second_orders, 0 as last_orders, 0 as only_orders
       from orders where store_id = ${storeId} and status = 'paid'
       union all
       select ${sql.raw(SLOT_SQL("r.created_at"))}, 0, 0, 0, 0, 0, 0, r.amount, 0, 0, 0, 0
@@ -55,10 +56,11 @@ export async function rebuildSalesSlots(trx: Transaction<Database>, storeId: num
     [1440, "date(slot_start)"],
   ] as const) {
     const coarser = await sql`
-      insert into sales_slots (store_id, span_minutes, slot_start, orders, units, gross_sales, discounts, shipping, taxes, returns,
-                               first_orders, second_orders, last_orders, only_orders)
-      select ${storeId}, ${span}, ${sql.raw(start)} as span_start, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping),
-             sum(taxes), sum(returns), sum(first_orders), sum(second_orders), sum(last_orders), sum(only_orders)
+      insert into sales_slots (store_id, span_minutes, slot_start, orders, units, gross_sales, discounts, shipping,
+                               taxes, returns, first_orders, second_orders, last_orders, only_orders)
+      select ${storeId}, ${span}, ${sql.raw(start)} as span_start, sum(orders), sum(units), sum(gross_sales),
+             sum(discounts), sum(shipping), sum(taxes), sum(returns), sum(first_orders), sum(second_orders),
+             sum(last_orders), sum(only_orders)
       from sales_slots where store_id = ${storeId} and span_minutes = 15
       group by span_start`.execute(trx);
     written += Number(coarser.numAffectedRows ?? 0n);
