@@ -58,7 +58,7 @@ afterAll(async () => {
 const isPositive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
 const isNonNegative = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value >= 0;
 
-test("npm run bench --orders 20000 runs end to end: results.json has every figure and every report matches its baseline", async () => {
+test("bench --orders 20000 end to end: results.json has every figure, each report matches its baseline", async () => {
   const results = await runBenchmark(options);
   const written = JSON.parse(readFileSync(out, "utf8")) as typeof results;
   expect(written).toEqual(JSON.parse(JSON.stringify(results)));

@@ -89,7 +89,8 @@ describe("the baseline's own time zone arithmetic agrees with the reports'", () 
 });
 
 test("benchRanges: 30 days, 1 year and 3 years (the API's maximum) ending on the data's last local date", () => {
-  const ranges = benchRanges(new Date("2026-11-26T05:00:00Z"), "America/New_York"); // 00:00 local: the last instant is on the 25th
+  // 00:00 local: the last instant is on the 25th
+  const ranges = benchRanges(new Date("2026-11-26T05:00:00Z"), "America/New_York");
   expect(ranges).toEqual([
     { name: "30d", from: "2026-10-27", to: "2026-11-25", timezone: "America/New_York" },
     { name: "1y", from: "2025-11-26", to: "2026-11-25", timezone: "America/New_York" },

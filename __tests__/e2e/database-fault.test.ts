@@ -116,7 +116,7 @@ describeWithServer("the database hangs, then goes down, under load", () => {
     }
   }
 
-  it("answers 503 with Retry-After within the bound while hung or down, recovers by itself, and loses no acknowledged write", async () => {
+  it("503 + Retry-After within the bound while hung or down, self-recovers, loses no acknowledged write", async () => {
     const t0 = Date.now();
     const samples: Promise<Sample>[] = [];
     let n = 0;
@@ -193,7 +193,8 @@ describeWithServer("the database hangs, then goes down, under load", () => {
     const attempted = new Set(results.filter((s) => s.kind === "ingest").map((s) => s.orderId!));
     expect([...storedIds].filter((id) => !attempted.has(id))).toEqual([]);
     const partial = await sql<{ id: string; line_count: number }>`
-      select o.id, (select count(*) from order_lines l where l.store_id = o.store_id and l.order_id = o.id) as line_count
+      select o.id,
+        (select count(*) from order_lines l where l.store_id = o.store_id and l.order_id = o.id) as line_count
       from orders o where o.store_id = ${storeId} having line_count <> ${LINES_PER_ORDER}`.execute(handle.db);
     expect(partial.rows).toEqual([]);
     expect(await verifyRollups(handle.db, storeId)).toEqual([]);

@@ -181,7 +181,7 @@ describe("the demo store and its key", () => {
     await stop(second);
   });
 
-  it("a second start on a busy port exits with a clear message and changes nothing: the first server's key still works", async () => {
+  it("a second start on a busy port exits with a clear message, changes nothing: first key still works", async () => {
     const first = startDev();
     const { url, apiKey } = await waitForListening(first);
     const port = new URL(url).port;
@@ -260,7 +260,7 @@ describe("a MYSQL_URL it cannot use: what failed, for which URL, what to do; exi
     expect(dev.stderr()).toContain("nothing accepts connections on 127.0.0.1:1 (ECONNREFUSED)");
   });
 
-  it("a server that never answers: 503 with Retry-After meanwhile, the failure after the 3 s connect timeout", async () => {
+  it("a server that never answers: 503 with Retry-After meanwhile, failure after the 3 s connect timeout", async () => {
     const held: Socket[] = [];
     const silent = createServer((socket) => held.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));

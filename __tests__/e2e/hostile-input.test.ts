@@ -605,7 +605,7 @@ afterAll(async () => {
 });
 
 it(
-  `answers ${RUNS} generated hostile requests without a 5xx, with SPEC's error body, storing nothing when it refuses (seed ${SEED})`,
+  `${RUNS} generated hostile requests: no 5xx, SPEC's error body, nothing stored if refused (seed ${SEED})`,
   async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
@@ -693,7 +693,7 @@ describe("issue 11 items 5 and 7 over HTTP", () => {
     }
   });
 
-  it("Accept: text/csv;q=0, application/json gives JSON with Vary: Accept; application/xml a 406; text/csv CSV", async () => {
+  it("Accept: text/csv;q=0, application/json: JSON, Vary: Accept; application/xml: 406; text/csv: CSV", async () => {
     const json = await send({
       method: "GET",
       path: "/api/v1/reports/summary",

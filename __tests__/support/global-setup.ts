@@ -54,7 +54,9 @@ export async function startSuite(options: ResolveMysqlOptions & { tempParent?: s
   return { databaseUrl, tempRoot, ...(startedServer ? { startedServer } : {}) };
 }
 
-/** Drops the run's database, stops the private server the run started (only that one), removes the run's temp folder. */
+/**
+ * Drops the run's database, stops the private server the run started (only that one), removes the run's temp folder.
+ */
 export async function stopSuite(state: SuiteState): Promise<void> {
   try {
     await dropTestDatabase(state.databaseUrl);

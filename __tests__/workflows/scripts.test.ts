@@ -61,7 +61,7 @@ describe("cdktf-stacks.ts", () => {
     expect(planRoleVariable("pre-prod")).toBe("AWS_PLAN_ROLE_ARN_PRE_PROD");
   });
 
-  test("the plan matrix: one entry per target environment with its role variable and its stacks in dependency order", () => {
+  test("the plan matrix: one entry per target environment, its role variable and stacks in dependency order", () => {
     const plans = environmentPlans(manifestOf(["dev", "staging", "prod", "sandbox"]), ["dev", "staging", "prod"]);
     expect(plans).toEqual(
       ["dev", "staging", "prod"].map((env) => ({

@@ -142,7 +142,7 @@ describe("ci.yml", () => {
     expect(mysql?.options).toContain('--health-cmd "mysqladmin ping -h 127.0.0.1"');
   });
 
-  test("checkout, Node, Terraform, npm ci, lint, type-check, workflow lint, tests, synth, bundle sizes — in that order", () => {
+  test("in order: checkout, Node, Terraform, npm ci, lint, typecheck, workflow lint, tests, synth, bundle size", () => {
     const order = [
       indexOfStep(job, (s) => actionOf(s.uses) === "actions/checkout"),
       indexOfStep(job, (s) => actionOf(s.uses) === "actions/setup-node"),
@@ -202,7 +202,7 @@ describe("plan.yml", () => {
     expect(needsOf(comment).sort()).toEqual(["plan", "synth"]);
   });
 
-  test("synth: skipped for forks, synthesizes all environments once with each one's own state bucket, uploads cdktf.out", () => {
+  test("synth: skipped for forks, synthesizes every environment once with its state bucket, uploads cdktf.out", () => {
     expect(synth.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(synth.env).toMatchObject({ ENVIRONMENTS: ENVIRONMENTS.join(",") });
     for (const env of ENVIRONMENTS.map((e) => e.toUpperCase())) {
@@ -228,7 +228,7 @@ describe("plan.yml", () => {
     expect(stepRunning(synth, /cdktf-stacks\.ts matrix/).run).toContain('--environments "$ENVIRONMENTS"');
   });
 
-  test("the plan matrix (one entry per environment) is built from cdktf.out/manifest.json, not a hand-kept list", () => {
+  test("the plan matrix (one entry per environment) comes from cdktf.out/manifest.json, not a hand-kept list", () => {
     const matrix = stepRunning(synth, /cdktf-stacks\.ts matrix/);
     expect(matrix.id).toBe("matrix");
     expect(matrix.run).toBe(
@@ -252,7 +252,7 @@ describe("plan.yml", () => {
     });
   });
 
-  test("plan: one script plans every stack of the environment in dependency order and the job keeps going when one fails", () => {
+  test("plan: one script plans each stack of the environment in dependency order; the job goes on if one fails", () => {
     const steps = planJob.steps;
     const download = stepUsing(planJob, "actions/download-artifact");
     expect(download.with).toEqual({ name: "cdktf-out", path: "cdktf.out" });
@@ -297,7 +297,7 @@ describe("plan.yml", () => {
     expect(paths).toEqual(["plans/*.json", "plans/*.txt"]);
   });
 
-  test("comment: per environment, after the plans (failed ones too), runs the comment script and upserts by marker", () => {
+  test("comment: per environment, after the plans (even failed), runs the comment script, upserts by marker", () => {
     expect(comment.if).toBe("${{ !cancelled() && needs.synth.result == 'success' }}");
     const download = stepUsing(comment, "actions/download-artifact");
     expect(download.with).toEqual({ name: "plan-${{ matrix.environment }}", path: "plans" });
@@ -423,7 +423,7 @@ describe("deploy.yml", () => {
   );
 
   test.each(ENVIRONMENTS)(
-    "%s: the smoke-test key comes from the store command with the api stack's secret, masked before anything can print it",
+    "%s: the smoke-test key comes from the store command with the api stack's secret, masked before any print",
     (name) => {
       const job = deploy.jobs[name];
       const smokeKey = stepRunning(job, /store -- smoke-key/);

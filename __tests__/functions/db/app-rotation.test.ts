@@ -78,7 +78,7 @@ describe("rotating the app user's password", () => {
     };
   }
 
-  it("generates a new password, ALTERs the user, writes the secret, then checks the login (waiting for the proxy to re-read the secret)", async () => {
+  it("new password, ALTER USER, writes the secret, checks the login (waits for the proxy to re-read it)", async () => {
     const before = secretPassword();
     const d = deps(2);
     const warn = jest.spyOn(d.logger, "warn");
@@ -124,7 +124,7 @@ describe("rotating the app user's password", () => {
     await conn.end();
   }, 30_000);
 
-  it("refuses to rotate a user that does not exist, and needs the AWS environment when run as the function", async () => {
+  it("refuses to rotate a user that does not exist; needs the AWS environment when run as the function", async () => {
     const missing = `app_none_${randomBytes(3).toString("hex")}`;
     await expect(runRotationJob(deps(1, missing))).rejects.toThrow(
       new RegExp(`'${missing}'@'%': the user does not exist \\(run the migration first\\)`),

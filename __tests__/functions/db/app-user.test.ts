@@ -213,7 +213,8 @@ describe("the app user's authentication plugin", () => {
 
     beforeAll(() => {
       handle = createDatabase({ kind: "url", url: process.env.MYSQL_URL! });
-      secretsMock = mockClient(SecretsManagerClient); // here, not at collection: the suite above restores its own mock in afterAll
+      // here, not at collection: the suite above restores its own mock in afterAll
+      secretsMock = mockClient(SecretsManagerClient);
       secretsMock
         .on(GetSecretValueCommand)
         .callsFake(async () => (stored === undefined ? { SecretString: undefined } : { SecretString: stored }));

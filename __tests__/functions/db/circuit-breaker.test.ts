@@ -35,7 +35,7 @@ describe("CircuitBreaker", () => {
     now = 0;
   });
 
-  it("opens after consecutive failures, fails fast with the time left, and a success in between resets the count", () => {
+  it("opens after consecutive failures, fails fast with the time left; a success in between resets the count", () => {
     const b = breaker();
     b.admit().failure();
     b.admit().failure();
@@ -80,7 +80,7 @@ describe("CircuitBreaker", () => {
     expect(b.state).toBe("closed");
   });
 
-  it("trial fails with an error outside the connection-error list: the trial ends either way (execute classifies it)", async () => {
+  it("trial fails with a non-connection error: the trial ends either way (execute classifies it)", async () => {
     const b = opened();
     now += 1000;
     const tlsError = Object.assign(new Error("self-signed certificate in certificate chain"), {
@@ -172,7 +172,7 @@ describe("CircuitBreaker", () => {
 });
 
 describe("trials through the pool guard", () => {
-  it("a connection attempt that throws synchronously (mysql2 refusing the port) settles the trial: never open for good", async () => {
+  it("a connect throwing synchronously (mysql2 refusing the port) settles the trial: never open for good", async () => {
     const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 100 });
     // mysql2's getConnection throws ERR_SOCKET_BAD_PORT synchronously from net.connect
     const pool = createPool({ host: "127.0.0.1", port: 70_000, user: "root", connectTimeout: 500 });

@@ -107,7 +107,7 @@ describeWithServer("the pool guard", () => {
     await fault.dispose();
   }, 60_000);
 
-  it("a statement that times out on a hung server fails its transaction at once and its connection is destroyed, not reused", async () => {
+  it("a statement timeout on a hung server fails the transaction at once; connection destroyed", async () => {
     const handle = open({ connectionLimit: 2, queryTimeoutMs: 800 });
     const resumeAnyway = setTimeout(() => fault.resume(), 5_000); // bounds the test on code that waits for the server
     let threadId = 0;
@@ -130,7 +130,7 @@ describeWithServer("the pool guard", () => {
     expect(Number(next.rows[0]!.id)).not.toBe(threadId);
   }, 20_000);
 
-  it("an ingest whose statement times out mid-transaction stores nothing, and an acknowledged one is all there", async () => {
+  it("an ingest timing out mid-transaction stores nothing; an acknowledged one is all there", async () => {
     const handle = open();
     setSharedDatabase(handle);
     expect((await call("POST", "/api/v1/orders", { store: shop, body: order("lock-a") })).status).toBe(200);
@@ -165,7 +165,7 @@ describeWithServer("the pool guard", () => {
     expect(await countRows("order_lines", "lock-c")).toBe(2);
   }, 30_000);
 
-  it("past the request's budget a transaction's own error is still the one thrown (its ROLLBACK closes the connection), and nothing is committed", async () => {
+  it("past the budget a transaction's own error is thrown (ROLLBACK ends the connection); no commit", async () => {
     const handle = open();
     const name = `late-${Date.now()}`;
     const outcome = withDatabaseDeadline(300, () =>
@@ -183,7 +183,7 @@ describeWithServer("the pool guard", () => {
     expect(await handle.db.selectFrom("stores").select("id").where("name", "=", name).execute()).toEqual([]);
   }, 20_000);
 
-  it("inside a request, waiting for a connection is bounded (queue and connect together) and the timeout counts against the breaker", async () => {
+  it("in a request, connection waits are bounded (queue + connect); timeouts count against the breaker", async () => {
     const handle = open({
       connectionLimit: 1,
       acquireTimeoutMs: 300,
@@ -219,7 +219,7 @@ describeWithServer("the pool guard", () => {
     ).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
   }, 20_000);
 
-  it("outside a request (CLIs, loaders, migrations) a wait for a connection is mysql2's: it gets one once released", async () => {
+  it("outside a request (CLIs, loaders, migrations) a connection wait is mysql2's: gets one on release", async () => {
     const handle = open({ connectionLimit: 1, acquireTimeoutMs: 300 });
     const holder = handle.db.connection().execute(async (connection) => {
       await sql`select 1`.execute(connection);
@@ -232,7 +232,7 @@ describeWithServer("the pool guard", () => {
     await holder;
   }, 20_000);
 
-  it("a half-open trial failing with an error outside the connection-error list (unknown database) does not keep the breaker open", async () => {
+  it("a half-open trial failing with a non-connection error (unknown db) doesn't keep the breaker open", async () => {
     const other = "guard_trial";
     const trialUrl = await fault.database(other);
     const handle = createDatabase(
@@ -283,7 +283,7 @@ describeWithServer("the pool guard", () => {
     }
   }, 30_000);
 
-  it("Lambda-sized pool, hung server: every keyed request is answered 503 with Retry-After within 5 s, and 200 again right after", async () => {
+  it("Lambda-sized pool, hung server: each keyed request gets 503 + Retry-After within 5 s, then 200", async () => {
     const handle = open({}, LAMBDA_LIMITS);
     setSharedDatabase(handle);
     expect(
@@ -348,7 +348,7 @@ describeWithServer("the pool guard", () => {
       expect(after.body.orders).toBeGreaterThanOrEqual(1);
     }, 30_000);
 
-    it("several idle connections killed at once: one retry suffices (connections idle as long are not trusted)", async () => {
+    it("several idle connections killed at once: one retry suffices (ones idle as long are not trusted)", async () => {
       const handle = open({ connectionLimit: 3 });
       // three connections, all idle afterwards
       const ids = await Promise.all(

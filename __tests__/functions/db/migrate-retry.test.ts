@@ -145,7 +145,7 @@ describe("migration before the proxy's target is usable (real connections throug
     };
   }
 
-  it("connects after the forwarder refused 4 connections, migrates, and logs each failed attempt; then waits out ER_ACCESS_DENIED until the app login works", async () => {
+  it("connects after 4 refusals, migrates, logs each failure; waits out app login's ER_ACCESS_DENIED", async () => {
     const forwarder = await startForwarder({ host: serverUrl.hostname, port: Number(serverUrl.port || 3306) }, 4);
     forwarders.push(forwarder);
     stored = undefined;
@@ -201,7 +201,8 @@ describe("migration before the proxy's target is usable (real connections throug
     const waited = retries.reduce((sum, r) => sum + r.nextDelayMs, 0);
     expect(elapsed).toBeGreaterThanOrEqual(waited);
     console.info(
-      `retry timings: connect waits ${connectRetries.map((r) => r.nextDelayMs).join("+")} ms, login waits ${loginRetries.map((r) => r.nextDelayMs).join("+")} ms, whole run ${elapsed} ms`,
+      `retry timings: connect waits ${connectRetries.map((r) => r.nextDelayMs).join("+")} ms, ` +
+        `login waits ${loginRetries.map((r) => r.nextDelayMs).join("+")} ms, whole run ${elapsed} ms`,
     );
   }, 60_000);
 
@@ -245,7 +246,9 @@ describe("migration before the proxy's target is usable (real connections throug
     expect(failure).toBeInstanceOf(RetryBudgetExhaustedError);
     expect((failure as Error).message).toMatch(
       new RegExp(
-        `^log in as the application user '${username}' after the migration filled the app secret: gave up after \\d+ attempts in \\d+ ms \\(retry budget 1000 ms\\); last error: ER_ACCESS_DENIED_ERROR Access denied`,
+        `^log in as the application user '${username}' after the migration filled the app secret: ` +
+          `gave up after \\d+ attempts in \\d+ ms \\(retry budget 1000 ms\\); ` +
+          `last error: ER_ACCESS_DENIED_ERROR Access denied`,
       ),
     );
   }, 30_000);

@@ -46,7 +46,8 @@ describe("migrations are frozen", () => {
   test("the check sees every kind of import", () => {
     expect(
       specifiers(
-        `import { a } from "../x";\nimport type { B } from './y';\nimport "z";\nexport * from "w";\nawait import("v"); require("u");`,
+        `import { a } from "../x";\nimport type { B } from './y';\nimport "z";\n` +
+          `export * from "w";\nawait import("v"); require("u");`,
       ),
     ).toEqual(["../x", "./y", "w", "z", "v", "u"]);
   });

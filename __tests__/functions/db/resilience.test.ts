@@ -85,7 +85,7 @@ describeWithServer("when the database is down", () => {
     expect((await call("GET", "/api/v1/reports/summary", { store: shop })).status).toBe(200);
   }, 60_000);
 
-  it("the local gateway answers 503 with Retry-After (not 500) for keyed requests while the database is stopped, and 200 once it is back", async () => {
+  it("local gateway: 503 + Retry-After (not 500) for keyed requests while the db is down, 200 once back", async () => {
     const gateway = createGateway({ db: handle.db });
     await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;

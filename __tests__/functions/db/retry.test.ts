@@ -40,7 +40,7 @@ describe("retryWithBackoff (injected clock and sleep)", () => {
     });
   });
 
-  it("retries retryable errors, logs each attempt with code, message and next delay, and returns the value", async () => {
+  it("retries retryable errors, logs each attempt with code, message and next delay, returns the value", async () => {
     const { clock, sleeps } = fakeClock([0, 1, 0.5]);
     const notices: RetryNotice[] = [];
     let calls = 0;
@@ -68,7 +68,7 @@ describe("retryWithBackoff (injected clock and sleep)", () => {
     });
   });
 
-  it("gives up when the budget is spent, the last wait cut to the budget's edge, with an error naming the budget", async () => {
+  it("gives up when the budget is spent, last wait cut to its edge, with an error naming the budget", async () => {
     const { clock, sleeps, elapsed } = fakeClock([1]);
     const attempts: number[] = [];
     const error = await retryWithBackoff(
@@ -90,7 +90,8 @@ describe("retryWithBackoff (injected clock and sleep)", () => {
       budgetMs: 20_000,
     });
     expect(exhausted.message).toBe(
-      "connect to the database: gave up after 6 attempts in 20000 ms (retry budget 20000 ms); last error: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:3306",
+      "connect to the database: gave up after 6 attempts in 20000 ms (retry budget 20000 ms); " +
+        "last error: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:3306",
     );
     expect((exhausted.cause as { code: string }).code).toBe("ECONNREFUSED");
   });

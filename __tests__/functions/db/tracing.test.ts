@@ -41,7 +41,7 @@ describe("X-Ray subsegments around statements", () => {
   const subsegments = () =>
     (JSON.parse(JSON.stringify(segment)) as { subsegments?: SubsegmentJson[] }).subsegments ?? [];
 
-  it("one closed subsegment per statement, with the operation and table, and no parameter values anywhere", async () => {
+  it("one closed subsegment per statement, with the operation and table, no parameter values anywhere", async () => {
     const secret = `secret-store-name-${Date.now()}`;
     await handle.db.selectFrom("stores").select("id").where("name", "=", secret).execute();
     await expect(

@@ -81,7 +81,7 @@ describe("database failures are 503 with Retry-After", () => {
     expect(toApiError(new CircuitOpenError(10)).headers["Retry-After"]).toBe("1");
   });
 
-  it("any error while connecting is 503 once the pool marked it, whatever its code (TLS, the IAM signer, an unknown database)", () => {
+  it("any error while connecting is 503 once the pool marked it, any code (TLS, IAM signer, unknown db)", () => {
     const errors = [
       withCode("ERR_TLS_CERT_ALTNAME_INVALID", { reason: "Host: proxy.example. is not in the cert's altnames" }),
       withCode("HANDSHAKE_SSL_ERROR"),

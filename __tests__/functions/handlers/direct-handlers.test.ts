@@ -32,7 +32,10 @@ function emfMetrics(output: CapturedOutput): { values: Record<string, unknown>; 
   return { values, dimensions };
 }
 
-/** admin and migrate are invoked directly, not through API Gateway: wrapped in Middy with the Powertools middlewares all the same. */
+/**
+ * admin and migrate are invoked directly, not through API Gateway: wrapped in Middy with the Powertools middlewares
+ * all the same.
+ */
 describe("admin handler", () => {
   let handle: DatabaseHandle;
   beforeAll(() => {
@@ -42,7 +45,7 @@ describe("admin handler", () => {
     await handle.db.destroy();
   });
 
-  it("logs with the Lambda context and the action, counts AdminActions by action, returns what runAdmin returns", async () => {
+  it("logs with the Lambda context and action, counts AdminActions by action, returns runAdmin's result", async () => {
     const apiKey = generateApiKey();
     const context = lambdaContext("ecommerce-analytics-dev-admin");
     const event = {
@@ -69,7 +72,7 @@ describe("admin handler", () => {
     expect(metrics.dimensions).toContainEqual([["service", "action"]]);
   });
 
-  it("still answers bad input with the field, counted under the action 'invalid' when the action is unknown", async () => {
+  it("still answers bad input with the field, counted under action 'invalid' if the action is unknown", async () => {
     const { result, output } = await captureOutput(() =>
       adminHandler({ action: "dropDatabase" } as never, lambdaContext("admin")),
     );
@@ -95,7 +98,7 @@ describe("migrate handler", () => {
     appLoginAttempts: 1,
   };
 
-  it("returns the run's result unchanged, choosing the rotation for {rotateAppPassword: true}, and passes the Lambda context", async () => {
+  it("returns the run's result unchanged, rotates for {rotateAppPassword: true}, passes Lambda context", async () => {
     const seen: unknown[] = [];
     const handler = createMigrateHandler({
       migrate: async (context) => {
@@ -122,8 +125,9 @@ describe("migrate handler", () => {
     expect((await captureOutput(() => handler(null, lambdaContext("migrate")))).result).toBe(migrated);
   });
 
-  it("throws the run's error unchanged (so the deploy fails), after logging it with the Lambda context and counting MigrationRunsFailed", async () => {
-    // The real run, failing at once: a TLS handshake failure is not waited out. Its log line comes from migrate.ts's own logger.
+  it("rethrows the run's error (deploy fails), logged with Lambda context, counts MigrationRunsFailed", async () => {
+    // The real run, failing at once: a TLS handshake failure is not waited out.
+    // Its log line comes from migrate.ts's own logger.
     const refused = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), {
       code: "HANDSHAKE_SSL_ERROR",
     });

@@ -92,7 +92,7 @@ describe("query parameters: what the operation's schema declares, on every route
     },
   );
 
-  it("a declared parameter given twice is a 400 (API Gateway keeps both in multiValueQueryStringParameters)", async () => {
+  it("a declared parameter given twice is a 400 (API Gateway keeps both in multiValueQueryStringParams)", async () => {
     const event = apiGatewayEvent({
       method: "GET",
       path: "/api/v1/reports/summary",
@@ -155,7 +155,7 @@ describe("Accept negotiation", () => {
     },
   );
 
-  it("ingestion answers JSON only: text/csv is a 406 and nothing is stored; */* and application/* are fine", async () => {
+  it("ingestion answers JSON only: text/csv is a 406, nothing is stored; */* and application/* are fine", async () => {
     const orders = routeAt("/api/v1/orders");
     const before = await storedRows();
     for (const accept of ["text/csv", "application/xml", "text/*"]) {

@@ -316,7 +316,7 @@ describe("ids: no leading or trailing white space, control characters or lone su
 // Item 3: rollup sums past DECIMAL(19,4) answered 500; amounts are bounded and rollups wide.
 
 describe("money bounds and rollup sums", () => {
-  it("three batches of 500 orders of 999,999,999,000.00 on one day: 200, 200, 200, and the day's sums add up", async () => {
+  it("three batches of 500 orders of 999,999,999,000.00 on one day: 200, 200, 200; the day's sums add up", async () => {
     const shop = await newStore(handle);
     for (let batch = 0; batch < 3; batch++) {
       const orders = Array.from({ length: 500 }, (_, i) =>
@@ -341,9 +341,10 @@ describe("money bounds and rollup sums", () => {
     expect(products.body.products[0]).toMatchObject({ productId: "p-1", grossSales: "1499999998500000.00" });
   });
 
-  it("a write the database finds out of range (1264, 1690) is a 422 OUT_OF_RANGE as the last resort, rolled back", async () => {
+  it("a write the database finds out of range (1264, 1690): last-resort 422 OUT_OF_RANGE, rolled back", async () => {
     const outOfRange = [
-      sql`insert into sales_local_days (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)
+      sql`insert into sales_local_days
+          (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)
           values (0, '2026-01-01', 0, 0, 1e30, 0, 0, 0, 0)`,
       sql`select cast(0 as unsigned) - 1 as below_zero`,
     ];
@@ -393,7 +394,7 @@ describe("money bounds and rollup sums", () => {
     );
   });
 
-  it("an order whose lines, shipping and tax add up to over 10^12 is a 400, also when discounts bring its total down", async () => {
+  it("an order whose lines, shipping and tax exceed 10^12 is a 400, even if discounts lower its total", async () => {
     const shop = await newStore(handle);
     const pricey = { unitPrice: "1000000000000", discount: "1000000000000" };
     await expectRejected(

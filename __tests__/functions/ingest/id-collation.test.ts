@@ -17,7 +17,10 @@ beforeAll(() => {
 });
 afterAll(() => handle.db.destroy());
 
-/** "a" + c, "a" + c + "b", "a" + c + " " and c + "a" for every code point c (surrogates as the lone units JSON can carry). */
+/**
+ * "a" + c, "a" + c + "b", "a" + c + " " and c + "a" for every code point c
+ * (surrogates as the lone units JSON can carry).
+ */
 function candidates(): string[] {
   const out = ["a", " a", "a ", "a  "];
   for (let cp = 1; cp <= 0x10ffff; cp += cp <= 0xffff ? 1 : 251) {
@@ -32,7 +35,8 @@ async function collisions(collation: string, strings: readonly string[]): Promis
   const table = `id_collation_probe_${randomBytes(4).toString("hex")}`;
   await sql
     .raw(
-      `create table ${table} (n int primary key, id varchar(64) character set utf8mb4 collate ${collation} not null, key (id))`,
+      `create table ${table} ` +
+        `(n int primary key, id varchar(64) character set utf8mb4 collate ${collation} not null, key (id))`,
     )
     .execute(handle.db);
   try {
@@ -70,10 +74,10 @@ describe("the id rule against the database's collation", () => {
 
   it("every id column of the schema is utf8mb4_bin", async () => {
     const columns = await sql<{ table_name: string; column_name: string; collation_name: string }>`
-      select table_name as table_name, column_name as column_name, collation_name as collation_name from information_schema.columns
-      where table_schema = database() and data_type = 'varchar' and (column_name = 'id' or column_name like '%\\_id')`.execute(
-      handle.db,
-    );
+      select table_name as table_name, column_name as column_name, collation_name as collation_name
+      from information_schema.columns
+      where table_schema = database() and data_type = 'varchar'
+        and (column_name = 'id' or column_name like '%\\_id')`.execute(handle.db);
     expect(columns.rows.length).toBeGreaterThan(15);
     for (const c of columns.rows)
       expect({ column: `${c.table_name}.${c.column_name}`, collation: c.collation_name }).toEqual({
@@ -82,7 +86,7 @@ describe("the id rule against the database's collation", () => {
       });
   });
 
-  it("utf8mb4_bin (PAD SPACE) takes two different strings as one only when they differ in trailing spaces, and no valid ids collide", async () => {
+  it("utf8mb4_bin (PAD SPACE) equates strings differing only in trailing spaces; no valid ids collide", async () => {
     expect(await padsSpaces("utf8mb4_bin")).toBe(true);
     const groups = await collisions("utf8mb4_bin", wellFormed);
     expect(groups.length).toBeGreaterThan(0);

@@ -67,7 +67,7 @@ describe("store id on the request's log lines", () => {
     for (const line of refused.lines) expect(line.storeId).toBe(first.store.id);
   });
 
-  it("removes it between requests: a request without a store has none, the next store's lines have its own", async () => {
+  it("removes it between requests: a request without a store has none, the next store's lines its own", async () => {
     await request("/api/v1/reports/summary", first);
 
     const anonymous = await request("/api/v1/reports/summary");

@@ -43,7 +43,7 @@ describe("ISO 4217 minor units", () => {
     expect(minorUnits(code)).toBe(units);
   });
 
-  it("codes whose minor unit is N.A. (metals, SDR, test codes) are no store currency, and the code knows exactly these", () => {
+  it("codes with minor unit N.A. (metals, SDR, test codes) are no store currency; the code knows exactly these", () => {
     expect([...NO_MINOR_UNIT_CODES].sort()).toEqual(notApplicable);
     for (const code of notApplicable) expect(isCurrencyCode(code)).toBe(false);
   });

@@ -222,7 +222,9 @@ const nonZeroCohortCells = async (storeId: number) =>
       .execute()
   ).filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
 
-/** What the customer markers are derived from: each customer's first and second paid order, each order's previous one. */
+/**
+ * What the customer markers are derived from: each customer's first and second paid order, each order's previous one.
+ */
 const timelines = async (storeId: number) => [
   await handle.db
     .selectFrom("customers")
@@ -319,7 +321,7 @@ test("a refund sent again moves its product returns instead of adding them twice
   expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
 });
 
-test("a products report over several months of a half-hour zone counts each order once, from whichever source covers its day", async () => {
+test("products over months of a half-hour zone: each order once, from whichever source covers its day", async () => {
   // 2026-01-15 .. 2026-04-10 in Asia/Kolkata (+05:30) is [Jan 14 18:30Z, Apr 10 18:30Z): raw lines
   // until Jan 15 00:00Z, product_days for the rest of January, product_months for February and
   // March, product_days again for April 1..9, raw lines from Apr 10 00:00Z.
@@ -358,7 +360,8 @@ test("a products report over several months of a half-hour zone counts each orde
   await order("cancelled", "2026-03-01T00:00:00Z");
   await refund("r-cancelled", "cancelled", "2026-03-02T00:00:00Z", "2.00");
   await order("cancelled", "2026-03-01T00:00:00Z", "cancelled"); // its lines and its refund count nowhere
-  await refund("r-in-range", "before-range", "2026-03-10T09:00:00Z", "4.00"); // booked in range, whatever the order's date
+  // booked in range, whatever the order's date
+  await refund("r-in-range", "before-range", "2026-03-10T09:00:00Z", "4.00");
   await refund("r-after-range", "february-first", "2026-04-10T18:45:00Z", "3.00");
 
   const { start, end } = utcBounds({ from: "2026-01-15", to: "2026-04-10", timezone: "Asia/Kolkata" });
@@ -389,7 +392,7 @@ test("concurrent event batches of one store that share sessions all land, and th
   );
 });
 
-test("cohorts from the rollup count a customer once per period, follow a late first order, and book returns where the raw rows do", async () => {
+test("rollup cohorts count customers once a period, follow late first orders, book returns like raw rows", async () => {
   const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
   const order = (id: string, minute: number, customer: number, cents = 1000) =>
     apply(store, {

@@ -378,7 +378,7 @@ describe("the funnel", () => {
     expect(skipping).toEqual([]);
   });
 
-  it("ends a converting session with one purchase carrying the order id, after viewing and adding what was bought", () => {
+  it("ends a converting session with one purchase carrying the order id, after viewing and adding the items", () => {
     const wrong = [...run.sessions.values()].filter((events) => {
       const purchases = events.filter((e) => e.type === "purchase");
       if (purchases.length === 0) return false;
@@ -415,7 +415,7 @@ describe("options", () => {
     expect(() => generateDemo({ ...base, eventsPerSession: 1 })).toThrow(/eventsPerSession/);
   });
 
-  it("default to a pleasant store: 5,000 orders over the last 365 days, 200 products, 1,500 customers, USD, New York", () => {
+  it("a pleasant default store: 5,000 orders in 365 days, 200 products, 1,500 customers, USD, New York", () => {
     const before = Date.now();
     const options = defaultDemoOptions();
     expect(options).toMatchObject({

@@ -57,7 +57,7 @@ beforeEach(() => {
 });
 
 describe("AwsProvisioning.createStore", () => {
-  it("creates the key in API Gateway, attaches it to the environment's usage plan, and records id + hash via the admin function", async () => {
+  it("creates the key in API Gateway, adds it to the usage plan, records id + hash via admin function", async () => {
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, keyId: "apikey-new", store }));
     const result = await provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" });
     expect(result).toEqual({ storeId: 7, keyId: "apikey-new", apiKey: KEY, store });
@@ -120,7 +120,7 @@ describe("AwsProvisioning.createStore", () => {
     expect(apiGatewayMock.commandCalls(DeleteApiKeyCommand)).toHaveLength(1);
   });
 
-  it("rolls the API key back when attaching it to the usage plan fails, without invoking the admin function", async () => {
+  it("rolls the API key back if adding it to the usage plan fails, without invoking the admin function", async () => {
     apiGatewayMock.on(CreateUsagePlanKeyCommand).rejects(new Error("TooManyRequests"));
     await expect(
       provisioning().createStore({ name: "Acme", currency: "EUR", timezone: "Europe/Berlin" }),
@@ -175,7 +175,7 @@ describe("AwsProvisioning key rotation, revocation and listing", () => {
     ]);
   });
 
-  it("rotate: keeps (and returns) the new key when deleting an old one fails; rolls it back when the store does not exist", async () => {
+  it("rotate: keeps (and returns) the new key if deleting an old one fails; rolls back if no such store", async () => {
     lambdaMock.on(InvokeCommand).resolves(payload({ storeId: 7, keyId: "apikey-new", revokedKeyIds: ["apikey-old1"] }));
     apiGatewayMock.on(DeleteApiKeyCommand, { apiKey: "apikey-old1" }).rejects(new Error("throttled"));
     const kept = await provisioning().rotateKey(7);

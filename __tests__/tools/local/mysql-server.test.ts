@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 describe("resolveMysql", () => {
-  it("returns MYSQL_URL untouched once its server answers, creating its database when missing, without starting anything", async () => {
+  it("returns MYSQL_URL untouched once its server answers, creating a missing database, starting nothing", async () => {
     const database = `analytics_test_env_${Date.now().toString(36)}`;
     const url = `${suiteServerUrl.replace(/\/$/, "")}/${database}?charset=utf8mb4_bin`;
     const logged: string[] = [];
@@ -86,7 +86,7 @@ describe("resolveMysql", () => {
     }
   });
 
-  it("with createDatabase false, checks MYSQL_URL's server and user but creates no database (the suite's global setup)", async () => {
+  it("createDatabase false: checks MYSQL_URL's server and user, creates no database (global setup)", async () => {
     const database = `analytics_test_absent_${Date.now().toString(36)}`;
     const url = `${suiteServerUrl.replace(/\/$/, "")}/${database}`;
     await expect(resolveMysql({ env: { MYSQL_URL: url }, searchDirs: [], createDatabase: false })).resolves.toEqual({
@@ -122,7 +122,8 @@ describe("resolveMysql", () => {
       const started = Date.now();
       await expect(resolveEnv(`mysql://root@127.0.0.1:${port}/analytics`)).rejects.toThrow(
         new RegExp(
-          `nothing accepts connections on 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.\nWhat to do: start the MySQL server there`,
+          `nothing accepts connections on 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.\n` +
+            `What to do: start the MySQL server there`,
         ),
       );
       expect(Date.now() - started).toBeLessThan(1000);

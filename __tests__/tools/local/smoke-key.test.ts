@@ -123,7 +123,7 @@ afterEach(() => {
 });
 
 describe("ensureSmokeKey", () => {
-  it("first deploy (secret without a value): creates the smoke-test store through the provisioning path and stores its key", async () => {
+  it("first deploy (secret has no value): creates the smoke-test store via provisioning, stores its key", async () => {
     secretsMock.on(GetSecretValueCommand).rejects(noSecretValue());
     const key = await ensure();
     expect(key).toEqual({ storeId: 9, keyId: "apikey-new", apiKey: NEW_KEY, created: true });

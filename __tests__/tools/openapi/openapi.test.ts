@@ -193,7 +193,7 @@ describe("the OpenAPI document", () => {
     }
   });
 
-  it("lists exactly the query parameters the operation's schema declares, each described, and 400 and 406 everywhere", () => {
+  it("lists exactly the query parameters the operation's schema declares, each described; 400, 406 everywhere", () => {
     for (const route of routes) {
       const documented = parametersOf(route).map((p) => p.name);
       expect({ route: route.operationId, documented }).toEqual({
