@@ -33,6 +33,12 @@ export interface Route {
   summary: string;
   /** Whether the route also answers `text/csv` (Accept negotiation); JSON only when absent. */
   csv?: boolean;
+  /**
+   * Whether signed-in people (a Cognito ID token in `Authorization: Bearer`, carrying their
+   * store in `custom:store_id`) may call it besides API keys: the reports, which the dashboard
+   * reads. Ingestion stays key-only. docs/sign-in.md.
+   */
+  people?: boolean;
 }
 
 export const API_BASE_PATH = "/api/v1";
@@ -68,6 +74,7 @@ export const routes: readonly Route[] = [
     operationId: "summaryReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "Sales and customer summary for a date range",
     csv: true,
   },
@@ -77,6 +84,7 @@ export const routes: readonly Route[] = [
     operationId: "salesReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "Sales per hour, day, week or month, zero-filled",
     csv: true,
   },
@@ -86,6 +94,7 @@ export const routes: readonly Route[] = [
     operationId: "productsReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "Sales per product",
     csv: true,
   },
@@ -95,6 +104,7 @@ export const routes: readonly Route[] = [
     operationId: "funnelReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "Storefront conversion funnel",
     csv: true,
   },
@@ -104,6 +114,7 @@ export const routes: readonly Route[] = [
     operationId: "cohortsReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "Customer cohorts by first order period",
     csv: true,
   },
@@ -113,6 +124,7 @@ export const routes: readonly Route[] = [
     operationId: "realtimeReport",
     functionName: "reports",
     apiKeyRequired: true,
+    people: true,
     summary: "The last 30 minutes",
     csv: true,
   },
