@@ -10,7 +10,7 @@ export {
   isValidLocalDate,
   mondayOf,
   parseLocalDate,
-} from "./calendar";
+} from "./day-numbers";
 export { LocalCalendar } from "./local-calendar";
 export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange, type ReportWindow } from "./range";
 export { INTERVALS, isInterval, periodOf, periodsInRange, type Interval, type Period } from "./periods";

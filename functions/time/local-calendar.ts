@@ -1,4 +1,4 @@
-import { firstOfMonth, mondayOf } from "./calendar";
+import { firstOfMonth, mondayOf } from "./day-numbers";
 import { DAY_MS, MINUTE_MS } from "./constants";
 import { zoneTransitions } from "./zone";
 import type { ZoneTransitions } from "./transitions";

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./constants";
-import { firstOfMonth, firstOfNextMonth, formatLocalDate, mondayOf } from "./calendar";
+import { firstOfMonth, firstOfNextMonth, formatLocalDate, mondayOf } from "./day-numbers";
 import { parseRange, type LocalDateRange } from "./range";
 import { formatOffset, segmentsForWallSpan, utcMsFromWall, utcOffsetMinutes } from "./zone";
 

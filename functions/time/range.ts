@@ -1,4 +1,4 @@
-import { parseLocalDate } from "./calendar";
+import { parseLocalDate } from "./day-numbers";
 import { DAY_MS } from "./constants";
 import { assertTimeZone, segmentsForWallSpan, utcMsFromWall } from "./zone";
 

@@ -11,11 +11,11 @@
  * comes in a later orders batch than the original. To keep batches full, such items wait for
  * the current orders batch to be emitted instead of cutting it short.
  *
- * The store: see catalog.ts (products), calendar.ts and schedule.ts (when orders happen),
+ * The store: see catalog.ts (products), demand.ts and schedule.ts (when orders happen),
  * customers.ts (who comes back), sessions.ts (the funnel) and the shares below.
  */
 import { buildCatalog, Catalog, pad } from "./catalog";
-import { hourlyDemand } from "./calendar";
+import { hourlyDemand } from "./demand";
 import { CustomerPool } from "./customers";
 import { allocate, applyBasisPoints, charmPrice, formatMinor, mulDivFloor, usdRate } from "./money";
 import { Rng } from "./random";

@@ -2,7 +2,7 @@
  * When things happen: the stream of order times, in increasing order, and a priority queue of
  * things due later (refunds, cancellation re-sends).
  */
-import { demandBetween } from "./calendar";
+import { demandBetween } from "./demand";
 import { Rng } from "./random";
 import { HOUR_MS, MINUTE_MS, ZoneOffsets } from "./time";
 
