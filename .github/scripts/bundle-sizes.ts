@@ -33,7 +33,8 @@ export function bundleSizeTable(sizes: Record<string, number>, limit = BUNDLE_LI
   for (const name of names) {
     const bytes = sizes[name];
     lines.push(
-      `| \`${name}\` | ${kib(bytes)} | ${bytes} | ${((bytes / limit) * 100).toFixed(1)}%${bytes > limit ? " ⚠️" : ""} |`,
+      `| \`${name}\` | ${kib(bytes)} | ${bytes} | ` +
+        `${((bytes / limit) * 100).toFixed(1)}%${bytes > limit ? " ⚠️" : ""} |`,
     );
   }
   const total = names.reduce((sum, name) => sum + sizes[name], 0);

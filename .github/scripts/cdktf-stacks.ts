@@ -41,7 +41,10 @@ export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 /** Stack kinds in the order README documents; breaks ties between stacks the manifest does not order. */
 const KIND_ORDER = ["bootstrap", "network", "data", "api", "observability"];
 
-/** Stacks the workflows never deploy (an administrator applies them): they hold the roles the workflows themselves assume. */
+/**
+ * Stacks the workflows never deploy (an administrator applies them):
+ * they hold the roles the workflows themselves assume.
+ */
 export const isBootstrapStack = (name: string) => name === "bootstrap" || name.startsWith("bootstrap-");
 
 /** `api-prod` -> `prod`; undefined for a name without an environment suffix. */
@@ -121,7 +124,8 @@ export function environmentStacks(manifest: Manifest, environment: string): stri
   const names = Object.keys(manifest.stacks).filter((name) => environmentOf(name) === environment);
   if (names.length === 0)
     throw new Error(
-      `no stack of environment ${environment} in the manifest (stacks: ${Object.keys(manifest.stacks).join(", ") || "none"})`,
+      `no stack of environment ${environment} in the manifest ` +
+        `(stacks: ${Object.keys(manifest.stacks).join(", ") || "none"})`,
     );
   return dependencyOrder(manifest, names);
 }

@@ -122,20 +122,24 @@ describe("summarizePlan", () => {
     expect(summary.resources.map((r) => r.address)).toContain('module.ingest.aws_cloudwatch_log_group.this["refunds"]');
   });
 
-  it("counts a create-before-destroy replacement once, with its order and forcing attribute (real terraform output)", () => {
-    const summary = summarizePlan(json(REAL, "mixed"));
-    // Terraform's own line says "2 to add, 1 to change, 2 to destroy": the replacement counts in both.
-    expect(read(REAL, "mixed.txt")).toContain("Plan: 2 to add, 1 to change, 2 to destroy.");
-    expect(summary.counts).toMatchObject({ add: 1, change: 1, replace: 1, destroy: 1 });
-    expect(summary.resources.find((r) => r.address === "terraform_data.repl")).toEqual({
-      address: "terraform_data.repl",
-      kind: "replace",
-      order: "create-before-destroy",
-      reason: "replace_because_cannot_update",
-      replacePaths: ["triggers_replace"],
-      importing: false,
-    });
-  });
+  it(
+    "counts a create-before-destroy replacement once, with its order and forcing attribute " +
+      "(real terraform output)",
+    () => {
+      const summary = summarizePlan(json(REAL, "mixed"));
+      // Terraform's own line says "2 to add, 1 to change, 2 to destroy": the replacement counts in both.
+      expect(read(REAL, "mixed.txt")).toContain("Plan: 2 to add, 1 to change, 2 to destroy.");
+      expect(summary.counts).toMatchObject({ add: 1, change: 1, replace: 1, destroy: 1 });
+      expect(summary.resources.find((r) => r.address === "terraform_data.repl")).toEqual({
+        address: "terraform_data.repl",
+        kind: "replace",
+        order: "create-before-destroy",
+        reason: "replace_because_cannot_update",
+        replacePaths: ["triggers_replace"],
+        importing: false,
+      });
+    },
+  );
 
   it("counts a delete-before-create replacement (real terraform output and aws fixture)", () => {
     const real = summarizePlan(json(REAL, "replace-delete-first"));
@@ -246,20 +250,24 @@ describe("scrubSensitive", () => {
     expect(escaped).toEqual(expect.arrayContaining(['a"quoted\\secret', 'a\\"quoted\\\\secret']));
   });
 
-  it("with a value-free JSON plan (as the plan job's reducePlan writes it), counts still work and text rules still mask", () => {
-    // Only addresses and actions survive; there are no values left to search the text for.
-    for (const [dir, stack] of [
-      [AWS, "data-dev"],
-      [AWS, "api-dev"],
-      [REAL, "mixed"],
-    ] as const) {
-      const reduced = reducePlan(json(dir, stack));
-      expect(collectSensitiveValues(reduced)).toEqual([]);
-      expect(summarizePlan(reduced).counts).toEqual(summarizePlan(json(dir, stack)).counts);
-      const text = scrubSensitive(read(dir, `${stack}.txt`), reduced);
-      for (const secret of [DB_PASSWORD, API_TOKEN, ...REAL_SECRETS]) expect(text).not.toContain(secret);
-    }
-  });
+  it(
+    "with a value-free JSON plan (as the plan job's reducePlan writes it), " +
+      "counts still work and text rules still mask",
+    () => {
+      // Only addresses and actions survive; there are no values left to search the text for.
+      for (const [dir, stack] of [
+        [AWS, "data-dev"],
+        [AWS, "api-dev"],
+        [REAL, "mixed"],
+      ] as const) {
+        const reduced = reducePlan(json(dir, stack));
+        expect(collectSensitiveValues(reduced)).toEqual([]);
+        expect(summarizePlan(reduced).counts).toEqual(summarizePlan(json(dir, stack)).counts);
+        const text = scrubSensitive(read(dir, `${stack}.txt`), reduced);
+        for (const secret of [DB_PASSWORD, API_TOKEN, ...REAL_SECRETS]) expect(text).not.toContain(secret);
+      }
+    },
+  );
 
   it("masks the password of a connection string in any text", () => {
     expect(scrubSecretAssignments('  + url = "mysql://app:p@ss:w0rd@db.example.com:3306/x"')).toBe(
@@ -364,7 +372,8 @@ describe("renderComment", () => {
       "♻️ **replace** (destroy first, then create) `aws_db_instance.main` in `data-dev` — forced by `identifier`",
     );
     const cbd = body.indexOf(
-      "♻️ **replace** (create the new one, then destroy the old) `aws_api_gateway_deployment.v1` in `api-dev` — forced by `triggers`",
+      "♻️ **replace** (create the new one, then destroy the old) `aws_api_gateway_deployment.v1` in `api-dev` " +
+        "— forced by `triggers`",
     );
     const heading = body.indexOf("### ⚠️ Destructive changes: 1 destroy, 2 replacements");
     const tableAt = body.indexOf("| Stack | Add | Change | Replace | Destroy | Status |");
@@ -392,30 +401,33 @@ describe("renderComment", () => {
     );
   });
 
-  it("never shows a sensitive value, from the text or from the JSON, in the comment, the summary or the artifacts", () => {
-    const stacks = [...awsStacks(), stackFrom(REAL, "mixed", "tfdata-dev")];
-    const outputs = [
-      renderComment(stacks, options),
-      renderComment(stacks, { ...options, target: "summary" }),
-      ...stacks.map((s) => s.planText ?? ""),
-    ];
-    const forbidden = [
-      DB_PASSWORD,
-      OLD_DB_PASSWORD,
-      API_TOKEN,
-      ...REAL_SECRETS,
-      JSON.stringify(DB_PASSWORD).slice(1, -1),
-    ];
-    for (const out of outputs) for (const secret of forbidden) expect(out).not.toContain(secret);
-    // Every value the JSON marks sensitive, and long enough to search for, is absent too.
-    for (const [dir, stack] of [
-      [AWS, "data-dev"],
-      [AWS, "api-dev"],
-      [REAL, "mixed"],
-    ] as const) {
-      for (const value of collectSensitiveValues(json(dir, stack))) expect(outputs[0]).not.toContain(value);
-    }
-  });
+  it(
+    "never shows a sensitive value, from the text or from the JSON, " + "in the comment, the summary or the artifacts",
+    () => {
+      const stacks = [...awsStacks(), stackFrom(REAL, "mixed", "tfdata-dev")];
+      const outputs = [
+        renderComment(stacks, options),
+        renderComment(stacks, { ...options, target: "summary" }),
+        ...stacks.map((s) => s.planText ?? ""),
+      ];
+      const forbidden = [
+        DB_PASSWORD,
+        OLD_DB_PASSWORD,
+        API_TOKEN,
+        ...REAL_SECRETS,
+        JSON.stringify(DB_PASSWORD).slice(1, -1),
+      ];
+      for (const out of outputs) for (const secret of forbidden) expect(out).not.toContain(secret);
+      // Every value the JSON marks sensitive, and long enough to search for, is absent too.
+      for (const [dir, stack] of [
+        [AWS, "data-dev"],
+        [AWS, "api-dev"],
+        [REAL, "mixed"],
+      ] as const) {
+        for (const value of collectSensitiveValues(json(dir, stack))) expect(outputs[0]).not.toContain(value);
+      }
+    },
+  );
 
   it("reports a failed stack with its error before the table, and still renders the others", () => {
     const failed = analyzeStack({ name: "api-dev", error: `\u001b[31m${read(REAL, "failed.error.txt")}\u001b[0m\n\n` });
@@ -439,10 +451,12 @@ describe("renderComment", () => {
 
   it("shortens a long error log to what failed and Terraform's errors", () => {
     const noise = Array.from({ length: 400 }, (_, i) => `- Installing provider ${i}... done`).join("\n");
-    const log = `terraform plan failed for api-dev\n\n${noise}\n\n${read(REAL, "failed.error.txt")}\n${"x".repeat(20_000)}`;
+    const log =
+      `terraform plan failed for api-dev\n\n${noise}\n\n` + `${read(REAL, "failed.error.txt")}\n${"x".repeat(20_000)}`;
     const body = renderComment([analyzeStack({ name: "api-dev", error: log })], options);
     expect(body).toContain(
-      "```text\nterraform plan failed for api-dev\n… (output before the first error cut)\nError: Reference to undeclared input variable\n",
+      "```text\nterraform plan failed for api-dev\n… (output before the first error cut)\n" +
+        "Error: Reference to undeclared input variable\n",
     );
     expect(body).not.toContain("Installing provider");
     expect(body).toMatch(/… \(\d+ more lines? cut\)\n```/);
@@ -492,7 +506,10 @@ describe("stacks planned against an upstream's pending outputs", () => {
     "cross-stack-output-aws_subnetvpc_database-eu-west-1a_3964E0C5id",
     "cross-stack-output-aws_subnetvpc_database-eu-west-1b_E9FD82BAid",
   ];
-  /** data-dev read four network-dev outputs: one new, three known only after apply; api-dev read two data-dev outputs, nothing pending. */
+  /**
+   * data-dev read four network-dev outputs: one new, three known only after apply;
+   * api-dev read two data-dev outputs, nothing pending.
+   */
   const upstreamFiles: Record<string, string> = {
     "data-dev": JSON.stringify({
       upstreams: [
@@ -510,25 +527,35 @@ describe("stacks planned against an upstream's pending outputs", () => {
       analyzeStack({ name: s, json: read(AWS, `${s}.json`), text: read(AWS, `${s}.txt`), upstream: upstreamFiles[s] }),
     );
 
-  it("marks the stack in the overall line, in the table and with a note on its plan; a stack whose upstream outputs are all applied is not marked", () => {
-    const body = renderComment(marked(), options);
-    expect(body).toContain(
-      "**4 stacks** · 4 to add, 3 to change, 2 to replace, 1 to destroy · ⏳ 1 stack planned against pending upstream outputs",
-    );
-    expect(body).toContain("| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |");
-    expect(body).toContain("| `api-dev` | 1 | 2 | **1** | 0 | ⚠️ changes |");
-    expect(body).toContain(
-      "<details><summary><code>data-dev</code> · 1 to add, 1 to change, 1 to replace, 1 to destroy</summary>\n\n" +
-        "> ⏳ **Planned against the pending outputs of `network-dev`**: 4 of the 4 outputs this stack reads are not in its state yet " +
-        "(1 new: `cross-stack-output-aws_kms_keylogs-key_44F95A88arn`; 3 known after apply: `cross-stack-output-aws_security_groupsecurity-groups_proxy_E356D6ADid`, " +
-        "`cross-stack-output-aws_subnetvpc_database-eu-west-1a_3964E0C5id`, `cross-stack-output-aws_subnetvpc_database-eu-west-1b_E9FD82BAid`).\n>\n" +
-        "> Values known only after the apply of `network-dev` are placeholders in this plan (ARNs in account `123456789012`, ids and names starting with `00000000`); a deploy applies it first and plans this stack against the real values.\n\n```diff\n",
-    );
-    expect(count(body, "⏳ **Planned against")).toBe(1);
-    // Without any upstream file, the comment is the one it always was.
-    expect(renderComment(awsStacks(), options)).not.toContain("⏳");
-    expect(renderComment(marked(), options)).toMatchSnapshot();
-  });
+  it(
+    "marks the stack in the overall line, in the table and with a note on its plan; " +
+      "a stack whose upstream outputs are all applied is not marked",
+    () => {
+      const body = renderComment(marked(), options);
+      expect(body).toContain(
+        "**4 stacks** · 4 to add, 3 to change, 2 to replace, 1 to destroy · " +
+          "⏳ 1 stack planned against pending upstream outputs",
+      );
+      expect(body).toContain("| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |");
+      expect(body).toContain("| `api-dev` | 1 | 2 | **1** | 0 | ⚠️ changes |");
+      expect(body).toContain(
+        "<details><summary><code>data-dev</code> · 1 to add, 1 to change, 1 to replace, 1 to destroy</summary>\n\n" +
+          "> ⏳ **Planned against the pending outputs of `network-dev`**: " +
+          "4 of the 4 outputs this stack reads are not in its state yet " +
+          "(1 new: `cross-stack-output-aws_kms_keylogs-key_44F95A88arn`; " +
+          "3 known after apply: `cross-stack-output-aws_security_groupsecurity-groups_proxy_E356D6ADid`, " +
+          "`cross-stack-output-aws_subnetvpc_database-eu-west-1a_3964E0C5id`, " +
+          "`cross-stack-output-aws_subnetvpc_database-eu-west-1b_E9FD82BAid`).\n>\n" +
+          "> Values known only after the apply of `network-dev` are placeholders in this plan " +
+          "(ARNs in account `123456789012`, ids and names starting with `00000000`); " +
+          "a deploy applies it first and plans this stack against the real values.\n\n```diff\n",
+      );
+      expect(count(body, "⏳ **Planned against")).toBe(1);
+      // Without any upstream file, the comment is the one it always was.
+      expect(renderComment(awsStacks(), options)).not.toContain("⏳");
+      expect(renderComment(marked(), options)).toMatchSnapshot();
+    },
+  );
 
   it("keeps the note on a failed stack (a placeholder may be why it failed) and on a cut plan", () => {
     const failed = analyzeStack({
@@ -581,41 +608,45 @@ describe("stacks planned against an upstream's pending outputs", () => {
     );
   });
 
-  it("reads <stack>.upstream.json from the plans directory; a malformed one fails the stack; prepare passes it on", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-comment-upstream-"));
-    try {
-      cpSync(AWS, join(dir, "plans"), { recursive: true });
-      writeFileSync(join(dir, "plans", "data-dev.upstream.json"), upstreamFiles["data-dev"]);
-      const inputs = readPlanDir(join(dir, "plans"));
-      expect(inputs.map((s) => s.name)).toEqual(["api-dev", "data-dev", "network-dev", "observability-dev"]);
-      expect(analyzeStack(inputs[1] ?? { name: "?" }).upstreams?.[0]?.pending).toHaveLength(4);
-      const quiet = { stdout: () => undefined, stderr: () => undefined };
-      expect(runCli(["prepare", "--plans", join(dir, "plans"), "--out-dir", join(dir, "prepared")], quiet)).toBe(0);
-      expect(JSON.parse(readFileSync(join(dir, "prepared", "data-dev.upstream.json"), "utf8"))).toEqual(
-        JSON.parse(upstreamFiles["data-dev"]),
-      );
-      expect(existsSync(join(dir, "prepared", "api-dev.upstream.json"))).toBe(false);
-      expect(runCli(["--env", "dev", "--plans", join(dir, "prepared"), "--out", join(dir, "prepared.md")], quiet)).toBe(
-        0,
-      );
-      expect(readFileSync(join(dir, "prepared.md"), "utf8")).toContain(
-        "| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |",
-      );
+  it(
+    "reads <stack>.upstream.json from the plans directory; " + "a malformed one fails the stack; prepare passes it on",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "plan-comment-upstream-"));
+      try {
+        cpSync(AWS, join(dir, "plans"), { recursive: true });
+        writeFileSync(join(dir, "plans", "data-dev.upstream.json"), upstreamFiles["data-dev"]);
+        const inputs = readPlanDir(join(dir, "plans"));
+        expect(inputs.map((s) => s.name)).toEqual(["api-dev", "data-dev", "network-dev", "observability-dev"]);
+        expect(analyzeStack(inputs[1] ?? { name: "?" }).upstreams?.[0]?.pending).toHaveLength(4);
+        const quiet = { stdout: () => undefined, stderr: () => undefined };
+        expect(runCli(["prepare", "--plans", join(dir, "plans"), "--out-dir", join(dir, "prepared")], quiet)).toBe(0);
+        expect(JSON.parse(readFileSync(join(dir, "prepared", "data-dev.upstream.json"), "utf8"))).toEqual(
+          JSON.parse(upstreamFiles["data-dev"]),
+        );
+        expect(existsSync(join(dir, "prepared", "api-dev.upstream.json"))).toBe(false);
+        expect(
+          runCli(["--env", "dev", "--plans", join(dir, "prepared"), "--out", join(dir, "prepared.md")], quiet),
+        ).toBe(0);
+        expect(readFileSync(join(dir, "prepared.md"), "utf8")).toContain(
+          "| `data-dev` | 1 | 1 | **1** | **1** | ⚠️ changes · ⏳ pending upstream outputs |",
+        );
 
-      writeFileSync(
-        join(dir, "plans", "data-dev.upstream.json"),
-        '{"upstreams":[{"stack":"network-dev","read":1,"pending":[{"name":"x","change":"maybe"}]}]}',
-      );
-      expect(analyzeStack(readPlanDir(join(dir, "plans"))[1] ?? { name: "?" })).toMatchObject({
-        status: "failed",
-        error: expect.stringContaining(
-          "data-dev.upstream.json is not a list of upstream outputs: upstreams[0].pending[0] lacks name or a known change",
-        ),
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        writeFileSync(
+          join(dir, "plans", "data-dev.upstream.json"),
+          '{"upstreams":[{"stack":"network-dev","read":1,"pending":[{"name":"x","change":"maybe"}]}]}',
+        );
+        expect(analyzeStack(readPlanDir(join(dir, "plans"))[1] ?? { name: "?" })).toMatchObject({
+          status: "failed",
+          error: expect.stringContaining(
+            "data-dev.upstream.json is not a list of upstream outputs: " +
+              "upstreams[0].pending[0] lacks name or a known change",
+          ),
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("fitting GitHub's limits", () => {

@@ -35,7 +35,10 @@ import type { TerraformTooling } from "../../stacks/terraform/validate";
 const SECRET = "hunter2-very-secret";
 const REGION = "eu-west-1";
 
-/** A plan JSON of an upstream: one output known and unchanged, one unknown ARN, one new, a tuple half known, one removed. */
+/**
+ * A plan JSON of an upstream: one output known and unchanged, one unknown ARN, one new, a tuple half known,
+ * one removed.
+ */
 const upstreamPlan = {
   format_version: "1.2",
   terraform_version: "1.11.4",
@@ -181,7 +184,7 @@ describe("reducePlan (what leaves the plan job instead of the JSON plan)", () =>
 });
 
 describe("planText", () => {
-  test("is the plan as `terraform show` renders it: no progress lines before, no 'Saved the plan' after, warnings kept", () => {
+  test("is the plan as `terraform show` renders it: no progress lines, no 'Saved the plan', warnings kept", () => {
     const stdout = [
       "data.aws_caller_identity.current: Reading...",
       "aws_vpc.main: Refreshing state... [id=vpc-0123]",
@@ -375,7 +378,7 @@ describe("remote state reads", () => {
     "other-dev": { type: "local", config: { path: "/not-the-same" } },
   };
 
-  test("each data source resolves to the stack whose backend it reads (by config, else by cdktf's name) with the outputs read", () => {
+  test("maps each data source to the stack whose backend it reads (config, else cdktf's name) and its outputs", () => {
     expect(remoteStateReads(stack, candidates)).toEqual([
       {
         dataSource: "cross-stack-reference-input-network-dev",
@@ -409,6 +412,12 @@ describe("remote state reads", () => {
 function fakeTerraform(dir: string): string {
   const bin = join(dir, "bin");
   mkdirSync(bin, { recursive: true });
+  const overrideSeen = "$FAKE_TF_PLANS/$stack.override.seen";
+  // A printf format: printf turns its \n into newlines.
+  const planStdout =
+    "data.aws_caller_identity.current: Reading...\\n\\nTerraform will perform the following actions:\\n" +
+    "  ~ password = (sensitive value)\\n\\nPlan: 1 to add, 1 to change, 1 to destroy.\\n\\n" +
+    "Saved the plan to: plan.out\\n";
   writeFileSync(
     join(bin, "terraform"),
     `#!/usr/bin/env bash
@@ -420,8 +429,8 @@ case "$cmd" in
   version) echo '{"terraform_version":"1.11.4"}' ;;
   init) echo "Terraform has been successfully initialized!" ;;
   plan) echo "binary plan with ${SECRET}" > plan.out
-        if [[ -f ${UPSTREAM_OVERRIDE_FILE} ]]; then cp ${UPSTREAM_OVERRIDE_FILE} "$FAKE_TF_PLANS/$stack.override.seen"; fi
-        printf 'data.aws_caller_identity.current: Reading...\\n\\nTerraform will perform the following actions:\\n  ~ password = (sensitive value)\\n\\nPlan: 1 to add, 1 to change, 1 to destroy.\\n\\nSaved the plan to: plan.out\\n' ;;
+        if [[ -f ${UPSTREAM_OVERRIDE_FILE} ]]; then cp ${UPSTREAM_OVERRIDE_FILE} "${overrideSeen}"; fi
+        printf '${planStdout}' ;;
   show) [[ -f plan.out ]] || { echo "no plan.out" >&2; exit 1; }
         cat "$FAKE_TF_PLANS/$stack.plan.json" ;;
 esac
@@ -511,7 +520,7 @@ describe("planning with a stand-in terraform", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("every stack in dependency order, each downstream against its upstream's planned outputs; no binary plan anywhere", async () => {
+  test("each stack in dependency order, against its upstreams' planned outputs; no binary plan anywhere", async () => {
     const out = synthOutput();
     const plans = join(dir, "plans");
     const log: string[] = [];
@@ -560,7 +569,8 @@ describe("planning with a stand-in terraform", () => {
     ]);
     for (const file of readdirSync(plans)) expect(readFileSync(join(plans, file), "utf8")).not.toContain(SECRET);
     expect(readFileSync(join(plans, "data-x.txt"), "utf8")).toBe(
-      "Terraform will perform the following actions:\n  ~ password = (sensitive value)\n\nPlan: 1 to add, 1 to change, 1 to destroy.\n",
+      "Terraform will perform the following actions:\n  ~ password = (sensitive value)\n\n" +
+        "Plan: 1 to add, 1 to change, 1 to destroy.\n",
     );
     expect(readdirSync(join(out, "stacks", "data-x"))).toEqual(["cdk.tf.json"]);
     expect(readdirSync(dir).sort()).toEqual(["bin", "cache", "canned", "cdktf.out", "plans"]);
@@ -604,7 +614,7 @@ describe("planning with a stand-in terraform", () => {
     },
   );
 
-  test("a stack that cannot even start (its folder is gone) is a failed result with an error file; the rest still plan", async () => {
+  test("a stack that cannot start (its folder is gone) fails with an error file; the rest still plan", async () => {
     const out = synthOutput();
     // The manifest points api-x at a folder that is gone by the time it is planned.
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
@@ -678,7 +688,7 @@ describe("scripts/plan-environment.ts CLI", () => {
     expect(await runCli(["--bogus"], io().io)).toBe(2);
   });
 
-  test("without terraform every stack gets an error file saying why, and the exit code is 1 (with an annotation in GitHub Actions)", async () => {
+  test("without terraform: an error file per stack saying why, exit 1 (annotated in GitHub Actions)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-cli-"));
     try {
       const out = join(dir, "cdktf.out");

@@ -272,7 +272,7 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       expect(only(synth(), "aws_api_gateway_account").cloudwatch_role_arn).toMatch(/^\$\{aws_iam_role\./);
     });
 
-    it("gives the usage plan, the admin function and the smoke-test secret the names the store command looks up", () => {
+    it("gives the usage plan, admin function and smoke-test secret the names the store command looks up", () => {
       const provisioning = AwsProvisioning.forEnvironment({ prefix, region: config.region });
       expect(only(synth(), "aws_api_gateway_usage_plan").name).toBe(provisioning.usagePlanName);
       const functionNames = resourcesOf(synth(), "aws_lambda_function").map(([, fn]) => fn.function_name);
@@ -366,7 +366,8 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         .flatMap((s) => s.resources as string[]);
     const dbUserArn = (user: string) =>
       new RegExp(
-        `^arn:\\$\\{data\\.aws_partition\\.[^}]+\\}:rds-db:${config.region}:\\$\\{data\\.aws_caller_identity\\.[^}]+\\}:dbuser:${data.proxyResourceId}/${user}$`,
+        `^arn:\\$\\{data\\.aws_partition\\.[^}]+\\}:rds-db:${config.region}:` +
+          `\\$\\{data\\.aws_caller_identity\\.[^}]+\\}:dbuser:${data.proxyResourceId}/${user}$`,
       );
 
     it.each(["ingest", "reports", "health", "migrate", "admin"])(
@@ -395,7 +396,7 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       expect(statementsOf(name).flatMap((s) => s.actions)).not.toContain("secretsmanager:GetSecretValue");
     });
 
-    it("migrates as the master user, checks the app user's first login, and may write the app user's secret only", () => {
+    it("migrates as the master user, checks the app user's first login, may write the app user's secret only", () => {
       const [, fn] = lambdaNamed("migrate");
       expect(fn.environment.variables).toMatchObject({
         DB_USER: data.masterUsername,

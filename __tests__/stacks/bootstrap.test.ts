@@ -95,7 +95,9 @@ const synth = (env: EnvironmentName) => cache.get(env) ?? cache.set(env, synthes
 const conditionOn = (statement: Block, variable: string) =>
   (statement.condition as Block[]).find((c) => c.variable === variable);
 
-/** Statements of every policy attached to a role: inline (aws_iam_role_policy) and customer managed (aws_iam_policy). */
+/**
+ * Statements of every policy attached to a role: inline (aws_iam_role_policy) and customer managed (aws_iam_policy).
+ */
 function rolePolicies(s: Synthesized, roleName: string): { name: string; statements: Block[] }[] {
   const [address] = s.role(roleName.endsWith("plan") ? "plan" : "apply");
   const inline = s
@@ -165,7 +167,7 @@ describe.each(ENVIRONMENT_NAMES)("bootstrap-%s", (env) => {
     expect(CI_ROLE_MAX_SESSION_SECONDS).toBe(3600);
   });
 
-  it("the plan role reads everything (ReadOnlyAccess) and writes nothing in the state bucket but this environment's lock files", () => {
+  it("the plan role reads everything (ReadOnlyAccess), writes only this environment's state-bucket lock files", () => {
     const s = synth(env);
     expect(attachedArns(s, "plan")).toEqual([
       "arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess",

@@ -136,7 +136,7 @@ describe("bundleFunction (esbuild during synth)", () => {
     );
   });
 
-  it("keeps mysql2's CESU-8 in the iconv-lite substitute (the handshake's server version) and refuses other charsets", () => {
+  it("the iconv-lite substitute keeps mysql2's CESU-8 (the handshake's server version), refuses other charsets", () => {
     bundleAliases(root);
     // Node's own require: the substitute is plain CommonJS, as esbuild bundles it.
     const iconv = createRequire(join(root, "package.json"))(
@@ -171,7 +171,8 @@ describe("bundleFunction (esbuild during synth)", () => {
     const out = runBesideCopy(
       "health",
       `const { handler } = await import(BUNDLE);
-       const res = await handler(${JSON.stringify(event)}, { functionName: "health", awsRequestId: "a-1", getRemainingTimeInMillis: () => 5000 });
+       const res = await handler(${JSON.stringify(event)}, ` +
+        `{ functionName: "health", awsRequestId: "a-1", getRemainingTimeInMillis: () => 5000 });
        console.log(JSON.stringify({ status: res.statusCode, body: JSON.parse(res.body) }));
        process.exit(0); // the pool keeps its connection open`,
       { MYSQL_URL: process.env.MYSQL_URL ?? "" },
@@ -184,7 +185,8 @@ describe("bundleFunction (esbuild during synth)", () => {
     const out = runBesideCopy(
       "migrate",
       `import { createRequire } from "node:module";
-       const loaded = () => Object.keys(createRequire(BUNDLE).cache).some((file) => file.includes("client-secrets-manager"));
+       const loaded = () => Object.keys(createRequire(BUNDLE).cache)` +
+        `.some((file) => file.includes("client-secrets-manager"));
        const { handler } = await import(BUNDLE);
        const atImport = loaded();
        const error = await handler().then(() => "resolved", (e) => e.message);

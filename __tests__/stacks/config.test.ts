@@ -87,7 +87,7 @@ describe("environment config", () => {
     }
   });
 
-  it("reserves concurrency for every function in staging and prod, within what the proxy may open, and none in dev", () => {
+  it("reserves concurrency for each function in staging and prod (within what the proxy may open), none in dev", () => {
     expect(connectionDemand(dev)).toEqual({
       connections: 0,
       unreserved: ["ingest", "reports", "health", "admin", "migrate"],
@@ -180,7 +180,7 @@ describe("a broken config fails with the field at fault", () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
-  it("zod's problems read as the API's do (shared/zod-issues.ts): the type expected, the values allowed, each unknown field", () => {
+  it("zod's problems read as the API's (shared/zod-issues.ts): type expected, values allowed, unknown fields", () => {
     const problems = problemsOf(() =>
       loadEnvironments(
         withChange("prod", (c) => {

@@ -38,7 +38,10 @@ const network: NetworkOutputs = {
 
 const configs = loadEnvironments();
 
-/** What the SPEC and the environment plan fix per environment, written out rather than re-read from the config under test. */
+/**
+ * What the SPEC and the environment plan fix per environment, written out rather than re-read from the config
+ * under test.
+ */
 const EXPECTED: Record<
   EnvironmentName,
   { instanceClass: string; multiAz: boolean; backupRetentionDays: number; protectedFromDeletion: boolean }
@@ -54,7 +57,10 @@ interface Synthesized {
   tf: { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, { value: unknown }> };
   /** The Terraform address of the one resource of a type: `aws_kms_key.kms_key_1234`. */
   address: (type: string) => string;
-  /** How the synthesized JSON refers to an attribute of the one resource of a type: `${aws_kms_key.kms_key_1234.arn}`. */
+  /**
+   * How the synthesized JSON refers to an attribute of the one resource of a type:
+   * `${aws_kms_key.kms_key_1234.arn}`.
+   */
   ref: (type: string, attribute: string) => string;
 }
 

@@ -42,7 +42,7 @@ describe("EnvironmentStack", () => {
     });
   });
 
-  it("lets a downstream stack read its upstream's local state from the same absolute path (each runs in its own folder)", () => {
+  it("a downstream reads its upstream's local state at the same absolute path (each runs in its own folder)", () => {
     const outdir = mkdtempSync(join(tmpdir(), "state-paths-"));
     try {
       const app = new App({ outdir });

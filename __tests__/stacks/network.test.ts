@@ -104,7 +104,7 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     });
   });
 
-  it("has no NAT gateway and no default route in the private tier: the Lambdas reach AWS through VPC endpoints only", () => {
+  it("has no NAT gateway nor default route in the private tier: the Lambdas reach AWS via VPC endpoints only", () => {
     expect(all(tf, "aws_nat_gateway")).toHaveLength(0);
     expect(all(tf, "aws_eip")).toHaveLength(0);
     for (const az of AZS) {
@@ -171,7 +171,7 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     });
   });
 
-  it("encrypts logs with a rotating KMS key whose policy lets CloudWatch Logs use it for this account's log groups only", () => {
+  it("encrypts logs with a rotating KMS key that CloudWatch Logs may use for this account's log groups only", () => {
     expect(synth).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(synth).toHaveResourceWithProperties(KmsAlias, { name: `alias/${prefix}-logs` });
     expect(synth).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
@@ -183,7 +183,8 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
               test: "ArnLike",
               variable: "kms:EncryptionContext:aws:logs:arn",
               values: [
-                "arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*",
+                "arn:${data.aws_partition.partition.partition}:logs:eu-west-1:" +
+                  "${data.aws_caller_identity.account.account_id}:log-group:*",
               ],
             },
           ],
@@ -201,7 +202,7 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     expect(nacl).not.toHaveProperty("egress");
   });
 
-  it("lets the private tier's NACL carry MySQL and HTTPS within the VPC, HTTPS out and return traffic in, and deny all else", () => {
+  it("the private NACL carries MySQL and HTTPS in the VPC, HTTPS out, return traffic in; denies all else", () => {
     const rule = (rule_no: number, protocol: string, cidr_block: string, from_port: number, to_port: number) =>
       expect.objectContaining({ rule_no, action: "allow", protocol, cidr_block, from_port, to_port });
     const denyAll = expect.objectContaining({
@@ -228,7 +229,7 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     });
   });
 
-  it("lets the public tier's NACL carry only what a NAT gateway would, and no tier accept all ports from anywhere", () => {
+  it("lets the public NACL carry only what a NAT gateway would, and no tier accept all ports from anywhere", () => {
     const publicAcl = named(tf, NetworkAcl.tfResourceType, `${prefix}-public`).block as {
       ingress: Block[];
       egress: Block[];
@@ -265,7 +266,7 @@ describe.each(ENVIRONMENT_NAMES)("network-%s", (env) => {
     });
   });
 
-  it("chains the security groups lambda -> proxy -> database by group reference, and only the lambda reaches the endpoints", () => {
+  it("chains security groups lambda -> proxy -> database by reference; only the lambda reaches the endpoints", () => {
     const sg = (name: string) =>
       ref(SecurityGroup.tfResourceType, named(tf, SecurityGroup.tfResourceType, `${prefix}-${name}`).id);
     const pairs = (type: string) =>

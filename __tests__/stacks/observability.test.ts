@@ -478,7 +478,7 @@ describe("observability stack", () => {
       ]);
     });
 
-    test("the trail delivers to the group (its ARN with the `:*` stream wildcard) through the role, after the role may write", () => {
+    test("the trail delivers to the group (ARN plus `:*` stream wildcard) via the role, once it may write", () => {
       const [, trail] = prod().one("aws_cloudtrail");
       expect(trail).toMatchObject({
         cloud_watch_logs_group_arn: `${ref("aws_cloudwatch_log_group", logGroup()[0], "arn")}:*`,
@@ -512,7 +512,8 @@ describe("observability stack", () => {
           .replace(/\$\{data\.aws_partition\.[^.}]+\.partition\}/g, "aws");
       const glob = (pattern: string) =>
         new RegExp(`^${pattern.replace(/[.+^$()|[\]\\{}]/g, "\\$&").replace(/\*/g, ".*")}$`);
-      const groupArn = `arn:aws:logs:${configs.prod.region}:111122223333:log-group:/aws/cloudtrail/ecommerce-analytics-prod`;
+      const groupArn =
+        `arn:aws:logs:${configs.prod.region}:111122223333:` + "log-group:/aws/cloudtrail/ecommerce-analytics-prod";
       expect((context?.values as string[]).some((v) => glob(literal(v)).test(groupArn))).toBe(true);
     });
 
@@ -522,32 +523,44 @@ describe("observability stack", () => {
         '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
       "unauthorized-api-calls": '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
       "console-signin-without-mfa":
-        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") ' +
+        '&& ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
       "iam-policy-changes":
-        "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}",
+        "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || " +
+        "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || " +
+        "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || " +
+        "($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || " +
+        "($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || " +
+        "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || " +
+        "($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}",
       "cloudtrail-changes":
-        "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+        "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || " +
+        "($.eventName=StartLogging) || ($.eventName=StopLogging)}",
       "console-auth-failures": '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
       "kms-key-disable-or-delete":
         "{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}",
     };
 
-    test("covers the CIS events: root user, IAM policies, console sign-in without MFA, unauthorized calls, CloudTrail and KMS key changes, and more", () => {
-      const ids = SECURITY_EVENTS.map((e) => e.id);
-      expect(ids).toEqual(expect.arrayContaining(Object.keys(STANDARD_PATTERNS)));
-      expect(ids).toEqual(
-        expect.arrayContaining([
-          "s3-bucket-policy-changes",
-          "security-group-changes",
-          "nacl-changes",
-          "route-table-changes",
-          "vpc-changes",
-        ]),
-      );
-      for (const [id, pattern] of Object.entries(STANDARD_PATTERNS))
-        expect({ id, pattern: SECURITY_EVENTS.find((e) => e.id === id)?.pattern }).toEqual({ id, pattern });
-      expect(prod().all("aws_cloudwatch_log_metric_filter")).toHaveLength(SECURITY_EVENTS.length);
-    });
+    test(
+      "covers the CIS events: root user, IAM policies, console sign-in without MFA, " +
+        "unauthorized calls, CloudTrail and KMS key changes, and more",
+      () => {
+        const ids = SECURITY_EVENTS.map((e) => e.id);
+        expect(ids).toEqual(expect.arrayContaining(Object.keys(STANDARD_PATTERNS)));
+        expect(ids).toEqual(
+          expect.arrayContaining([
+            "s3-bucket-policy-changes",
+            "security-group-changes",
+            "nacl-changes",
+            "route-table-changes",
+            "vpc-changes",
+          ]),
+        );
+        for (const [id, pattern] of Object.entries(STANDARD_PATTERNS))
+          expect({ id, pattern: SECURITY_EVENTS.find((e) => e.id === id)?.pattern }).toEqual({ id, pattern });
+        expect(prod().all("aws_cloudwatch_log_metric_filter")).toHaveLength(SECURITY_EVENTS.length);
+      },
+    );
 
     test.each(SECURITY_EVENTS.map((e) => [e.id, e] as const))(
       "%s: one metric filter on the trail's group and one critical alarm at >= 1 in 5 minutes",

@@ -54,7 +54,8 @@ async function startSts(requests: string[]): Promise<Server> {
         res
           .writeHead(400, { "content-type": "text/xml" })
           .end(
-            `<ErrorResponse><Error><Code>InvalidAction</Code><Message>${action} is not served by the test double</Message></Error></ErrorResponse>`,
+            `<ErrorResponse><Error><Code>InvalidAction</Code>` +
+              `<Message>${action} is not served by the test double</Message></Error></ErrorResponse>`,
           );
         return;
       }
@@ -62,8 +63,10 @@ async function startSts(requests: string[]): Promise<Server> {
         .writeHead(200, { "content-type": "text/xml" })
         .end(
           `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-            `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId><Account>${ACCOUNT}</Account>` +
-            `</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+            `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId>` +
+            `<Account>${ACCOUNT}</Account></GetCallerIdentityResult>` +
+            `<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>` +
+            `</GetCallerIdentityResponse>`,
         );
     });
   });
@@ -195,7 +198,10 @@ if (!tooling.ok) {
       return copy;
     }
 
-    /** data-dev edited to read an output network-dev does not have, against network-dev's planned outputs from the main run. */
+    /**
+     * data-dev edited to read an output network-dev does not have, against network-dev's planned outputs from the
+     * main run.
+     */
     async function missingOutputScenario(): Promise<void> {
       const read = resultOf("data-dev")?.upstreams[0]?.pending[0]?.name ?? "";
       const copy = join(root, "missing-output");
@@ -294,7 +300,7 @@ if (!tooling.ok) {
     });
 
     test.each(ENVIRONMENTS)(
-      "%s: data, api and observability are planned against their upstreams' pending outputs; network and bootstrap read none",
+      "%s: data, api and observability plan against their upstreams' pending outputs; network and bootstrap read none",
       (environment) => {
         for (const r of results[environment]) {
           const kind = r.stack.slice(0, r.stack.lastIndexOf("-"));
@@ -320,7 +326,7 @@ if (!tooling.ok) {
       },
     );
 
-    test("unknown upstream values are placeholders the provider accepted (ARNs in the placeholder account, ids with their prefix)", () => {
+    test("upstream unknowns are placeholders the provider accepts (placeholder-account ARNs, prefixed ids)", () => {
       const text = readFileSync(join(plansDir("dev"), "data-dev.txt"), "utf8");
       expect(text).toMatch(/"arn:aws:kms:eu-west-1:123456789012:key\/00000000-0000-4000-8000-[0-9a-f]{12}"/);
       expect(text).toMatch(/"subnet-00000000[0-9a-f]{9}"/);
@@ -360,7 +366,7 @@ if (!tooling.ok) {
       }
     });
 
-    test("a downstream of an upstream never applied: a plain terraform_remote_state fails, the planned outputs plan it", () => {
+    test("downstream of a never-applied upstream: plain terraform_remote_state fails, planned outputs plan it", () => {
       expect(existsSync(join(stateDir, "terraform.network-dev.tfstate"))).toBe(false);
       const [plain] = scenarios["plain-remote-state"];
       expect(plain.ok).toBe(false);
@@ -373,7 +379,7 @@ if (!tooling.ok) {
       });
     });
 
-    test("a PR adding an output (not in the upstream's state yet): planned against the planned outputs and marked, where a plain read fails", () => {
+    test("a new output, not yet in the upstream's state: planned outputs plan it (marked); a plain read fails", () => {
       expect(added).toMatch(/^cross-stack-output-/);
       const [plain] = scenarios["added-output-plain"];
       expect(plain.ok).toBe(false);
@@ -385,7 +391,8 @@ if (!tooling.ok) {
       if (!downstream.ok) throw new Error(downstream.error);
       const pending = downstream.upstreams.find((u) => u.stack === "network-dev")?.pending ?? [];
       expect(pending).toContainEqual({ name: added, change: "new" });
-      // The outputs already in the state are not new; their values are only known after apply (the state holds no resources).
+      // The outputs already in the state are not new; their values are only known after apply
+      // (the state holds no resources).
       const others = pending.filter((p) => p.name !== added);
       expect(others.length).toBeGreaterThan(0);
       expect(new Set(others.map((p) => p.change))).toEqual(new Set(["unknown"]));
@@ -412,7 +419,8 @@ if (!tooling.ok) {
         change: "removed",
       });
       expect(existsSync(join(plansDir("missing-output"), "data-dev.json"))).toBe(false);
-      expect(existsSync(join(copy, "stacks", "data-dev", UPSTREAM_OVERRIDE_FILE))).toBe(false); // the synth output is never modified
+      // The synth output is never modified.
+      expect(existsSync(join(copy, "stacks", "data-dev", UPSTREAM_OVERRIDE_FILE))).toBe(false);
       const body = renderComment(readPlanDir(plansDir("missing-output")).map(analyzeStack), { env: "dev" });
       expect(body).toContain("| `data-dev` | — | — | — | — | ❌ failed · ⏳ pending upstream outputs |");
       expect(body).toContain("**`data-dev`**: the plan failed.");

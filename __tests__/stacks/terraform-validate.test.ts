@@ -20,7 +20,7 @@ describe("provider source and CLI config", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test("TF_PLUGIN_MIRROR=none installs from the registry: no provider_installation block, still one shared cache", () => {
+  test("TF_PLUGIN_MIRROR=none uses the registry: no provider_installation block, still one shared cache", () => {
     expect(findProviderSource({ TF_PLUGIN_MIRROR: "none" })).toEqual({ kind: "registry" });
     const config = cliConfig({ kind: "registry" }, "/cache");
     expect(config).toContain('plugin_cache_dir = "/cache"');

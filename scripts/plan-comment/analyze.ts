@@ -23,9 +23,9 @@ export interface StackInput {
 export const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /**
- * Reads `<stack>.json`, `<stack>.txt`, `<stack>.error.txt`, `<stack>.summary.json` and `<stack>.upstream.json` files from `dir`. Stacks are the
- * ones with any such file, plus `expected` ones (a stack whose job wrote nothing then shows as
- * failed instead of silently missing). Sorted by name.
+ * Reads `<stack>.json`, `<stack>.txt`, `<stack>.error.txt`, `<stack>.summary.json` and `<stack>.upstream.json`
+ * files from `dir`. Stacks are the ones with any such file, plus `expected` ones (a stack whose job wrote nothing
+ * then shows as failed instead of silently missing). Sorted by name.
  */
 export function readPlanDir(dir: string, expected: readonly string[] = []): StackInput[] {
   const stacks = new Map<string, StackInput>();

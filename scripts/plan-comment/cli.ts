@@ -89,7 +89,8 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
       const stacks = inputs.map(analyzeStack);
       writeScrubbed(values["out-dir"], stacks, inputs);
       io.stderr(
-        `plan-comment: prepared ${stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "no stacks"} in ${values["out-dir"]}\n`,
+        `plan-comment: prepared ${stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "no stacks"}` +
+          ` in ${values["out-dir"]}\n`,
       );
       return 0;
     } catch (err) {
@@ -137,7 +138,8 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
   const cut = comment.fits.filter((f) => f.mode !== "full").map((f) => `${f.stack} (${f.mode})`);
   io.stderr(
     `plan-comment: ${values.env}: ${stacks.length} stack(s), changes=${changes}, destructive=${destructive}` +
-      `${failed.length > 0 ? `, failed: ${failed.join(", ")}` : ""}${cut.length > 0 ? `, cut: ${cut.join(", ")}` : ""}\n`,
+      `${failed.length > 0 ? `, failed: ${failed.join(", ")}` : ""}` +
+      `${cut.length > 0 ? `, cut: ${cut.join(", ")}` : ""}\n`,
   );
   return 0;
 }

@@ -21,7 +21,10 @@ export interface RenderOptions {
   runUrl?: string;
   /** The commit the plans were made for (the PR head). */
   sha?: string;
-  /** `comment` (default): the PR comment, marker first, fitted to COMMENT_LIMIT. `summary`: the job summary, fitted to SUMMARY_LIMIT. */
+  /**
+   * `comment` (default): the PR comment, marker first, fitted to COMMENT_LIMIT.
+   * `summary`: the job summary, fitted to SUMMARY_LIMIT.
+   */
   target?: Target;
   /** Override the size budget (bytes of UTF-8, which is never less than GitHub's character count). */
   limit?: number;
@@ -278,7 +281,9 @@ function destructiveSection(stacks: readonly StackResult[], maxBytes: number, o:
     .sort((a, b) => rank(a.r) - rank(b.r) || compare(a.stack, b.stack) || compare(a.r.address, b.r.address));
   if (items.length === 0) return "";
   const destroys = items.filter((i) => i.r.kind === "delete").length;
-  const header = `### ⚠️ Destructive changes: ${plural(destroys, "destroy", "destroys")}, ${plural(items.length - destroys, "replacement")}`;
+  const header =
+    `### ⚠️ Destructive changes: ${plural(destroys, "destroy", "destroys")}, ` +
+    `${plural(items.length - destroys, "replacement")}`;
   const lines: string[] = [];
   let used = measure(header) + 200;
   for (const [i, item] of items.entries()) {
@@ -360,13 +365,19 @@ export function pendingNote(s: StackResult): string {
       .map((kind) => [kind, u.pending.filter((p) => p.change === kind).map((p) => p.name)] as const)
       .filter(([, names]) => names.length > 0)
       .map(([kind, names]) => `${formatNumber(names.length)} ${CHANGE_WORDS[kind]}: ${someNames(names)}`);
-    return `> ⏳ **Planned against the pending outputs of ${code(u.stack)}**: ${formatNumber(u.pending.length)} of the ${plural(u.read, "output")} this stack reads ${u.pending.length === 1 ? "is" : "are"} not in its state yet (${kinds.join("; ")}).`;
+    return (
+      `> ⏳ **Planned against the pending outputs of ${code(u.stack)}**: ` +
+      `${formatNumber(u.pending.length)} of the ${plural(u.read, "output")} this stack reads ` +
+      `${u.pending.length === 1 ? "is" : "are"} not in its state yet (${kinds.join("; ")}).`
+    );
   });
   const listed = upstreams.map((u) => code(u.stack));
   const names =
     listed.length > 1 ? `${listed.slice(0, -1).join(", ")} and ${listed[listed.length - 1]}` : (listed[0] ?? "");
   lines.push(
-    `> Values known only after the apply of ${names} are placeholders in this plan (ARNs in account ${code(PLACEHOLDER_ACCOUNT)}, ids and names starting with ${code(PLACEHOLDER_PREFIX)}); a deploy applies ${upstreams.length === 1 ? "it" : "them"} first and plans this stack against the real values.`,
+    `> Values known only after the apply of ${names} are placeholders in this plan ` +
+      `(ARNs in account ${code(PLACEHOLDER_ACCOUNT)}, ids and names starting with ${code(PLACEHOLDER_PREFIX)}); ` +
+      `a deploy applies ${upstreams.length === 1 ? "it" : "them"} first and plans this stack against the real values.`,
   );
   return lines.join("\n>\n");
 }
@@ -389,7 +400,10 @@ function table(stacks: readonly StackResult[]): string {
   const rows = stacks.map((s) => {
     if (s.status === "failed" && !s.summary) return `| ${code(s.name)} | — | — | — | — | ${statusCell(s)} |`;
     const c = s.summary?.counts ?? { add: 0, change: 0, replace: 0, destroy: 0 };
-    return `| ${code(s.name)} | ${n(c.add, false)} | ${n(c.change, false)} | ${n(c.replace, true)} | ${n(c.destroy, true)} | ${statusCell(s)} |`;
+    return (
+      `| ${code(s.name)} | ${n(c.add, false)} | ${n(c.change, false)} | ` +
+      `${n(c.replace, true)} | ${n(c.destroy, true)} | ${statusCell(s)} |`
+    );
   });
   const lines = [
     "| Stack | Add | Change | Replace | Destroy | Status |",
@@ -399,12 +413,14 @@ function table(stacks: readonly StackResult[]): string {
   if (stacks.length > 1) {
     const t = total(stacks);
     lines.push(
-      `| **total** | **${formatNumber(t.add)}** | **${formatNumber(t.change)}** | **${formatNumber(t.replace)}** | **${formatNumber(t.destroy)}** | |`,
+      `| **total** | **${formatNumber(t.add)}** | **${formatNumber(t.change)}** | ` +
+        `**${formatNumber(t.replace)}** | **${formatNumber(t.destroy)}** | |`,
     );
   }
   lines.push(
     "",
-    "<sub>A replacement counts once, under Replace (Terraform's own “Plan:” line counts it as one add and one destroy).</sub>",
+    "<sub>A replacement counts once, under Replace " +
+      "(Terraform's own “Plan:” line counts it as one add and one destroy).</sub>",
   );
   return lines.join("\n");
 }
@@ -440,11 +456,16 @@ function planBlock(s: StackResult, text: string, fit: PlanFit, o: RenderOptions)
   const pending = pendingNote(s);
   const open = `<details>${planSummaryLine(s, fit)}${pending ? `\n\n${pending}` : ""}`;
   if (fit.mode === "omitted") {
-    return `${open}\n\n✂️ Plan too long for this ${o.target === "summary" ? "summary" : "comment"} (${plural(countLines(text), "line")}): see ${whereFull(o)}.\n\n</details>`;
+    return (
+      `${open}\n\n✂️ Plan too long for this ${o.target === "summary" ? "summary" : "comment"} ` +
+      `(${plural(countLines(text), "line")}): see ${whereFull(o)}.\n\n</details>`
+    );
   }
   if (fit.mode === "full") return `${open}\n\n${fenced(text, "diff")}\n\n</details>`;
   const shown = cutAtBlock(cutText(text, fit.maxBytes));
-  const note = `✂️ Truncated: the first ${formatNumber(countLines(shown))} of ${plural(countLines(text), "line")}. Full plan: ${whereFull(o)}.`;
+  const note =
+    `✂️ Truncated: the first ${formatNumber(countLines(shown))} of ${plural(countLines(text), "line")}. ` +
+    `Full plan: ${whereFull(o)}.`;
   return `${open}\n\n${fenced(shown, "diff")}\n\n${note}\n\n</details>`;
 }
 

@@ -4,7 +4,9 @@ import { checkTooling } from "../../stacks/terraform/validate";
 import { planEnvironment, type StackPlanResult } from "./plan-environment";
 import { writeFailure } from "./plan-stack";
 
-export const USAGE = `Usage: tsx scripts/plan-environment.ts --out <cdktf.out> --environment <env> --plans <dir> [options]
+export const USAGE =
+  "Usage: tsx scripts/plan-environment.ts --out <cdktf.out> --environment <env> --plans <dir> [options]" +
+  `
 
 Plans every stack of the environment (bootstrap included) in dependency order, each downstream
 against its upstreams' planned outputs, and writes per stack to <dir>: <stack>.json (names and
@@ -62,7 +64,8 @@ export async function runCli(
   const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
   if (!values.out || !values.environment || !values.plans || !Number.isInteger(concurrency) || concurrency < 1) {
     io.stderr(
-      `plan-environment: --out, --environment and --plans are required; --concurrency is a positive integer\n\n${USAGE}`,
+      "plan-environment: --out, --environment and --plans are required; --concurrency is a positive integer" +
+        `\n\n${USAGE}`,
     );
     return 2;
   }

@@ -12,7 +12,10 @@ export const PLACEHOLDER_ACCOUNT = "123456789012";
 export const PLACEHOLDER_PREFIX = "00000000";
 const Z = PLACEHOLDER_PREFIX;
 
-/** What an output expression points at: `aws_kms_key.logs.arn` -> { type: "aws_kms_key", name: "logs", attribute: "arn" }. */
+/**
+ * What an output expression points at:
+ * `aws_kms_key.logs.arn` -> { type: "aws_kms_key", name: "logs", attribute: "arn" }.
+ */
 export interface AttributeReference {
   type: string;
   name: string;
@@ -126,7 +129,10 @@ export function placeholderArn(ref: AttributeReference, region: string): string 
   return regional(service, `${rest.join("-") || service}/${name}`);
 }
 
-/** An id of a resource of `type`: an EC2 id with its prefix, a KMS key UUID, or the placeholder ARN or name where the id is one. */
+/**
+ * An id of a resource of `type`: an EC2 id with its prefix, a KMS key UUID, or the placeholder ARN or name where
+ * the id is one.
+ */
 export function placeholderId(ref: AttributeReference, region: string): string {
   const seed = `${ref.type}.${ref.name}`;
   const ec2 = EC2_PREFIXES[ref.type];

@@ -49,7 +49,9 @@ export interface PlanEnvironmentOptions {
   env?: NodeJS.ProcessEnv;
   /** Stacks planned at once (default 2: each plan loads the whole provider). */
   concurrency?: number;
-  /** Plan downstreams against their upstreams' planned outputs (default true; false reads the upstreams' real state). */
+  /**
+   * Plan downstreams against their upstreams' planned outputs (default true; false reads the upstreams' real state).
+   */
   plannedUpstreams?: boolean;
   /** Planned outputs of upstreams not planned in this run (e.g. from an earlier run's results). */
   upstreamOutputs?: Record<string, PlannedOutputs>;
@@ -68,7 +70,10 @@ export interface StackPlanResult {
   ms: StackPlanTimes & { total: number };
 }
 
-/** The first init of a plugin cache runs alone (Terraform's cache is not safe for concurrent installs); keyed by cache folder. */
+/**
+ * The first init of a plugin cache runs alone (Terraform's cache is not safe for concurrent installs);
+ * keyed by cache folder.
+ */
 const warmCaches = new Map<string, Promise<unknown>>();
 
 async function initWithCache(pluginCacheDir: string, init: () => Promise<RunResult>): Promise<RunResult> {
@@ -82,7 +87,9 @@ async function initWithCache(pluginCacheDir: string, init: () => Promise<RunResu
   return first;
 }
 
-/** Plans the stacks; writes their files to `plansDir`; never throws for a failing stack (it is a result with ok false). */
+/**
+ * Plans the stacks; writes their files to `plansDir`; never throws for a failing stack (it is a result with ok false).
+ */
 export async function planEnvironment(options: PlanEnvironmentOptions): Promise<StackPlanResult[]> {
   const { outDir, environment, tooling, log = () => undefined } = options;
   const plansDir = resolve(options.plansDir);
@@ -163,7 +170,9 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
     }
     const zero = { init: 0, plan: 0, show: 0 };
     if (failedUpstreams.length > 0) {
-      const error = `${stack} was not planned: it reads the outputs of ${[...new Set(failedUpstreams)].join(", ")}, whose plan failed (see there).\n`;
+      const error =
+        `${stack} was not planned: it reads the outputs of ${[...new Set(failedUpstreams)].join(", ")}, ` +
+        "whose plan failed (see there).\n";
       writeFailure(plansDir, stack, error);
       return { stack, ok: false, error, upstreams: [], ms: { ...zero, total: Date.now() - started } };
     }
@@ -223,8 +232,10 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
               running.delete(stack);
               const pending = result.upstreams.filter((u) => u.pending.length > 0).map((u) => u.stack);
               log(
-                `${stack}: ${result.ok ? "planned" : "FAILED"}${pending.length > 0 ? ` (against the pending outputs of ${pending.join(", ")})` : ""}` +
-                  ` in ${(result.ms.total / 1000).toFixed(1)} s (init ${result.ms.init} ms, plan ${result.ms.plan} ms, show ${result.ms.show} ms)`,
+                `${stack}: ${result.ok ? "planned" : "FAILED"}` +
+                  `${pending.length > 0 ? ` (against the pending outputs of ${pending.join(", ")})` : ""}` +
+                  ` in ${(result.ms.total / 1000).toFixed(1)} s` +
+                  ` (init ${result.ms.init} ms, plan ${result.ms.plan} ms, show ${result.ms.show} ms)`,
               );
             }),
         );

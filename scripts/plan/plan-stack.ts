@@ -2,7 +2,8 @@
  * Plans one synthesized stack in a working copy of its folder and leaves, for the plan comment:
  *
  *   <plans>/<stack>.json           `terraform show -json plan.out` reduced to names and actions (no values)
- *   <plans>/<stack>.txt            the plan as Terraform renders it (`terraform show -no-color plan.out`; sensitive values masked)
+ *   <plans>/<stack>.txt            the plan as Terraform renders it (`terraform show -no-color plan.out`;
+ *                                  sensitive values masked)
  *   <plans>/<stack>.error.txt      instead of both, when init, plan or show fails
  *   <plans>/<stack>.upstream.json  the upstream outputs it read and which of them are pending (names only)
  *
@@ -29,7 +30,10 @@ export interface StackPlanInput {
   files?: Record<string, string>;
   /** Upstream outputs this stack is planned against, written to `<stack>.upstream.json`. */
   upstreams?: UpstreamOutputs[];
-  /** Runs `terraform init` (given as a function): lets the environment's planner run the first init of a plugin cache alone. */
+  /**
+   * Runs `terraform init` (given as a function): lets the environment's planner run the first init of a plugin
+   * cache alone.
+   */
   runInit?: (init: () => Promise<RunResult>) => Promise<RunResult>;
 }
 

@@ -134,7 +134,9 @@ export function plannedOutputs(plan: unknown): PlannedOutputs {
   return result;
 }
 
-/** A Terraform state file (format 4) holding only these outputs, for `terraform_remote_state` with the local backend. */
+/**
+ * A Terraform state file (format 4) holding only these outputs, for `terraform_remote_state` with the local backend.
+ */
 export function outputsState(outputs: PlannedOutputs, terraformVersion = "1.11.4"): string {
   const state = {
     version: 4,
@@ -204,7 +206,8 @@ export function remoteStateReads(
       )?.[0];
       const byName = Object.keys(candidates).find((stack) => dataSource === `cross-stack-reference-input-${stack}`);
       const pattern = new RegExp(
-        `data\\.terraform_remote_state\\.${escapeRegExp(dataSource)}\\.outputs(?:\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[\\\\"([^"\\\\]+)\\\\"\\])`,
+        `data\\.terraform_remote_state\\.${escapeRegExp(dataSource)}\\.outputs` +
+          `(?:\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[\\\\"([^"\\\\]+)\\\\"\\])`,
         "g",
       );
       const outputs = new Set<string>();
@@ -226,7 +229,10 @@ export function remoteStateOverride(paths: Record<string, string>): string {
   return `${JSON.stringify({ data: { terraform_remote_state: sources } }, null, 2)}\n`;
 }
 
-/** Compares the outputs a stack reads with the upstream's planned outputs. An output the plan does not have at all counts as removed. */
+/**
+ * Compares the outputs a stack reads with the upstream's planned outputs. An output the plan does not have at all
+ * counts as removed.
+ */
 export function pendingOutputs(read: RemoteStateRead, outputs: PlannedOutputs): UpstreamOutputs {
   const pending: UpstreamOutputs["pending"] = [];
   for (const name of read.outputs) {
