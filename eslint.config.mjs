@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".local/", "coverage/", ".gen/", "dist/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".local/", "coverage/", ".gen/", "dist/", "dashboard/dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
