@@ -12,7 +12,7 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+  build: { outDir: "dist", emptyOutDir: true },
   server: {
     proxy: Object.fromEntries(["/api", "/local", "/docs", "/config.json"].map((path) => [path, localServer])),
   },

@@ -10,7 +10,7 @@ import type { ViewProps } from "./view-props";
 /** Retention as a heatmap: each cohort's share of customers ordering again k periods after their first. */
 export default function Cohorts(props: ViewProps) {
   const { api, selection } = props;
-  const [interval, setInterval] = useState<"month" | "week">("month");
+  const [interval, setCohortInterval] = useState<"month" | "week">("month");
   const params = rangeParams(selection.range, selection.zone, { interval });
   const state = useLoad(JSON.stringify(params), (signal) => api.report("cohorts", params, signal));
   return (
@@ -27,7 +27,7 @@ export default function Cohorts(props: ViewProps) {
           <select
             data-testid="cohorts-interval"
             value={interval}
-            onChange={(event) => setInterval(event.currentTarget.value as "month" | "week")}
+            onChange={(event) => setCohortInterval(event.currentTarget.value as "month" | "week")}
           >
             <option value="month">Month</option>
             <option value="week">Week</option>

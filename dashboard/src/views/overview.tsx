@@ -1,7 +1,8 @@
 import { useMemo } from "preact/hooks";
 import { Cards, type CardFigure } from "../components/cards";
 import { CsvButton } from "../components/csv-button";
-import { ReportStatus } from "../components/status";
+import { Empty, ReportStatus } from "../components/status";
+import { compareDecimal } from "../lib/decimal";
 import { formatters } from "../lib/format";
 import { rangeParams, type SummaryReport } from "../lib/reports";
 import { useLoad } from "../use-report";
@@ -50,20 +51,24 @@ function Headlines(props: ViewProps & { current: SummaryReport; previous: Summar
     value: current[key] as string | number,
     previous: previous?.[key] as string | number | undefined,
   });
+  const quiet = current.orders === 0 && current.customers === 0 && compareDecimal(current.returns, 0) === 0;
   return (
-    <Cards
-      testId="overview-cards"
-      format={format}
-      comparisonName={comparisonName(props.selection)}
-      figures={[
-        figure("grossSales", "Gross sales", "money"),
-        figure("netSales", "Net sales", "money"),
-        figure("orders", "Orders", "count"),
-        figure("averageOrderValue", "Average order value", "money"),
-        figure("returns", "Refunds (returns)", "money", false),
-        figure("newCustomers", "New customers", "count"),
-        figure("returningCustomers", "Returning customers", "count"),
-      ]}
-    />
+    <>
+      {quiet && <Empty>No orders or refunds in this range.</Empty>}
+      <Cards
+        testId="overview-cards"
+        format={format}
+        comparisonName={comparisonName(props.selection)}
+        figures={[
+          figure("grossSales", "Gross sales", "money"),
+          figure("netSales", "Net sales", "money"),
+          figure("orders", "Orders", "count"),
+          figure("averageOrderValue", "Average order value", "money"),
+          figure("returns", "Refunds (returns)", "money", false),
+          figure("newCustomers", "New customers", "count"),
+          figure("returningCustomers", "Returning customers", "count"),
+        ]}
+      />
+    </>
   );
 }

@@ -38,7 +38,7 @@ const MEASURES: ReadonlyArray<{ id: Measure; label: string; money: boolean }> = 
 export default function Sales(props: ViewProps) {
   const { api, selection } = props;
   const hourly = daysIn(selection.range.from, selection.range.to) <= MAX_HOURLY_DAYS;
-  const [chosenInterval, setInterval] = useState<Interval>("day");
+  const [chosenInterval, setChosenInterval] = useState<Interval>("day");
   const interval = chosenInterval === "hour" && !hourly ? "day" : chosenInterval;
   const [measure, setMeasure] = useState<Measure>("netSales");
   const params = rangeParams(selection.range, selection.zone, { interval });
@@ -65,7 +65,7 @@ export default function Sales(props: ViewProps) {
           <select
             data-testid="sales-interval"
             value={interval}
-            onChange={(event) => setInterval(event.currentTarget.value as Interval)}
+            onChange={(event) => setChosenInterval(event.currentTarget.value as Interval)}
           >
             {INTERVALS.map((option) => (
               <option key={option.id} value={option.id} disabled={option.id === "hour" && !hourly}>
