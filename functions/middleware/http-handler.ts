@@ -16,7 +16,7 @@ import { header, requestIdOf, type HttpMiddleware, type HttpRequest, type Reques
 import { cors } from "./cors";
 import { errorHandler } from "./error-handler";
 import { jsonBody } from "./json-body";
-import { storeFromApiKey } from "./store-from-key";
+import { storeOfCaller } from "./store-from-key";
 
 export interface PublicInput {
   body: unknown;
@@ -140,8 +140,9 @@ export interface HttpHandlerOptions {
 /**
  * Builds a Lambda function's handler for its routes in the route table: Powertools logging
  * (correlation id = API Gateway request id), tracing and metrics, SPEC error bodies, CORS,
- * JSON bodies, query parameters checked against the operation's schema, and the key's store for
- * keyed routes. Operations never see the event.
+ * JSON bodies, query parameters checked against the operation's schema, and the caller's store
+ * (the key's, or a signed-in person's on `people` routes) for keyed routes. Operations never see
+ * the event.
  */
 export function createHttpHandler(
   functionName: FunctionName,
@@ -153,7 +154,6 @@ export function createHttpHandler(
     if (!operations[route.operationId])
       throw new Error(`function ${functionName} has no operation for ${route.operationId}`);
   }
-  const keyedStore = storeFromApiKey(database);
 
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, RequestState>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -168,7 +168,7 @@ export function createHttpHandler(
     .use({
       before: async (request) => {
         const route = findRoute(request.event, functionName);
-        if (route?.apiKeyRequired) await keyedStore.before!(request);
+        if (route?.apiKeyRequired) await storeOfCaller(database(), request, route);
       },
     })
     .handler(async (event: APIGatewayProxyEvent, context: Context & RequestState) => {

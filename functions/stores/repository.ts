@@ -248,6 +248,14 @@ export async function findStoreByKeyId(db: Kysely<Database>, keyId: string): Pro
     .executeTakeFirst();
 }
 
+/**
+ * A store by its id (a signed-in person's `custom:store_id`). Stores have no state of their own:
+ * one that exists is active, whatever its keys.
+ */
+export async function findStoreById(db: Kysely<Database>, storeId: number): Promise<Store | undefined> {
+  return db.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirst();
+}
+
 /** The active key id for a presented key (the local gateway's check). */
 export async function findKeyIdByApiKey(db: Kysely<Database>, apiKey: string): Promise<string | undefined> {
   const row = await db

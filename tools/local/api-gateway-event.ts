@@ -10,12 +10,14 @@ export interface GatewayRequest {
   body?: string;
   apiKeyId?: string;
   apiKey?: string;
+  /** What a Lambda authorizer passed on (`requestContext.authorizer`): for a signed-in person, their store. */
+  authorizer?: Record<string, string>;
   sourceIp?: string;
   stage?: string;
   requestId?: string;
 }
 
-/** An API Gateway REST (v1) proxy event, as API Gateway builds it after checking the key. */
+/** An API Gateway REST (v1) proxy event, as API Gateway builds it after checking the key or the person's token. */
 export function apiGatewayEvent(request: GatewayRequest): APIGatewayProxyEvent {
   const stage = request.stage ?? "local";
   const requestId = request.requestId ?? randomUUID();
@@ -36,7 +38,7 @@ export function apiGatewayEvent(request: GatewayRequest): APIGatewayProxyEvent {
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
-      authorizer: null,
+      authorizer: request.authorizer ? { ...request.authorizer } : null,
       protocol: "HTTP/1.1",
       httpMethod: request.method.toUpperCase(),
       path: `/${stage}${request.path}`,

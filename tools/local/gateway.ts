@@ -3,6 +3,12 @@
  * checks API keys, throttles per key like the usage plan, caps bodies, and invokes the same
  * Lambda handlers the deployed API does. The handlers read the shared database handle, so the
  * caller points `setSharedDatabase` at the same database as `options.db`.
+ *
+ * With `cognito` it also plays the Lambda authorizer's part for people: on a `people` route a
+ * request without `x-api-key` may carry an ID token in `Authorization: Bearer`, checked with the
+ * authorizer's code, and reaches the handler with the person's store in
+ * `requestContext.authorizer` (docs/sign-in.md); and it serves the stand-in itself under
+ * /local/cognito/. Paths outside the API may be answered by `site` (the dashboard, /docs).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -16,13 +22,20 @@ import { toApiError } from "../../functions/middleware/error-handler";
 import { MAX_BODY_BYTES } from "../../functions/middleware/json-body";
 import { routes, type FunctionName, type Route } from "../../shared/routes";
 import { findKeyIdByApiKey } from "../../functions/stores/repository";
+import { bearerToken, PersonTokenError, type Person } from "../../functions/auth/person-token";
+import type { PersonAuthorizerContext } from "../../functions/middleware/store-from-key";
 import { apiGatewayEvent, lambdaContext } from "./api-gateway-event";
 import { functionHandlers, type ProxyHandler } from "./handlers";
+import type { LocalCognito } from "./auth/cognito";
+import { COGNITO_MAX_BODY_BYTES, cognitoReply, isCognitoPath } from "./auth/cognito-http";
 
 type RequestId = ReturnType<typeof randomUUID>;
 
 export const DEFAULT_THROTTLE = { limit: 1000, windowMs: 60_000 } as const;
 export const MISSING_KEY_MESSAGE = "Missing API key: send it in the x-api-key header";
+export const KEY_ONLY_MESSAGE =
+  "this route takes API keys only (x-api-key); a sign-in token (Authorization: Bearer) is accepted on the reports";
+export const UNAUTHORIZED_MESSAGE = "the sign-in token is missing, invalid or expired: refresh it or sign in again";
 /** How long the rest of an oversized body is read and discarded before the connection is cut. */
 const DISCARD_AFTER_413_MS = 5_000;
 
@@ -36,6 +49,16 @@ export interface GatewayOptions {
   /** Replaces the Lambda handlers (tests). Default `functionHandlers`. */
   handlers?: Partial<Record<FunctionName, ProxyHandler>>;
   maxBodyBytes?: number;
+  /** The local stand-in for Cognito: people sign in there and call `people` routes with its ID tokens. */
+  cognito?: LocalCognito;
+  /** Answers a request outside the API and /local/cognito/ (the dashboard, /docs), or undefined: 404. */
+  site?: (request: SiteRequest) => Promise<Reply | undefined>;
+}
+
+export interface SiteRequest {
+  method: string;
+  pathname: string;
+  headers: IncomingMessage["headers"];
 }
 
 /** A fixed window per key: `limit` requests per `windowMs`, counted from the window's first request. */
@@ -62,7 +85,7 @@ export class FixedWindowThrottle {
   }
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   headers: Record<string, string | string[]>;
   body: string | Buffer;
@@ -74,6 +97,16 @@ function errorReply(error: ApiError, requestId: string): Reply {
     headers: { ...CORS_HEADERS, "Content-Type": "application/json", ...error.headers },
     body: JSON.stringify(errorBody(error, requestId)),
   };
+}
+
+/** 401, as the authorizer's refusal of a token: the browser refreshes it or signs in again. */
+function unauthorized(): ApiError {
+  return new ApiError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGE, [], { "WWW-Authenticate": "Bearer" });
+}
+
+/** What the authorizer passes on for a person (API Gateway turns every context value into a string). */
+function personContext(person: Person): PersonAuthorizerContext {
+  return { principal: "person", storeId: String(person.storeId), userId: person.userId, username: person.username };
 }
 
 function routesByPath(): Map<string, Map<string, Route>> {
@@ -175,11 +208,53 @@ export function createGateway(options: GatewayOptions): Server {
   const throttle = new FixedWindowThrottle(throttleSettings.limit, throttleSettings.windowMs, options.now);
   const byPath = routesByPath();
 
+  async function readCapped(req: IncomingMessage, limit: number): Promise<Buffer> {
+    const read = await readBody(req, limit);
+    if (read.kind === "body") return read.body;
+    discardRest(req);
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `the body exceeds the limit of ${limit} bytes`);
+  }
+
+  function countRequest(key: string): void {
+    const retryAfter = throttle.take(key);
+    if (retryAfter !== undefined) {
+      throw new ApiError(429, "TOO_MANY_REQUESTS", "Too Many Requests", [], { "Retry-After": String(retryAfter) });
+    }
+  }
+
+  /** A person on a `people` route, as the authorizer lets them through; else 401 (the token) or 403 (the route). */
+  async function admitPerson(route: Route, authorization: string): Promise<PersonAuthorizerContext> {
+    if (!route.people) throw new ApiError(403, "FORBIDDEN", KEY_ONLY_MESSAGE);
+    const token = bearerToken(authorization);
+    if (!token || !options.cognito) throw unauthorized();
+    let person: Person;
+    try {
+      person = await options.cognito.verify(token);
+    } catch (error) {
+      if (!(error instanceof PersonTokenError)) throw error;
+      log(`gateway: ${route.method} ${route.path}: ${error.message}`); // why, never the token
+      throw unauthorized();
+    }
+    // People are throttled apart from the keys, each person on their own (the people key's plan in AWS).
+    countRequest(`person:${person.userId}`);
+    return personContext(person);
+  }
+
   async function handle(req: IncomingMessage, requestId: RequestId): Promise<Reply> {
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (options.cognito && isCognitoPath(url.pathname)) {
+      const body = method === "POST" ? await readCapped(req, COGNITO_MAX_BODY_BYTES) : Buffer.alloc(0);
+      const reply = await cognitoReply(options.cognito, { method, pathname: url.pathname, headers: req.headers, body });
+      if (reply) return reply;
+      throw new ApiError(404, "NOT_FOUND", `no route for ${method} ${url.pathname}`);
+    }
     const methods = byPath.get(url.pathname);
-    if (!methods) throw new ApiError(404, "NOT_FOUND", `no route for ${method} ${url.pathname}`);
+    if (!methods) {
+      const page = await options.site?.({ method, pathname: url.pathname, headers: req.headers });
+      if (page) return page;
+      throw new ApiError(404, "NOT_FOUND", `no route for ${method} ${url.pathname}`);
+    }
     if (method === "OPTIONS") return { status: 204, headers: { ...CORS_HEADERS }, body: "" };
     const route = methods.get(method);
     if (!route) {
@@ -190,37 +265,39 @@ export function createGateway(options: GatewayOptions): Server {
     }
 
     let apiKeyId: string | undefined;
+    let authorizer: PersonAuthorizerContext | undefined;
     let lookupMs = 0;
     const apiKey = req.headers["x-api-key"];
+    const authorization = req.headers.authorization;
     if (route.apiKeyRequired) {
-      if (typeof apiKey !== "string" || apiKey === "") throw new ApiError(403, "FORBIDDEN", MISSING_KEY_MESSAGE);
-      // Looked up on every request (an indexed query) so a revoked key stops working at once.
-      // A database failure here is 503 with Retry-After, like the handlers' (toApiError below);
-      // the lookup's database time counts against the request's budget, the body upload does not.
-      const lookupStarted = Date.now();
-      apiKeyId = await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => findKeyIdByApiKey(db, apiKey));
-      lookupMs = Date.now() - lookupStarted;
-      if (!apiKeyId) throw new ApiError(403, "FORBIDDEN", "Forbidden");
-      const retryAfter = throttle.take(apiKeyId);
-      if (retryAfter !== undefined) {
-        throw new ApiError(429, "TOO_MANY_REQUESTS", "Too Many Requests", [], { "Retry-After": String(retryAfter) });
+      if (typeof apiKey === "string" && apiKey !== "") {
+        // A key wins over a token, as with the authorizer.
+        // Looked up on every request (an indexed query) so a revoked key stops working at once.
+        // A database failure here is 503 with Retry-After, like the handlers' (toApiError below);
+        // the lookup's database time counts against the request's budget, the body upload does not.
+        const lookupStarted = Date.now();
+        apiKeyId = await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS, () => findKeyIdByApiKey(db, apiKey));
+        lookupMs = Date.now() - lookupStarted;
+        if (!apiKeyId) throw new ApiError(403, "FORBIDDEN", "Forbidden");
+        countRequest(apiKeyId);
+      } else if (authorization !== undefined) {
+        // Any Authorization header is a token presented, as for the authorizer: not a Bearer JWT is 401.
+        authorizer = await admitPerson(route, authorization);
+      } else {
+        throw new ApiError(403, "FORBIDDEN", MISSING_KEY_MESSAGE);
       }
     }
 
-    const read = await readBody(req, maxBodyBytes);
-    if (read.kind === "too-large") {
-      discardRest(req);
-      throw new ApiError(413, "PAYLOAD_TOO_LARGE", `the body exceeds the limit of ${maxBodyBytes} bytes`);
-    }
-
+    const body = await readCapped(req, maxBodyBytes);
     const event = apiGatewayEvent({
       method,
       path: route.path,
       query: Object.fromEntries(url.searchParams),
       headers: rawHeaders(req),
-      body: read.body.length > 0 ? read.body.toString("utf8") : undefined,
+      body: body.length > 0 ? body.toString("utf8") : undefined,
       apiKeyId,
       apiKey: typeof apiKey === "string" ? apiKey : undefined,
+      authorizer,
       sourceIp: req.socket.remoteAddress,
       stage: "local",
       requestId,

@@ -80,3 +80,105 @@ describe("store id on the request's log lines", () => {
     for (const line of other.lines) expect(line.storeId).toBe(second.store.id);
   });
 });
+
+/**
+ * A signed-in person: the authorizer (or the local gateway) passes their store in
+ * `requestContext.authorizer`; the handler takes it from there, on the people routes only.
+ */
+describe("a signed-in person's store", () => {
+  let handle: DatabaseHandle;
+  let mine: TestStore;
+  let other: TestStore;
+  const storeOf: KeyedOperation = async ({ store }) => {
+    logger.info("operation ran");
+    return { body: { storeId: store.id } };
+  };
+  let reports: ReturnType<typeof createHttpHandler>;
+  let ingest: ReturnType<typeof createHttpHandler>;
+
+  beforeAll(async () => {
+    handle = useTestDatabase();
+    mine = await newStore(handle);
+    other = await newStore(handle);
+    const database = { database: () => handle.db };
+    reports = createHttpHandler(
+      "reports",
+      {
+        summaryReport: storeOf,
+        salesReport: storeOf,
+        productsReport: storeOf,
+        funnelReport: storeOf,
+        cohortsReport: storeOf,
+        realtimeReport: storeOf,
+      },
+      database,
+    );
+    ingest = createHttpHandler(
+      "ingest",
+      { ingestOrders: storeOf, ingestRefunds: storeOf, ingestEvents: storeOf },
+      database,
+    );
+  });
+  afterAll(async () => {
+    await handle.db.destroy();
+  });
+
+  const person = (storeId: unknown) => ({ principal: "person", storeId, userId: "user-sub-1", username: "user-sub-1" });
+
+  async function request(
+    handler: ReturnType<typeof createHttpHandler>,
+    method: "GET" | "POST",
+    path: string,
+    authorizer: Record<string, unknown>,
+    apiKeyId?: string,
+  ) {
+    const event = apiGatewayEvent({
+      method,
+      path,
+      apiKeyId,
+      authorizer: authorizer as Record<string, string>,
+      headers: method === "POST" ? { "content-type": "application/json" } : {},
+      body: method === "POST" ? JSON.stringify({ orders: [] }) : undefined,
+    });
+    const { result, output } = await captureOutput(
+      () => handler(event, lambdaContext("reports")) as Promise<APIGatewayProxyResult>,
+    );
+    const body = JSON.parse(result.body) as { storeId?: number; error?: { code: string; message: string } };
+    return { status: result.statusCode, body, lines: logLines(output) };
+  }
+
+  it("is the store of the authorizer's context on a report, with storeId and principal on the log lines", async () => {
+    const served = await request(reports, "GET", "/api/v1/reports/summary", person(String(mine.store.id)));
+    expect(served).toMatchObject({ status: 200, body: { storeId: mine.store.id } });
+    expect(served.lines[0]).toMatchObject({ message: "operation ran", storeId: mine.store.id, principal: "person" });
+  });
+
+  it("wins over the key id API Gateway passes for people (the people key's, which no store owns)", async () => {
+    const served = await request(reports, "GET", "/api/v1/reports/sales", person(String(mine.store.id)), other.keyId);
+    expect(served.body).toEqual({ storeId: mine.store.id });
+  });
+
+  it("is refused on a route for keys only, even with a store in the context (defence in depth)", async () => {
+    const refused = await request(ingest, "POST", "/api/v1/orders", person(String(mine.store.id)), mine.keyId);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/API keys only/) });
+  });
+
+  it.each([
+    ["a store that does not exist", "2000000000"],
+    ["no store", undefined],
+    ["not a store id", "1 OR 1=1"],
+    ["zero", "0"],
+  ])("is refused with 403 for %s", async (_name, storeId) => {
+    const refused = await request(reports, "GET", "/api/v1/reports/summary", person(storeId));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: "FORBIDDEN", message: "Forbidden" });
+    expect(refused.lines.map((line) => line.storeId)).toEqual([undefined]);
+  });
+
+  it("a key's context (principal key) is the key path as before", async () => {
+    const served = await request(reports, "GET", "/api/v1/reports/summary", { principal: "key" }, other.keyId);
+    expect(served.body).toEqual({ storeId: other.store.id });
+    expect(served.lines[0]).not.toHaveProperty("principal");
+  });
+});
