@@ -7,7 +7,7 @@
  * tsx wrapper processes) so the signal reaches dev.ts directly and its exit code is the one seen.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,11 @@ const devUrl = (() => {
 const devDatabase = decodeURIComponent(new URL(devUrl).pathname.slice(1));
 const keyDir = mkdtempSync(path.join(os.tmpdir(), "dev-key-"));
 const keyFile = path.join(keyDir, "demo-api-key");
+// The sign-in's key and users, and a stand-in for the built dashboard (vite's build is not this test's).
+const authDir = path.join(keyDir, "auth");
+const distDir = path.join(keyDir, "dist");
+mkdirSync(distDir);
+writeFileSync(path.join(distDir, "index.html"), "<!doctype html><title>Dashboard stand-in</title>");
 
 interface DevProcess {
   child: ChildProcess;
@@ -49,6 +54,9 @@ function startDev(
       PORT: "0",
       DEMO_ORDERS: "300",
       DEMO_KEY_FILE: keyFile,
+      LOCAL_AUTH_DIR: authDir,
+      DASHBOARD_BUILD: "0",
+      DASHBOARD_DIST: distDir,
       POWERTOOLS_LOG_LEVEL: "WARN",
       ...env,
     },
@@ -231,6 +239,48 @@ describe("npm start", () => {
     expect(`${dev.stdout()}${dev.stderr()}`).not.toMatch(/cdktf|STATE_BUCKET|Synthesizing/i);
     process.kill(-dev.child.pid!, "SIGTERM");
     await dev.exited;
+  });
+});
+
+describe("the dashboard beside the API", () => {
+  it("serves it with its config, the API docs, and a demo user who signs in and reads the demo store", async () => {
+    const dev = startDev();
+    const { url, apiKey } = await waitForListening(dev);
+    expect(dev.stdout()).toContain(
+      `Dashboard: ${url}/ (sign in as demo@example.com, password demo-store-password); ` +
+        `API documentation: ${url}/docs`,
+    );
+    expect(await (await fetch(`${url}/`)).text()).toContain("Dashboard stand-in");
+    expect(await (await fetch(`${url}/config.json`)).json()).toEqual({
+      apiBase: "/api/v1",
+      auth: { endpoint: "/local/cognito/", clientId: "local-dashboard", region: "local" },
+      demo: { username: "demo@example.com", password: "demo-store-password" },
+    });
+    expect((await fetch(`${url}/docs`)).status).toBe(200);
+    expect(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
+
+    const signIn = await fetch(`${url}/local/cognito/`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+      },
+      body: JSON.stringify({
+        AuthFlow: "USER_PASSWORD_AUTH",
+        ClientId: "local-dashboard",
+        AuthParameters: { USERNAME: "demo@example.com", PASSWORD: "demo-store-password" },
+      }),
+    });
+    expect(signIn.status).toBe(200);
+    const { IdToken } = ((await signIn.json()) as { AuthenticationResult: { IdToken: string } }).AuthenticationResult;
+    const byPerson = await fetch(`${url}${summaryPath()}`, { headers: { authorization: `Bearer ${IdToken}` } });
+    expect(byPerson.status).toBe(200);
+    const byKey = await fetch(`${url}${summaryPath()}`, { headers: { "x-api-key": apiKey } });
+    expect(await byPerson.json()).toEqual(await byKey.json());
+    // The user is kept with a hash of the password only, beside the signing key.
+    expect(readFileSync(path.join(authDir, "users.json"), "utf8")).not.toContain("demo-store-password");
+    expect(statSync(path.join(authDir, "signing-key.pem")).mode & 0o777).toBe(0o600);
+    await stop(dev);
   });
 });
 

@@ -6,9 +6,16 @@
  * The port is bound first: a second start on a busy port exits before it touches anything (no
  * migration, no key issued). Until the database is ready the port answers 503 with Retry-After.
  *
+ * It also serves what the deployed environment's web stack does: the dashboard (built in the
+ * background when dashboard/dist is missing or stale) at `/` with its `/config.json`, the API's
+ * documentation at `/docs`, and a stand-in for Cognito at /local/cognito/ where the demo store's
+ * person (auth/demo-user.ts) signs in (docs/sign-in.md, "Locally").
+ *
  * Environment: PORT (default 3000; 0 = any free port), HOST (default 127.0.0.1),
  * DEMO_DATA=0 (no demo store), DEMO_ORDERS / DEMO_SEED (scale and seed of the demo),
- * DEMO_KEY_FILE (where the demo key is kept; default .local/demo-api-key).
+ * DEMO_KEY_FILE (where the demo key is kept; default .local/demo-api-key),
+ * LOCAL_AUTH_DIR (the sign-in's key and users; default .local/auth), DASHBOARD_BUILD=0 (never
+ * build the dashboard), DASHBOARD_DIST (the built dashboard served; default dashboard/dist).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type RequestListener, type Server } from "node:http";
@@ -38,6 +45,7 @@ function intFromEnv(name: string, fallback: number | undefined): number | undefi
 
 const SHUTDOWN_GRACE_MS = 5_000;
 const STARTING_RETRY_AFTER_S = 2;
+const root = path.join(import.meta.dirname, "..", "..");
 const state: { server?: Server; stopping: boolean; cleanups: (() => Promise<unknown>)[] } = {
   stopping: false,
   cleanups: [],
@@ -131,6 +139,12 @@ async function main(): Promise<void> {
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   err(`dev: bound ${url}; preparing the database`);
 
+  // Beside the database's preparation, not before it: the API does not wait for the dashboard.
+  const { buildDashboardIfStale } = await import("./dashboard-build");
+  const noBuild = { state: () => undefined, stop: async () => undefined };
+  const dashboard = process.env.DASHBOARD_BUILD === "0" ? noBuild : buildDashboardIfStale({ root, log: err });
+  cleanups.push(() => dashboard.stop());
+
   const { resolveMysql } = await import("./mysql-server");
   const { redactUrl } = await import("./mysql-probe");
   const mysql = await resolveMysql({ log: err });
@@ -158,13 +172,16 @@ async function main(): Promise<void> {
     throw isConnectionFailure(error) ? describeDatabaseFailure(error, mysql.url, { source }) : error;
   });
 
+  const { LocalCognito } = await import("./auth/cognito");
+  const { localAuthDir } = await import("./auth/local-auth-dir");
+  const cognito = new LocalCognito({ baseUrl: url, dir: localAuthDir(process.env) });
+
   let apiKey: string | undefined;
+  let demoUser: { username: string; password: string } | undefined;
   if (demoData) {
     const { ensureDemoStore } = await import("../demo/seed");
     const { demoKeyFor, DEMO_KEY_FILE } = await import("./demo-key");
-    const keyFile = path.resolve(
-      process.env.DEMO_KEY_FILE || path.join(import.meta.dirname, "..", "..", DEMO_KEY_FILE),
-    );
+    const keyFile = path.resolve(process.env.DEMO_KEY_FILE || path.join(root, DEMO_KEY_FILE));
     const key = await demoKeyFor(handle.db, keyFile);
     if (key.replaced)
       err(`demo: the key in ${keyFile} is revoked or another store's in this database; a new one replaces it`);
@@ -183,13 +200,36 @@ async function main(): Promise<void> {
     out(`Demo store (id ${seeded.store.id}, ${seeded.store.currency}, ${seeded.store.timezone}) API key: ${apiKey}`);
     if (seeded.rotated) out("(the demo store's earlier keys were revoked for this one)");
     err(`demo: the key is kept in ${keyFile} (0600) and stays the same across restarts`);
+    const { DEMO_USER_EMAIL, DEMO_USER_PASSWORD } = await import("./auth/demo-user");
+    await cognito.users.ensure({ email: DEMO_USER_EMAIL, password: DEMO_USER_PASSWORD, storeId: seeded.store.id });
+    demoUser = { username: DEMO_USER_EMAIL, password: DEMO_USER_PASSWORD };
   }
   if (state.stopping) return;
 
   // The gateway's request handler (its server is never listened on: this one already is).
-  const gateway = createGateway({ db: handle.db, log: err });
+  const { createSite } = await import("./site");
+  const { API_BASE_PATH } = await import("../../shared/routes");
+  const { COGNITO_PATH } = await import("./auth/cognito");
+  const site = createSite({
+    distDir: path.resolve(process.env.DASHBOARD_DIST || path.join(root, "dashboard", "dist")),
+    config: {
+      apiBase: API_BASE_PATH,
+      auth: { endpoint: COGNITO_PATH, clientId: cognito.clientId, region: "local" },
+      ...(demoUser ? { demo: demoUser } : {}),
+    },
+    openapiFile: path.join(root, "openapi.json"),
+    swaggerUiDir: path.join(root, "node_modules", "swagger-ui-dist"),
+    dashboardState: () => dashboard.state(),
+  });
+  const gateway = createGateway({ db: handle.db, log: err, cognito, site });
   answer.with = (req, res) => void gateway.emit("request", req, res);
   out(`listening on ${url}`);
+  out(
+    `Dashboard: ${url}/` +
+      (demoUser ? ` (sign in as ${demoUser.username}, password ${demoUser.password})` : "") +
+      `; API documentation: ${url}/docs`,
+  );
+  if (dashboard.state()) out(`(${dashboard.state()}: ${url}/ says so until it is ready)`);
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
   out(
     `try: curl -H 'x-api-key: ${apiKey ?? "<key from npm run store -- create>"}' ` +

@@ -1,10 +1,12 @@
 /**
- * `npm run -s store -- <command>`: provisions stores and their API keys in the local database
+ * `npm run -s store -- <command>`: provisions stores, their API keys and their people in the local database
  * (MYSQL_URL, else 127.0.0.1:3306, else the private server), migrating it first; with
  * `--env dev|staging|prod`, in that deployed environment (API Gateway keys and usage plan, and
  * the admin function for the database; see aws-provisioning.ts).
  * A new key is printed once: only its hash is stored. `smoke-key` is the deploy workflow's: the
  * smoke-test store's key, kept in the environment's `<prefix>-smoke-test` secret (smoke-key.ts).
+ * `add-user` adds a person who signs in to the dashboard: to the local stand-in for Cognito
+ * (.local/auth/users.json), or with `--env` to the environment's user pool (aws-people.ts).
  * The AWS side (SDK clients, the stacks' config) loads only for `--env` and `smoke-key`, so
  * `--help` and the local commands start without it.
  */
@@ -15,8 +17,18 @@ import { createDatabase, LOCAL_LIMITS } from "../../functions/db/connection";
 import { migrateToLatest } from "../../functions/db/migrate";
 import type { Database } from "../../functions/db/schema";
 import { environmentPrefix, smokeSecretName } from "../../shared/physical-names";
-import { createStore, listStores, revokeKeys, rotateKey, StoreInputError } from "../../functions/stores/repository";
+import {
+  createStore,
+  findStoreById,
+  listStores,
+  revokeKeys,
+  rotateKey,
+  StoreInputError,
+} from "../../functions/stores/repository";
 import type { AwsProvisioning } from "./aws-provisioning";
+import type { AwsPeople } from "./aws-people";
+import { localAuthDir } from "./auth/local-auth-dir";
+import { LocalUsers, UserInputError, validateEmail, validatePassword, type LocalUser } from "./auth/users";
 import { reportUsageError, UsageError, wantsHelp } from "./cli-args";
 import { resolveMysql } from "./mysql-server";
 
@@ -30,6 +42,12 @@ export const USAGE = `usage: npm run -s store -- <command> [options]
       issues a new key and revokes every other key of the store
   revoke-key --store ID [--key-id KEY_ID] [--env ENV] [--json]
       revokes the key with that key id, or without --key-id every active key of the store
+  add-user --store ID --email ADDRESS --password PASSWORD [--json]
+  add-user --store ID --email ADDRESS --env ENV [--json]
+      adds a person who signs in to the dashboard and reads the store's reports: locally to
+      .local/auth/users.json (the password: at least 12 characters, kept only as a scrypt hash);
+      with --env to the environment's Cognito user pool <prefix>-people, which e-mails them a
+      temporary password (--password is not allowed there)
   smoke-key --env ENV [--secret ARN_OR_NAME] [--json]
       prints the key of the environment's smoke-test store (only the key, or --json), for the
       deploy workflow: the one kept in the secret (default <prefix>-smoke-test) while API Gateway
@@ -54,7 +72,8 @@ export type StoreCommand =
   | { command: "list"; json: boolean; env?: EnvironmentName }
   | { command: "rotate-key"; storeId: number; json: boolean; env?: EnvironmentName }
   | { command: "revoke-key"; storeId: number; keyId?: string; json: boolean; env?: EnvironmentName }
-  | { command: "smoke-key"; env: EnvironmentName; secretId?: string; json: boolean };
+  | { command: "smoke-key"; env: EnvironmentName; secretId?: string; json: boolean }
+  | { command: "add-user"; storeId: number; email: string; password?: string; json: boolean; env?: EnvironmentName };
 
 export { UsageError };
 
@@ -64,6 +83,7 @@ const VALUE_FLAGS: Record<string, readonly string[]> = {
   "rotate-key": ["store", "env"],
   "revoke-key": ["store", "key-id", "env"],
   "smoke-key": ["env", "secret"],
+  "add-user": ["store", "email", "password", "env"],
 };
 
 /** Earlier names of flags, still accepted: `--key` was revoke-key's `--key-id`. */
@@ -75,7 +95,9 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   if (command === undefined || command === "help" || wantsHelp(argv)) return { command: "help" };
   const allowed = VALUE_FLAGS[command];
   if (!allowed)
-    throw new UsageError(`unknown command "${command}" (expected create, list, rotate-key, revoke-key or smoke-key)`);
+    throw new UsageError(
+      `unknown command "${command}" (expected create, list, rotate-key, revoke-key, add-user or smoke-key)`,
+    );
 
   const values = new Map<string, string>();
   let json = false;
@@ -135,6 +157,14 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
       return { command, json, ...env };
     case "rotate-key":
       return { command, storeId: storeId(), json, ...env };
+    case "add-user":
+      return {
+        command,
+        storeId: storeId(),
+        ...userFlags(values, envValue as EnvironmentName | undefined),
+        json,
+        ...env,
+      };
     case "smoke-key": {
       const secret = values.get("secret");
       return {
@@ -157,6 +187,30 @@ export function parseStoreArgs(argv: readonly string[]): StoreCommand {
   }
 }
 
+/** add-user's e-mail and password: a password locally (the policy's), none with --env (Cognito sends one). */
+function userFlags(
+  values: Map<string, string>,
+  env: EnvironmentName | undefined,
+): { email: string; password?: string } {
+  const email = values.get("email");
+  if (email === undefined) throw new UsageError("add-user needs --email");
+  const password = values.get("password");
+  try {
+    validateEmail(email);
+    if (env !== undefined) {
+      if (password !== undefined)
+        throw new UsageError("--password is not allowed with --env: Cognito e-mails the person a temporary password");
+      return { email: email.trim() };
+    }
+    if (password === undefined) throw new UsageError("add-user needs --password (or --env ENV)");
+    validatePassword(password);
+  } catch (error) {
+    if (error instanceof UserInputError) throw new UsageError(`--${error.field}: ${error.message}`);
+    throw error;
+  }
+  return { email: email.trim(), password };
+}
+
 export interface CliIo {
   /** One call per line, without the newline. */
   stdout: (line: string) => void;
@@ -169,6 +223,10 @@ export interface CliIo {
   aws?: (environment: EnvironmentName) => AwsProvisioning;
   /** Secrets Manager of a deployed environment (smoke-key; tests inject a mocked client). */
   secrets?: (environment: EnvironmentName) => Pick<SecretsManagerClient, "send">;
+  /** The Cognito user pool side of a deployed environment (add-user --env; tests inject a mocked client). */
+  people?: (environment: EnvironmentName) => AwsPeople;
+  /** Where the local users are kept (tests). Default LOCAL_AUTH_DIR, else .local/auth. */
+  authDir?: string;
 }
 
 /** A deployed environment's physical-name prefix (`<project>-<env>`) and region, from the config. */
@@ -197,7 +255,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   keyId: "--key-id",
 };
 
-type Command = Exclude<StoreCommand, { command: "help" | "smoke-key" }>;
+type Command = Exclude<StoreCommand, { command: "help" | "smoke-key" | "add-user" }>;
+type AddUser = Extract<StoreCommand, { command: "add-user" }>;
 
 function printCreated(
   io: CliIo,
@@ -288,6 +347,47 @@ async function executeSmokeKey(cmd: Extract<StoreCommand, { command: "smoke-key"
   return 0;
 }
 
+/** add-user --env: the person in the environment's Cognito user pool, which e-mails them a temporary password. */
+async function executeAddUserAws(cmd: AddUser & { env: EnvironmentName }, io: CliIo): Promise<number> {
+  const people = io.people
+    ? io.people(cmd.env)
+    : (await import("./aws-people")).AwsPeople.forEnvironment(await environmentOf(cmd.env));
+  const created = await people.createUser({ email: cmd.email, storeId: cmd.storeId });
+  if (cmd.json)
+    io.stdout(JSON.stringify({ storeId: cmd.storeId, email: cmd.email, username: created.username, sub: created.sub }));
+  else {
+    io.stdout(
+      `Created ${cmd.email} in ${people.userPoolName} (${created.userPoolId}) for store ${cmd.storeId}: ` +
+        "Cognito e-mails them a temporary password, to be changed at their first sign-in.",
+    );
+  }
+  return 0;
+}
+
+/** add-user without --env: the person in the local users.json, for a store of the local database. */
+async function executeAddUserLocal(db: Kysely<Database>, cmd: AddUser, io: CliIo): Promise<number> {
+  if (!(await findStoreById(db, cmd.storeId))) {
+    io.stderr(`error: --store: no store ${cmd.storeId} (npm run -s store -- list shows them)`);
+    return 2;
+  }
+  const users = new LocalUsers(io.authDir ?? localAuthDir(io.env ?? process.env));
+  let user: LocalUser;
+  try {
+    user = await users.add({ email: cmd.email, password: cmd.password!, storeId: cmd.storeId });
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    io.stderr(`error: --${error.field}: ${error.message}`);
+    return 2;
+  }
+  if (cmd.json) io.stdout(JSON.stringify({ storeId: cmd.storeId, email: user.email, sub: user.sub }));
+  else
+    io.stdout(
+      `Added ${user.email} for store ${cmd.storeId} (${users.file}): ` +
+        "they sign in to the dashboard of npm start with that password.",
+    );
+  return 0;
+}
+
 /** A command against a deployed environment. */
 async function executeAws(aws: AwsProvisioning, cmd: Command, io: CliIo): Promise<number> {
   switch (cmd.command) {
@@ -360,11 +460,12 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
   let db: Kysely<Database> | undefined;
   try {
     if (cmd.command === "smoke-key") return await executeSmokeKey(cmd, io);
-    if (cmd.env) return await executeAws(await provisioningFor(io, cmd.env), cmd, io);
+    if (cmd.command === "add-user" && cmd.env) return await executeAddUserAws({ ...cmd, env: cmd.env }, io);
+    if (cmd.command !== "add-user" && cmd.env) return await executeAws(await provisioningFor(io, cmd.env), cmd, io);
     const mysql = await resolveMysql({ env: io.env ?? process.env, log: io.stderr });
     db = createDatabase({ kind: "url", url: mysql.url }, { ...LOCAL_LIMITS, connectionLimit: 2 }).db;
     await migrateToLatest(db);
-    return await execute(db, cmd, io);
+    return cmd.command === "add-user" ? await executeAddUserLocal(db, cmd, io) : await execute(db, cmd, io);
   } catch (error) {
     if (error instanceof StoreInputError) {
       io.stderr(
