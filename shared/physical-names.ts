@@ -28,3 +28,31 @@ export function usagePlanName(prefix: string): string {
 export function smokeSecretName(prefix: string): string {
   return `${prefix}-smoke-test`;
 }
+
+/** The Cognito user pool of the dashboard's people: `<prefix>-people`. */
+export function userPoolName(prefix: string): string {
+  return `${prefix}-people`;
+}
+
+/**
+ * The API key the Lambda authorizer hands to API Gateway for signed-in people (one for all of them),
+ * and the usage plan that throttles their traffic apart from the machines' keys: `<prefix>-people`.
+ */
+export function peopleApiKeyName(prefix: string): string {
+  return `${prefix}-people`;
+}
+
+export function peopleUsagePlanName(prefix: string): string {
+  return `${prefix}-people-usage-plan`;
+}
+
+/** The private bucket of the dashboard's static files; bucket names are global, hence the account id. */
+export function siteBucketName(prefix: string, accountId: string): string {
+  return `${prefix}-dashboard-${accountId}`;
+}
+
+/**
+ * The user pool's custom attribute naming a person's store: `custom:store_id` in tokens and in
+ * AdminCreateUser, written only by an administrator when the user is created.
+ */
+export const STORE_ATTRIBUTE = "store_id";

@@ -3,9 +3,10 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { dependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { migrationsHash } from "../shared/migrations-hash";
-import { usagePlanName } from "../shared/physical-names";
+import { usagePlanName, userPoolName } from "../shared/physical-names";
 import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../shared/routes";
 import type { EnvironmentConfig } from "./config";
+import { PeopleKey } from "./constructs/api/people-key";
 import { RestApi } from "./constructs/api/rest-api";
 import { SmokeTestSecret } from "./constructs/api/smoke-secret";
 import { ApiWaf } from "./constructs/api/waf";
@@ -15,6 +16,7 @@ import {
   rdsDbConnectStatement,
   type PolicyStatement,
 } from "./constructs/compute/node-function";
+import { PeoplePool } from "./constructs/identity/people-pool";
 import { CustomerKey } from "./constructs/security/customer-key";
 import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
@@ -26,8 +28,9 @@ export interface ApiStackOptions {
 
 /**
  * The `api-<env>` stack: the Lambda functions (ingest, reports, health from the route table;
- * migrate, run on every deploy whose migrations or code changed; admin, for the store command),
- * the REST API built from the route table, the usage plan every store's key is attached to,
+ * migrate, run on every deploy whose migrations or code changed; admin, for the store command;
+ * the authorizer), the REST API built from the route table, the usage plan every store's key is
+ * attached to, the people's Cognito user pool with the key and usage plan that stand for them,
  * and the WAF in front of the stage.
  */
 export class ApiStack extends EnvironmentStack {
@@ -38,6 +41,9 @@ export class ApiStack extends EnvironmentStack {
   readonly waf: ApiWaf;
   readonly migration: LambdaInvocation;
   readonly functionsKey: CustomerKey;
+  readonly people: PeoplePool;
+  readonly peopleKey: PeopleKey;
+  readonly peopleUsagePlan: ApiGatewayUsagePlan;
 
   constructor(
     scope: Construct,
@@ -123,7 +129,25 @@ export class ApiStack extends EnvironmentStack {
       fn.fn.dependsOn = [...(fn.fn.dependsOn ?? []), dependable(this.migration)];
     }
 
-    this.functions = { ...apiFunctions, migrate, admin };
+    // --- people: their user pool, the key that stands for them, the authorizer -----------------
+    this.people = new PeoplePool(this, "people", { name: userPoolName(this.prefix), region, people: config.people });
+    this.peopleKey = new PeopleKey(this, "people-key", { prefix: this.prefix, people: config.people });
+    const authorizer = new NodeFunction(this, "function-authorizer", {
+      name: "authorizer",
+      config,
+      network,
+      // Tag values allow letters, digits, spaces and + - = . _ : / @ only.
+      outsideVpc: "fetches the Cognito user pool signing keys from a public AWS endpoint - reaches nothing in the VPC",
+      environment: {
+        PEOPLE_ISSUER: this.people.issuer,
+        PEOPLE_CLIENT_ID: this.people.client.id,
+        // Not a credential: it only names the people's usage plan (see people-key.ts).
+        PEOPLE_USAGE_IDENTIFIER: this.peopleKey.key.value,
+      },
+      environmentKeyArn,
+    });
+
+    this.functions = { ...apiFunctions, migrate, admin, authorizer };
 
     // --- the REST API, its usage plan and WAF --------------------------------------------------
     this.restApi = new RestApi(this, "rest-api", {
@@ -138,6 +162,7 @@ export class ApiStack extends EnvironmentStack {
         NodeFunction["fn"]
       >,
       routes: options.routes ?? ROUTE_TABLE,
+      authorizer: authorizer.fn,
     });
 
     // No keys here: the store command creates each store's key and attaches it to this plan,
@@ -152,6 +177,8 @@ export class ApiStack extends EnvironmentStack {
         burstLimit: config.api.burstLimit,
       },
     });
+
+    this.peopleUsagePlan = this.peopleKey.addUsagePlan(this.restApi.api.id, this.restApi.stage.stageName);
 
     this.waf = new ApiWaf(this, "waf", {
       prefix: this.prefix,
@@ -174,6 +201,11 @@ export class ApiStack extends EnvironmentStack {
       apiUrl: this.restApi.url,
       usagePlanId: this.usagePlan.id,
       functionNames,
+      people: {
+        userPoolId: this.people.pool.id,
+        clientId: this.people.client.id,
+        endpoint: this.people.endpoint,
+      },
     };
 
     new TerraformOutput(this, "api_url", {
@@ -183,6 +215,10 @@ export class ApiStack extends EnvironmentStack {
     new TerraformOutput(this, "usage_plan_id", {
       value: this.usagePlan.id,
       description: "The usage plan stores' keys are attached to",
+    });
+    new TerraformOutput(this, "user_pool_id", {
+      value: this.people.pool.id,
+      description: "The people's Cognito user pool (npm run store -- add-user --env)",
     });
     new TerraformOutput(this, "admin_function_name", {
       value: admin.fn.functionName,

@@ -27,7 +27,7 @@ import { EnvironmentStack, stackName } from "./environment-stack";
  *   every stack): AWS's ReadOnlyAccess, plus the environment's state, read-only but for the lock
  *   files S3-native locking writes;
  * - `<prefix>-github-apply`, for the deploy job in GitHub environment `ci.githubEnvironment`
- *   (`cdktf deploy`): ReadOnlyAccess, the environment's state, and the writes the four stacks'
+ *   (`cdktf deploy`): ReadOnlyAccess, the environment's state, and the writes the five stacks'
  *   resource types need (stacks/constructs/bootstrap/deploy-permissions.ts).
  *
  * Outputs `plan_role_arn` and `apply_role_arn`: the workflows read them from the variables

@@ -37,7 +37,7 @@ export interface DataOutputs {
   databaseKeyArn: string;
 }
 
-export type DeployedFunction = FunctionName | "migrate" | "admin";
+export type DeployedFunction = FunctionName | "migrate" | "admin" | "authorizer";
 
 export interface ApiOutputs {
   restApiId: string;
@@ -47,4 +47,21 @@ export interface ApiOutputs {
   usagePlanId: string;
   /** Physical Lambda function names, e.g. `ecommerce-analytics-prod-ingest`. */
   functionNames: Record<DeployedFunction, string>;
+  /** The dashboard's sign-in: the people's Cognito user pool and its public app client. */
+  people: PeopleOutputs;
+}
+
+export interface PeopleOutputs {
+  userPoolId: string;
+  /** The dashboard's app client id (public: it goes into the dashboard's config.json). */
+  clientId: string;
+  /** Cognito's JSON API for the pool's region: `https://cognito-idp.<region>.amazonaws.com/`. */
+  endpoint: string;
+}
+
+export interface WebOutputs {
+  /** The dashboard's address, `https://<distribution>.cloudfront.net`. */
+  dashboardUrl: string;
+  siteBucketName: string;
+  distributionId: string;
 }

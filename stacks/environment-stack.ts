@@ -5,8 +5,8 @@ import type { Construct } from "constructs";
 import { environmentPrefix } from "../shared/physical-names";
 import type { EnvironmentConfig } from "./config";
 
-/** `bootstrap` is applied once per account by an admin (the CI roles); CI plans and deploys the other four. */
-export type StackKind = "bootstrap" | "network" | "data" | "api" | "observability";
+/** `bootstrap` is applied once per account by an admin (the CI roles); CI plans and deploys the others. */
+export type StackKind = "bootstrap" | "network" | "data" | "api" | "web" | "observability";
 
 /** The name a stack carries everywhere (Terraform workspace, state key, CI matrix): `network-prod`. */
 export const stackName = (kind: StackKind, config: EnvironmentConfig) => `${kind}-${config.name}`;

@@ -180,12 +180,20 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
   const config = configs[env];
   const synth = () => synthApi(config);
   const prefix = `${config.project}-${config.name}`;
+  const usagePlanNamed = (name: string): Block => {
+    const plans = resourcesOf(synth(), "aws_api_gateway_usage_plan").filter(([, plan]) => plan.name === name);
+    expect(plans).toHaveLength(1);
+    return plans[0][1];
+  };
+  /** The logical name of the usage plan called `name`. */
+  const usagePlanName = (name: string) =>
+    resourcesOf(synth(), "aws_api_gateway_usage_plan").find(([, plan]) => plan.name === name)![0];
 
   describe("API Gateway", () => {
-    it("is a regional REST API taking keys from the header", () => {
+    it("is a regional REST API taking keys from its Lambda authorizer", () => {
       expect(only(synth(), "aws_api_gateway_rest_api")).toMatchObject({
         name: `${prefix}-api`,
-        api_key_source: "HEADER",
+        api_key_source: "AUTHORIZER",
         endpoint_configuration: { types: ["REGIONAL"] },
         disable_execute_api_endpoint: false,
       });
@@ -196,7 +204,12 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       (_, route) => {
         const method = methodsOf(synth()).find((m) => m.path === route.path && m.method === route.method);
         expect(method).toBeDefined();
-        expect(method!.block).toMatchObject({ authorization: "NONE", api_key_required: route.apiKeyRequired });
+        expect(method!.block).toMatchObject(
+          route.apiKeyRequired
+            ? { authorization: "CUSTOM", authorizer_id: expect.stringMatching(/^\$\{aws_api_gateway_authorizer\./) }
+            : { authorization: "NONE" },
+        );
+        expect(method!.block.api_key_required).toBe(route.apiKeyRequired);
         const integration = integrationOf(synth(), method!);
         expect(integration).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
         const [type, name, attribute] = ref(integration.uri);
@@ -274,7 +287,7 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
 
     it("gives the usage plan, admin function and smoke-test secret the names the store command looks up", () => {
       const provisioning = AwsProvisioning.forEnvironment({ prefix, region: config.region });
-      expect(only(synth(), "aws_api_gateway_usage_plan").name).toBe(provisioning.usagePlanName);
+      expect(usagePlanNamed(`${prefix}-usage-plan`).name).toBe(provisioning.usagePlanName);
       const functionNames = resourcesOf(synth(), "aws_lambda_function").map(([, fn]) => fn.function_name);
       expect(functionNames).toContain(provisioning.adminFunctionName);
       expect(only(synth(), "aws_secretsmanager_secret").name).toBe(smokeSecretName(prefix));
@@ -282,15 +295,18 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
     });
 
     it("has a usage plan of 1000 requests per minute per key, without keys", () => {
-      const plan = only(synth(), "aws_api_gateway_usage_plan");
+      const plan = usagePlanNamed(`${prefix}-usage-plan`);
       expect(plan.name).toBe(`${prefix}-usage-plan`);
       expect(plan.throttle_settings.rate_limit).toBeCloseTo(16.67, 2);
       expect(plan.throttle_settings.rate_limit * 60).toBeCloseTo(config.api.requestsPerMinutePerKey, 6);
       expect(plan.throttle_settings.burst_limit).toBe(config.api.burstLimit);
       expect(plan.api_stages).toHaveLength(1);
       expect(ref(plan.api_stages[0].stage)).toEqual(["aws_api_gateway_stage", expect.any(String), "stage_name"]);
-      expect(synth().resource.aws_api_gateway_api_key).toBeUndefined();
-      expect(synth().resource.aws_api_gateway_usage_plan_key).toBeUndefined();
+      // The one key of the stack is the people's, on their own plan (people.test.ts); stores' keys
+      // are the store command's.
+      const keys = resourcesOf(synth(), "aws_api_gateway_usage_plan_key").map(([, k]) => k);
+      expect(keys).toHaveLength(1);
+      expect(ref(keys[0].usage_plan_id)[1]).not.toBe(usagePlanName(`${prefix}-usage-plan`));
     });
 
     it("answers API Gateway's own errors with SPEC's body and CORS", () => {
@@ -371,7 +387,7 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       );
 
     it.each(["ingest", "reports", "health", "migrate", "admin"])(
-      "%s runs Node.js 22 on arm64 in the private subnets with X-Ray",
+      "%s runs Node.js 22 on arm64 in the private subnets with X-Ray (the authorizer: people.test.ts)",
       (name) => {
         const [, fn] = lambdaNamed(name);
         expect(fn).toMatchObject({
@@ -454,7 +470,7 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       // Names are plain strings (no cross-stack state needed for alarms); ids and the URL are references.
       expect(outputs.functionNames).toEqual(
         Object.fromEntries(
-          ["ingest", "reports", "health", "migrate", "admin"].map((name) => [name, `${prefix}-${name}`]),
+          ["ingest", "reports", "health", "migrate", "admin", "authorizer"].map((name) => [name, `${prefix}-${name}`]),
         ),
       );
       expect(outputs.restApiName).toBe(only(synth(), "aws_api_gateway_rest_api").name);

@@ -18,7 +18,7 @@ import {
  * against the AWS provider schema (offline from the provider mirror; skipped, saying why,
  * where terraform or the provider is missing).
  */
-const KINDS = ["bootstrap", "network", "data", "api", "observability"] as const;
+const KINDS = ["bootstrap", "network", "data", "api", "observability", "web"] as const;
 const expected = ENVIRONMENT_NAMES.flatMap((env) => KINDS.map((kind) => `${kind}-${env}`));
 let outdir: string;
 
@@ -30,7 +30,7 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-test("synthesizes the bootstrap stack and the four deployed stacks per environment, named with the environment", () => {
+test("synthesizes the bootstrap stack and the five deployed stacks per environment, named with the environment", () => {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };

@@ -25,6 +25,7 @@ import { CI_ROLE_MAX_SESSION_SECONDS } from "../../stacks/constructs/bootstrap/g
 import { DataStack } from "../../stacks/data-stack";
 import { NetworkStack } from "../../stacks/network-stack";
 import { ObservabilityStack } from "../../stacks/observability-stack";
+import { WebStack } from "../../stacks/web-stack";
 import { checkStack, formatViolations } from "../../stacks/policy";
 import { documentStatements, wildcardProblem } from "../../stacks/policy/iam";
 
@@ -387,6 +388,7 @@ describe("the apply role covers what the deployed stacks create", () => {
     const data = new DataStack(app, config, network.outputs);
     const api = new ApiStack(app, config, network.outputs, data.outputs);
     new ObservabilityStack(app, config, network.outputs, data.outputs, api.outputs);
+    new WebStack(app, config, api.outputs);
     app.synth();
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
       stacks: Record<string, { synthesizedStackPath: string }>;
@@ -422,8 +424,14 @@ describe("the apply role covers what the deployed stacks create", () => {
     rules.some((r) => (r.effect ?? "Allow") === "Allow" && r.resourceTypes.includes(type) && matches(r, arn)) &&
     !rules.some((r) => r.effect === "Deny" && matches(r, arn));
 
-  it("synthesizes the four deployed stacks", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["api-prod", "data-prod", "network-prod", "observability-prod"]);
+  it("synthesizes the five deployed stacks", () => {
+    expect(Object.keys(stacks).sort()).toEqual([
+      "api-prod",
+      "data-prod",
+      "network-prod",
+      "observability-prod",
+      "web-prod",
+    ]);
   });
 
   it("names a permission rule for every resource type of every deployed stack", () => {

@@ -1,4 +1,9 @@
-import { connectionDemand, mysqlMaxConnections, proxyConnectionLimit } from "../../stacks/config/capacity";
+import {
+  connectionDemand,
+  mysqlMaxConnections,
+  proxyConnectionLimit,
+  WITHOUT_DATABASE,
+} from "../../stacks/config/capacity";
 import {
   ConfigError,
   environmentSettings,
@@ -111,6 +116,38 @@ describe("environment config", () => {
     expect(mysqlMaxConnections("db.r7g.large")).toBeLessThanOrEqual(1365);
   });
 
+  it("reserves the authorizer too where others reserve, at no cost to the proxy: it opens no connection", () => {
+    expect(WITHOUT_DATABASE).toEqual(["authorizer"]);
+    expect(dev.functions.authorizer.reservedConcurrency).toBeUndefined();
+    expect({ staging: staging.functions.authorizer, prod: prod.functions.authorizer }).toEqual({
+      staging: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 50 },
+      prod: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 100 },
+    });
+    // The connection demand above is the same with or without the authorizer's reservation.
+    const without = { ...prod, functions: { ...prod.functions, authorizer: { ...prod.functions.authorizer } } };
+    without.functions.authorizer.reservedConcurrency = 1000;
+    expect(connectionDemand(without).connections).toBe(1027);
+  });
+
+  it("signs people in with e-mail, 12-character passwords and optional TOTP; threat protection in prod", () => {
+    for (const c of [dev, staging, prod]) {
+      expect(c.people).toMatchObject({
+        mfa: "OPTIONAL",
+        passwordPolicy: { minimumLength: 12 },
+        refreshTokenValidityDays: 30,
+        requestsPerMinute: 1000,
+      });
+      expect(c.dashboard.priceClass).toBe("PriceClass_100");
+    }
+    expect([dev, staging, prod].map((c) => [c.people.featurePlan, c.people.threatProtection])).toEqual([
+      ["ESSENTIALS", "OFF"],
+      ["ESSENTIALS", "OFF"],
+      ["PLUS", "ENFORCED"],
+    ]);
+    expect([dev, staging, prod].map((c) => c.people.deletionProtection)).toEqual([false, false, true]);
+    expect([dev, staging, prod].map((c) => c.dashboard.forceDestroy)).toEqual([true, false, false]);
+  });
+
   it("runs the migration with Lambda's longest timeout (it waits, bounded, for the proxy)", () => {
     for (const c of [dev, staging, prod]) expect(c.functions.migrate.timeoutSeconds).toBe(900);
   });
@@ -169,6 +206,21 @@ describe("a broken config fails with the field at fault", () => {
       "one function left unreserved among reserved ones",
       (c) => (c.functions.ingest.reservedConcurrency = undefined),
       /^prod\.functions\.ingest\.reservedConcurrency: required when other functions reserve/,
+    ],
+    [
+      "the authorizer left unreserved among reserved functions (it holds no connection, but gates every request)",
+      (c) => (c.functions.authorizer.reservedConcurrency = undefined),
+      /^prod\.functions\.authorizer\.reservedConcurrency: required .* holds no database connection/,
+    ],
+    [
+      "threat protection on a feature plan without it",
+      (c) => (c.people.featurePlan = "ESSENTIALS"),
+      /^prod\.people\.threatProtection: ENFORCED needs featurePlan PLUS/,
+    ],
+    [
+      "passwords shorter than the platform's floor",
+      (c) => (c.people.passwordPolicy.minimumLength = 8),
+      /^prod\.people\.passwordPolicy\.minimumLength: .*12/,
     ],
     [
       "storage that cannot autoscale",

@@ -31,7 +31,7 @@ const data: DataOutputs = {
   databaseKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/database",
 };
 
-const FUNCTIONS: DeployedFunction[] = ["ingest", "reports", "health", "migrate", "admin"];
+const FUNCTIONS: DeployedFunction[] = ["ingest", "reports", "health", "migrate", "admin", "authorizer"];
 const api: ApiOutputs = {
   restApiId: "abc123",
   restApiName: "ea-api",
@@ -44,6 +44,12 @@ const api: ApiOutputs = {
     health: "fn-health",
     migrate: "fn-migrate",
     admin: "fn-admin",
+    authorizer: "fn-authorizer",
+  },
+  people: {
+    userPoolId: "eu-west-1_pool",
+    clientId: "client-1",
+    endpoint: "https://cognito-idp.eu-west-1.amazonaws.com/",
   },
 };
 

@@ -26,6 +26,40 @@ const lambdaOk = {
   tracing_config: { mode: "Active" },
 };
 const policy = (statement: unknown) => JSON.stringify({ Version: "2012-10-17", Statement: statement });
+/** A function outside the VPC, as the authorizer: a reason in its outside-vpc tag, no database settings. */
+const lambdaOutsideVpc = {
+  function_name: "authorizer",
+  environment: { variables: { PEOPLE_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/pool" } },
+  kms_key_arn: "${aws_kms_key.functions.arn}",
+  tags: { "outside-vpc": "reads a public AWS endpoint only" },
+  tracing_config: { mode: "Active" },
+};
+const siteOrigin = {
+  origin_id: "site",
+  domain_name: "${aws_s3_bucket.site.bucket_regional_domain_name}",
+  origin_access_control_id: "${aws_cloudfront_origin_access_control.site.id}",
+};
+const siteBehavior = {
+  target_origin_id: "site",
+  viewer_protocol_policy: "redirect-to-https",
+  response_headers_policy_id: "${aws_cloudfront_response_headers_policy.headers.id}",
+};
+const securityHeaders = {
+  security_headers_config: {
+    content_security_policy: { content_security_policy: "default-src 'self'; frame-ancestors 'none'", override: true },
+    strict_transport_security: { access_control_max_age_sec: 63072000, include_subdomains: true, override: true },
+    frame_options: { frame_option: "DENY", override: true },
+  },
+};
+const distribution = (overrides: Record<string, unknown>) => ({
+  aws_cloudfront_response_headers_policy: { headers: securityHeaders },
+  aws_cloudfront_distribution: { site: { origin: [siteOrigin], default_cache_behavior: siteBehavior, ...overrides } },
+});
+const userPool = {
+  password_policy: { minimum_length: 12 },
+  admin_create_user_config: { allow_admin_create_user_only: true },
+};
+const poolClient = { prevent_user_existence_errors: "ENABLED", write_attributes: ["name"] };
 
 /** A configuration every rule accepts, using each rule's resource types. */
 const clean: TerraformJson = {
@@ -67,7 +101,10 @@ const clean: TerraformJson = {
       },
     },
     aws_cloudwatch_log_group: { fn: { name: "/aws/lambda/fn", retention_in_days: 14, kms_key_id: key } },
-    aws_lambda_function: { fn: lambdaOk },
+    aws_lambda_function: { fn: lambdaOk, authorizer: lambdaOutsideVpc },
+    ...distribution({}),
+    aws_cognito_user_pool: { people: userPool },
+    aws_cognito_user_pool_client: { dashboard: poolClient },
     aws_iam_role_policy: {
       fn: {
         role: "r",
@@ -462,6 +499,109 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     "Aurora cluster not encrypted",
     "aws_rds_cluster.c",
     { resource: { aws_rds_cluster: { c: { engine: "aurora-mysql" } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "outside the VPC without saying why",
+    "aws_lambda_function.f",
+    { resource: { aws_lambda_function: { f: { ...lambdaOutsideVpc, tags: {} } } } },
+  ],
+  [
+    "lambda-vpc-and-tracing",
+    "outside the VPC but configured for the database",
+    "aws_lambda_function.f",
+    {
+      resource: {
+        aws_lambda_function: {
+          f: { ...lambdaOutsideVpc, environment: { variables: { DB_PROXY_ENDPOINT: "proxy.example" } } },
+        },
+      },
+    },
+  ],
+  [
+    "cloudfront-private-origin-and-headers",
+    "an S3 origin without origin access control",
+    "aws_cloudfront_distribution.site",
+    { resource: distribution({ origin: [{ ...siteOrigin, origin_access_control_id: undefined }] }) },
+  ],
+  [
+    "cloudfront-private-origin-and-headers",
+    "the legacy origin access identity",
+    "aws_cloudfront_distribution.site",
+    {
+      resource: distribution({
+        origin: [{ ...siteOrigin, s3_origin_config: { origin_access_identity: "origin-access-identity/x" } }],
+      }),
+    },
+  ],
+  [
+    "cloudfront-private-origin-and-headers",
+    "plain HTTP allowed",
+    "aws_cloudfront_distribution.site",
+    { resource: distribution({ default_cache_behavior: { ...siteBehavior, viewer_protocol_policy: "allow-all" } }) },
+  ],
+  [
+    "cloudfront-private-origin-and-headers",
+    "no response headers policy",
+    "aws_cloudfront_distribution.site",
+    { resource: distribution({ default_cache_behavior: { ...siteBehavior, response_headers_policy_id: undefined } }) },
+  ],
+  [
+    "cloudfront-private-origin-and-headers",
+    "HSTS shorter than a year, CSP without frame-ancestors",
+    "aws_cloudfront_distribution.site",
+    {
+      resource: {
+        ...distribution({}),
+        aws_cloudfront_response_headers_policy: {
+          headers: {
+            security_headers_config: {
+              ...securityHeaders.security_headers_config,
+              content_security_policy: { content_security_policy: "default-src 'self'", override: true },
+              strict_transport_security: { access_control_max_age_sec: 3600, override: true },
+            },
+          },
+        },
+      },
+    },
+  ],
+  [
+    "cognito-pool-hardening",
+    "passwords shorter than 12",
+    "aws_cognito_user_pool.people",
+    { resource: { aws_cognito_user_pool: { people: { ...userPool, password_policy: { minimum_length: 8 } } } } },
+  ],
+  [
+    "cognito-pool-hardening",
+    "self sign-up",
+    "aws_cognito_user_pool.people",
+    { resource: { aws_cognito_user_pool: { people: { ...userPool, admin_create_user_config: {} } } } },
+  ],
+  [
+    "cognito-pool-hardening",
+    "an app client telling who has an account",
+    "aws_cognito_user_pool_client.dashboard",
+    {
+      resource: {
+        aws_cognito_user_pool_client: { dashboard: { ...poolClient, prevent_user_existence_errors: "LEGACY" } },
+      },
+    },
+  ],
+  [
+    "cognito-pool-hardening",
+    "an app client that may write the store",
+    "aws_cognito_user_pool_client.dashboard",
+    {
+      resource: {
+        aws_cognito_user_pool_client: { dashboard: { ...poolClient, write_attributes: ["name", "custom:store_id"] } },
+      },
+    },
+  ],
+  [
+    "cognito-pool-hardening",
+    "an app client with no write_attributes (all writable)",
+    "aws_cognito_user_pool_client.dashboard",
+    { resource: { aws_cognito_user_pool_client: { dashboard: { prevent_user_existence_errors: "ENABLED" } } } },
   ],
 ];
 

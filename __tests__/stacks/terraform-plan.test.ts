@@ -27,8 +27,9 @@ import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "
  * saying why, where terraform or the provider mirror is missing.
  */
 const ENVIRONMENTS = ["dev", "prod"] as const;
-const KINDS = ["bootstrap", "network", "data", "api", "observability"] as const;
-const DOWNSTREAMS = ["data", "api", "observability"];
+/** In deploy order: dependencies first, then README's order (web, which no list names, last). */
+const KINDS = ["bootstrap", "network", "data", "api", "observability", "web"] as const;
+const DOWNSTREAMS = ["data", "api", "observability", "web"];
 const ACCOUNT = "123456789012";
 
 type Json = Record<string, Record<string, unknown>>;
@@ -300,7 +301,7 @@ if (!tooling.ok) {
     });
 
     test.each(ENVIRONMENTS)(
-      "%s: data, api and observability plan against their upstreams' pending outputs; network and bootstrap read none",
+      "%s: data, api, observability and web plan against their upstreams' pending outputs; network, bootstrap none",
       (environment) => {
         for (const r of results[environment]) {
           const kind = r.stack.slice(0, r.stack.lastIndexOf("-"));
@@ -323,6 +324,7 @@ if (!tooling.ok) {
             .sort();
         expect(upstreamsOf("data")).toEqual([`network-${environment}`]);
         expect(upstreamsOf("api")).toEqual([`data-${environment}`, `network-${environment}`]);
+        expect(upstreamsOf("web")).toEqual([`api-${environment}`]);
       },
     );
 

@@ -1,5 +1,6 @@
 import { JwtRsaVerifier } from "aws-jwt-verify";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
+import { STORE_ATTRIBUTE } from "../../shared/physical-names";
 
 /**
  * Signed-in people carry a Cognito ID token: RS256, issued by the user pool (`iss`), for the
@@ -32,7 +33,7 @@ export class PersonTokenError extends Error {
   override name = "PersonTokenError";
 }
 
-export const STORE_CLAIM = "custom:store_id";
+export const STORE_CLAIM = `custom:${STORE_ATTRIBUTE}` as const;
 
 export function personTokenVerifier(options: PersonTokenIssuer): PersonTokenVerifier {
   const verifier = JwtRsaVerifier.create({

@@ -22,12 +22,20 @@ export function proxyConnectionLimit(config: EnvironmentConfig): number {
   );
 }
 
+/**
+ * Functions that open no database connection, so their reserved concurrency costs the proxy
+ * nothing: the API's Lambda authorizer checks a header and, for people, a token signature.
+ */
+export const WITHOUT_DATABASE = ["authorizer"] as const;
+
 export interface ConnectionDemand {
   /** Σ reserved concurrency × connections per instance, over every function. */
   connections: number;
   /** Functions without reserved concurrency: their demand is unbounded. */
   unreserved: (keyof typeof CONNECTIONS_PER_INSTANCE)[];
 }
+
+type ReservingFunction = keyof typeof CONNECTIONS_PER_INSTANCE | (typeof WITHOUT_DATABASE)[number];
 
 /** The most connections the environment's functions can hold at once, given their reserved concurrency. */
 export function connectionDemand(config: EnvironmentConfig): ConnectionDemand {
@@ -51,20 +59,29 @@ export function connectionDemand(config: EnvironmentConfig): ConnectionDemand {
  * (dev: a fresh account's concurrency quota may be as low as 10) is bounded by its account quota.
  */
 export function capacityProblems(config: EnvironmentConfig): string[] {
-  const { connections, unreserved } = connectionDemand(config);
-  const reservedAny = unreserved.length < Object.keys(CONNECTIONS_PER_INSTANCE).length;
+  const { connections, unreserved: unreservedWithDatabase } = connectionDemand(config);
+  const reservedAny = unreservedWithDatabase.length < Object.keys(CONNECTIONS_PER_INSTANCE).length;
   if (!reservedAny) return [];
+  // The authorizer holds no connection, but where the others are reserved it must be too: it
+  // gates every keyed request, and unreserved it would compete for the account's unreserved pool.
+  const unreserved: ReservingFunction[] = [
+    ...unreservedWithDatabase,
+    ...WITHOUT_DATABASE.filter((name) => config.functions[name].reservedConcurrency === undefined),
+  ];
   if (unreserved.length > 0) {
     return unreserved.map(
       (name) =>
         `${config.name}.functions.${name}.reservedConcurrency: required when other functions reserve concurrency ` +
-        "(unbounded, it could exhaust the proxy's connections)",
+        ((WITHOUT_DATABASE as readonly string[]).includes(name)
+          ? "(it holds no database connection, but gates every keyed request)"
+          : "(unbounded, it could exhaust the proxy's connections)"),
     );
   }
   const limit = proxyConnectionLimit(config);
   if (connections <= limit) return [];
   const detail = (Object.keys(CONNECTIONS_PER_INSTANCE) as (keyof typeof CONNECTIONS_PER_INSTANCE)[])
     .map((name) => `${name} ${config.functions[name].reservedConcurrency}×${CONNECTIONS_PER_INSTANCE[name]}`)
+    .concat(WITHOUT_DATABASE.map((name) => `${name} ${config.functions[name].reservedConcurrency}×0`))
     .join(" + ");
   return [
     `${config.name}.functions: reserved concurrency × pool size is ${connections} connections (${detail}), ` +

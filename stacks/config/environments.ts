@@ -47,16 +47,55 @@ const database = (overrides: Partial<EnvironmentConfig["database"]>): Environmen
  * and AWS keeps 100 unreserved, so a reservation would fail there; the quota bounds dev instead.
  * migrate is reserved at 1 where reservations apply: two migration runs never overlap.
  * migrate's 900 s timeout (Lambda's maximum) leaves room for its bounded waits for the proxy.
+ * The authorizer runs before every keyed request but holds no database connection, so its
+ * reservation costs the proxy nothing; it is sized for the stage's rate limit (a warm run takes
+ * milliseconds: 500 requests/s x 50 ms is 25 instances) with room for cold starts.
  */
 const functions = (
   scale: number,
-  reserved?: { ingest: number; reports: number; health: number },
+  reserved?: { ingest: number; reports: number; health: number; authorizer: number },
 ): EnvironmentConfig["functions"] => ({
   ingest: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.ingest },
   reports: { memoryMb: 512 * scale, timeoutSeconds: 15, reservedConcurrency: reserved?.reports },
   health: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: reserved?.health },
   migrate: { memoryMb: 512, timeoutSeconds: 900, reservedConcurrency: reserved && 1 },
   admin: { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: reserved && 2 },
+  authorizer: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: reserved?.authorizer },
+});
+
+/**
+ * The dashboard's people: e-mail and password, TOTP optional, 12-character passwords (the local
+ * stand-in's rule too). Threat protection needs Cognito's PLUS plan, paid per active user from the
+ * first: prod enforces it; dev and staging stay on ESSENTIALS (free up to 10,000 active users).
+ * Their key's usage plan is the budget of every signed-in person together (docs/sign-in.md "Costs").
+ */
+const people = (
+  plan: { featurePlan: "ESSENTIALS" | "PLUS"; threatProtection: "OFF" | "ENFORCED" },
+  expectedMonthlyActiveUsers: number,
+  deletionProtection: boolean,
+): EnvironmentConfig["people"] => ({
+  ...plan,
+  mfa: "OPTIONAL",
+  passwordPolicy: {
+    minimumLength: 12,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: false,
+    temporaryPasswordValidityDays: 7,
+  },
+  refreshTokenValidityDays: 30,
+  deletionProtection,
+  requestsPerMinute: 1000,
+  burstLimit: 100,
+  requestsPerDay: 500_000,
+  expectedMonthlyActiveUsers,
+});
+
+const dashboard = (expectedVisitsPerMonth: number, forceDestroy: boolean): EnvironmentConfig["dashboard"] => ({
+  priceClass: "PriceClass_100",
+  expectedVisitsPerMonth,
+  forceDestroy,
 });
 
 /** Each environment is assumed to live in its own AWS account, so each manages API Gateway's logging role. */
@@ -139,6 +178,8 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       }),
       functions: functions(1),
       api: api(100),
+      people: people({ featurePlan: "ESSENTIALS", threatProtection: "OFF" }, 20, false),
+      dashboard: dashboard(1_000, true),
       logRetentionDays: 14,
       alarms: alarms([]),
       state: state("dev", env),
@@ -152,9 +193,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       azCount: 3,
       network: network(),
       database: database({ instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7 }),
-      // 2 x (50 + 60 + 5 + 2) + 3 x 1 = 237 connections of the ~278 the proxy may open (90 % of ~309).
-      functions: functions(1, { ingest: 50, reports: 60, health: 5 }),
+      // 2 x (50 + 60 + 5 + 2) + 3 x 1 = 237 connections of the ~278 the proxy may open (90 % of ~309);
+      // the authorizer's 50 hold none.
+      functions: functions(1, { ingest: 50, reports: 60, health: 5, authorizer: 50 }),
       api: api(200),
+      people: people({ featurePlan: "ESSENTIALS", threatProtection: "OFF" }, 50, false),
+      dashboard: dashboard(5_000, false),
       logRetentionDays: 30,
       alarms: alarms([]),
       state: state("staging", env),
@@ -178,9 +222,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
         performanceInsightsRetentionDays: 31,
         monitoringIntervalSeconds: 15,
       }),
-      // 2 x (200 + 300 + 10 + 2) + 3 x 1 = 1,027 connections of the ~1,199 the proxy may open (90 % of ~1,333).
-      functions: functions(2, { ingest: 200, reports: 300, health: 10 }),
+      // 2 x (200 + 300 + 10 + 2) + 3 x 1 = 1,027 connections of the ~1,199 the proxy may open (90 % of ~1,333);
+      // the authorizer's 100 hold none.
+      functions: functions(2, { ingest: 200, reports: 300, health: 10, authorizer: 100 }),
       api: api(500),
+      people: people({ featurePlan: "PLUS", threatProtection: "ENFORCED" }, 2_000, true),
+      dashboard: dashboard(100_000, false),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
       state: state("prod", env),

@@ -11,6 +11,9 @@ import { ENVIRONMENT_NAMES } from "./types";
 
 const positiveInt = z.number().int().positive();
 
+/** The shortest password a user pool may allow (the policy rule `cognito-pool-hardening` holds every pool to it). */
+export const MIN_PASSWORD_LENGTH = 12;
+
 export const networkSchema = z.strictObject({
   vpcCidr: z.string(),
   /** One /24 per availability zone and tier, in AZ order. */
@@ -67,8 +70,16 @@ export const functionSchema = z.strictObject({
   reservedConcurrency: z.number().int().min(0).optional(),
 });
 
-/** The Lambda functions a config sizes: the API's and the migration and admin functions. */
-const CONFIGURED_FUNCTIONS: readonly (FunctionName | "migrate" | "admin")[] = [...FUNCTION_NAMES, "migrate", "admin"];
+/**
+ * The Lambda functions a config sizes: the API's, the migration and admin functions, and the API's
+ * Lambda authorizer (which opens no database connection: stacks/config/capacity.ts).
+ */
+const CONFIGURED_FUNCTIONS: readonly (FunctionName | "migrate" | "admin" | "authorizer")[] = [
+  ...FUNCTION_NAMES,
+  "migrate",
+  "admin",
+  "authorizer",
+];
 
 /** `{ [name]: schema }` for each name, typed by the names (Object.fromEntries would widen to string keys). */
 function sameSchemaFor<K extends string, S extends z.ZodType>(names: readonly K[], schema: S): Record<K, S> {
@@ -95,6 +106,51 @@ export const apiSchema = z.strictObject({
    * account and region: environments sharing an account must leave it to one of them.
    */
   manageAccountLogging: z.boolean(),
+});
+
+/**
+ * The dashboard's people (docs/sign-in.md): their Cognito user pool, and the usage plan of the one
+ * API key the authorizer hands to API Gateway for every signed-in person.
+ */
+export const peopleSchema = z.strictObject({
+  /**
+   * Cognito's feature plan (`user_pool_tier`). Threat protection (adaptive authentication,
+   * compromised-credential checks) needs PLUS; ESSENTIALS and LITE have no such add-on.
+   */
+  featurePlan: z.enum(["LITE", "ESSENTIALS", "PLUS"]),
+  /** Threat protection's mode (`advanced_security_mode`): AUDIT only logs risks, ENFORCED acts on them. */
+  threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]),
+  /** TOTP MFA (software tokens): OPTIONAL lets each person turn it on, ON requires it of everyone. */
+  mfa: z.enum(["OFF", "OPTIONAL", "ON"]),
+  passwordPolicy: z.strictObject({
+    minimumLength: z.number().int().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH}`).max(99),
+    requireLowercase: z.boolean(),
+    requireUppercase: z.boolean(),
+    requireNumbers: z.boolean(),
+    requireSymbols: z.boolean(),
+    /** How long the temporary password Cognito e-mails to a new person stays valid. */
+    temporaryPasswordValidityDays: z.number().int().min(1).max(365),
+  }),
+  /** ID and access tokens live an hour; a refresh token this many days (then the person signs in again). */
+  refreshTokenValidityDays: z.number().int().min(1).max(3650),
+  /** Whether the pool refuses deletion (prod: its users exist nowhere else). */
+  deletionProtection: z.boolean(),
+  /** The people key's usage plan: all signed-in people of the environment together, per minute and per day. */
+  requestsPerMinute: positiveInt,
+  burstLimit: positiveInt,
+  requestsPerDay: positiveInt,
+  /** Monthly active users the cost estimate of docs/sign-in.md assumes (Cognito bills per MAU); not enforced. */
+  expectedMonthlyActiveUsers: positiveInt,
+});
+
+/** The dashboard's hosting: CloudFront in front of a private bucket. */
+export const dashboardSchema = z.strictObject({
+  /** CloudFront's edge locations: PriceClass_100 (North America, Europe) is the cheapest. */
+  priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]),
+  /** Dashboard visits a month the cost estimate of docs/sign-in.md assumes; not enforced. */
+  expectedVisitsPerMonth: positiveInt,
+  /** Dev's bucket may be destroyed with its files in it; elsewhere a destroy must empty it first. */
+  forceDestroy: z.boolean(),
 });
 
 export const alarmSchema = z.strictObject({
@@ -182,6 +238,8 @@ export const environmentSchema = z.strictObject({
   database: databaseSchema,
   functions: z.strictObject(sameSchemaFor(CONFIGURED_FUNCTIONS, functionSchema)),
   api: apiSchema,
+  people: peopleSchema,
+  dashboard: dashboardSchema,
   logRetentionDays: z
     .number()
     .int()
@@ -204,5 +262,7 @@ export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type FunctionConfig = z.output<typeof functionSchema>;
 export type ApiConfig = z.output<typeof apiSchema>;
 export type AlarmConfig = z.output<typeof alarmSchema>;
+export type PeopleConfig = z.output<typeof peopleSchema>;
+export type DashboardConfig = z.output<typeof dashboardSchema>;
 export type StateConfig = z.output<typeof stateSchema>;
 export type CiConfig = z.output<typeof ciSchema>;

@@ -6,9 +6,11 @@ export type {
   AlarmConfig,
   ApiConfig,
   CiConfig,
+  DashboardConfig,
   DatabaseConfig,
   EnvironmentConfig,
   FunctionConfig,
   NetworkConfig,
+  PeopleConfig,
   StateConfig,
 } from "./schema";

@@ -51,6 +51,12 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
       `${config.name}.database.maxAllocatedStorageGb: must exceed allocatedStorageGb for storage autoscaling`,
     );
   }
+  const { people } = config;
+  if (people.threatProtection !== "OFF" && people.featurePlan !== "PLUS")
+    problems.push(
+      `${config.name}.people.threatProtection: ${people.threatProtection} needs featurePlan PLUS ` +
+        `(Cognito's ${people.featurePlan} plan has no threat protection)`,
+    );
   if (config.tags.environment !== config.name)
     problems.push(`${config.name}.tags.environment: is "${config.tags.environment}"`);
   return [...problems, ...networkProblems(config), ...capacityProblems(config)];

@@ -1,3 +1,5 @@
+import { MIN_PASSWORD_LENGTH } from "../config/schema";
+import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
 import { iamFindings } from "./iam";
 import {
   blocks,
@@ -125,13 +127,25 @@ const lambdas: Rule = {
   id: "lambda-vpc-and-tracing",
   description:
     "every aws_lambda_function has vpc_config (subnets and security groups), tracing_config mode Active, " +
-    "and kms_key_arn when it has environment variables",
+    `and kms_key_arn when it has environment variables; one outside the VPC says why in its ${OUTSIDE_VPC_TAG} ` +
+    "tag and has no DB_* variables",
   check(tf) {
     const findings: Finding[] = [];
     for (const [address, fn] of entries(tf, "aws_lambda_function")) {
       const vpc = blocks(fn.vpc_config)[0];
-      if (!vpc) findings.push({ address, rule: "lambda-vpc-and-tracing", message: "no vpc_config" });
-      else if (!present(vpc.subnet_ids) || !present(vpc.security_group_ids))
+      const outsideVpc = (fn.tags as Block | undefined)?.[OUTSIDE_VPC_TAG];
+      const variables = Object.keys((blocks(fn.environment)[0]?.variables as Block | undefined) ?? {});
+      if (!vpc) {
+        // The one way out: a reason in the outside-vpc tag, and nothing that reaches the database.
+        if (typeof outsideVpc !== "string" || outsideVpc.trim() === "")
+          findings.push({ address, rule: "lambda-vpc-and-tracing", message: "no vpc_config" });
+        else if (variables.some((name) => name.startsWith("DB_")))
+          findings.push({
+            address,
+            rule: "lambda-vpc-and-tracing",
+            message: `outside the VPC (${OUTSIDE_VPC_TAG}) but configured for the database (DB_* variables)`,
+          });
+      } else if (!present(vpc.subnet_ids) || !present(vpc.security_group_ids))
         findings.push({
           address,
           rule: "lambda-vpc-and-tracing",
@@ -253,7 +267,112 @@ const databases: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [securityGroups, nacls, logGroups, lambdas, iam, buckets, databases];
+/** `${aws_cloudfront_response_headers_policy.NAME.id}` -> NAME. */
+const referencedName = (value: unknown, type: string): string | undefined =>
+  typeof value === "string" ? new RegExp(`^\\$\\{${type}\\.([^.}]+)\\.id\\}$`).exec(value)?.[1] : undefined;
+
+/** A year: the least HSTS max-age worth having (browsers' preload lists ask for it too). */
+const MIN_HSTS_SECONDS = 31_536_000;
+
+/**
+ * (g) Every CloudFront distribution serves HTTPS only, reads S3 origins through origin access
+ * control (not the legacy origin access identity, not a public bucket), and answers with a response
+ * headers policy of this stack that sets HSTS (a year or more), a CSP with `frame-ancestors`, and
+ * X-Frame-Options.
+ */
+const cloudfront: Rule = {
+  id: "cloudfront-private-origin-and-headers",
+  description:
+    "every aws_cloudfront_distribution redirects to or requires HTTPS, reads S3 through origin access control, " +
+    "and uses a response headers policy with HSTS (>= 1 year), a CSP with frame-ancestors and X-Frame-Options",
+  check(tf) {
+    const findings: Finding[] = [];
+    const policies = tf.resource?.aws_cloudfront_response_headers_policy ?? {};
+    const flag = (address: string, message: string) =>
+      findings.push({ address, rule: "cloudfront-private-origin-and-headers", message });
+    for (const [address, distribution] of entries(tf, "aws_cloudfront_distribution")) {
+      for (const origin of blocks(distribution.origin)) {
+        const domain = String(origin.domain_name ?? "");
+        const s3 = domain.includes("aws_s3_bucket.") || /\.s3[.-]/.test(domain);
+        if (blocks(origin.s3_origin_config).length > 0)
+          flag(address, `origin ${String(origin.origin_id)} uses an origin access identity, not origin access control`);
+        else if (s3 && !present(origin.origin_access_control_id))
+          flag(address, `S3 origin ${String(origin.origin_id)} without origin_access_control_id`);
+      }
+      const behaviors = [
+        ...blocks(distribution.default_cache_behavior),
+        ...blocks(distribution.ordered_cache_behavior),
+      ];
+      for (const behavior of behaviors) {
+        const where = behavior.path_pattern ? `behavior ${String(behavior.path_pattern)}` : "default behavior";
+        if (!["redirect-to-https", "https-only"].includes(String(behavior.viewer_protocol_policy)))
+          flag(address, `${where}: viewer_protocol_policy ${String(behavior.viewer_protocol_policy)} allows HTTP`);
+        const name = referencedName(behavior.response_headers_policy_id, "aws_cloudfront_response_headers_policy");
+        const policy = name === undefined ? undefined : policies[name];
+        if (!policy) {
+          flag(address, `${where}: no response headers policy of this stack`);
+          continue;
+        }
+        const security = blocks(policy.security_headers_config)[0] ?? {};
+        const hsts = blocks(security.strict_transport_security)[0];
+        if (!hsts || Number(hsts.access_control_max_age_sec ?? 0) < MIN_HSTS_SECONDS)
+          flag(address, `${where}: response headers policy ${name} without HSTS of a year or more`);
+        const csp = String(blocks(security.content_security_policy)[0]?.content_security_policy ?? "");
+        if (!/frame-ancestors/.test(csp))
+          flag(address, `${where}: response headers policy ${name} without a CSP that sets frame-ancestors`);
+        if (blocks(security.frame_options).length === 0)
+          flag(address, `${where}: response headers policy ${name} without X-Frame-Options`);
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * (h) Every Cognito user pool: passwords of at least MIN_PASSWORD_LENGTH, users created by an
+ * administrator only (no self sign-up); every app client: no user-existence errors, and no custom
+ * attribute writable by the client (custom attributes carry what the API trusts, e.g. the store).
+ */
+const cognito: Rule = {
+  id: "cognito-pool-hardening",
+  description:
+    `every aws_cognito_user_pool requires passwords of ${MIN_PASSWORD_LENGTH}+ characters and allows no self ` +
+    "sign-up; every aws_cognito_user_pool_client prevents user-existence errors and writes no custom attribute",
+  check(tf) {
+    const findings: Finding[] = [];
+    const flag = (address: string, message: string) =>
+      findings.push({ address, rule: "cognito-pool-hardening", message });
+    for (const [address, pool] of entries(tf, "aws_cognito_user_pool")) {
+      const length = Number(blocks(pool.password_policy)[0]?.minimum_length ?? 8);
+      if (length < MIN_PASSWORD_LENGTH)
+        flag(address, `password_policy minimum_length ${length}, under ${MIN_PASSWORD_LENGTH}`);
+      if (blocks(pool.admin_create_user_config)[0]?.allow_admin_create_user_only !== true)
+        flag(address, "self sign-up allowed (admin_create_user_config.allow_admin_create_user_only is not true)");
+    }
+    for (const [address, client] of entries(tf, "aws_cognito_user_pool_client")) {
+      if (client.prevent_user_existence_errors !== "ENABLED")
+        flag(address, "prevent_user_existence_errors is not ENABLED (sign-in errors tell who has an account)");
+      const writable = strings(client.write_attributes);
+      if (writable.length === 0)
+        flag(address, "no write_attributes: the client may write every attribute, custom ones included");
+      for (const attribute of writable.filter((a) => a.startsWith("custom:")))
+        flag(address, `the client may write ${attribute}`);
+    }
+    return findings;
+  },
+};
+
+export const RULES: readonly Rule[] = [
+  securityGroups,
+  nacls,
+  logGroups,
+  lambdas,
+  iam,
+  buckets,
+  databases,
+  cloudfront,
+  cognito,
+];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {
   return rules.flatMap((rule) => rule.check(tf));

@@ -15,7 +15,9 @@ export type RuleId =
   | "lambda-vpc-and-tracing"
   | "iam-wildcard"
   | "s3-bucket-hardening"
-  | "rds-encrypted-and-private";
+  | "rds-encrypted-and-private"
+  | "cloudfront-private-origin-and-headers"
+  | "cognito-pool-hardening";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */

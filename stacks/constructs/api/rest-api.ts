@@ -3,10 +3,13 @@
  * from the route table: one resource per path segment, one Lambda-proxy method per route, an
  * OPTIONS mock per routed resource, gateway responses that answer with SPEC's error body and
  * CORS headers, a deployment that redeploys whenever any of that changes, and a stage with
- * X-Ray, JSON access logs, metrics and throttling.
+ * X-Ray, JSON access logs, metrics and throttling. With an authorizer function, every method
+ * that requires a key takes its key from the Lambda authorizer (API keys or people's tokens,
+ * docs/sign-in.md).
  */
 import { createHash } from "node:crypto";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
@@ -39,6 +42,20 @@ export interface StageThrottle {
   burstLimit: number;
 }
 
+/**
+ * The Lambda authorizer's settings. REQUEST type with results never cached (TTL 0): a cached answer
+ * is keyed by the identity sources, and with no credential header shared by machines (`x-api-key`)
+ * and people (`Authorization`) any header chosen as identity source would be one that half of the
+ * callers lack, and API Gateway refuses such a request with 401 before the authorizer runs. Without
+ * caching the identity source is optional, but hashicorp/aws 5.x cannot leave it empty (it defaults
+ * to the Authorization header), so it names a context variable every request has.
+ */
+export const AUTHORIZER_SETTINGS = {
+  type: "REQUEST",
+  identitySource: "context.httpMethod",
+  authorizerResultTtlInSeconds: 0,
+} as const;
+
 export interface RestApiProps {
   /** Physical name prefix, e.g. `ecommerce-analytics-prod`. */
   prefix: string;
@@ -57,6 +74,11 @@ export interface RestApiProps {
    * singleton: where several environments share one account and region, exactly one should own it.
    */
   manageAccountLogging?: boolean;
+  /**
+   * The Lambda authorizer in front of every method that requires a key (`api_key_source =
+   * AUTHORIZER`: it hands API Gateway the key to check). Without one, keys come from `x-api-key`.
+   */
+  authorizer?: ApiFunction;
 }
 
 /** A gateway response: API Gateway's own errors answered with SPEC's body. */
@@ -81,7 +103,24 @@ export interface GatewayErrorSpec {
 export const GATEWAY_RESPONSES: Readonly<Record<string, GatewayErrorSpec>> = {
   DEFAULT_4XX: { code: "BAD_REQUEST" },
   DEFAULT_5XX: { code: "INTERNAL_ERROR" },
-  ACCESS_DENIED: { status: "403", code: "FORBIDDEN" },
+  // The authorizer denied: no key and no sign-in token, or a token on a route for keys only.
+  ACCESS_DENIED: {
+    status: "403",
+    code: "FORBIDDEN",
+    message:
+      "Forbidden: send an API key in the x-api-key header " +
+      "(the reports also take a sign-in token in Authorization: Bearer)",
+  },
+  // The authorizer refused a sign-in token: the dashboard refreshes it, or signs in again.
+  UNAUTHORIZED: {
+    status: "401",
+    code: "UNAUTHORIZED",
+    message: "the sign-in token is missing, invalid or expired: refresh it or sign in again",
+    headers: { "WWW-Authenticate": "Bearer" },
+  },
+  // The authorizer could not answer (throttled, timed out): transient, like INTEGRATION_FAILURE.
+  AUTHORIZER_FAILURE: { status: "503", code: "SERVICE_UNAVAILABLE", headers: { "Retry-After": "5" } },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: "500", code: "INTERNAL_ERROR" },
   INVALID_API_KEY: {
     status: "403",
     code: "FORBIDDEN",
@@ -170,6 +209,8 @@ export class RestApi extends Construct {
   readonly url: string;
   /** The API's name (a plain string: CloudWatch's `ApiName` dimension). */
   readonly name: string;
+  /** The Lambda authorizer, when the API has one. */
+  readonly authorizer?: ApiGatewayAuthorizer;
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
@@ -180,7 +221,7 @@ export class RestApi extends Construct {
     this.api = new ApiGatewayRestApi(this, "api", {
       name: this.name,
       description: "E-commerce analytics HTTP API v1 (generated from functions/routes.ts)",
-      apiKeySource: "HEADER",
+      apiKeySource: props.authorizer ? "AUTHORIZER" : "HEADER",
       endpointConfiguration: { types: ["REGIONAL"] },
       disableExecuteApiEndpoint: false,
       // Reports (CSV especially) compress well; API Gateway gzips when the client accepts it.
@@ -202,9 +243,28 @@ export class RestApi extends Construct {
       );
     }
 
-    // --- methods: Lambda proxy per route --------------------------------------------------------
     /** Everything the deployment snapshots; their ids feed its redeployment trigger. */
     const dependables: Array<ITerraformDependable & { id: string }> = [];
+
+    // --- the Lambda authorizer: machines' keys and people's tokens ------------------------------
+    if (props.authorizer) {
+      this.authorizer = new ApiGatewayAuthorizer(this, "authorizer", {
+        name: `${prefix}-authorizer`,
+        restApiId: this.api.id,
+        authorizerUri: props.authorizer.invokeArn,
+        ...AUTHORIZER_SETTINGS,
+      });
+      new LambdaPermission(this, "permission-authorizer", {
+        statementId: "AllowApiGatewayAuthorizer",
+        action: "lambda:InvokeFunction",
+        functionName: props.authorizer.functionName,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${this.api.executionArn}/authorizers/${this.authorizer.id}`,
+      });
+      dependables.push(this.authorizer);
+    }
+
+    // --- methods: Lambda proxy per route --------------------------------------------------------
     for (const route of routeTable) {
       const resource = this.resources.get(route.path)!;
       const fn = props.functions[route.functionName];
@@ -213,7 +273,9 @@ export class RestApi extends Construct {
         restApiId: this.api.id,
         resourceId: resource.id,
         httpMethod: route.method,
-        authorization: "NONE",
+        ...(route.apiKeyRequired && this.authorizer
+          ? { authorization: "CUSTOM", authorizerId: this.authorizer.id }
+          : { authorization: "NONE" }),
         apiKeyRequired: route.apiKeyRequired,
         operationName: route.operationId,
       });
@@ -301,6 +363,7 @@ export class RestApi extends Construct {
             apiKeyRequired,
           })),
           integration: { type: "AWS_PROXY", integrationHttpMethod: "POST" },
+          authorizer: props.authorizer ? AUTHORIZER_SETTINGS : null,
           cors: CORS_HEADERS,
           gatewayResponses: GATEWAY_RESPONSES,
         }),

@@ -2,16 +2,17 @@ import type {
   DataAwsIamPolicyDocumentStatement,
   DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { smokeSecretName } from "../../../shared/physical-names";
+import { siteBucketName, smokeSecretName } from "../../../shared/physical-names";
 
 /**
  * What the apply role (`<prefix>-github-apply`) may change: exactly what `cdktf deploy` of the
- * environment's network, data, api and observability stacks creates, updates and deletes.
- * One step of the deploy besides Terraform uses it too: the smoke-key step writes the smoke-test
- * store's key to its secret (SmokeTestKeyValue, which, like the NotTheCiAccess deny, names no resource type).
+ * environment's network, data, api, web and observability stacks creates, updates and deletes.
+ * Two steps of the deploy besides Terraform use it too: the smoke-key step writes the smoke-test
+ * store's key to its secret (SmokeTestKeyValue, which, like the NotTheCiAccess deny, names no resource
+ * type), and the dashboard upload writes the site bucket and invalidates its distribution.
  *
  * HOW IT IS DERIVED. Each rule below names the Terraform resource types it exists for; the set of
- * types is the union of `resource` types in the four synthesized stacks (list them with
+ * types is the union of `resource` types in the five synthesized stacks (list them with
  * `npm run synth` and `jq '.resource | keys' cdktf.out/stacks/<stack>/cdk.tf.json`). Writes are
  * scoped to this account and region and, where the service's ARNs carry a name, to the
  * environment's names (`<prefix>-*`: functions, roles, log groups, topics, alarms, trail, ...);
@@ -23,7 +24,7 @@ import { smokeSecretName } from "../../../shared/physical-names";
  * `ReadOnlyAccess` policy the role also carries: the plan role holds the same, so it adds no new
  * exposure, and Terraform's refresh reads far more attributes than any hand-kept list would track.
  *
- * HOW TO EXTEND IT. `__tests__/stacks/bootstrap.test.ts` synthesizes the four stacks and fails
+ * HOW TO EXTEND IT. `__tests__/stacks/bootstrap.test.ts` synthesizes the five stacks and fails
  * for any resource type that no rule names, for a physical name outside the patterns here, for a
  * role trusted by a service not in PASS_ROLE_TO_SERVICES, and for an AWS managed policy not in
  * ATTACHABLE_AWS_MANAGED_POLICIES. When a stack gains a new type: look up its create/update/delete
@@ -57,7 +58,7 @@ export interface PermissionRule {
  * One managed policy of the apply role per group (`<prefix>-github-apply-<group>`), each under IAM's 6,144-character
  * limit.
  */
-export type PermissionGroup = "network" | "data" | "api" | "observability" | "shared";
+export type PermissionGroup = "network" | "data" | "api" | "web" | "observability" | "shared";
 
 /**
  * AWS managed policies the stacks attach to their roles (`aws_iam_role_policy_attachment`); nothing else may be
@@ -215,6 +216,8 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       sid: "RestApi",
       resourceTypes: [
         "aws_api_gateway_account",
+        "aws_api_gateway_api_key",
+        "aws_api_gateway_authorizer",
         "aws_api_gateway_deployment",
         "aws_api_gateway_gateway_response",
         "aws_api_gateway_integration",
@@ -226,6 +229,7 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "aws_api_gateway_rest_api",
         "aws_api_gateway_stage",
         "aws_api_gateway_usage_plan",
+        "aws_api_gateway_usage_plan_key",
         "aws_wafv2_web_acl_association",
       ],
       actions: [
@@ -238,6 +242,20 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "apigateway:UpdateRestApiPolicy",
       ],
       resources: (s) => [`arn:${s.partition}:apigateway:${s.region}::/*`],
+    },
+    {
+      // The people's user pool: CreateUserPool is authorized on `*` only (the id is generated).
+      sid: "CognitoCreateUserPool",
+      resourceTypes: ["aws_cognito_user_pool"],
+      actions: ["cognito-idp:CreateUserPool"],
+      resources: () => ["*"],
+    },
+    {
+      // Pools (and their clients, MFA and threat-protection settings) of this account and region.
+      sid: "CognitoUserPools",
+      resourceTypes: ["aws_cognito_user_pool", "aws_cognito_user_pool_client"],
+      actions: ["cognito-idp:*"],
+      resources: (s) => [arn(s, "cognito-idp", "userpool/*")],
     },
     {
       sid: "WafWebAcl",
@@ -293,6 +311,43 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "logs:DescribeResourcePolicies",
       ],
       resources: () => ["*"],
+    },
+  ],
+  web: [
+    {
+      // CloudFront's ARNs are global (no region) and hold generated ids. The deploy's invalidation
+      // after uploading the dashboard (cloudfront:CreateInvalidation) is covered too.
+      sid: "DashboardDistribution",
+      resourceTypes: [
+        "aws_cloudfront_distribution",
+        "aws_cloudfront_origin_access_control",
+        "aws_cloudfront_response_headers_policy",
+        "aws_cloudfront_cache_policy",
+      ],
+      actions: ["cloudfront:*"],
+      resources: (s) =>
+        ["distribution", "origin-access-control", "response-headers-policy", "cache-policy"].map(
+          (type) => `arn:${s.partition}:cloudfront::${s.accountId}:${type}/*`,
+        ),
+    },
+    {
+      // The dashboard's bucket, `<prefix>-dashboard-<account>`, and its files (the deploy uploads them).
+      sid: "DashboardBucket",
+      resourceTypes: [
+        "aws_s3_bucket",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_object",
+      ],
+      actions: ["s3:*"],
+      resources: (s) => [
+        `arn:${s.partition}:s3:::${siteBucketName(s.prefix, s.accountId)}`,
+        `arn:${s.partition}:s3:::${siteBucketName(s.prefix, s.accountId)}/*`,
+      ],
     },
   ],
   observability: [

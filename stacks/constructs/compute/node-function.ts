@@ -11,6 +11,7 @@ import { environmentPrefix, lambdaFunctionName } from "../../../shared/physical-
 import type { EnvironmentConfig } from "../../config";
 import type { DeployedFunction, NetworkOutputs } from "../../contracts";
 import { BUNDLE_HANDLER, functionCode, type FunctionBundle } from "./bundle";
+import { OUTSIDE_VPC_TAG } from "./outside-vpc";
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const METRICS_NAMESPACE = "EcommerceAnalytics";
@@ -43,6 +44,13 @@ export interface NodeFunctionProps {
   physicalName?: string;
   /** Bundle entry; default `functions/handlers/<name>.ts`. */
   entry?: string;
+  /**
+   * Where the function runs: in the private subnets (the default, whatever reaches the database),
+   * or, for a function that reaches nothing inside the VPC but a public AWS endpoint the VPC has no
+   * way to (no NAT), outside it. `outsideVpc` names why; the policy rule `lambda-vpc-and-tracing`
+   * accepts a function outside the VPC only with that reason tagged and no database settings.
+   */
+  outsideVpc?: string;
 }
 
 /**
@@ -142,19 +150,24 @@ export class NodeFunction extends Construct {
       assumeRolePolicy: assumeRole.json,
     });
 
+    const inVpc = props.outsideVpc === undefined;
     const statements: PolicyStatement[] = [
-      {
-        // AWSLambdaVPCAccessExecutionRole's actions: the ENI calls take no resource-level scoping.
-        actions: [
-          "ec2:CreateNetworkInterface",
-          "ec2:DescribeNetworkInterfaces",
-          "ec2:DescribeSubnets",
-          "ec2:DeleteNetworkInterface",
-          "ec2:AssignPrivateIpAddresses",
-          "ec2:UnassignPrivateIpAddresses",
-        ],
-        resources: ["*"],
-      },
+      ...(inVpc
+        ? [
+            {
+              // AWSLambdaVPCAccessExecutionRole's actions: the ENI calls take no resource-level scoping.
+              actions: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+              ],
+              resources: ["*"],
+            },
+          ]
+        : []),
       // Its own log group's streams only (the group itself is created here, not by Lambda).
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
       // X-Ray has no resource-level permissions.
@@ -191,7 +204,9 @@ export class NodeFunction extends Construct {
         ? { reservedConcurrentExecutions: settings.reservedConcurrency }
         : {}),
       tracingConfig: { mode: "Active" },
-      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [network.lambdaSecurityGroupId] },
+      ...(inVpc
+        ? { vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [network.lambdaSecurityGroupId] } }
+        : { tags: { [OUTSIDE_VPC_TAG]: props.outsideVpc } }),
       environment: { variables },
       kmsKeyArn: props.environmentKeyArn,
       loggingConfig: {

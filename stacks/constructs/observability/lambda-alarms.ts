@@ -22,6 +22,8 @@ export const ERROR_SEVERITY: Record<DeployedFunction, Severity> = {
   health: "critical",
   migrate: "warning",
   admin: "warning",
+  // It runs before every keyed request: when it fails, the whole API answers 503.
+  authorizer: "critical",
 };
 
 /** Per function: Errors and Throttles, summed over five minutes, at or above the configured counts. */
