@@ -28,7 +28,7 @@ import {
 import { assertNoSecrets, NodeFunction, rdsDbConnectStatement } from "../../stacks/constructs/compute/node-function";
 import { migrationsHash } from "../../shared/migrations-hash";
 
-const FUNCTIONS = ["ingest", "reports", "health", "migrate", "admin"] as const;
+const FUNCTIONS = ["ingest", "reports", "health", "migrate", "admin", "authorizer"] as const;
 const root = projectRoot();
 
 const network: NetworkOutputs = {
@@ -266,6 +266,26 @@ describe("NodeFunction", () => {
     });
     expect(lambda.filename).toMatch(new RegExp(`^assets/.+/${fn.bundle.hash}/archive\\.zip$`));
     expect(lambda.reserved_concurrent_executions).toBe(config.functions.reports.reservedConcurrency);
+  });
+
+  it("runs outside the VPC only when told why: a tag with the reason, and no ENI permissions", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "compute-outside-vpc");
+    new NodeFunction(stack, "authorizer", {
+      name: "authorizer",
+      config,
+      network,
+      outsideVpc: "reaches a public AWS endpoint only",
+      environmentKeyArn: FUNCTIONS_KEY,
+    });
+    const tf = JSON.parse(Testing.synth(stack));
+    const lambda = Object.values(tf.resource.aws_lambda_function)[0] as Record<string, unknown>;
+    expect(lambda.vpc_config).toBeUndefined();
+    expect(lambda.tags).toEqual({ "outside-vpc": "reaches a public AWS endpoint only" });
+    expect(lambda.tracing_config).toEqual({ mode: "Active" });
+    const docs = tf.data.aws_iam_policy_document as Record<string, { statement: Array<{ actions: string[] }> }>;
+    const policy = Object.entries(docs).find(([id]) => id.includes("policy-document"))![1];
+    expect(policy.statement.flatMap((s) => s.actions).filter((a) => a.startsWith("ec2:"))).toEqual([]);
   });
 
   it("encrypts its environment variables with the project's key, which its role may decrypt with", () => {

@@ -423,6 +423,32 @@ describe("deploy.yml", () => {
   );
 
   test.each(ENVIRONMENTS)(
+    "%s: builds the dashboard before applying anything, uploads it to the web stack's bucket after, then invalidates",
+    (name) => {
+      const job = deploy.jobs[name];
+      const build = stepRunning(job, /^npm run dashboard:build$/);
+      const deployStep = stepRunning(job, /cdktf deploy/);
+      const upload = stepRunning(job, /aws s3 sync/);
+      const smokeKey = stepRunning(job, /store -- smoke-key/);
+      const at = (step: Step) => job.steps.indexOf(step);
+      expect(at(stepRunning(job, /^npm run synth$/))).toBeLessThan(at(build));
+      expect(at(build)).toBeLessThan(at(deployStep));
+      expect(at(deployStep)).toBeLessThan(at(upload));
+      expect(at(upload)).toBeLessThan(at(smokeKey));
+      const run = String(upload.run);
+      expect(run).toContain('web="cdktf.out/stacks/web-${CDKTF_ENVIRONMENTS}"');
+      expect(run).toContain('terraform -chdir="$web" output -raw site_bucket');
+      expect(run).toContain('terraform -chdir="$web" output -raw distribution_id');
+      // Hashed assets are immutable; everything else is revalidated; Terraform's config.json is never touched.
+      expect(run).toMatch(/s3 sync dashboard\/dist\/assets .*--cache-control "public, max-age=31536000, immutable"/);
+      expect(run).toMatch(
+        /s3 sync dashboard\/dist "s3:\/\/\$\{bucket\}" --delete --exclude "assets\/\*" --exclude config\.json/,
+      );
+      expect(run).toContain('aws cloudfront create-invalidation --distribution-id "$distribution" --paths "/*"');
+    },
+  );
+
+  test.each(ENVIRONMENTS)(
     "%s: the smoke-test key comes from the store command with the api stack's secret, masked before any print",
     (name) => {
       const job = deploy.jobs[name];

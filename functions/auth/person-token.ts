@@ -1,4 +1,5 @@
 import { JwtRsaVerifier } from "aws-jwt-verify";
+import { FetchError, JwksValidationError } from "aws-jwt-verify/error";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { STORE_ATTRIBUTE } from "../../shared/physical-names";
 
@@ -33,6 +34,15 @@ export class PersonTokenError extends Error {
   override name = "PersonTokenError";
 }
 
+/**
+ * The issuer's keys could not be had (Cognito unreachable, a malformed JWKS): no verdict on the
+ * token, so not a PersonTokenError. The authorizer fails (API Gateway answers 503) instead of
+ * telling a person with a good token to sign in again.
+ */
+export class PersonTokenIssuerUnavailable extends Error {
+  override name = "PersonTokenIssuerUnavailable";
+}
+
 export const STORE_CLAIM = `custom:${STORE_ATTRIBUTE}` as const;
 
 export function personTokenVerifier(options: PersonTokenIssuer): PersonTokenVerifier {
@@ -47,7 +57,9 @@ export function personTokenVerifier(options: PersonTokenIssuer): PersonTokenVeri
     try {
       payload = await verifier.verify(token);
     } catch (error) {
-      throw new PersonTokenError(`token refused: ${(error as Error).message}`);
+      if (error instanceof FetchError || error instanceof JwksValidationError)
+        throw new PersonTokenIssuerUnavailable(`the issuer's keys: ${error.message}`, { cause: error });
+      throw new PersonTokenError(`token refused: ${(error as Error).message}`, { cause: error });
     }
     return personOf(payload);
   };

@@ -6,7 +6,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { routes } from "../../shared/routes";
-import { personTokenVerifier } from "../auth/person-token";
+import { personTokenVerifier, PersonTokenIssuerUnavailable } from "../auth/person-token";
 import { createRequestAuthorizer, TokenRefused, UNAUTHORIZED, type AuthorizerAnswer } from "../auth/request-authorizer";
 import { withPowertools } from "../middleware/powertools";
 import { logger } from "../observability";
@@ -70,6 +70,11 @@ export const handler = withPowertools<APIGatewayRequestAuthorizerEvent, APIGatew
     logDecision(answer, requestId);
     return answer.result;
   } catch (error) {
+    if (error instanceof PersonTokenIssuerUnavailable) {
+      // No verdict: the invocation fails and API Gateway answers 503 (AUTHORIZER_FAILURE) with Retry-After.
+      logger.error("the token issuer's keys are unavailable", { requestId, error });
+      throw error;
+    }
     if (!(error instanceof TokenRefused)) throw error;
     logger.info("refused: token", { requestId, route: error.route, reason: error.reason });
     // The exact message API Gateway turns into its 401 (gateway response UNAUTHORIZED).

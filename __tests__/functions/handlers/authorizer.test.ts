@@ -2,7 +2,7 @@
 import "../../support/powertools-output";
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
-import { personTokenVerifier, STORE_CLAIM } from "../../../functions/auth/person-token";
+import { personTokenVerifier, PersonTokenIssuerUnavailable, STORE_CLAIM } from "../../../functions/auth/person-token";
 import {
   createRequestAuthorizer,
   requestRouteKey,
@@ -178,6 +178,20 @@ describe("a signed-in person's ID token", () => {
     const attempt = withTestKey()(requestEvent("GET", SALES, { Authorization: `Bearer ${await token()}` }));
     await expect(attempt).rejects.toThrow(TokenRefused);
     await expect(attempt).rejects.toThrow(UNAUTHORIZED);
+  });
+});
+
+describe("when Cognito's keys cannot be fetched", () => {
+  it("the authorizer fails (API Gateway's 503), not 401: the person's token may well be good", async () => {
+    // Nothing listens on port 1: the fetch of the JWKS fails.
+    const unreachable = personTokenVerifier({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwksUri: "https://127.0.0.1:1/.well-known/jwks.json",
+    });
+    const attempt = authorize(unreachable)(requestEvent("GET", SALES, { Authorization: `Bearer ${await idToken()}` }));
+    await expect(attempt).rejects.toThrow(PersonTokenIssuerUnavailable);
+    await expect(attempt).rejects.not.toThrow(TokenRefused);
   });
 });
 

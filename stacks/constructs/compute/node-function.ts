@@ -204,7 +204,7 @@ export class NodeFunction extends Construct {
         ? { reservedConcurrentExecutions: settings.reservedConcurrency }
         : {}),
       tracingConfig: { mode: "Active" },
-      ...(inVpc
+      ...(props.outsideVpc === undefined
         ? { vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [network.lambdaSecurityGroupId] } }
         : { tags: { [OUTSIDE_VPC_TAG]: props.outsideVpc } }),
       environment: { variables },
