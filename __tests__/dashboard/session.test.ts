@@ -13,7 +13,7 @@ function session(...replies: Parameters<typeof fakeFetch>) {
   return { held, fetch, clock, states };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("Session: tokens in memory, renewed before they expire", () => {
   it("renews the ID token a minute before it expires, keeping the refresh token", async () => {

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { CognitoError, type AuthenticationResult, type CognitoClient, type SignInStep } from "../lib/cognito";
 import type { DashboardConfig } from "../lib/config";
 
@@ -20,6 +20,9 @@ export function SignIn(props: {
   const [challenge, setChallenge] = useState<Challenge>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const answerField = useRef<HTMLInputElement>(null);
+  // A challenge replaces the form's fields: the keyboard goes on to the one field it asks for.
+  useEffect(() => answerField.current?.focus(), [challenge]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -95,6 +98,7 @@ export function SignIn(props: {
               maxLength={6}
               required
               value={answer}
+              ref={answerField}
               data-testid="signin-code"
               onInput={(event) => setAnswer(event.currentTarget.value)}
             />
@@ -109,6 +113,7 @@ export function SignIn(props: {
               autocomplete="new-password"
               required
               value={answer}
+              ref={answerField}
               data-testid="signin-new-password"
               onInput={(event) => setAnswer(event.currentTarget.value)}
             />
