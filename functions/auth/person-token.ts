@@ -1,6 +1,9 @@
 import { JwtRsaVerifier } from "aws-jwt-verify";
 import { FetchError, JwksValidationError } from "aws-jwt-verify/error";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
+
+/** A JWKS as aws-jwt-verify caches it: RSA public keys with kty, kid, n, e. */
+type CachedJwks = Parameters<ReturnType<typeof JwtRsaVerifier.create>["cacheJwks"]>[0];
 import { STORE_ATTRIBUTE } from "../../shared/physical-names";
 
 /**
@@ -17,7 +20,7 @@ export interface PersonTokenIssuer {
   /** Where the issuer publishes its keys; default `<issuer>/.well-known/jwks.json`. */
   jwksUri?: string;
   /** The keys themselves, when known (the local gateway): then nothing is fetched. */
-  jwks?: { keys: Array<Record<string, unknown>> };
+  jwks?: { keys: ReadonlyArray<object> };
 }
 
 export interface Person {
@@ -51,7 +54,8 @@ export function personTokenVerifier(options: PersonTokenIssuer): PersonTokenVeri
     audience: options.clientId,
     jwksUri: options.jwksUri ?? `${options.issuer}/.well-known/jwks.json`,
   });
-  if (options.jwks) verifier.cacheJwks(options.jwks as Parameters<typeof verifier.cacheJwks>[0]);
+  // aws-jwt-verify checks each key (kty, alg, use) when a token names it.
+  if (options.jwks) verifier.cacheJwks(options.jwks as unknown as CachedJwks);
   return async (token) => {
     let payload: JwtPayload;
     try {
