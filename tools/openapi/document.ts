@@ -40,6 +40,7 @@ export interface OpenApiDocument {
 }
 
 export const API_KEY_SCHEME = "apiKey";
+export const BEARER_SCHEME = "bearer";
 
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
@@ -253,7 +254,13 @@ const errorResponses: Record<string, JsonSchema> = {
       "nothing was stored), has a query parameter the route does not take or one twice " +
       "(VALIDATION_FAILED naming it), or its body is not JSON (MALFORMED_JSON).",
   ),
-  Forbidden: errorResponse("The API key is missing, unknown or revoked."),
+  Unauthorized: errorResponse(
+    "The sign-in token (`Authorization: Bearer`) is not a valid, unexpired ID token of the dashboard's user pool " +
+      "(UNAUTHORIZED): refresh it or sign in again.",
+  ),
+  Forbidden: errorResponse(
+    "The API key is missing, unknown or revoked; or a sign-in token was sent to a route that takes API keys only.",
+  ),
   NotAcceptable: errorResponse(
     "The Accept header accepts none of the route's media types (NOT_ACCEPTABLE; `details` names them). " +
       "Without Accept, and for `*/*` or `application/*`, the answer is JSON.",
@@ -276,6 +283,7 @@ const errorResponses: Record<string, JsonSchema> = {
 function errorsOf(route: Route): Record<string, JsonSchema> {
   const errors: Record<string, string> = {};
   errors["400"] = "BadRequest";
+  if (route.people) errors["401"] = "Unauthorized";
   if (route.apiKeyRequired) errors["403"] = "Forbidden";
   errors["406"] = "NotAcceptable";
   if (route.method === "POST") {
@@ -327,6 +335,11 @@ function requestBodyOf(route: Route): JsonSchema | undefined {
   };
 }
 
+/** Either credential on the routes people may call (the reports), else the API key alone. */
+function securityOf(route: Route): Array<Record<string, string[]>> {
+  return route.people ? [{ [API_KEY_SCHEME]: [] }, { [BEARER_SCHEME]: [] }] : [{ [API_KEY_SCHEME]: [] }];
+}
+
 function operationOf(route: Route, queries: QuerySchemas): OpenApiOperation {
   const response = responseBodies[route.operationId];
   const json = { "application/json": { schema: schemaRef(response.schema) } };
@@ -347,7 +360,7 @@ function operationOf(route: Route, queries: QuerySchemas): OpenApiOperation {
     operationId: route.operationId,
     summary: route.summary,
     tags: [tagOf[route.functionName].name],
-    ...(route.apiKeyRequired ? { security: [{ [API_KEY_SCHEME]: [] }] } : {}),
+    ...(route.apiKeyRequired ? { security: securityOf(route) } : {}),
     ...(parameters ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
@@ -382,7 +395,8 @@ export function buildOpenApiDocument(
       description:
         "Send a store's orders, refunds and storefront events; " +
         "read its sales, products, funnel, cohorts and a near-real-time view. " +
-        "Every request acts for the API key's store only. " +
+        "Every request acts for one store only: the API key's, or on the reports a signed-in person's " +
+        "(a Cognito ID token in `Authorization: Bearer`, as the dashboard sends it). " +
         "Money is a decimal string, rounded on output to the currency's minor units. " +
         'Errors share one body: {"error": {"code", "message", "details"}, "requestId"}.',
     },
@@ -407,6 +421,14 @@ export function buildOpenApiDocument(
           in: "header",
           name: "x-api-key",
           description: "The store's API key; it selects the store.",
+        },
+        [BEARER_SCHEME]: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "A signed-in person's ID token from the dashboard's Cognito user pool (locally, the stand-in at " +
+            "/local/cognito/); their store is its `custom:store_id`. The reports only; a key wins when both are sent.",
         },
       },
       parameters: queryParameters,

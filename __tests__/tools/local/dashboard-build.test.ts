@@ -11,11 +11,13 @@ import { buildDashboardIfStale, dashboardIsStale } from "../../../tools/local/da
 let root: string;
 const dashboard = () => path.join(root, "dashboard");
 
+/** Writes a file; with `mtime`, dates it and the folders made for it (a folder changes when a file is added). */
 function write(relative: string, text: string, mtime?: Date): void {
   const file = path.join(root, relative);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
-  if (mtime) utimesSync(file, mtime, mtime);
+  if (!mtime) return;
+  for (let target = file; target !== root; target = path.dirname(target)) utimesSync(target, mtime, mtime);
 }
 
 const earlier = new Date(Date.now() - 3_600_000);

@@ -132,15 +132,35 @@ describe("the OpenAPI document", () => {
     expect(new Set(documented.map((d) => d.operationId)).size).toBe(documented.length);
   });
 
-  it("asks for the API key exactly where the route table does", () => {
+  it("asks for the API key exactly where the route table does, or a sign-in token on the people routes", () => {
+    const expected = (route: Route) =>
+      !route.apiKeyRequired ? undefined : route.people ? [{ apiKey: [] }, { bearer: [] }] : [{ apiKey: [] }];
     for (const route of routes) {
       const security = operationOf(route).security;
-      if (route.apiKeyRequired)
-        expect({ route: route.operationId, security }).toEqual({
-          route: route.operationId,
-          security: [{ apiKey: [] }],
-        });
-      else expect({ route: route.operationId, security }).toEqual({ route: route.operationId, security: undefined });
+      expect({ route: route.operationId, security }).toEqual({ route: route.operationId, security: expected(route) });
+    }
+    expect(routes.filter((route) => route.people).map((route) => route.operationId)).toEqual([
+      "summaryReport",
+      "salesReport",
+      "productsReport",
+      "funnelReport",
+      "cohortsReport",
+      "realtimeReport",
+    ]);
+  });
+
+  it("describes the sign-in token as HTTP bearer JWT, and 401 where a token is taken", () => {
+    expect(doc.components.securitySchemes.bearer).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+    });
+    for (const route of routes) {
+      const responses = operationOf(route).responses;
+      expect({ route: route.operationId, has401: "401" in responses }).toEqual({
+        route: route.operationId,
+        has401: route.people === true,
+      });
     }
   });
 

@@ -63,11 +63,11 @@ describe("users.json", () => {
   });
 
   it.each([
-    [{ email: "not-an-address", password: PASSWORD }, "email"],
-    [{ email: "a@b", password: PASSWORD }, "email"],
-    [{ email: "ada@example.com", password: "short pass" }, "password"],
-    [{ email: "ada@example.com", password: "x".repeat(257) }, "password"],
-  ])("refuses %j (%s)", async (input, field) => {
+    ["an e-mail without @", { email: "not-an-address", password: PASSWORD }, "email"],
+    ["an e-mail without a dot in its domain", { email: "a@b", password: PASSWORD }, "email"],
+    ["a password of 10 characters", { email: "ada@example.com", password: "short pass" }, "password"],
+    ["a password of 257 characters", { email: "ada@example.com", password: "x".repeat(257) }, "password"],
+  ])("refuses %s", async (_name, input, field) => {
     const users = new LocalUsers(tempDir());
     const refused = await users.add({ ...input, storeId: 1 }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UserInputError);
