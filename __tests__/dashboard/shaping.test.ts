@@ -2,6 +2,7 @@ import { alignSeries } from "../../dashboard/src/lib/align";
 import { extremes } from "../../dashboard/src/lib/chart-summary";
 import { retentionGrid, shareColour } from "../../dashboard/src/lib/cohorts";
 import { formatters } from "../../dashboard/src/lib/format";
+import { intervalFor } from "../../dashboard/src/lib/intervals";
 import { periodLabel } from "../../dashboard/src/lib/period-label";
 import { categoriesOf, sortProducts } from "../../dashboard/src/lib/products";
 import type { ProductRow } from "../../dashboard/src/lib/reports";
@@ -79,7 +80,12 @@ describe("periodLabel: sales periods as the reader reads them", () => {
   const format = formatters("en-US", "USD");
   it("labels hours in the report's zone, days, weeks and months in the locale", () => {
     const hour = { period: "2026-03-08T03:00:00-04:00", start: "2026-03-08T07:00:00Z" };
-    expect(periodLabel(hour, "hour", format, "America/New_York")).toBe("Mar 8, 3:00 AM");
+    expect(periodLabel(hour, "hour", format, "America/New_York")).toBe("Mar 8, 3:00 AM EDT");
+    // The day the clocks go back has two 1:00 AMs; the zone's name tells them apart.
+    const [first, second] = ["2026-11-01T05:00:00Z", "2026-11-01T06:00:00Z"].map((start) =>
+      periodLabel({ period: "", start }, "hour", format, "America/New_York"),
+    );
+    expect([first, second]).toEqual(["Nov 1, 1:00 AM EDT", "Nov 1, 1:00 AM EST"]);
     expect(periodLabel({ period: "2026-03-08", start: "" }, "day", format, "UTC")).toBe("Mar 8, 2026");
     expect(periodLabel({ period: "2026-03-09", start: "" }, "week", format, "UTC")).toBe("Week of Mar 9, 2026");
     expect(periodLabel({ period: "2026-03", start: "" }, "month", format, "UTC")).toBe("March 2026");
@@ -142,5 +148,26 @@ describe("retentionGrid: the cohort heatmap", () => {
     expect(shareColour(0)).toEqual({ background: "hsl(212 70% 97%)", color: "#111" });
     expect(shareColour(0.25).background).toBe("hsl(212 70% 66%)");
     expect(shareColour(1)).toEqual({ background: "hsl(212 70% 35%)", color: "#fff" });
+  });
+});
+
+describe("intervalFor: the sales chart's buckets", () => {
+  it("fits the range until the reader picks: hours for a day or two, then days, weeks, months", () => {
+    expect([1, 2, 3, 92, 93, 731, 732].map((days) => intervalFor(days, undefined))).toEqual([
+      "hour",
+      "hour",
+      "day",
+      "day",
+      "week",
+      "week",
+      "month",
+    ]);
+  });
+
+  it("keeps the reader's pick, but no hours beyond a month", () => {
+    expect(intervalFor(1, "day")).toBe("day");
+    expect(intervalFor(400, "day")).toBe("day");
+    expect(intervalFor(31, "hour")).toBe("hour");
+    expect(intervalFor(32, "hour")).toBe("day");
   });
 });

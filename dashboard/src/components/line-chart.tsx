@@ -15,6 +15,8 @@ export interface LineChartProps {
   legend: (series: "current" | "comparison", index: number) => string;
   /** An axis tick (a plotted number, between figures) as the y axis shows it. */
   formatTick: (value: number) => string;
+  /** The x axis's label at a position, when shorter than the series' own (an hour's time without its date). */
+  xTick?: (index: number) => string;
   summary: string;
   height?: number;
 }
@@ -63,6 +65,7 @@ function chartData(props: LineChartProps): uPlot.AlignedData {
 function chartOptions(props: LineChartProps, width: number): uPlot.Options {
   const { labels } = props.series;
   const label = (index: number | null | undefined) => (index === null || index === undefined ? "" : labels[index]);
+  const xTick = (index: number) => props.xTick?.(index) ?? label(index);
   const legend =
     (series: "current" | "comparison") =>
     (_chart: uPlot, amount: number | null, _series: number, index: number | null): string =>
@@ -87,12 +90,17 @@ function chartOptions(props: LineChartProps, width: number): uPlot.Options {
     series,
     axes: [
       {
-        space: 90,
+        space: tickSpace(labels.map((_, index) => xTick(index))),
         incrs: INTEGER_STEPS,
-        values: (_chart, splits) => splits.map((split) => (Number.isInteger(split) ? label(split) : "")),
+        values: (_chart, splits) => splits.map((split) => (Number.isInteger(split) ? xTick(split) : "")),
       },
       { size: 80, values: (_chart, splits) => splits.map((split) => props.formatTick(split)) },
     ],
     cursor: { points: { size: 6 } },
   };
+}
+
+/** Room per x tick: the longest label at about 7 px a character, so neighbouring labels never overlap. */
+function tickSpace(ticks: string[]): number {
+  return Math.max(60, Math.max(0, ...ticks.map((tick) => tick.length)) * 7 + 16);
 }

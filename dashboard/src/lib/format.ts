@@ -18,6 +18,8 @@ export interface Formatters {
   month(label: string): string;
   /** An instant as a time of day in `zone`, with the date when `withDate`. */
   time(instant: string, zone: string, withDate?: boolean): string;
+  /** An hour's start with its date and the zone's short name, which tells a DST day's two 1:00 AMs apart. */
+  hour(instant: string, zone: string): string;
 }
 
 /** Intl's format takes the string itself; TypeScript's lib still declares number | bigint. */
@@ -49,6 +51,15 @@ export function formatters(locale: string, currency: string | undefined): Format
         hour: "numeric",
         minute: "2-digit",
         ...(withDate ? { month: "short", day: "numeric" } : {}),
+      }).format(new Date(instant)),
+    hour: (instant, zone) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone: zone,
+        month: "short",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZoneName: "short",
       }).format(new Date(instant)),
   };
 }

@@ -1,7 +1,7 @@
 import type { Formatters } from "./format";
 import type { Interval, SalesPeriod } from "./reports";
 
-/** A sales period as the reader reads it: "Mar 8, 1:00 PM" (hour, in the report's zone), "Mar 8", "Week of Mar 9". */
+/** A sales period as the reader reads it: "Mar 8, 3:00 AM EDT" (in the report's zone), "Mar 8", "Week of Mar 9". */
 export function periodLabel(
   period: Pick<SalesPeriod, "period" | "start">,
   interval: Interval,
@@ -10,7 +10,7 @@ export function periodLabel(
 ): string {
   switch (interval) {
     case "hour":
-      return format.time(period.start, zone, true);
+      return format.hour(period.start, zone);
     case "day":
       return format.date(period.period);
     case "week":

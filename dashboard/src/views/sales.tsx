@@ -6,6 +6,7 @@ import { alignSeries, plotY } from "../lib/align";
 import { extremes } from "../lib/chart-summary";
 import { delta } from "../lib/deltas";
 import { formatters, type Formatters } from "../lib/format";
+import { intervalFor, MAX_HOURLY_DAYS } from "../lib/intervals";
 import { daysIn } from "../lib/local-date";
 import { periodLabel } from "../lib/period-label";
 import { rangeParams, type Interval, type SalesPeriod, type SalesReport } from "../lib/reports";
@@ -18,9 +19,6 @@ const INTERVALS: ReadonlyArray<{ id: Interval; label: string }> = [
   { id: "week", label: "Week" },
   { id: "month", label: "Month" },
 ];
-
-/** Hourly buckets beyond this many days make a chart nobody can read (and a long answer). */
-const MAX_HOURLY_DAYS = 31;
 
 type Measure = "netSales" | "grossSales" | "totalSales" | "averageOrderValue" | "returns" | "orders" | "unitsSold";
 
@@ -37,9 +35,9 @@ const MEASURES: ReadonlyArray<{ id: Measure; label: string; money: boolean }> = 
 /** Sales over time, the comparison period on the same chart, aligned by position in the period. */
 export default function Sales(props: ViewProps) {
   const { api, selection } = props;
-  const hourly = daysIn(selection.range.from, selection.range.to) <= MAX_HOURLY_DAYS;
-  const [chosenInterval, setChosenInterval] = useState<Interval>("day");
-  const interval = chosenInterval === "hour" && !hourly ? "day" : chosenInterval;
+  const days = daysIn(selection.range.from, selection.range.to);
+  const [chosenInterval, setChosenInterval] = useState<Interval>();
+  const interval = intervalFor(days, chosenInterval);
   const [measure, setMeasure] = useState<Measure>("netSales");
   const params = rangeParams(selection.range, selection.zone, { interval });
   const previousParams =
@@ -68,7 +66,7 @@ export default function Sales(props: ViewProps) {
             onChange={(event) => setChosenInterval(event.currentTarget.value as Interval)}
           >
             {INTERVALS.map((option) => (
-              <option key={option.id} value={option.id} disabled={option.id === "hour" && !hourly}>
+              <option key={option.id} value={option.id} disabled={option.id === "hour" && days > MAX_HOURLY_DAYS}>
                 {option.label}
               </option>
             ))}
@@ -124,6 +122,14 @@ function SalesBody(props: ViewProps & { current: SalesReport; previous: SalesRep
           return period ? `${show(period)}${which === "comparison" ? ` (${label(period)})` : ""}` : "—";
         }}
         formatTick={(value) => tickFormat.format(value)}
+        xTick={
+          current.interval === "hour"
+            ? (index) => {
+                const period = current.periods[index] ?? previous?.periods[index];
+                return period ? format.time(period.start, zone) : "";
+              }
+            : undefined
+        }
         summary={summary}
       />
       <div class="table-scroll">
