@@ -9,15 +9,16 @@ import type { HttpRequest } from "./context";
 /**
  * What the Lambda authorizer (and the local gateway in its place) puts in
  * `requestContext.authorizer` for a signed-in person: API Gateway passes every value as a string.
+ * (A type, not an interface, so that it is a `Record<string, string>` as the event's context is.)
  */
-export interface PersonAuthorizerContext {
+export type PersonAuthorizerContext = {
   principal: "person";
   /** The person's store: their ID token's `custom:store_id`. */
   storeId: string;
   /** Their `sub`. */
   userId: string;
   username: string;
-}
+};
 
 const MISSING_KEY_MESSAGE = "Missing API key: send it in the x-api-key header";
 
