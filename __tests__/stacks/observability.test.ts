@@ -224,6 +224,8 @@ describe("observability stack", () => {
       expect(prod().alarm("api-p99-latency").statistic).toBeUndefined();
     });
 
+    // The request path: the API's functions and the authorizer that runs before every keyed request.
+    const REQUEST_PATH: DeployedFunction[] = ["ingest", "reports", "health", "authorizer"];
     test.each(FUNCTIONS)("Lambda %s: errors (request path critical) and throttles (warning)", (fn) => {
       const errors = prod().alarm(`lambda-${fn}-errors`);
       expect(errors).toMatchObject({
@@ -234,9 +236,9 @@ describe("observability stack", () => {
         dimensions: { FunctionName: api.functionNames[fn] },
         comparison_operator: "GreaterThanOrEqualToThreshold",
         threshold: 5,
-        alarm_actions: [topicArn(["ingest", "reports", "health"].includes(fn) ? "critical" : "warning")],
+        alarm_actions: [topicArn(REQUEST_PATH.includes(fn) ? "critical" : "warning")],
       });
-      expect(ERROR_SEVERITY[fn]).toBe(["ingest", "reports", "health"].includes(fn) ? "critical" : "warning");
+      expect(ERROR_SEVERITY[fn]).toBe(REQUEST_PATH.includes(fn) ? "critical" : "warning");
       expect(prod().alarm(`lambda-${fn}-throttles`)).toMatchObject({
         metric_name: "Throttles",
         dimensions: { FunctionName: api.functionNames[fn] },

@@ -248,6 +248,6 @@ describe.each(ENVIRONMENT_NAMES)("WebStack (%s)", (env) => {
   });
 
   it("passes every policy rule", () => {
-    expect(formatViolations(checkStack(synth, `web-${env}`))).toBe("");
+    expect(formatViolations(checkStack(JSON.stringify(synth), `web-${env}`))).toBe("");
   });
 });

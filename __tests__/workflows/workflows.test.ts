@@ -445,6 +445,7 @@ describe("deploy.yml", () => {
         /s3 sync dashboard\/dist "s3:\/\/\$\{bucket\}" --delete --exclude "assets\/\*" --exclude config\.json/,
       );
       expect(run).toContain('aws cloudfront create-invalidation --distribution-id "$distribution" --paths "/*"');
+      expect(run.indexOf("create-invalidation")).toBeGreaterThan(run.lastIndexOf("s3 sync"));
     },
   );
 

@@ -1,7 +1,7 @@
 // Before anything loads functions/observability.ts: the Logger at INFO, so the log lines can be read.
 import "../../support/powertools-output";
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { personTokenVerifier, PersonTokenIssuerUnavailable, STORE_CLAIM } from "../../../functions/auth/person-token";
 import {
   createRequestAuthorizer,
@@ -25,17 +25,26 @@ const CLIENT_ID = "dashboard-client-id";
 const PEOPLE_KEY = "people-key-value-0123456789abcdefghij";
 const METHOD_ARN_PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abc123defg/v1";
 
-type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+type SigningKey = KeyObject;
 let signingKey: SigningKey;
-let publicJwk: JWK;
+let publicJwk: Record<string, unknown>;
 let otherKey: SigningKey;
 
-beforeAll(async () => {
-  const pair = await generateKeyPair("RS256");
+beforeAll(() => {
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   signingKey = pair.privateKey;
-  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
-  otherKey = (await generateKeyPair("RS256")).privateKey;
+  publicJwk = { ...pair.publicKey.export({ format: "jwk" }), kid: "test-key", alg: "RS256", use: "sig" };
+  otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
 });
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
+
+/** A compact RS256 JWS, as Cognito signs its tokens (node:crypto: jose ships ES modules only, jest runs CommonJS). */
+function signJwt(payload: Record<string, unknown>, key: SigningKey): string {
+  const header = base64url(JSON.stringify({ alg: "RS256", kid: "test-key" }));
+  const signingInput = `${header}.${base64url(JSON.stringify(payload))}`;
+  return `${signingInput}.${base64url(sign("RSA-SHA256", Buffer.from(signingInput), key))}`;
+}
 
 interface TokenOptions {
   /** Claims to add, replace or (with undefined) leave out. */
@@ -61,7 +70,7 @@ async function idToken({ claims = {}, key = signingKey, expiresAt }: TokenOption
     ...claims,
   };
   const present = Object.fromEntries(Object.entries(payload).filter(([, value]) => value !== undefined));
-  return new SignJWT(present).setProtectedHeader({ alg: "RS256", kid: "test-key" }).sign(key);
+  return signJwt(present, key);
 }
 
 function requestEvent(
