@@ -106,10 +106,16 @@ export function buildDashboardIfStale(options: DashboardBuildOptions): Dashboard
         options.log(`dashboard: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } else if (!stopped) {
         state = "the dashboard's build failed (its output is in the server's log)";
-        const tail = output.trimEnd().split("\n").slice(-OUTPUT_LINES_SHOWN).join("\n");
+        // The error, not the build tool's stack frames.
+        const lines = output
+          .trimEnd()
+          .split("\n")
+          .filter((line) => !/^\s+at /.test(line));
+        const previous = newestMtime(path.join(dashboardDir, "dist", "index.html")) > 0;
         options.log(
           `dashboard: npm run ${DASHBOARD_BUILD_SCRIPT} failed (${signal ?? `exit ${code}`}); ` +
-            `the API runs without the dashboard. Its last output:\n${tail}`,
+            (previous ? "/ serves the previous build" : "the API runs without the dashboard") +
+            `. Its output:\n${lines.slice(-OUTPUT_LINES_SHOWN).join("\n")}`,
         );
       }
       resolve();

@@ -83,12 +83,25 @@ describe("buildDashboardIfStale", () => {
     const build = buildDashboardIfStale({
       root,
       log: (line) => log.push(line),
-      command: node("console.error('src/main.tsx: Expected \"}\" but found end of file'); process.exit(1)"),
+      command: node(
+        "console.error('src/main.tsx: Expected \"}\" but found end of file\\n    at build (vite.js:1:1)');" +
+          "process.exit(1)",
+      ),
     });
     await build.finished;
     expect(build.state()).toMatch(/build failed/);
     expect(log[1]).toMatch(/npm run dashboard:build failed \(exit 1\); the API runs without the dashboard/);
     expect(log[1]).toContain('Expected "}" but found end of file');
+    expect(log[1]).not.toContain("at build"); // the error, not the tool's stack
+  });
+
+  it("after a failed build over an earlier one, says that / serves the earlier one", async () => {
+    write("dashboard/dist/index.html", "built", earlier);
+    write("dashboard/src/main.tsx", "x");
+    const log: string[] = [];
+    const build = buildDashboardIfStale({ root, log: (line) => log.push(line), command: node("process.exit(2)") });
+    await build.finished;
+    expect(log[1]).toMatch(/failed \(exit 2\); \/ serves the previous build/);
   });
 
   it("says so when package.json has no dashboard:build script", async () => {
