@@ -11,7 +11,7 @@ import { responseSchemas, type JsonSchema } from "./responses";
  * The API's OpenAPI 3.1 document, built in code from the route table (paths, methods, operation
  * ids, summaries, which routes need a key), the ingestion zod schemas (request bodies), the
  * reports' query zod schemas (query parameters) and responses.ts (response bodies).
- * `npx tsx tools/openapi/write.ts` writes it to openapi.json; the OpenAPI test fails when that file
+ * `npm run openapi` (tools/openapi/write.ts) writes it to openapi.json; the OpenAPI test fails when that file
  * is stale or the document and the handlers disagree.
  */
 

@@ -4,8 +4,8 @@ import { renderOpenApiJson } from "./document";
 
 /**
  * Writes the OpenAPI document to openapi.json at the repository root:
- *   npx tsx tools/openapi/write.ts           write it
- *   npx tsx tools/openapi/write.ts --check   exit 1 when the file is out of date (for CI)
+ *   npm run openapi              write it
+ *   npm run openapi -- --check   exit 1 when the file is out of date (for CI)
  * The repository root is the nearest directory up from the working directory with a package.json.
  */
 function projectRoot(start: string): string {
@@ -28,7 +28,7 @@ function current(): string | undefined {
 const text = renderOpenApiJson();
 if (process.argv.includes("--check")) {
   if (current() !== text) {
-    console.error(`${OPENAPI_JSON_PATH} is out of date: run npx tsx tools/openapi/write.ts`);
+    console.error(`${OPENAPI_JSON_PATH} is out of date: run npm run openapi`);
     process.exitCode = 1;
   } else {
     console.log(`${OPENAPI_JSON_PATH} is up to date`);

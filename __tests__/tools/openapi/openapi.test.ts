@@ -229,7 +229,7 @@ describe("the OpenAPI document", () => {
     expect(() => buildOpenApiDocument([{ ...summary, path: "/x" }], undescribed)).toThrow(/undocumented/);
   });
 
-  it("is what openapi.json holds (else run: npx tsx tools/openapi/write.ts)", () => {
+  it("is what openapi.json holds (else run: npm run openapi)", () => {
     const onDisk = readFileSync(OPENAPI_JSON, "utf8").replace(/\r\n/g, "\n");
     expect(JSON.parse(onDisk)).toEqual(JSON.parse(JSON.stringify(doc)));
     expect(onDisk).toBe(renderOpenApiJson());
