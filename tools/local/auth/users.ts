@@ -103,8 +103,16 @@ export class LocalUsers {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const parsed = JSON.parse(text) as { users?: LocalUser[] };
-    return Array.isArray(parsed.users) ? parsed.users : [];
+    let parsed: { users?: LocalUser[] };
+    try {
+      parsed = JSON.parse(text) as { users?: LocalUser[] };
+    } catch (error) {
+      throw new Error(
+        `${this.file} is not valid JSON (${(error as Error).message}): correct it, or delete it to start without users`,
+        { cause: error },
+      );
+    }
+    return Array.isArray(parsed?.users) ? parsed.users : [];
   }
 
   find(email: string): LocalUser | undefined {

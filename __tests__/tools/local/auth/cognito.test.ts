@@ -2,7 +2,7 @@
  * The local stand-in for Cognito: its key, its users, and InitiateAuth over HTTP as the dashboard
  * calls it, answering what Cognito answers (shapes, claims, error types and messages).
  */
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createDatabase, type DatabaseHandle } from "../../../../functions/db/connection";
@@ -80,6 +80,12 @@ describe("users.json", () => {
     await expect(users.add({ email: "ADA@example.com", password: PASSWORD, storeId: 2 })).rejects.toThrow(
       "a user ada@example.com exists already",
     );
+  });
+
+  it("says which file is broken when users.json is not JSON", async () => {
+    const users = new LocalUsers(tempDir());
+    writeFileSync(users.file, "{ users: [");
+    await expect(users.authenticate(EMAIL, PASSWORD)).rejects.toThrow(`${users.file} is not valid JSON`);
   });
 
   it("ensure() moves the demo user to another store and password, keeping their sub", async () => {
