@@ -135,8 +135,8 @@ describe("environment config", () => {
         mfa: "OPTIONAL",
         passwordPolicy: { minimumLength: 12 },
         refreshTokenValidityDays: 30,
-        requestsPerMinute: 1000,
       });
+      expect(c.people.requestsPerDay).toBe(c.people.requestsPerMinute * 500);
       expect(c.dashboard.priceClass).toBe("PriceClass_100");
     }
     expect([dev, staging, prod].map((c) => [c.people.featurePlan, c.people.threatProtection])).toEqual([
@@ -145,6 +145,8 @@ describe("environment config", () => {
       ["PLUS", "ENFORCED"],
     ]);
     expect([dev, staging, prod].map((c) => c.people.deletionProtection)).toEqual([false, false, true]);
+    // All signed-in people of an environment share one key: its plan grows with the environment.
+    expect([dev, staging, prod].map((c) => c.people.requestsPerMinute)).toEqual([1_000, 2_000, 6_000]);
     expect([dev, staging, prod].map((c) => c.dashboard.forceDestroy)).toEqual([true, false, false]);
   });
 

@@ -67,10 +67,13 @@ const functions = (
  * The dashboard's people: e-mail and password, TOTP optional, 12-character passwords (the local
  * stand-in's rule too). Threat protection needs Cognito's PLUS plan, paid per active user from the
  * first: prod enforces it; dev and staging stay on ESSENTIALS (free up to 10,000 active users).
- * Their key's usage plan is the budget of every signed-in person together (docs/sign-in.md "Costs").
+ * Their key's usage plan is the budget of every signed-in person together: a view of the dashboard
+ * asks for one to six reports, so `requestsPerMinute` is ~a thousand views a minute (per IP, the
+ * WAF's rate rule still applies); the day's quota is 500 times that.
  */
 const people = (
   plan: { featurePlan: "ESSENTIALS" | "PLUS"; threatProtection: "OFF" | "ENFORCED" },
+  traffic: { requestsPerMinute: number; burstLimit: number },
   expectedMonthlyActiveUsers: number,
   deletionProtection: boolean,
 ): EnvironmentConfig["people"] => ({
@@ -86,9 +89,8 @@ const people = (
   },
   refreshTokenValidityDays: 30,
   deletionProtection,
-  requestsPerMinute: 1000,
-  burstLimit: 100,
-  requestsPerDay: 500_000,
+  ...traffic,
+  requestsPerDay: traffic.requestsPerMinute * 500,
   expectedMonthlyActiveUsers,
 });
 
@@ -178,7 +180,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       }),
       functions: functions(1),
       api: api(100),
-      people: people({ featurePlan: "ESSENTIALS", threatProtection: "OFF" }, 20, false),
+      people: people(
+        { featurePlan: "ESSENTIALS", threatProtection: "OFF" },
+        { requestsPerMinute: 1_000, burstLimit: 100 },
+        20,
+        false,
+      ),
       dashboard: dashboard(1_000, true),
       logRetentionDays: 14,
       alarms: alarms([]),
@@ -197,7 +204,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       // the authorizer's 50 hold none.
       functions: functions(1, { ingest: 50, reports: 60, health: 5, authorizer: 50 }),
       api: api(200),
-      people: people({ featurePlan: "ESSENTIALS", threatProtection: "OFF" }, 50, false),
+      people: people(
+        { featurePlan: "ESSENTIALS", threatProtection: "OFF" },
+        { requestsPerMinute: 2_000, burstLimit: 200 },
+        50,
+        false,
+      ),
       dashboard: dashboard(5_000, false),
       logRetentionDays: 30,
       alarms: alarms([]),
@@ -226,7 +238,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       // the authorizer's 100 hold none.
       functions: functions(2, { ingest: 200, reports: 300, health: 10, authorizer: 100 }),
       api: api(500),
-      people: people({ featurePlan: "PLUS", threatProtection: "ENFORCED" }, 2_000, true),
+      people: people(
+        { featurePlan: "PLUS", threatProtection: "ENFORCED" },
+        { requestsPerMinute: 6_000, burstLimit: 300 },
+        2_000,
+        true,
+      ),
       dashboard: dashboard(100_000, false),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
