@@ -22,7 +22,12 @@ import { toApiError } from "../../functions/middleware/error-handler";
 import { MAX_BODY_BYTES } from "../../functions/middleware/json-body";
 import { routes, type FunctionName, type Route } from "../../shared/routes";
 import { findKeyIdByApiKey } from "../../functions/stores/repository";
-import { bearerToken, PersonTokenError, type Person } from "../../functions/auth/person-token";
+import {
+  bearerToken,
+  PersonTokenError,
+  PersonTokenIssuerUnavailable,
+  type Person,
+} from "../../functions/auth/person-token";
 import type { PersonAuthorizerContext } from "../../functions/middleware/store-from-key";
 import { apiGatewayEvent, lambdaContext } from "./api-gateway-event";
 import { functionHandlers, type ProxyHandler } from "./handlers";
@@ -231,6 +236,13 @@ export function createGateway(options: GatewayOptions): Server {
     try {
       person = await options.cognito.verify(token);
     } catch (error) {
+      if (error instanceof PersonTokenIssuerUnavailable) {
+        // As the authorizer: the issuer's keys out of reach says nothing about the token.
+        log(`gateway: ${route.method} ${route.path}: ${error.message}`);
+        throw new ApiError(503, "SERVICE_UNAVAILABLE", "the sign-in service is unavailable; retry later", [], {
+          "Retry-After": "2",
+        });
+      }
       if (!(error instanceof PersonTokenError)) throw error;
       log(`gateway: ${route.method} ${route.path}: ${error.message}`); // why, never the token
       throw unauthorized();

@@ -4,14 +4,21 @@
  * a real database.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createDatabase, type DatabaseHandle } from "../../../../functions/db/connection";
 import { setSharedDatabase } from "../../../../functions/db/shared-database";
 import { createStore } from "../../../../functions/stores/repository";
 import { CORS_HEADERS } from "../../../../shared/cors-headers";
+import { PersonTokenIssuerUnavailable } from "../../../../functions/auth/person-token";
 import { LocalCognito } from "../../../../tools/local/auth/cognito";
-import { KEY_ONLY_MESSAGE, MISSING_KEY_MESSAGE, UNAUTHORIZED_MESSAGE } from "../../../../tools/local/gateway";
+import {
+  createGateway,
+  KEY_ONLY_MESSAGE,
+  MISSING_KEY_MESSAGE,
+  UNAUTHORIZED_MESSAGE,
+} from "../../../../tools/local/gateway";
 import { signIn, startPeopleServer, type PeopleServer } from "./people-server";
 
 const PASSWORD = "a long enough password";
@@ -208,8 +215,29 @@ describe("a token refused: 401 UNAUTHORIZED, so the browser refreshes or signs i
   });
 });
 
+describe("the issuer's keys out of reach", () => {
+  it("is 503 with Retry-After, as the authorizer's failure is: no verdict on the token", async () => {
+    const unreachable = Object.assign(Object.create(server.cognito) as LocalCognito, {
+      verify: async () => {
+        throw new PersonTokenIssuerUnavailable("the issuer's keys: connect ECONNREFUSED");
+      },
+    });
+    const gateway = createGateway({ db: handle.db, cognito: unreachable });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = gateway.address() as AddressInfo;
+      const { tokens } = await storeWithPerson("2.00");
+      const response = await fetch(`http://127.0.0.1:${port}${summary}`, { headers: bearer(tokens.IdToken) });
+      expect(response.headers.get("retry-after")).toBe("2");
+      await expectError(response, 503, "SERVICE_UNAVAILABLE");
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
+  });
+});
+
 describe("routes for keys only, and no credential", () => {
-  it("a token on an ingestion route: 403 naming the key as the way in, nothing stored", async () => {
+  it("a token on an ingestion route: 403 naming the key as the way in", async () => {
     const { tokens } = await storeWithPerson("3.00");
     const response = await fetch(`${server.url}/api/v1/orders`, {
       method: "POST",
