@@ -526,11 +526,14 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
       ]);
     });
 
-    it("is associated with the stage and logs to aws-waf-logs-* with the key redacted", () => {
+    it("is associated with the stage and logs to aws-waf-logs-* with keys and sign-in tokens redacted", () => {
       const association = only(synth(), "aws_wafv2_web_acl_association");
       expect(ref(association.resource_arn)).toEqual(["aws_api_gateway_stage", expect.any(String), "arn"]);
       const logging = only(synth(), "aws_wafv2_web_acl_logging_configuration");
-      expect(logging.redacted_fields).toEqual([{ single_header: { name: "x-api-key" } }]);
+      expect(logging.redacted_fields).toEqual([
+        { single_header: { name: "x-api-key" } },
+        { single_header: { name: "authorization" } },
+      ]);
       const [, logGroup] = ref(logging.log_destination_configs[0]);
       expect(synth().resource.aws_cloudwatch_log_group[logGroup]).toMatchObject({
         name: `aws-waf-logs-${prefix}`,

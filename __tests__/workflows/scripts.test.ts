@@ -142,7 +142,7 @@ describe("cdktf-stacks.ts", () => {
     );
   });
 
-  test("the real app's manifest (when synthesized) gives four stacks per environment, deployable in order", () => {
+  test("the real app's manifest (when synthesized) gives five stacks per environment, deployable in order", () => {
     const real = join(ROOT, "cdktf.out", "manifest.json");
     if (!existsSync(real)) return; // cdktf.out is not committed; CI synthesizes it in the test run.
     const manifest = parseManifest(readFileSync(real, "utf8"));
@@ -151,7 +151,7 @@ describe("cdktf-stacks.ts", () => {
     );
     for (const env of environments) {
       const order = deployOrder(manifest, env);
-      expect(order.map((s) => s.replace(`-${env}`, ""))).toEqual(["network", "data", "api", "observability"]);
+      expect(order.map((s) => s.replace(`-${env}`, ""))).toEqual(["network", "data", "api", "observability", "web"]);
     }
   });
 });

@@ -446,6 +446,10 @@ describe("deploy.yml", () => {
       );
       expect(run).toContain('aws cloudfront create-invalidation --distribution-id "$distribution" --paths "/*"');
       expect(run.indexOf("create-invalidation")).toBeGreaterThan(run.lastIndexOf("s3 sync"));
+      // Then the deployed dashboard answers through CloudFront, with its security headers.
+      expect(run).toContain('"${url}/config.json"');
+      expect(run).toMatch(/grep -qi '\^strict-transport-security:' headers\.txt/);
+      expect(run).toMatch(/grep -qi '\^content-security-policy:\.\*frame-ancestors' headers\.txt/);
     },
   );
 

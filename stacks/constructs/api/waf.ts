@@ -1,6 +1,6 @@
 /**
  * WAFv2 in front of the REST API stage: AWS's common, SQL-injection and known-bad-inputs rule
- * groups, a per-IP rate rule over a 60-second window, and logs (x-api-key redacted) to a KMS-
+ * groups, a per-IP rate rule over a 60-second window, and logs (credentials redacted) to a KMS-
  * encrypted log group.
  *
  * Decisions:
@@ -133,7 +133,8 @@ export class ApiWaf extends Construct {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [this.logGroup.arn],
       // The key is a credential: never in the logs (WAF wants the header name in lower case).
-      redactedFields: [{ singleHeader: { name: "x-api-key" } }],
+      // Both credentials: machines' keys and people's ID tokens (docs/sign-in.md).
+      redactedFields: [{ singleHeader: { name: "x-api-key" } }, { singleHeader: { name: "authorization" } }],
     });
   }
 }
