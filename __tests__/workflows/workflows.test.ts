@@ -448,8 +448,8 @@ describe("deploy.yml", () => {
       expect(run.indexOf("create-invalidation")).toBeGreaterThan(run.lastIndexOf("s3 sync"));
       // Then the deployed dashboard answers through CloudFront, with its security headers.
       expect(run).toContain('"${url}/config.json"');
-      expect(run).toMatch(/grep -qi '\^strict-transport-security:' headers\.txt/);
-      expect(run).toMatch(/grep -qi '\^content-security-policy:\.\*frame-ancestors' headers\.txt/);
+      expect(run).toContain(`grep -qi '^strict-transport-security:' "$RUNNER_TEMP/headers.txt"`);
+      expect(run).toContain(`grep -qi '^content-security-policy:.*frame-ancestors' "$RUNNER_TEMP/headers.txt"`);
     },
   );
 
