@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 
 /**
  * `npm start` as a child process (`node --import tsx tools/local/dev.ts`, so signals reach it
@@ -17,9 +16,12 @@ export interface DevServer {
   stop: () => Promise<void>;
 }
 
-const root = path.resolve(__dirname, "../..");
-
-export async function startDevServer(env: Record<string, string>, timeoutMs = 120_000): Promise<DevServer> {
+/** `root`: the project folder, from the caller (this module runs as ESM under tsx and as CommonJS under jest). */
+export async function startDevServer(
+  root: string,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<DevServer> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "tools/local/dev.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", POWERTOOLS_LOG_LEVEL: "WARN", ...env },

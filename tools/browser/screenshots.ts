@@ -8,12 +8,12 @@ import path from "node:path";
 import { startDevServer } from "./dev-server";
 import { launchChromium, newDashboardPage, openView, signIn, VIEW_IDS, WIDTHS } from "./dashboard";
 
-const root = path.resolve(__dirname, "../..");
+const root = path.join(import.meta.dirname, "..", "..");
 const outDir = path.resolve(process.argv[2] ?? path.join(root, "docs", "screenshots"));
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  const server = await startDevServer({});
+  const server = await startDevServer(root, {});
   const browser = await launchChromium();
   try {
     for (const width of WIDTHS) {
