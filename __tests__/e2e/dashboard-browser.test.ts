@@ -187,6 +187,27 @@ test("the overview's CSV download is the API's CSV for the same range", async ()
   await page.context().close();
 });
 
+test("the views are reached by keyboard alone, and a German reader sees German numbers", async () => {
+  const page = await newDashboardPage(browser, 1280, "de-DE");
+  await signIn(page, server.url, server.user);
+  for (let tab = 0; tab < 20; tab++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid")');
+    if (focused === "nav-products") break;
+  }
+  await page.keyboard.press("Enter");
+  await waitForView(page, "products");
+  expect(page.url()).toMatch(/#\/products$/);
+
+  await openView(page, "overview");
+  const range = await shownRange(page);
+  const report = (await (await apiSummary(range)).json()) as { grossSales: string; currency: string };
+  const german = formatters("de-DE", report.currency).money(report.grossSales);
+  expect(german).toMatch(/,\d{2}\s/); // decimal comma, then the currency after a space
+  expect(await textOf(page, "card-grossSales-value")).toBe(german);
+  await page.context().close();
+});
+
 test.each(WIDTHS)(
   "every view renders its data at %i px, without sideways scrolling, and is pictured",
   async (width) => {
