@@ -6,13 +6,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import * as s3Encryption from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { privateBucket } from "../storage/private-bucket";
 import type { AwsAccount } from "./alarm-topics";
 
 export interface AuditTrailProps {
@@ -106,32 +102,11 @@ export class AuditTrail extends Construct {
     });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}-cloudtrail`, targetKeyId: this.key.keyId });
 
-    this.bucket = new S3Bucket(this, "bucket", {
-      bucket: `${prefix}-cloudtrail-${accountId}`,
+    const { bucket: trailBucket, publicAccess } = privateBucket(this, {
+      name: `${prefix}-cloudtrail-${accountId}`,
       forceDestroy: props.forceDestroy,
-    });
-    const bucket = this.bucket.id;
-    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
-    new s3Encryption.S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
+      kmsKeyArn: this.key.arn,
+      lifecycle: [
         {
           id: "age-out-trail-logs",
           status: "Enabled",
@@ -146,6 +121,8 @@ export class AuditTrail extends Construct {
         },
       ],
     });
+    this.bucket = trailBucket;
+    const bucket = trailBucket.id;
 
     const bucketPolicy = new DataAwsIamPolicyDocument(this, "bucket-policy", {
       statement: [

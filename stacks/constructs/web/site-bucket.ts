@@ -6,13 +6,10 @@
  */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import * as s3Encryption from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { privateBucket } from "../storage/private-bucket";
 
 export interface SiteBucketProps {
   name: string;
@@ -25,26 +22,12 @@ export class SiteBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: props.forceDestroy });
-    const bucket = this.bucket.id;
-    this.publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     // SSE-S3, not a KMS key: the files are served to anyone who opens the dashboard, and a KMS key
     // would have to let CloudFront decrypt (a key policy for the service) for no secrecy gained.
-    new s3Encryption.S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
+    const { bucket, publicAccess } = privateBucket(this, {
+      name: props.name,
+      forceDestroy: props.forceDestroy,
+      lifecycle: [
         {
           id: "expire-replaced-files",
           status: "Enabled",
@@ -54,6 +37,8 @@ export class SiteBucket extends Construct {
         },
       ],
     });
+    this.bucket = bucket;
+    this.publicAccess = publicAccess;
   }
 
   /** The bucket policy: TLS only, and `s3:GetObject` for this distribution (origin access control) only. */
