@@ -14,6 +14,8 @@ export default defineConfig({
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: { outDir: "dist", emptyOutDir: true },
   server: {
-    proxy: Object.fromEntries(["/api", "/local", "/docs", "/config.json", "/openapi.json"].map((path) => [path, localServer])),
+    proxy: Object.fromEntries(
+      ["/api", "/local", "/docs", "/config.json", "/openapi.json"].map((path) => [path, localServer]),
+    ),
   },
 });
