@@ -43,6 +43,28 @@ export interface Machine {
   loadAverage: { atStart: number; atEnd: number };
 }
 
+/** One stage of the run, with the machine's 1-minute load average as it began and ended. */
+export interface PhaseResult {
+  phase: "load" | "reports" | "http" | "ingestion" | "bundles";
+  seconds: number;
+  loadAverage: { atStart: number; atEnd: number };
+}
+
+const loadAverageNow = () => Math.round(loadavg()[0] * 100) / 100;
+
+/** Runs `work` as a named phase and records its duration and load averages in `phases`. */
+async function phase<T>(phases: PhaseResult[], name: PhaseResult["phase"], work: () => Promise<T>): Promise<T> {
+  const atStart = loadAverageNow();
+  const started = performance.now();
+  const value = await work();
+  phases.push({
+    phase: name,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    loadAverage: { atStart, atEnd: loadAverageNow() },
+  });
+  return value;
+}
+
 export interface BenchResults {
   generatedAt: string;
   /** the code measured: BENCH_REVISION, else git's HEAD, marked when functions/ has uncommitted changes */
@@ -55,6 +77,7 @@ export interface BenchResults {
   http: HttpResult[];
   ingestion: IngestionResult;
   bundles: BundleResult[];
+  phases: PhaseResult[];
 }
 
 async function describeMachine(db: Kysely<Database>): Promise<Machine> {
@@ -68,7 +91,7 @@ async function describeMachine(db: Kysely<Database>): Promise<Machine> {
     node: process.version,
     mysqlVersion: version.rows[0]?.v ?? "unknown",
     innodbBufferPoolMiB: Math.round(Number(pool.rows[0]?.b ?? 0) / 2 ** 20),
-    loadAverage: { atStart: Math.round(loadavg()[0] * 100) / 100, atEnd: Number.NaN },
+    loadAverage: { atStart: loadAverageNow(), atEnd: Number.NaN },
   };
 }
 
@@ -107,6 +130,7 @@ async function bringSchemaUpToDate(db: Kysely<Database>, log: (line: string) => 
 export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
   const log = options.verbose ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
   const warn = (line: string) => process.stderr.write(`${line}\n`);
+  const phases: PhaseResult[] = [];
   if (!options.skipLoad) {
     log(`bench: fresh database ${options.database}`);
     await freshDatabase(options);
@@ -118,27 +142,26 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     if (options.skipLoad) await bringSchemaUpToDate(db, log);
     const loaded = options.skipLoad
       ? await reuseBenchStore(db, options.database)
-      : await loadBenchStore(db, options, log);
+      : await phase(phases, "load", () => loadBenchStore(db, options, log));
     const { meta, store, keyId, apiKey } = loaded;
     const machine = await describeMachine(db);
     const ranges = benchRanges(new Date(meta.demo.end), store.timezone);
     log(`reports: ${ranges.map((r) => `${r.name} ${r.from}..${r.to}`).join(", ")} (${store.timezone})`);
 
     const plan = { warmups: options.warmups, iterations: options.iterations, maxSeconds: options.maxCaseSeconds };
-    const reports = await measureReports(db, store, keyId, ranges, plan, log, warn);
+    const reports = await phase(phases, "reports", () => measureReports(db, store, keyId, ranges, plan, log, warn));
     const year = ranges.find((r) => r.name === "1y")!;
     const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y");
-    const http = await measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms);
-    const ingestion = await measureIngestion(
-      db,
-      store,
-      meta,
-      { orders: options.ingestOrders, concurrency: options.concurrency },
-      log,
+    const http = await phase(phases, "http", () =>
+      measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms),
     );
-    const bundles = options.bundleRuns > 0 ? await measureBundles(options.bundleRuns, log) : [];
+    const ingestion = await phase(phases, "ingestion", () =>
+      measureIngestion(db, store, meta, { orders: options.ingestOrders, concurrency: options.concurrency }, log),
+    );
+    const bundles =
+      options.bundleRuns > 0 ? await phase(phases, "bundles", () => measureBundles(options.bundleRuns, log)) : [];
 
-    machine.loadAverage.atEnd = Math.round(loadavg()[0] * 100) / 100;
+    machine.loadAverage.atEnd = loadAverageNow();
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       code: { revision: codeRevision() },
@@ -161,6 +184,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       http,
       ingestion,
       bundles,
+      phases,
     };
     const out = resolve(process.cwd(), options.out);
     mkdirSync(dirname(out), { recursive: true });
@@ -205,11 +229,15 @@ export function formatResults(results: BenchResults): string {
     `store: ${int(s.orders)} orders, ${int(s.lines)} lines, ${int(s.refunds)} refunds, ` +
       `${int(s.products)} products, ${int(s.customers)} customers, ` +
       `${int(s.sessions)} sessions, ${int(s.events)} events; loaded in ${s.loadSeconds} s`,
+    "phases: " +
+      results.phases
+        .map((p) => `${p.phase} ${p.seconds} s (load average ${p.loadAverage.atStart} → ${p.loadAverage.atEnd})`)
+        .join(", "),
     "",
   );
   lines.push(
     table(
-      ["report", "range", "p50 ms", "p95 ms", "p99 ms", "runs", "baseline p95 ms", "ratio", "matches"],
+      ["report", "range", "p50 ms", "p95 ms", "p99 ms", "runs", "baseline p95 ms", "ratio", "matches", "retried"],
       results.reports.map((r) => [
         r.name,
         r.range,
@@ -220,8 +248,9 @@ export function formatResults(results: BenchResults): string {
         ms(r.baselineP95Ms),
         `${r.ratio.toFixed(2)}×`,
         r.matches ? "yes" : "NO",
+        String(r.retries),
       ]),
-      [false, false, true, true, true, true, true, true, false],
+      [false, false, true, true, true, true, true, true, false, true],
     ),
     "",
   );

@@ -22,6 +22,7 @@ import {
 import { compareWithBaseline } from "./compare";
 import { percentiles, round2, sample, type SamplingPlan } from "./stats";
 import { DAY_MS } from "../functions/time";
+import { isDatabaseUnavailable, isRetryableTransactionError } from "../functions/db/errors";
 
 export type RangeName = "30d" | "1y" | "3y" | "last30min";
 
@@ -107,6 +108,8 @@ export interface ReportResult {
   ratio: number;
   matches: boolean;
   differences?: string[];
+  /** Runs of the report or its baseline that failed transiently (a 503, a lost connection) and were run again. */
+  retries: number;
 }
 
 export interface HttpResult {
@@ -148,6 +151,16 @@ export function benchRanges(dataEnd: Date, timezone: string): BenchRange[] {
   ];
 }
 
+/** The reports handler said the database is briefly unavailable (503) or asked to slow down (429). */
+class UnavailableAnswer extends Error {
+  override name = "UnavailableAnswer";
+}
+
+/** What a benchmark sample may retry: the handler's 503/429, or the baseline's database going away for a moment. */
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof UnavailableAnswer || isDatabaseUnavailable(error) || isRetryableTransactionError(error);
+}
+
 /** Calls the reports handler as API Gateway would; the raw result (status, body). */
 async function invokeReport(keyId: string, path: string, query: Record<string, string>): Promise<string> {
   const event = apiGatewayEvent({
@@ -158,6 +171,8 @@ async function invokeReport(keyId: string, path: string, query: Record<string, s
     apiKeyId: keyId,
   });
   const result = await reportsHandler(event, lambdaContext("reports"));
+  if (result.statusCode === 503 || result.statusCode === 429)
+    throw new UnavailableAnswer(`reports handler ${path}: ${result.statusCode} ${result.body.slice(0, 200)}`);
   if (result.statusCode !== 200)
     throw new Error(
       `reports handler ${path} ${JSON.stringify(query)}: ${result.statusCode} ${result.body.slice(0, 500)}`,
@@ -198,10 +213,11 @@ async function measureReport(
 ): Promise<ReportResult> {
   const query = range ? { ...report.query, from: range.from, to: range.to } : report.query;
   const label = `${report.name} ${range?.name ?? "last30min"}`;
-  const handler = await sample(plan, () => invokeReport(keyId, report.path, query));
+  const retrying = { ...plan, isTransient: isTransientFailure };
+  const handler = await sample(retrying, () => invokeReport(keyId, report.path, query));
   const body = JSON.parse(handler.first) as { asOf?: string };
   const rangeForBaseline: BaselineRange = range ?? { from: "", to: "", timezone: store.timezone };
-  const baseline = await sample(plan, () => report.baseline(db, store, rangeForBaseline, new Date()));
+  const baseline = await sample(retrying, () => report.baseline(db, store, rangeForBaseline, new Date()));
   // realtime: compare with the baseline as of the report's own `asOf`
   const expected = report.ranged
     ? baseline.first
@@ -222,10 +238,13 @@ async function measureReport(
     ratio: round2(theirs.p95Ms / mine.p95Ms),
     matches: differences.length === 0,
     ...(differences.length > 0 ? { differences } : {}),
+    retries: handler.retries + baseline.retries,
   };
   log(
     `${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), ` +
-      `baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)${result.matches ? "" : "  MISMATCH"}`,
+      `baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)` +
+      `${result.retries > 0 ? `, ${result.retries} transient failures retried` : ""}` +
+      `${result.matches ? "" : "  MISMATCH"}`,
   );
   if (!result.matches) {
     warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);

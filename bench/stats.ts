@@ -39,40 +39,63 @@ export interface SamplingPlan {
   /** stop after this much measured time once `minSamples` are in */
   maxSeconds: number;
   minSamples?: number;
+  /**
+   * Which failures are transient (a database briefly unavailable): such a run is tried again after
+   * `retryDelayMs` (doubling, at most 8 s) instead of ending a half-hour benchmark; it is counted, not
+   * timed. Default: none is.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Transient failures in a row before giving up (default 5). */
+  maxRetries?: number;
+  retryDelayMs?: number;
 }
 
-/** The first (warm-up or measured) result, and the measured durations in ms. */
+/** The first (warm-up or measured) result, the measured durations in ms, and the transient failures retried. */
 export interface Sampled<T> {
   first: T;
   samples: number[];
+  retries: number;
 }
 
 /**
- * Runs `run` `warmups` times unmeasured, then up to `iterations` times measured, one after the
+ * Runs `work` `warmups` times unmeasured, then up to `iterations` times measured, one after the
  * other. A slow case stops early: after `maxSeconds` of measuring once it has `minSamples`
  * (default 3); warm-ups are cut to one when that one alone takes over a fifth of the budget.
  */
-export async function sample<T>(plan: SamplingPlan, run: () => Promise<T>): Promise<Sampled<T>> {
+export async function sample<T>(plan: SamplingPlan, work: () => Promise<T>): Promise<Sampled<T>> {
   const minSamples = Math.min(plan.iterations, plan.minSamples ?? 3);
+  let retries = 0;
+  /** One successful run and its own duration: a retried failure and its wait are not timed. */
+  const timed = async (): Promise<{ value: T; ms: number }> => {
+    for (let failures = 0; ; failures++) {
+      const started = performance.now();
+      try {
+        const value = await work();
+        return { value, ms: performance.now() - started };
+      } catch (error) {
+        if (!plan.isTransient?.(error) || failures >= (plan.maxRetries ?? 5)) throw error;
+        retries++;
+        const delay = Math.min(8_000, (plan.retryDelayMs ?? 500) * 2 ** failures);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
   const budgetMs = plan.maxSeconds * 1000;
   let first: { value: T } | undefined;
   for (let i = 0; i < plan.warmups; i++) {
-    const started = performance.now();
-    const value = await run();
+    const { value, ms } = await timed();
     first ??= { value };
-    if (performance.now() - started > budgetMs / 5) break;
+    if (ms > budgetMs / 5) break;
   }
   const samples: number[] = [];
   let spent = 0;
   while (samples.length < plan.iterations && (samples.length < minSamples || spent < budgetMs)) {
-    const started = performance.now();
-    const value = await run();
-    const elapsed = performance.now() - started;
+    const { value, ms } = await timed();
     first ??= { value };
-    samples.push(elapsed);
-    spent += elapsed;
+    samples.push(ms);
+    spent += ms;
   }
-  return { first: first!.value, samples };
+  return { first: first!.value, samples, retries };
 }
 
 /** Runs `tasks` with at most `concurrency` at once; rejects with the first failure (after the others settle). */

@@ -56,6 +56,31 @@ describe("stats", () => {
     expect(result.samples).toHaveLength(5);
   });
 
+  test("a transient failure is run again, counted and not timed; another failure ends the case", async () => {
+    const unavailable = new Error("database briefly unavailable");
+    let calls = 0;
+    const flaky = async () => {
+      calls++;
+      if (calls === 2 || calls === 3) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw unavailable;
+      }
+      return calls;
+    };
+    const plan = { warmups: 0, iterations: 3, maxSeconds: 60, retryDelayMs: 1 };
+    const result = await sample({ ...plan, isTransient: (error) => error === unavailable }, flaky);
+    expect(result.retries).toBe(2);
+    expect(result.samples).toHaveLength(3);
+    expect(Math.max(...result.samples)).toBeLessThan(40); // the failed 50 ms attempts are not in the figures
+
+    calls = 0;
+    await expect(sample(plan, flaky)).rejects.toBe(unavailable); // not transient: the case fails
+    const always = async () => {
+      throw unavailable;
+    };
+    await expect(sample({ ...plan, isTransient: () => true, maxRetries: 2 }, always)).rejects.toBe(unavailable);
+  });
+
   test("a slow case stops after its budget once it has 3 samples", async () => {
     let calls = 0;
     const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 30));
