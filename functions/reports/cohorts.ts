@@ -4,6 +4,7 @@ import { ratio } from "../metrics/figures";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, formatAmount } from "../money/decimal";
 import {
+  hasCohortActivitySince,
   rawCohortCells,
   rolledCohortCells,
   type CohortCell,
@@ -38,8 +39,10 @@ export interface CohortsReport {
  * Customers grouped by the period of their first paid order ever (cohorts whose first order is
  * in range); for each later period k up to `to`: the share of the cohort with a paid order in
  * it, and the cohort's net sales in it (its orders' sales less returns booked in that period).
- * In the store's own zone, whole periods come from `cohort_cells` and only a last period cut
- * short by `to` from raw rows; in another zone, all of it from raw rows.
+ * In the store's own zone, whole periods come from `cohort_cells`, and so does a last period cut
+ * short by `to` when nothing of the store is later than `to` (the usual range, ending today):
+ * then its cells hold exactly the range's part of the period. Otherwise that last period comes
+ * from raw rows, and in another zone all of it does.
  */
 export async function cohortsReport(
   db: Kysely<Database>,
@@ -55,7 +58,7 @@ export async function cohortsReport(
     cells = await rawCohortCells(db, store.id, window, interval);
   } else {
     const last = periods[periods.length - 1];
-    const lastIsWhole = last.end.getTime() <= end.getTime();
+    const lastIsWhole = last.end.getTime() <= end.getTime() || !(await hasCohortActivitySince(db, store.id, end));
     const wholeUpTo = lastIsWhole ? last : periods[periods.length - 2];
     const [rolled, partial] = await Promise.all([
       wholeUpTo ? rolledCohortCells(db, store.id, window, interval, periods[0].key, wholeUpTo.key) : [],

@@ -392,6 +392,38 @@ test("concurrent event batches of one store that share sessions all land, and th
   );
 });
 
+test("a cohort range cut short by `to` reads the rollup while nothing is later; equal to raw rows", async () => {
+  const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
+  const day = 24 * 60;
+  const order = (id: string, minute: number, customer: number) =>
+    apply(store, {
+      kind: "order",
+      id,
+      status: "paid",
+      minute,
+      lines: [{ product: 1, quantity: 1, cents: 1000 }],
+      shipping: 0,
+      customer,
+    });
+  await order("o1", 10 * day, 1); // January
+  await order("o2", 63 * day, 1); // early March, inside the range's last, unfinished month
+  await order("o3", 64 * day, 2);
+  await apply(store, { kind: "refund", id: "r1", orderId: "o2", minute: 65 * day, cents: 300, product: undefined });
+  const range = { from: "2026-01-01", to: "2026-03-10", timezone: "Asia/Kolkata" };
+  const window = { range, ...utcBounds(range) };
+  const expectRawEqual = async () => {
+    for (const interval of ["month", "week"] as const)
+      expect(await cohortsReport(handle.db, store, window, interval)).toEqual(
+        await cohortsReport(handle.db, store, window, interval, { fromRawRows: true }),
+      );
+  };
+  await expectRawEqual(); // nothing after the 10th: March's cells are the range's part of March
+
+  await order("o4", 75 * day, 1); // later in March than `to`: the rollup's March holds it, the range must not
+  await apply(store, { kind: "refund", id: "r2", orderId: "o3", minute: 80 * day, cents: 200, product: undefined });
+  await expectRawEqual();
+});
+
 test("rollup cohorts count customers once a period, follow late first orders, book returns like raw rows", async () => {
   const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
   const order = (id: string, minute: number, customer: number, cents = 1000) =>

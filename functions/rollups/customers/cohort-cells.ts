@@ -81,6 +81,31 @@ export async function rawCohortCells(
   return [...cells.values()];
 }
 
+/**
+ * Whether the store has a paid order or a refund at or after `since`: if not, `cohort_cells`'
+ * cells of the period holding `since` hold nothing later, and equal the raw rows up to it.
+ */
+export async function hasCohortActivitySince(db: Kysely<Database>, storeId: number, since: Date): Promise<boolean> {
+  const [order, refund] = await Promise.all([
+    db
+      .selectFrom("orders")
+      .select("id")
+      .where("store_id", "=", storeId)
+      .where("status", "=", "paid")
+      .where("created_at", ">=", since)
+      .limit(1)
+      .executeTakeFirst(),
+    db
+      .selectFrom("refunds")
+      .select("id")
+      .where("store_id", "=", storeId)
+      .where("created_at", ">=", since)
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return order !== undefined || refund !== undefined;
+}
+
 /** Cells of whole periods [firstPeriod, lastPeriod] from the `cohort_cells` rollup (store's zone only). */
 export async function rolledCohortCells(
   db: Kysely<Database>,
