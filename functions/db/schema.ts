@@ -43,6 +43,7 @@ export interface ProductsTable {
   id: string;
   name: string;
   category: string | null;
+  /** When the product was first seen or its name or category last changed. */
   updated_at: UtcTime;
 }
 

@@ -289,6 +289,21 @@ async function upsertProducts(
     for (const line of order.lines)
       products.set(line.productId, { name: line.productName, category: line.category ?? null });
   }
+  // Only new products and changed names or categories are written: an unchanged row is neither
+  // updated nor locked, so concurrent batches selling the same products do not queue on them.
+  const ids = [...products.keys()].sort();
+  for (const part of chunk(ids)) {
+    const stored = await trx
+      .selectFrom("products")
+      .select(["id", "name", "category"])
+      .where("store_id", "=", storeId)
+      .where("id", "in", part)
+      .execute();
+    for (const row of stored) {
+      const sent = products.get(row.id);
+      if (sent && sent.name === row.name && sent.category === row.category) products.delete(row.id);
+    }
+  }
   const now = new Date();
   const rows = [...products.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -135,11 +135,11 @@ describeWithServer("the pool guard", () => {
     setSharedDatabase(handle);
     expect((await call("POST", "/api/v1/orders", { store: shop, body: order("lock-a") })).status).toBe(200);
 
-    // Another transaction locks the product rows: the next ingest inserts its order and lines,
-    // then waits on the product upsert until the request's budget ends.
+    // Another transaction locks the products' rollup rows: the next ingest inserts its order and
+    // lines, then waits on the rollup upsert until the request's budget ends.
     const locker = await createConnection({ uri: url });
     await locker.query("begin");
-    await locker.query("select * from products where store_id = ? for update", [shop.store.id]);
+    await locker.query("select * from product_days where store_id = ? for update", [shop.store.id]);
     const unlockAnyway = setTimeout(() => void locker.query("rollback").catch(() => undefined), 8_000);
     const started = Date.now();
     let blocked;

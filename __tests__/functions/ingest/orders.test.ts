@@ -109,6 +109,30 @@ describe("POST /api/v1/orders", () => {
       .execute();
     expect(stored).toHaveLength(2);
   });
+
+  it("writes a product only when it is new or its name or category changed", async () => {
+    const store = await newStore(handle);
+    const product = () =>
+      handle.db
+        .selectFrom("products")
+        .select(["name", "category", "updated_at"])
+        .where("store_id", "=", store.store.id)
+        .where("id", "=", "p-1")
+        .executeTakeFirstOrThrow();
+    await call("POST", "/api/v1/orders", { store, body: { orders: [order("u-1")] } });
+    const first = await product();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await call("POST", "/api/v1/orders", { store, body: { orders: [order("u-2")] } });
+    expect(await product()).toEqual(first); // the same name and category: not rewritten
+
+    const renamed = order("u-3", {
+      lines: [{ productId: "p-1", productName: "Big mug", category: "Kitchen", quantity: 1, unitPrice: "12.00" }],
+    });
+    await call("POST", "/api/v1/orders", { store, body: { orders: [renamed] } });
+    const now = await product();
+    expect(now).toMatchObject({ name: "Big mug", category: "Kitchen" });
+    expect(now.updated_at.getTime()).toBeGreaterThan(first.updated_at.getTime());
+  });
 });
 
 describe("POST /api/v1/orders rejects bad input whole, storing nothing", () => {
