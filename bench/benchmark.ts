@@ -26,6 +26,7 @@ import {
   type BenchMeta,
   type Scale,
 } from "./load";
+import { loadDuckStore, type DuckStore, type DuckTable } from "./duckdb/load";
 import type { BenchOptions } from "./options";
 import { benchRanges, measureHttp, measureReports, type HttpResult, type ReportResult } from "./reports";
 
@@ -45,10 +46,13 @@ export interface Machine {
 
 /** One stage of the run, with the machine's 1-minute load average as it began and ended. */
 export interface PhaseResult {
-  phase: "load" | "reports" | "http" | "ingestion" | "bundles";
+  phase: "load" | "duckdb-load" | "reports" | "http" | "ingestion" | "bundles";
   seconds: number;
   loadAverage: { atStart: number; atEnd: number };
 }
+
+/** As many as the benchmark machine's cores: the reports' database gets no more. */
+const DUCKDB_THREADS = 2;
 
 const loadAverageNow = () => Math.round(loadavg()[0] * 100) / 100;
 
@@ -74,6 +78,8 @@ export interface BenchResults {
   scale: Scale;
   settings: { iterations: number; warmups: number; maxCaseSeconds: number; concurrency: number };
   reports: ReportResult[];
+  /** DuckDB's copy of the raw rows the reports are computed from (absent with --no-duckdb): its load, timed apart */
+  duckdb?: { loadSeconds: number; threads: number; rows: Record<DuckTable, number> };
   http: HttpResult[];
   ingestion: IngestionResult;
   bundles: BundleResult[];
@@ -149,7 +155,22 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     log(`reports: ${ranges.map((r) => `${r.name} ${r.from}..${r.to}`).join(", ")} (${store.timezone})`);
 
     const plan = { warmups: options.warmups, iterations: options.iterations, maxSeconds: options.maxCaseSeconds };
-    const reports = await phase(phases, "reports", () => measureReports(db, store, keyId, ranges, plan, log, warn));
+    let duck: DuckStore | undefined;
+    const reports = await (async () => {
+      if (options.duckdb) {
+        duck = await phase(phases, "duckdb-load", () =>
+          loadDuckStore(databaseUrl(options), store.id, { threads: DUCKDB_THREADS, log }),
+        );
+        log(`duckdb: loaded in ${duck.loadSeconds} s`);
+      }
+      try {
+        return await phase(phases, "reports", () =>
+          measureReports(db, store, keyId, ranges, plan, log, warn, duck?.connection),
+        );
+      } finally {
+        duck?.close();
+      }
+    })();
     const year = ranges.find((r) => r.name === "1y")!;
     const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y");
     const http = await phase(phases, "http", () =>
@@ -181,6 +202,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
         concurrency: options.concurrency,
       },
       reports,
+      ...(duck ? { duckdb: { loadSeconds: duck.loadSeconds, threads: DUCKDB_THREADS, rows: duck.rows } } : {}),
       http,
       ingestion,
       bundles,
@@ -233,11 +255,34 @@ export function formatResults(results: BenchResults): string {
       results.phases
         .map((p) => `${p.phase} ${p.seconds} s (load average ${p.loadAverage.atStart} → ${p.loadAverage.atEnd})`)
         .join(", "),
+    ...(results.duckdb
+      ? [
+          `duckdb: ${results.duckdb.threads} threads, ` +
+            `raw rows loaded from the store in ${results.duckdb.loadSeconds} s ` +
+            `(${Object.entries(results.duckdb.rows)
+              .map(([table, n]) => `${int(n)} ${table}`)
+              .join(", ")}); duckdb ratio = duckdb p95 / report p95`,
+        ]
+      : []),
     "",
   );
   lines.push(
     table(
-      ["report", "range", "p50 ms", "p95 ms", "p99 ms", "runs", "baseline p95 ms", "ratio", "matches", "retried"],
+      [
+        "report",
+        "range",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "runs",
+        "baseline p95 ms",
+        "ratio",
+        "matches",
+        "retried",
+        "duckdb p95 ms",
+        "duckdb ratio",
+        "duckdb matches",
+      ],
       results.reports.map((r) => [
         r.name,
         r.range,
@@ -249,8 +294,11 @@ export function formatResults(results: BenchResults): string {
         `${r.ratio.toFixed(2)}×`,
         r.matches ? "yes" : "NO",
         String(r.retries),
+        r.duckdbP95Ms !== undefined ? ms(r.duckdbP95Ms) : "-",
+        r.duckdbRatio !== undefined ? `${r.duckdbRatio.toFixed(2)}×` : "-",
+        r.duckdbMatches === undefined ? "-" : r.duckdbMatches ? "yes" : "NO",
       ]),
-      [false, false, true, true, true, true, true, true, false, true],
+      [false, false, true, true, true, true, true, true, false, true, true, true, false],
     ),
     "",
   );
@@ -287,6 +335,14 @@ export function formatResults(results: BenchResults): string {
       "",
       `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ` +
         `${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
+    );
+  }
+  const duckMismatched = results.reports.filter((r) => r.duckdbMatches === false);
+  if (duckMismatched.length > 0) {
+    lines.push(
+      "",
+      `!!! ${duckMismatched.length} report(s) DO NOT MATCH DuckDB's figures: ` +
+        `${duckMismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
     );
   }
   return lines.join("\n");

@@ -34,6 +34,8 @@ export interface BenchOptions {
   httpRequests: number;
   /** fresh `node` processes per bundle for the cold import time (and for bare node); 0 skips the bundles */
   bundleRuns: number;
+  /** also compute every ranged report with DuckDB from the raw rows (loaded into it first, timed apart) */
+  duckdb: boolean;
   /** progress lines and the table (false: silent, for tests) */
   verbose: boolean;
 }
@@ -60,6 +62,7 @@ export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
   ingestOrders: 20_000,
   httpRequests: 10,
   bundleRuns: 10,
+  duckdb: true,
   verbose: true,
 };
 
@@ -68,7 +71,7 @@ export const USAGE = `usage: npm run bench -- [options]
 Loads a generated store into its own database on the MYSQL_URL server (else 127.0.0.1:3306 as
 root), then measures each report's latency beside a plain-SQL baseline, HTTP latency, ingestion
 throughput and the Lambda bundles' cold imports (BENCHMARKS.md). Progress on stderr, the table
-on stdout, the figures in --out. Exits 1 if a report's figures differ from the baseline's.
+on stdout, the figures in --out. Exits 1 if a report's figures differ from the baseline's or DuckDB's.
 
   --orders N               distinct orders of the generated store (default 1,000,000)
   --years N                years of history ending now (default 3)
@@ -88,6 +91,8 @@ on stdout, the figures in --out. Exits 1 if a report's figures differ from the b
   --ingest-orders N        fresh orders for the ingestion measurement (default 20,000)
   --http-requests N        1-year summaries over HTTP (default 10)
   --bundle-runs N          fresh node processes per bundle (default 10; 0 skips the bundles)
+  --duckdb, --no-duckdb    load the store's raw rows into DuckDB (2 threads) and time it computing every
+                           ranged report beside the report, checked equal (default on)
   --quiet                  no progress, no table
   --help, -h               this text`;
 
@@ -131,9 +136,12 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       "ingest-orders": { type: "string" },
       "http-requests": { type: "string" },
       "bundle-runs": { type: "string" },
+      duckdb: { type: "boolean" },
+      "no-duckdb": { type: "boolean" },
       quiet: { type: "boolean" },
     },
   });
+  if (values.duckdb && values["no-duckdb"]) throw new UsageError("--duckdb and --no-duckdb: choose one");
   const database = values.database ?? DEFAULTS.database;
   if (!/^analytics_bench[A-Za-z0-9_]*$/.test(database) || database.length > 64) {
     throw new UsageError(
@@ -161,6 +169,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     ingestOrders: number("ingest-orders", values["ingest-orders"], DEFAULTS.ingestOrders),
     httpRequests: number("http-requests", values["http-requests"], DEFAULTS.httpRequests),
     bundleRuns: number("bundle-runs", values["bundle-runs"], DEFAULTS.bundleRuns, { min: 0 }),
+    duckdb: !(values["no-duckdb"] ?? !DEFAULTS.duckdb),
     verbose: !(values.quiet ?? false),
   };
 }

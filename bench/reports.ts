@@ -5,6 +5,7 @@
  * and the 1-year summary over HTTP through the local gateway.
  */
 import type { AddressInfo } from "node:net";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../functions/db/schema";
 import { handler as reportsHandler } from "../functions/handlers/reports";
@@ -20,6 +21,7 @@ import {
   type BaselineRange,
 } from "./baseline";
 import { compareWithBaseline } from "./compare";
+import { DUCKDB_REPORTS, type DuckReport } from "./duckdb/reports";
 import { percentiles, round2, sample, type SamplingPlan } from "./stats";
 import { DAY_MS } from "../functions/time";
 import { isDatabaseUnavailable, isRetryableTransactionError } from "../functions/db/errors";
@@ -37,6 +39,11 @@ export interface ReportCase {
   /** false: the report takes no range (realtime: the last 30 minutes) */
   ranged: boolean;
   baseline: (db: Kysely<Database>, store: Store, range: BaselineRange, now: Date) => Promise<unknown>;
+  /**
+   * The same figures computed by DuckDB from the raw rows (bench/duckdb/); none for realtime, whose last 30
+   * minutes a copy loaded before the run cannot follow.
+   */
+  duckdb?: DuckReport;
 }
 
 export const REPORT_CASES: readonly ReportCase[] = [
@@ -46,6 +53,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: {},
     ranged: true,
     baseline: (db, store, range) => baselineSummary(db, store, range),
+    duckdb: DUCKDB_REPORTS["summary"],
   },
   {
     name: "sales?interval=day",
@@ -53,6 +61,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: { interval: "day" },
     ranged: true,
     baseline: (db, store, range) => baselineSales(db, store, range, "day"),
+    duckdb: DUCKDB_REPORTS["sales?interval=day"],
   },
   {
     name: "sales?interval=month",
@@ -60,6 +69,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: { interval: "month" },
     ranged: true,
     baseline: (db, store, range) => baselineSales(db, store, range, "month"),
+    duckdb: DUCKDB_REPORTS["sales?interval=month"],
   },
   {
     name: "products",
@@ -67,6 +77,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: {},
     ranged: true,
     baseline: (db, store, range) => baselineProducts(db, store, range),
+    duckdb: DUCKDB_REPORTS["products"],
   },
   {
     name: "funnel",
@@ -74,6 +85,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: {},
     ranged: true,
     baseline: (db, store, range) => baselineFunnel(db, store, range),
+    duckdb: DUCKDB_REPORTS["funnel"],
   },
   {
     name: "cohorts?interval=month",
@@ -81,6 +93,7 @@ export const REPORT_CASES: readonly ReportCase[] = [
     query: { interval: "month" },
     ranged: true,
     baseline: (db, store, range) => baselineCohorts(db, store, range, "month"),
+    duckdb: DUCKDB_REPORTS["cohorts?interval=month"],
   },
   {
     name: "realtime",
@@ -110,6 +123,23 @@ export interface ReportResult {
   differences?: string[];
   /** Runs of the report or its baseline that failed transiently (a 503, a lost connection) and were run again. */
   retries: number;
+  /** DuckDB computing the same figures from the raw rows (absent with --no-duckdb, and for realtime) */
+  duckdbP50Ms?: number;
+  duckdbP95Ms?: number;
+  duckdbSamples?: number;
+  /** duckdbP95Ms / p95Ms: how many times faster than DuckDB over the raw rows the report is */
+  duckdbRatio?: number;
+  duckdbMatches?: boolean;
+  duckdbDifferences?: string[];
+}
+
+export interface DuckdbResult {
+  duckdbP50Ms: number;
+  duckdbP95Ms: number;
+  duckdbSamples: number;
+  duckdbRatio: number;
+  duckdbMatches: boolean;
+  duckdbDifferences?: string[];
 }
 
 export interface HttpResult {
@@ -162,7 +192,7 @@ export function isTransientFailure(error: unknown): boolean {
 }
 
 /** Calls the reports handler as API Gateway would; the raw result (status, body). */
-async function invokeReport(keyId: string, path: string, query: Record<string, string>): Promise<string> {
+export async function invokeReport(keyId: string, path: string, query: Record<string, string>): Promise<string> {
   const event = apiGatewayEvent({
     method: "GET",
     path,
@@ -188,11 +218,12 @@ export async function measureReports(
   plan: SamplingPlan,
   log: (line: string) => void,
   warn: (line: string) => void,
+  duck?: DuckDBConnection,
 ): Promise<ReportResult[]> {
   const results: ReportResult[] = [];
   for (const range of ranges) {
     for (const report of REPORT_CASES.filter((r) => r.ranged)) {
-      results.push(await measureReport(db, store, keyId, report, range, plan, log, warn));
+      results.push(await measureReport(db, store, keyId, report, range, plan, log, warn, duck));
     }
   }
   for (const report of REPORT_CASES.filter((r) => !r.ranged)) {
@@ -210,6 +241,7 @@ async function measureReport(
   plan: SamplingPlan,
   log: (line: string) => void,
   warn: (line: string) => void,
+  duck?: DuckDBConnection,
 ): Promise<ReportResult> {
   const query = range ? { ...report.query, from: range.from, to: range.to } : report.query;
   const label = `${report.name} ${range?.name ?? "last30min"}`;
@@ -239,18 +271,47 @@ async function measureReport(
     matches: differences.length === 0,
     ...(differences.length > 0 ? { differences } : {}),
     retries: handler.retries + baseline.retries,
+    ...(duck && report.duckdb && range ? await measureDuckdb(duck, store, report.duckdb, range, plan, body, mine) : {}),
   };
   log(
     `${label}: p95 ${mine.p95Ms} ms (${mine.samples} runs), ` +
       `baseline p95 ${theirs.p95Ms} ms (${theirs.samples} runs)` +
+      (result.duckdbP95Ms !== undefined ? `, duckdb p95 ${result.duckdbP95Ms} ms` : "") +
       `${result.retries > 0 ? `, ${result.retries} transient failures retried` : ""}` +
-      `${result.matches ? "" : "  MISMATCH"}`,
+      `${result.matches ? "" : "  MISMATCH"}${result.duckdbMatches === false ? "  DUCKDB MISMATCH" : ""}`,
   );
   if (!result.matches) {
     warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from its baseline:`);
     for (const difference of differences) warn(`!!!   ${difference}`);
   }
+  if (result.duckdbMatches === false) {
+    warn(`!!! MISMATCH: ${label} (${JSON.stringify(query)}) differs from DuckDB's figures:`);
+    for (const difference of result.duckdbDifferences ?? []) warn(`!!!   ${difference}`);
+  }
   return result;
+}
+
+/** DuckDB's figures for `range`, sampled like the baseline, checked against the report's body. */
+export async function measureDuckdb(
+  duck: DuckDBConnection,
+  store: Store,
+  compute: DuckReport,
+  range: BaselineRange,
+  plan: SamplingPlan,
+  reportBody: unknown,
+  report: { p95Ms: number },
+): Promise<DuckdbResult> {
+  const timed = await sample(plan, () => compute(duck, store, range));
+  const { differences } = compareWithBaseline(reportBody, timed.first);
+  const figures = percentiles(timed.samples);
+  return {
+    duckdbP50Ms: figures.p50Ms,
+    duckdbP95Ms: figures.p95Ms,
+    duckdbSamples: figures.samples,
+    duckdbRatio: round2(figures.p95Ms / report.p95Ms),
+    duckdbMatches: differences.length === 0,
+    ...(differences.length > 0 ? { duckdbDifferences: differences } : {}),
+  };
 }
 
 /** The 1-year summary over HTTP through the local gateway (x-api-key, JSON), after one warm-up request. */

@@ -99,7 +99,24 @@ test("bench --orders 20000 end to end: results.json has every figure, each repor
       matches: true,
       differences: undefined,
     });
+    // DuckDB computes every ranged report from the raw rows (not realtime): the same figures as the report
+    const withDuckdb = report.range !== "last30min";
+    expect({
+      report: `${report.name} ${report.range}`,
+      duckdbMatches: report.duckdbMatches,
+      duckdbDifferences: report.duckdbDifferences,
+      duckdbTimed: isPositive(report.duckdbP95Ms) && isPositive(report.duckdbP50Ms) && isPositive(report.duckdbRatio),
+    }).toEqual({
+      report: `${report.name} ${report.range}`,
+      duckdbMatches: withDuckdb ? true : undefined,
+      duckdbDifferences: undefined,
+      duckdbTimed: withDuckdb,
+    });
   }
+  expect(written.duckdb?.threads).toBe(2);
+  expect(written.duckdb?.rows).toMatchObject({ orders: 20000, order_lines: scale.lines, events: scale.events });
+  expect(isPositive(written.duckdb?.loadSeconds)).toBe(true);
+  expect(written.phases.map((p) => p.phase)).toEqual(expect.arrayContaining(["duckdb-load", "reports"]));
 
   expect(written.http).toHaveLength(1);
   expect(written.http[0]).toMatchObject({ name: "summary", range: "1y", requests: 2 });
@@ -126,8 +143,11 @@ test("--skip-load reuses the loaded store, and the ingestion measurement left it
     ingestOrders: 500,
     httpRequests: 1,
     bundleRuns: 0,
+    duckdb: false,
   });
   expect(results.store.loaded).toBe("reused");
+  expect(results.duckdb).toBeUndefined();
+  expect(results.reports.every((r) => r.duckdbMatches === undefined)).toBe(true);
   expect(results.scale.orders).toBe(20000);
   expect(results.reports.every((r) => r.matches)).toBe(true);
   expect(results.bundles).toEqual([]);

@@ -36,6 +36,13 @@ describe("options", () => {
     expect(parseBenchArgs(["--help"], {})).toBe("help");
     expect(serverOf("mysql://root@127.0.0.1:3306/x")).toBe("mysql://root@127.0.0.1:3306");
   });
+
+  test("the DuckDB comparison is on by default; --no-duckdb skips it, --duckdb with it is refused", () => {
+    expect(parseBenchArgs([], {})).toMatchObject({ duckdb: true });
+    expect(parseBenchArgs(["--duckdb"], {})).toMatchObject({ duckdb: true });
+    expect(parseBenchArgs(["--no-duckdb"], {})).toMatchObject({ duckdb: false });
+    expect(() => parseBenchArgs(["--duckdb", "--no-duckdb"], {})).toThrow(/--no-duckdb/);
+  });
 });
 
 describe("stats", () => {
