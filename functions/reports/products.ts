@@ -3,10 +3,7 @@ import type { Database, Store } from "../db/schema";
 import { minorUnits } from "../money/currency";
 import { formatAmount, type Amount } from "../money/decimal";
 import type { ReportWindow } from "../time";
-import { productTallies, type Tallies, type Tally } from "../rollups/products/read";
-
-export type ProductSort = "netSales" | "unitsSold";
-export const PRODUCT_SORTS: readonly ProductSort[] = ["netSales", "unitsSold"];
+import { topProducts, type ProductSort } from "../rollups/products/top";
 
 export interface ProductRow {
   productId: string;
@@ -30,23 +27,6 @@ export interface ProductsReport {
   products: ProductRow[];
 }
 
-/** The `limit` best products by `sort`, ties by id: one pass keeping the best, not a sort of every product. */
-function topProducts(tallies: Tallies, sort: ProductSort, limit: number): [string, Tally][] {
-  const score = (t: Tally) => (sort === "unitsSold" ? BigInt(t.units) : t.gross - t.discounts - t.returns);
-  const better = (a: { id: string; score: bigint }, b: { id: string; score: bigint }) =>
-    a.score > b.score || (a.score === b.score && a.id < b.id);
-  const best: { id: string; score: bigint; tally: Tally }[] = [];
-  for (const [id, tally] of tallies) {
-    const entry = { id, score: score(tally), tally };
-    if (best.length === limit && !better(entry, best[best.length - 1])) continue;
-    let at = best.length;
-    while (at > 0 && better(entry, best[at - 1])) at--;
-    best.splice(at, 0, entry);
-    if (best.length > limit) best.pop();
-  }
-  return best.map((e) => [e.id, e.tally]);
-}
-
 /**
  * Per product: counted orders' lines in range, and refund lines booked in range on orders that
  * still count. Discounts are the lines' own; an order-level discount is not spread over products.
@@ -58,9 +38,7 @@ export async function productsReport(
   options: { sort: ProductSort; limit: number; category?: string },
 ): Promise<ProductsReport> {
   const { start, end, range } = window;
-  const tallies = await productTallies(db, store.id, start, end, options.category);
-
-  const ranked = topProducts(tallies, options.sort, options.limit);
+  const ranked = await topProducts(db, store.id, start, end, options);
 
   const names = ranked.length
     ? await db

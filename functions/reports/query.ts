@@ -2,7 +2,7 @@ import * as z from "zod";
 import { INTERVALS } from "../time";
 import { COHORT_INTERVALS } from "../rollups/customers/cohort-cells";
 import { DEFAULT_RANGE_DAYS, MAX_RANGE_YEARS } from "./params";
-import { PRODUCT_SORTS } from "./products";
+import { PRODUCT_SORTS } from "../rollups/products/top";
 
 /**
  * Each report's query parameters, declared once as a zod object: its keys are the parameters the

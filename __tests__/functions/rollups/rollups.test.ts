@@ -9,6 +9,7 @@ import { EMPTY_SUMS, salesFigures } from "../../../functions/metrics/figures";
 import { rawFunnelCounts } from "../../../functions/rollups/funnel/raw";
 import { funnelCounts } from "../../../functions/rollups/funnel/read";
 import { productTallies, rawProductTallies, type Tally } from "../../../functions/rollups/products/read";
+import { PRODUCT_SORTS, rankProducts, topProducts } from "../../../functions/rollups/products/top";
 import { rawSalesByKey } from "../../../functions/rollups/sales/raw-sales";
 import { localSalesByPeriod, periodCuts, salesByKey } from "../../../functions/rollups/sales/read";
 import { customerFigures } from "../../../functions/rollups/customers/read";
@@ -276,6 +277,11 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(
             sorted(await rawProductTallies(handle.db, store.id, start, end)),
           );
+          for (const sort of PRODUCT_SORTS)
+            for (const limit of [1, 2, 5])
+              expect(await topProducts(handle.db, store.id, start, end, { sort, limit })).toEqual(
+                rankProducts(await rawProductTallies(handle.db, store.id, start, end), sort, limit),
+              );
           expect(await customerFigures(handle.db, store.id, start, end)).toEqual(
             await rawCustomerFigures(handle.db, store.id, start, end),
           );

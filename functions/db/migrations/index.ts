@@ -9,6 +9,7 @@ import * as cohortCells from "./007-cohort-cells";
 import * as productTotals from "./008-product-totals";
 import * as salesLocalDays from "./009-sales-local-days";
 import * as wideRollupSums from "./010-wide-rollup-sums";
+import * as productMonthLeaders from "./011-product-month-leaders";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "008-product-totals": productTotals,
   "009-sales-local-days": salesLocalDays,
   "010-wide-rollup-sums": wideRollupSums,
+  "011-product-month-leaders": productMonthLeaders,
 };

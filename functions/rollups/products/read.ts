@@ -26,8 +26,21 @@ export function tallyOf(tallies: Tallies, id: string): Tally {
   return t;
 }
 
+/** Which products a tally covers: all, one category's, or the given ids (the ranked candidates, top.ts). */
+export interface ProductFilter {
+  category?: string;
+  productIds?: readonly string[];
+}
+
 function inCategory(db: Kysely<Database>, storeId: number, category: string) {
   return db.selectFrom("products").select("id").where("store_id", "=", storeId).where("category", "=", category);
+}
+
+/** The filter as a condition on a `product_id` column, or undefined for every product. */
+function productCondition(db: Kysely<Database>, storeId: number, filter: ProductFilter) {
+  if (filter.productIds !== undefined) return [...filter.productIds];
+  if (filter.category !== undefined) return inCategory(db, storeId, filter.category);
+  return undefined;
 }
 
 /** Per product, from the raw lines in [start, end): the reference, and the partial days at a range's edges. */
@@ -36,10 +49,12 @@ export async function rawProductTallies(
   storeId: number,
   start: Date,
   end: Date,
-  category?: string,
+  filter: ProductFilter = {},
   into: Tallies = new Map(),
 ): Promise<Tallies> {
   if (start >= end) return into;
+  const only = productCondition(db, storeId, filter);
+  if (Array.isArray(only) && only.length === 0) return into;
   let sales = db
     .selectFrom("order_lines as l")
     .select(({ fn }) => [
@@ -64,9 +79,9 @@ export async function rawProductTallies(
     .where("r.created_at", ">=", start)
     .where("r.created_at", "<", end)
     .groupBy("r.product_id");
-  if (category !== undefined) {
-    sales = sales.where("l.product_id", "in", inCategory(db, storeId, category));
-    returns = returns.where("r.product_id", "in", inCategory(db, storeId, category));
+  if (only !== undefined) {
+    sales = sales.where("l.product_id", "in", only);
+    returns = returns.where("r.product_id", "in", only);
   }
   const [salesRows, returnRows] = await Promise.all([sales.execute(), returns.execute()]);
   for (const row of salesRows) {
@@ -91,11 +106,12 @@ async function rolledProductTallies(
   storeId: number,
   level: Level,
   spans: [Date, Date][],
-  category: string | undefined,
+  filter: ProductFilter,
   into: Tallies,
 ): Promise<void> {
   const periods = spans.filter(([from, to]) => from < to);
-  if (periods.length === 0) return;
+  const only = productCondition(db, storeId, filter);
+  if (periods.length === 0 || (Array.isArray(only) && only.length === 0)) return;
   // Both tables have the same measures; Kysely cannot type a query over either, so it is typed as product_days.
   let query = db
     .selectFrom(level.table as "product_days")
@@ -112,7 +128,7 @@ async function rolledProductTallies(
       or(periods.map(([from, to]) => and([eb(sql.ref(level.period), ">=", from), eb(sql.ref(level.period), "<", to)]))),
     )
     .groupBy("product_id");
-  if (category !== undefined) query = query.where("product_id", "in", inCategory(db, storeId, category));
+  if (only !== undefined) query = query.where("product_id", "in", only);
   for (const row of await query.execute()) {
     const t = tallyOf(into, row.product_id);
     t.orders += Number(row.orders ?? 0);
@@ -138,17 +154,17 @@ async function directProductTallies(
   storeId: number,
   start: Date,
   end: Date,
-  category?: string,
+  filter: ProductFilter = {},
 ): Promise<Tallies> {
   const firstDay = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
   const endDay = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
   const tallies: Tallies = new Map();
-  if (firstDay >= endDay) return rawProductTallies(db, storeId, start, end, category, tallies);
+  if (firstDay >= endDay) return rawProductTallies(db, storeId, start, end, filter, tallies);
   const firstMonth = ceilToUtcMonth(firstDay);
   const endMonth = startOfUtcMonth(endDay);
   // The parts are disjoint: their queries run side by side, each adding into `tallies` as it returns.
   await Promise.all([
-    rawProductTallies(db, storeId, start, firstDay, category, tallies),
+    rawProductTallies(db, storeId, start, firstDay, filter, tallies),
     rolledProductTallies(
       db,
       storeId,
@@ -159,11 +175,11 @@ async function directProductTallies(
             [endMonth, endDay],
           ]
         : [[firstDay, endDay]],
-      category,
+      filter,
       tallies,
     ),
-    rolledProductTallies(db, storeId, MONTHS, [[firstMonth, endMonth]], category, tallies),
-    rawProductTallies(db, storeId, endDay, end, category, tallies),
+    rolledProductTallies(db, storeId, MONTHS, [[firstMonth, endMonth]], filter, tallies),
+    rawProductTallies(db, storeId, endDay, end, filter, tallies),
   ]);
   return withoutZeros(tallies);
 }
@@ -195,12 +211,14 @@ async function complementIsCheaper(db: Kysely<Database>, storeId: number, start:
   return (last - first - inside) / MONTH_MS < inside / MONTH_MS - 1;
 }
 
-async function totalTallies(db: Kysely<Database>, storeId: number, category: string | undefined): Promise<Tallies> {
+async function totalTallies(db: Kysely<Database>, storeId: number, filter: ProductFilter): Promise<Tallies> {
+  const only = productCondition(db, storeId, filter);
+  if (Array.isArray(only) && only.length === 0) return new Map();
   let query = db
     .selectFrom("product_totals")
     .select(["product_id", "orders", "units", "gross_sales", "discounts", "returns"])
     .where("store_id", "=", storeId);
-  if (category !== undefined) query = query.where("product_id", "in", inCategory(db, storeId, category));
+  if (only !== undefined) query = query.where("product_id", "in", only);
   return new Map(
     (await query.execute()).map((row) => [
       row.product_id,
@@ -225,14 +243,14 @@ export async function productTallies(
   storeId: number,
   start: Date,
   end: Date,
-  category?: string,
+  filter: ProductFilter = {},
 ): Promise<Tallies> {
   if (!(await complementIsCheaper(db, storeId, start, end)))
-    return directProductTallies(db, storeId, start, end, category);
+    return directProductTallies(db, storeId, start, end, filter);
   const [totals, before, after] = await Promise.all([
-    totalTallies(db, storeId, category),
-    directProductTallies(db, storeId, BEGINNING, start, category),
-    directProductTallies(db, storeId, end, NO_END, category),
+    totalTallies(db, storeId, filter),
+    directProductTallies(db, storeId, BEGINNING, start, filter),
+    directProductTallies(db, storeId, end, NO_END, filter),
   ]);
   for (const outside of [before, after]) {
     for (const [id, o] of outside) {
