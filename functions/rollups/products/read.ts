@@ -199,7 +199,12 @@ const MONTH_MS = 30.44 * DAY_MS;
  * Whether [start, end) covers more of the store's history (its first to last month in
  * `product_months`) than it leaves out: then all-time totals less what lies outside read fewer rows.
  */
-async function complementIsCheaper(db: Kysely<Database>, storeId: number, start: Date, end: Date): Promise<boolean> {
+export async function complementIsCheaper(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<boolean> {
   const history = await db
     .selectFrom("product_months")
     .select(({ fn }) => [fn.min("month").as("first"), fn.max("month").as("last")])
@@ -236,7 +241,8 @@ async function totalTallies(db: Kysely<Database>, storeId: number, filter: Produ
 /**
  * Per product over [start, end): directly (months, days, raw edges), or, for a range holding
  * most of the store's history (three years of a three-year-old store), as the all-time totals
- * less the same over what lies before and after the range.
+ * less the same over what lies before and after the range. `complement` says which, when the
+ * caller found out already (complementIsCheaper).
  */
 export async function productTallies(
   db: Kysely<Database>,
@@ -244,8 +250,9 @@ export async function productTallies(
   start: Date,
   end: Date,
   filter: ProductFilter = {},
+  complement?: boolean,
 ): Promise<Tallies> {
-  if (!(await complementIsCheaper(db, storeId, start, end)))
+  if (!(complement ?? (await complementIsCheaper(db, storeId, start, end))))
     return directProductTallies(db, storeId, start, end, filter);
   const [totals, before, after] = await Promise.all([
     totalTallies(db, storeId, filter),

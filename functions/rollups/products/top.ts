@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { amountOrZero, toDecimalString } from "../../money/decimal";
-import { productTallies, type Tallies, type Tally } from "./read";
+import { complementIsCheaper, productTallies, type Tallies, type Tally } from "./read";
 
 export type ProductSort = "netSales" | "unitsSold";
 export const PRODUCT_SORTS: readonly ProductSort[] = ["netSales", "unitsSold"];
@@ -53,11 +53,16 @@ export async function topProducts(
   options: { sort: ProductSort; limit: number; category?: string },
 ): Promise<[string, Tally][]> {
   const { sort, limit, category } = options;
-  const ranked = (ids: string[]) =>
-    productTallies(db, storeId, start, end, { productIds: ids }).then((tallies) => rankProducts(tallies, sort, limit));
   if (category === undefined && limit > 0) {
     const months = coveringUtcMonths(start, end);
-    const first = await monthLeaders(db, storeId, months, sort, { first: Math.ceil(LEADERS_PER_LIMIT * limit) });
+    const [first, complement] = await Promise.all([
+      monthLeaders(db, storeId, months, sort, { first: Math.ceil(LEADERS_PER_LIMIT * limit) }),
+      complementIsCheaper(db, storeId, start, end),
+    ]);
+    const ranked = (ids: string[]) =>
+      productTallies(db, storeId, start, end, { productIds: ids }, complement).then((tallies) =>
+        rankProducts(tallies, sort, limit),
+      );
     const firstRanked = await ranked(first.ids);
     const s = firstRanked.length === limit ? score(firstRanked[limit - 1][1], sort) : 0n;
     if (s > first.bound) return firstRanked;
