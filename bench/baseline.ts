@@ -23,6 +23,7 @@ import type { SalesFigures } from "../functions/metrics/figures";
 import type { FunnelReport } from "../functions/reports/funnel";
 import type { ProductRow } from "../functions/reports/products";
 import { DAY_MS } from "../functions/time";
+import { dec, emptySums, figures, money, share, type Sums } from "./exact";
 
 export interface BaselineRange {
   /** inclusive local dates YYYY-MM-DD */
@@ -141,81 +142,8 @@ function periodLabels(range: BaselineRange, interval: BaselineInterval): string[
   return labels;
 }
 
-// ------------------------------------------------------------------ money
-
-const SCALE = 4;
-
-/** A DECIMAL from MySQL as a bigint of 1/10,000ths; NULL is 0. */
-function dec(text: string | number | null | undefined): bigint {
-  if (text === null || text === undefined) return 0n;
-  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(String(text).trim());
-  if (!match) throw new Error(`baseline: not a decimal: ${String(text)}`);
-  const value = BigInt(match[2]) * 10n ** BigInt(SCALE) + BigInt((match[3] ?? "").slice(0, SCALE).padEnd(SCALE, "0"));
-  return match[1] ? -value : value;
-}
-
-/** a / b rounded half away from zero. */
-function divRound(a: bigint, b: bigint): bigint {
-  const negative = a < 0n !== b < 0n;
-  const abs = (a < 0n ? -a : a) * 2n + (b < 0n ? -b : b);
-  const q = abs / (2n * (b < 0n ? -b : b));
-  return negative ? -q : q;
-}
-
-/** An amount (1/10,000ths) as a string with `decimals` places, rounded once, half away from zero. */
-function money(amount: bigint, decimals: number): string {
-  return minorString(divRound(amount, 10n ** BigInt(SCALE - decimals)), decimals);
-}
-
-function minorString(minor: bigint, decimals: number): string {
-  const negative = minor < 0n;
-  const digits = (negative ? -minor : minor).toString().padStart(decimals + 1, "0");
-  const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
-  return negative ? `-${text}` : text;
-}
-
-/** amount / count in the currency's minor units, rounded once. */
-function average(amount: bigint, count: number, decimals: number): string {
-  if (count === 0) return money(0n, decimals);
-  return minorString(divRound(amount, BigInt(count) * 10n ** BigInt(SCALE - decimals)), decimals);
-}
-
-function share(part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
-}
-
-// ------------------------------------------------------------------ sales figures
-
-interface Sums {
-  orders: number;
-  units: number;
-  gross: bigint;
-  discounts: bigint;
-  shipping: bigint;
-  taxes: bigint;
-  returns: bigint;
-}
-
-const emptySums = (): Sums => ({ orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n });
-
 /** The report's own field list (the contract); the figures themselves are computed here, apart. */
 export type BaselineSalesFigures = SalesFigures;
-
-function figures(s: Sums, decimals: number): BaselineSalesFigures {
-  const net = s.gross - s.discounts - s.returns;
-  return {
-    orders: s.orders,
-    unitsSold: s.units,
-    grossSales: money(s.gross, decimals),
-    discounts: money(s.discounts, decimals),
-    returns: money(s.returns, decimals),
-    netSales: money(net, decimals),
-    shipping: money(s.shipping, decimals),
-    taxes: money(s.taxes, decimals),
-    totalSales: money(net + s.shipping + s.taxes, decimals),
-    averageOrderValue: average(s.gross - s.discounts, s.orders, decimals),
-  };
-}
 
 /**
  * Sales sums per key: orders (count, discounts, shipping, taxes), their lines (units, gross)

@@ -1,16 +1,8 @@
 /** The DuckDB comparison's pure helpers (bench/duckdb/figures.ts), the zone cut run in DuckDB itself. */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { offsetMinutesAt } from "../../bench/baseline";
-import {
-  average,
-  dec,
-  divRound,
-  localTimeSql,
-  money,
-  offsetStretches,
-  share,
-  timestampLiteral,
-} from "../../bench/duckdb/figures";
+import { average, dec, divRound, money, share } from "../../bench/exact";
+import { localTimeSql, offsetStretches, timestampLiteral } from "../../bench/duckdb/figures";
 import { periodLabels } from "../../bench/duckdb/reports";
 
 describe("decimals", () => {

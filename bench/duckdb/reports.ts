@@ -16,10 +16,10 @@ import {
   type BaselineProducts,
   type BaselineRange,
   type BaselineSales,
-  type BaselineSalesFigures,
   type BaselineSummary,
 } from "../baseline";
-import { average, dec, localTimeSql, money, offsetStretches, share, timestampLiteral } from "./figures";
+import { dec, emptySums, figures, money, share, type Sums } from "../exact";
+import { localTimeSql, offsetStretches, timestampLiteral } from "./figures";
 
 type Row = Record<string, string | null>;
 
@@ -34,34 +34,6 @@ async function query(duck: DuckDBConnection, text: string): Promise<Row[]> {
 }
 
 const count = (value: string | null | undefined) => Number(value ?? 0);
-
-interface Sums {
-  orders: number;
-  units: number;
-  gross: bigint;
-  discounts: bigint;
-  shipping: bigint;
-  taxes: bigint;
-  returns: bigint;
-}
-
-const emptySums = (): Sums => ({ orders: 0, units: 0, gross: 0n, discounts: 0n, shipping: 0n, taxes: 0n, returns: 0n });
-
-function figures(s: Sums, decimals: number): BaselineSalesFigures {
-  const net = s.gross - s.discounts - s.returns;
-  return {
-    orders: s.orders,
-    unitsSold: s.units,
-    grossSales: money(s.gross, decimals),
-    discounts: money(s.discounts, decimals),
-    returns: money(s.returns, decimals),
-    netSales: money(net, decimals),
-    shipping: money(s.shipping, decimals),
-    taxes: money(s.taxes, decimals),
-    totalSales: money(net + s.shipping + s.taxes, decimals),
-    averageOrderValue: average(s.gross - s.discounts, s.orders, decimals),
-  };
-}
 
 /** [start, end) as SQL literals, and the zone's offsets around it. */
 function window(range: BaselineRange) {
