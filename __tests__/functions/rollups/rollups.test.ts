@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { sql } from "kysely";
 import type { DatabaseHandle } from "../../../functions/db/connection";
 import { ApiError } from "../../../functions/http/errors";
 import { ingestEvents } from "../../../functions/ingest/events";
@@ -137,91 +138,29 @@ const rangeArb = fc.record({
 });
 const date = (day: number) => new Date(EPOCH + day * DAY).toISOString().slice(0, 10);
 
-const nonZeroSlots = async (storeId: number) =>
-  (
-    await handle.db
-      .selectFrom("sales_slots")
-      .selectAll()
-      .where("store_id", "=", storeId)
-      .orderBy("span_minutes")
-      .orderBy("slot_start")
-      .execute()
-  )
-    .filter(
-      (r) =>
-        r.orders !== 0 ||
-        Number(r.gross_sales) !== 0 ||
-        Number(r.returns) !== 0 ||
-        Number(r.shipping) !== 0 ||
-        r.first_orders !== 0 ||
-        r.second_orders !== 0 ||
-        r.last_orders !== 0 ||
-        r.only_orders !== 0,
-    )
-    .map((r) => ({ ...r, units: Number(r.units) }));
+/**
+ * A store's rows of a rollup table in a fixed order, without the rows all of whose `measures` are
+ * zero (a rebuild writes none of those; ingest may leave them behind), units as numbers.
+ */
+async function nonZeroRows(storeId: number, table: string, order: string[], measures: string[]) {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}
+    where store_id = ${storeId} order by ${sql.join(order.map((column) => sql.ref(column)))}`.execute(handle.db);
+  return rows
+    .filter((row) => measures.some((measure) => Number(row[measure]) !== 0))
+    .map((row) => ("units" in row ? { ...row, units: Number(row.units) } : row));
+}
 
-const nonZeroProductDays = async (storeId: number) =>
-  (
-    await handle.db
-      .selectFrom("product_days")
-      .selectAll()
-      .where("store_id", "=", storeId)
-      .orderBy(["day", "product_id"])
-      .execute()
-  )
-    .filter(
-      (r) =>
-        r.orders !== 0 ||
-        Number(r.units) !== 0 ||
-        Number(r.gross_sales) !== 0 ||
-        Number(r.discounts) !== 0 ||
-        Number(r.returns) !== 0,
-    )
-    .map((r) => ({ ...r, units: Number(r.units) }));
-
-const nonZeroProductMonths = async (storeId: number) =>
-  (
-    await handle.db
-      .selectFrom("product_months")
-      .selectAll()
-      .where("store_id", "=", storeId)
-      .orderBy("month")
-      .orderBy("product_id")
-      .execute()
-  )
-    .filter(
-      (r) =>
-        r.orders !== 0 ||
-        Number(r.units) !== 0 ||
-        Number(r.gross_sales) !== 0 ||
-        Number(r.discounts) !== 0 ||
-        Number(r.returns) !== 0,
-    )
-    .map((r) => ({ ...r, units: Number(r.units) }));
-
-const nonZeroLocalDays = async (storeId: number) =>
-  (
-    await handle.db
-      .selectFrom("sales_local_days")
-      .selectAll()
-      .where("store_id", "=", storeId)
-      .orderBy("local_day")
-      .execute()
-  )
-    .filter((r) => r.orders !== 0 || Number(r.gross_sales) !== 0 || Number(r.returns) !== 0 || Number(r.shipping) !== 0)
-    .map((r) => ({ ...r, units: Number(r.units) }));
-
-const nonZeroCohortCells = async (storeId: number) =>
-  (
-    await handle.db
-      .selectFrom("cohort_cells")
-      .selectAll()
-      .where("store_id", "=", storeId)
-      .orderBy("interval_name")
-      .orderBy("cohort_day")
-      .orderBy("period")
-      .execute()
-  ).filter((r) => r.customers !== 0 || Number(r.sales) !== 0 || Number(r.returns) !== 0);
+const SALES = ["orders", "gross_sales", "returns", "shipping"];
+const PRODUCT = ["orders", "units", "gross_sales", "discounts", "returns"];
+const MARKERS = ["first_orders", "second_orders", "last_orders", "only_orders"];
+const nonZeroSlots = (storeId: number) =>
+  nonZeroRows(storeId, "sales_slots", ["span_minutes", "slot_start"], [...SALES, ...MARKERS]);
+const nonZeroProductDays = (storeId: number) => nonZeroRows(storeId, "product_days", ["day", "product_id"], PRODUCT);
+const nonZeroProductMonths = (storeId: number) =>
+  nonZeroRows(storeId, "product_months", ["month", "product_id"], PRODUCT);
+const nonZeroLocalDays = (storeId: number) => nonZeroRows(storeId, "sales_local_days", ["local_day"], SALES);
+const nonZeroCohortCells = (storeId: number) =>
+  nonZeroRows(storeId, "cohort_cells", ["interval_name", "cohort_day", "period"], ["customers", "sales", "returns"]);
 
 /**
  * What the customer markers are derived from: each customer's first and second paid order, each order's previous one.

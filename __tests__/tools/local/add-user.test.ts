@@ -17,7 +17,8 @@ import { createDatabase, type DatabaseHandle } from "../../../functions/db/conne
 import { createStore } from "../../../functions/stores/repository";
 import { AwsPeople } from "../../../tools/local/aws-people";
 import { LocalUsers } from "../../../tools/local/auth/users";
-import { parseStoreArgs, runStoreCli, UsageError, USAGE, type CliIo } from "../../../tools/local/store-cli";
+import { parseStoreArgs, runStoreCli, USAGE, type CliIo } from "../../../tools/local/store-cli";
+import { usageErrorOf } from "../../support/usage-error";
 
 const PASSWORD = "a long enough password";
 const PREFIX = "ecommerce-analytics-staging";
@@ -45,15 +46,7 @@ async function run(argv: string[], extra: Partial<CliIo> = {}) {
   return { code, stdout, stderr };
 }
 
-function usageError(argv: string[]): string {
-  try {
-    parseStoreArgs(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a UsageError for ${argv.join(" ")}`);
-}
+const usageError = (argv: string[]) => usageErrorOf(parseStoreArgs, argv);
 
 describe("parsing add-user", () => {
   it("takes a store, an e-mail and a password, or --env instead of the password", () => {

@@ -1,16 +1,8 @@
 import { parseRollupsArgs, runRollupsCli, USAGE } from "../../../tools/local/rollups-cli";
-import { UsageError } from "../../../tools/local/cli-args";
 import { newStore, useTestDatabase } from "../../support/harness";
+import { usageErrorOf } from "../../support/usage-error";
 
-function usageError(argv: string[]): string {
-  try {
-    parseRollupsArgs(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a UsageError for ${argv.join(" ")}`);
-}
+const usageError = (argv: string[]) => usageErrorOf(parseRollupsArgs, argv);
 
 describe("parseRollupsArgs", () => {
   it("reads verify and rebuild with --store ID or --all", () => {

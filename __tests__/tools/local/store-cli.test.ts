@@ -1,6 +1,7 @@
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
-import { parseStoreArgs, runStoreCli, UsageError, USAGE } from "../../../tools/local/store-cli";
+import { parseStoreArgs, runStoreCli, USAGE } from "../../../tools/local/store-cli";
 import { findKeyIdByApiKey } from "../../../functions/stores/repository";
+import { usageErrorOf } from "../../support/usage-error";
 
 interface Run {
   code: number;
@@ -19,15 +20,7 @@ async function run(...argv: string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-function usageError(argv: string[]): string {
-  try {
-    parseStoreArgs(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a UsageError for ${argv.join(" ")}`);
-}
+const usageError = (argv: string[]) => usageErrorOf(parseStoreArgs, argv);
 
 describe("parseStoreArgs", () => {
   it("parses each command, with --flag value and --flag=value", () => {
