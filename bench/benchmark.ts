@@ -28,7 +28,15 @@ import {
 } from "./load";
 import { loadDuckStore, type DuckStore, type DuckTable } from "./duckdb/load";
 import type { BenchOptions } from "./options";
-import { benchRanges, measureHttp, measureReports, type HttpResult, type ReportResult } from "./reports";
+import {
+  benchRanges,
+  busiestWholeMonth,
+  caseLabel,
+  measureHttp,
+  measureReports,
+  type HttpResult,
+  type ReportResult,
+} from "./reports";
 
 export interface Machine {
   cpus: number;
@@ -151,8 +159,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       : await phase(phases, "load", () => loadBenchStore(db, options, log));
     const { meta, store, keyId, apiKey } = loaded;
     const machine = await describeMachine(db);
-    const ranges = benchRanges(new Date(meta.demo.end), store.timezone);
-    log(`reports: ${ranges.map((r) => `${r.name} ${r.from}..${r.to}`).join(", ")} (${store.timezone})`);
+    const dataEnd = new Date(meta.demo.end);
+    const ranges = benchRanges(dataEnd, store.timezone, await busiestWholeMonth(db, store, dataEnd));
+    log(`reports: ${ranges.map((r) => `${r.name} ${r.end} ${r.from}..${r.to}`).join(", ")} (${store.timezone})`);
 
     const plan = { warmups: options.warmups, iterations: options.iterations, maxSeconds: options.maxCaseSeconds };
     let duck: DuckStore | undefined;
@@ -171,8 +180,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
         duck?.close();
       }
     })();
-    const year = ranges.find((r) => r.name === "1y")!;
-    const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y");
+    const year = ranges.find((r) => r.name === "1y" && r.end === "data-end")!;
+    const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y" && r.end === "data-end");
     const http = await phase(phases, "http", () =>
       measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms),
     );
@@ -271,6 +280,7 @@ export function formatResults(results: BenchResults): string {
       [
         "report",
         "range",
+        "ends",
         "p50 ms",
         "p95 ms",
         "p99 ms",
@@ -286,6 +296,7 @@ export function formatResults(results: BenchResults): string {
       results.reports.map((r) => [
         r.name,
         r.range,
+        r.end ?? "-",
         ms(r.p50Ms),
         ms(r.p95Ms),
         ms(r.p99Ms),
@@ -298,7 +309,7 @@ export function formatResults(results: BenchResults): string {
         r.duckdbRatio !== undefined ? `${r.duckdbRatio.toFixed(2)}×` : "-",
         r.duckdbMatches === undefined ? "-" : r.duckdbMatches ? "yes" : "NO",
       ]),
-      [false, false, true, true, true, true, true, true, false, true, true, true, false],
+      [false, false, false, true, true, true, true, true, true, false, true, true, true, false],
     ),
     "",
   );
@@ -334,7 +345,7 @@ export function formatResults(results: BenchResults): string {
     lines.push(
       "",
       `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ` +
-        `${mismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
+        `${mismatched.map(caseLabel).join(", ")}`,
     );
   }
   const duckMismatched = results.reports.filter((r) => r.duckdbMatches === false);
@@ -342,7 +353,7 @@ export function formatResults(results: BenchResults): string {
     lines.push(
       "",
       `!!! ${duckMismatched.length} report(s) DO NOT MATCH DuckDB's figures: ` +
-        `${duckMismatched.map((r) => `${r.name} ${r.range}`).join(", ")}`,
+        `${duckMismatched.map(caseLabel).join(", ")}`,
     );
   }
   return lines.join("\n");

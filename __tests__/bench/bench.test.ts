@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { runBenchmark } from "../../bench/benchmark";
 import { databaseUrl, dropDatabase, openDatabase } from "../../bench/load";
 import { parseBenchArgs, type BenchOptions } from "../../bench/options";
-import { REPORT_CASES } from "../../bench/reports";
+import { RANGE_ENDS, REPORT_CASES } from "../../bench/reports";
 
 const database = `analytics_bench_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "bench-test-"));
@@ -75,13 +75,15 @@ test("bench --orders 20000 end to end: results.json has every figure, each repor
     expect({ [key]: isPositive(scale[key]) }).toEqual({ [key]: true });
   }
 
-  // every ranged report over 30 days, 1 year and 3 years, and realtime once
+  // every ranged report over 30 days, 1 year and 3 years ending on each of the four days, and realtime once
   const ranged = REPORT_CASES.filter((r) => r.ranged).map((r) => r.name);
   const expected = [
-    ...["30d", "1y", "3y"].flatMap((range) => ranged.map((name) => `${name} ${range}`)),
-    "realtime last30min",
+    ...RANGE_ENDS.flatMap((end) =>
+      ["30d", "1y", "3y"].flatMap((range) => ranged.map((name) => `${name} ${range} ${end}`)),
+    ),
+    "realtime last30min -",
   ];
-  expect(written.reports.map((r) => `${r.name} ${r.range}`)).toEqual(expected);
+  expect(written.reports.map((r) => `${r.name} ${r.range} ${r.end ?? "-"}`)).toEqual(expected);
   for (const report of written.reports) {
     for (const key of ["p50Ms", "p95Ms", "p99Ms", "baselineP95Ms", "ratio"] as const) {
       expect({ report: `${report.name} ${report.range}`, key, ok: isPositive(report[key]) }).toEqual({

@@ -123,10 +123,29 @@ describe("the baseline's own time zone arithmetic agrees with the reports'", () 
 test("benchRanges: 30 days, 1 year and 3 years (the API's maximum) ending on the data's last local date", () => {
   // 00:00 local: the last instant is on the 25th
   const ranges = benchRanges(new Date("2026-11-26T05:00:00Z"), "America/New_York");
+  const zone = { timezone: "America/New_York", end: "data-end" };
   expect(ranges).toEqual([
-    { name: "30d", from: "2026-10-27", to: "2026-11-25", timezone: "America/New_York" },
-    { name: "1y", from: "2025-11-26", to: "2026-11-25", timezone: "America/New_York" },
-    { name: "3y", from: "2023-11-26", to: "2026-11-25", timezone: "America/New_York" },
+    { name: "30d", from: "2026-10-27", to: "2026-11-25", ...zone },
+    { name: "1y", from: "2025-11-26", to: "2026-11-25", ...zone },
+    { name: "3y", from: "2023-11-26", to: "2026-11-25", ...zone },
+  ]);
+});
+
+test("benchRanges: then ending on the busiest month's last day, the day before it and its 3rd", () => {
+  const ranges = benchRanges(new Date("2026-11-26T05:00:00Z"), "America/New_York", "2024-02");
+  expect(ranges.map((r) => `${r.name} ${r.end} ${r.from}..${r.to}`)).toEqual([
+    "30d data-end 2026-10-27..2026-11-25",
+    "1y data-end 2025-11-26..2026-11-25",
+    "3y data-end 2023-11-26..2026-11-25",
+    "30d month-end 2024-01-31..2024-02-29",
+    "1y month-end 2023-03-01..2024-02-29",
+    "3y month-end 2021-03-01..2024-02-29",
+    "30d late-month 2024-01-30..2024-02-28",
+    "1y late-month 2023-03-01..2024-02-28",
+    "3y late-month 2021-03-01..2024-02-28",
+    "30d early-month 2024-01-05..2024-02-03",
+    "1y early-month 2023-02-04..2024-02-03",
+    "3y early-month 2021-02-04..2024-02-03",
   ]);
 });
 
