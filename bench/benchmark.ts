@@ -344,8 +344,7 @@ export function formatResults(results: BenchResults): string {
   if (mismatched.length > 0) {
     lines.push(
       "",
-      `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ` +
-        `${mismatched.map(caseLabel).join(", ")}`,
+      `!!! ${mismatched.length} report(s) DO NOT MATCH their baseline: ` + `${mismatched.map(caseLabel).join(", ")}`,
     );
   }
   const duckMismatched = results.reports.filter((r) => r.duckdbMatches === false);
