@@ -39,6 +39,13 @@ export interface Route {
    * reads. Ingestion stays key-only. docs/sign-in.md.
    */
   people?: boolean;
+  /**
+   * Whether the API stage cache may keep this route's answers when an environment turns it on
+   * (`api.stageCache`), and for at most how long: the staleness the route's data tolerates. GET
+   * report routes only, never ingestion. The cache key is the caller, Accept and every query
+   * parameter (shared/stage-cache.ts); docs/caching.md.
+   */
+  cache?: { ttlSeconds: number };
 }
 
 export const API_BASE_PATH = "/api/v1";
@@ -77,6 +84,7 @@ export const routes: readonly Route[] = [
     people: true,
     summary: "Sales and customer summary for a date range",
     csv: true,
+    cache: { ttlSeconds: 300 },
   },
   {
     method: "GET",
@@ -87,6 +95,7 @@ export const routes: readonly Route[] = [
     people: true,
     summary: "Sales per hour, day, week or month, zero-filled",
     csv: true,
+    cache: { ttlSeconds: 300 },
   },
   {
     method: "GET",
@@ -97,6 +106,7 @@ export const routes: readonly Route[] = [
     people: true,
     summary: "Sales per product",
     csv: true,
+    cache: { ttlSeconds: 300 },
   },
   {
     method: "GET",
@@ -107,6 +117,7 @@ export const routes: readonly Route[] = [
     people: true,
     summary: "Storefront conversion funnel",
     csv: true,
+    cache: { ttlSeconds: 300 },
   },
   {
     method: "GET",
@@ -117,6 +128,7 @@ export const routes: readonly Route[] = [
     people: true,
     summary: "Customer cohorts by first order period",
     csv: true,
+    cache: { ttlSeconds: 900 },
   },
   {
     method: "GET",

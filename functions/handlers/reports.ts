@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { cohortsReport } from "../reports/cohorts";
+import { rangeCacheControl, REALTIME_CACHE_CONTROL, reportCacheHeaders } from "../reports/cache-control";
 import { toCsv } from "../reports/csv";
 import { funnelReport } from "../reports/funnel";
 import { parseQuery, parseReportQuery } from "../reports/params";
@@ -22,7 +23,8 @@ const columnsOf = (row: object) => Object.keys(row);
 
 /**
  * A report over a range: its range read first (parseReportQuery: every range problem in one
- * 400), then the rest of its query by its schema (reports/query.ts).
+ * 400), then the rest of its query by its schema (reports/query.ts). Its answer says how long it
+ * stays fresh: a range that is over longer than one that includes today (reports/cache-control.ts).
  */
 const ranged =
   <S extends z.ZodObject>(
@@ -31,7 +33,8 @@ const ranged =
   ): KeyedOperation =>
   async (input) => {
     const window = parseReportQuery(input.store, input.query);
-    return run(input, window, parseQuery(schema, input.query));
+    const output = await run(input, window, parseQuery(schema, input.query));
+    return { ...output, headers: { ...output.headers, ...reportCacheHeaders(rangeCacheControl(window)) } };
   };
 
 const summary = ranged(reportQueries.summaryReport, async ({ db, store }, window) => {
@@ -74,7 +77,11 @@ const cohorts = ranged(reportQueries.cohortsReport, async ({ db, store }, window
 const realtime: KeyedOperation = async ({ db, store }) => {
   // Takes no query parameters: its schema declares none, and the handler refuses any.
   const report = await realtimeReport(db, store);
-  return { body: report, csv: () => toCsv(["minute", "orders", "netSales"], report.minutes) };
+  return {
+    body: report,
+    csv: () => toCsv(["minute", "orders", "netSales"], report.minutes),
+    headers: reportCacheHeaders(REALTIME_CACHE_CONTROL),
+  };
 };
 
 /** The value of the `report` dimension of ReportsServed. */
