@@ -97,6 +97,7 @@ export const STORE_TABLES = [
   "product_months",
   "product_totals",
   "cohort_cells",
+  "cohort_days",
   "funnel_slots",
 ] as const;
 

@@ -217,6 +217,22 @@ export interface CohortCellsTable {
   returns: Money;
 }
 
+/**
+ * Per local date (store's zone) and cohort day: the cohort's sales and returns that day, and its
+ * customers whose first paid order of the day's week or month is that day (cohort-deltas.ts).
+ */
+export interface CohortDaysTable {
+  store_id: number;
+  /** A DATE, written as `YYYY-MM-DD` */
+  local_day: ColumnType<Date, string, string>;
+  /** A DATE, written as `YYYY-MM-DD` */
+  cohort_day: ColumnType<Date, string, string>;
+  week_customers: number;
+  month_customers: number;
+  sales: Money;
+  returns: Money;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -235,6 +251,7 @@ export interface Database {
   product_months: ProductMonthsTable;
   product_totals: ProductTotalsTable;
   cohort_cells: CohortCellsTable;
+  cohort_days: CohortDaysTable;
 }
 
 export type Store = Selectable<StoresTable>;

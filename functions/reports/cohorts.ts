@@ -4,7 +4,7 @@ import { ratio } from "../metrics/figures";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, formatAmount } from "../money/decimal";
 import {
-  hasCohortActivitySince,
+  partialCohortCells,
   rawCohortCells,
   rolledCohortCells,
   type CohortCell,
@@ -39,10 +39,8 @@ export interface CohortsReport {
  * Customers grouped by the period of their first paid order ever (cohorts whose first order is
  * in range); for each later period k up to `to`: the share of the cohort with a paid order in
  * it, and the cohort's net sales in it (its orders' sales less returns booked in that period).
- * In the store's own zone, whole periods come from `cohort_cells`, and so does a last period cut
- * short by `to` when nothing of the store is later than `to` (the usual range, ending today):
- * then its cells hold exactly the range's part of the period. Otherwise that last period comes
- * from raw rows, and in another zone all of it does.
+ * In the store's own zone, whole periods come from `cohort_cells`, and a last period cut short by
+ * `to` from its days in `cohort_days`; in another zone everything comes from raw rows.
  */
 export async function cohortsReport(
   db: Kysely<Database>,
@@ -58,13 +56,21 @@ export async function cohortsReport(
     cells = await rawCohortCells(db, store.id, window, interval);
   } else {
     const last = periods[periods.length - 1];
-    const lastIsWhole = last.end.getTime() <= end.getTime() || !(await hasCohortActivitySince(db, store.id, end));
+    const lastIsWhole = last.end.getTime() <= end.getTime();
     const wholeUpTo = lastIsWhole ? last : periods[periods.length - 2];
     const [rolled, partial] = await Promise.all([
       wholeUpTo ? rolledCohortCells(db, store.id, window, interval, periods[0].key, wholeUpTo.key) : [],
       lastIsWhole
         ? []
-        : rawCohortCells(db, store.id, window, interval, last.start > window.start ? last.start : window.start),
+        : partialCohortCells(
+            db,
+            store.id,
+            window,
+            interval,
+            last.key,
+            laterDate(firstDayOf(last, interval), range.from),
+            range.to,
+          ),
     ]);
     cells = [...rolled, ...partial];
   }
@@ -77,6 +83,11 @@ export async function cohortsReport(
     cohorts: cohortTable(periods, cells, store.currency),
   };
 }
+
+/** The first local date of a week (keyed by its Monday) or month (keyed `YYYY-MM`). */
+const firstDayOf = (period: Period, interval: CohortInterval) =>
+  interval === "month" ? `${period.key}-01` : period.key;
+const laterDate = (a: string, b: string) => (a > b ? a : b);
 
 function cohortTable(periods: readonly Period[], cells: readonly CohortCell[], currency: string): Cohort[] {
   const position = new Map(periods.map((p, i) => [p.key, i]));

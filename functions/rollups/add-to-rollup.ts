@@ -9,7 +9,8 @@ type RollupTable =
   | "product_days"
   | "product_months"
   | "product_totals"
-  | "cohort_cells";
+  | "cohort_cells"
+  | "cohort_days";
 
 /**
  * Adds delta rows to a rollup: a missing row is created, an existing one gets each measure

@@ -157,6 +157,7 @@ async function derivedRows(db: Kysely<Database>): Promise<Record<string, unknown
     product_months: "store_id, month, product_id",
     product_totals: "store_id, product_id",
     cohort_cells: "store_id, interval_name, cohort_day, period",
+    cohort_days: "store_id, local_day, cohort_day",
     sales_local_days: "store_id, local_day",
   };
   const rows: Record<string, unknown[]> = {};
@@ -213,6 +214,7 @@ describe("the migrations' backfills on a fresh database", () => {
   test("migrating down to the raw tables and up again derives exactly what ingestion kept", async () => {
     const kept = await derivedRows(handle.db);
     expect(kept.cohort_cells.length).toBeGreaterThan(100);
+    expect(kept.cohort_days.length).toBeGreaterThan(100);
     expect(kept.sales_local_days.length).toBeGreaterThan(100);
 
     const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });

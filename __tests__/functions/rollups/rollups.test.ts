@@ -161,6 +161,13 @@ const nonZeroProductMonths = (storeId: number) =>
 const nonZeroLocalDays = (storeId: number) => nonZeroRows(storeId, "sales_local_days", ["local_day"], SALES);
 const nonZeroCohortCells = (storeId: number) =>
   nonZeroRows(storeId, "cohort_cells", ["interval_name", "cohort_day", "period"], ["customers", "sales", "returns"]);
+const nonZeroCohortDays = (storeId: number) =>
+  nonZeroRows(
+    storeId,
+    "cohort_days",
+    ["local_day", "cohort_day"],
+    ["week_customers", "month_customers", "sales", "returns"],
+  );
 
 /**
  * What the customer markers are derived from: each customer's first and second paid order, each order's previous one.
@@ -237,6 +244,7 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           await nonZeroProductMonths(store.id),
           await timelines(store.id),
           await nonZeroCohortCells(store.id),
+          await nonZeroCohortDays(store.id),
         ];
         const before = await rollups();
         await rebuildRollups(handle.db, store.id);

@@ -10,6 +10,7 @@ import * as productTotals from "./008-product-totals";
 import * as salesLocalDays from "./009-sales-local-days";
 import * as wideRollupSums from "./010-wide-rollup-sums";
 import * as productMonthLeaders from "./011-product-month-leaders";
+import * as cohortDays from "./012-cohort-days";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "009-sales-local-days": salesLocalDays,
   "010-wide-rollup-sums": wideRollupSums,
   "011-product-month-leaders": productMonthLeaders,
+  "012-cohort-days": cohortDays,
 };

@@ -13,6 +13,10 @@ import type { BookedReturn, RollupChanges, Sign, TimelineOrder } from "../family
  * zone sums whole periods here (functions/reports/cohorts.ts); a day keeps cohorts exact for
  * any `from`. Counting "customers with a paid order in the period" stays additive because each
  * customer adds 1 at the first of their orders in each period only.
+ *
+ * `cohort_days`: the same by local date instead of period, each customer counted on the day of
+ * their first order in the day's week and month: a period cut short by `to` sums its days up to
+ * `to` (a report's last, unfinished period).
  */
 export const COHORT_CELL_INTERVALS = ["week", "month"] as const;
 export type CohortCellInterval = (typeof COHORT_CELL_INTERVALS)[number];
@@ -23,13 +27,22 @@ interface CellDelta {
   returns: Amount;
 }
 
-/** Collects changes to `cohort_cells`, then adds them in one upsert (see SalesDeltas). */
+interface DayDelta {
+  week_customers: number;
+  month_customers: number;
+  sales: Amount;
+  returns: Amount;
+}
+
+/** Collects changes to `cohort_cells` and `cohort_days`, then adds them in an upsert each (see SalesDeltas). */
 export class CohortCellDeltas implements RollupChanges {
   /** by interval, cohort day number and period's first day number */
   private readonly cells = new Map<
     string,
     { interval: CohortCellInterval; cohortDay: number; period: number; delta: CellDelta }
   >();
+  /** by local day number and cohort day number */
+  private readonly days = new Map<string, { day: number; cohortDay: number; delta: DayDelta }>();
 
   constructor(
     private readonly storeId: number,
@@ -41,6 +54,18 @@ export class CohortCellDeltas implements RollupChanges {
     let cell = this.cells.get(key);
     if (!cell)
       this.cells.set(key, (cell = { interval, cohortDay, period, delta: { customers: 0, sales: 0n, returns: 0n } }));
+    return cell.delta;
+  }
+
+  private dayCell(instant: Date, cohortDay: number): DayDelta {
+    const day = this.calendar.dayOf(instant);
+    const key = `${day}|${cohortDay}`;
+    let cell = this.days.get(key);
+    if (!cell)
+      this.days.set(
+        key,
+        (cell = { day, cohortDay, delta: { week_customers: 0, month_customers: 0, sales: 0n, returns: 0n } }),
+      );
     return cell.delta;
   }
 
@@ -59,26 +84,30 @@ export class CohortCellDeltas implements RollupChanges {
   /** Orders alone: for a customer whose cohort and returns did not change. */
   cohortOrders(cohortDay: number, timeline: readonly TimelineOrder[], sign: Sign): void {
     const sales = timeline.map((order) => BigInt(sign) * order.sales);
+    for (const [i, order] of timeline.entries()) this.dayCell(order.created_at, cohortDay).sales += sales[i];
     for (const interval of COHORT_CELL_INTERVALS) {
       let previous: number | undefined;
       for (const [i, order] of timeline.entries()) {
         const period = this.calendar.periodOf(order.created_at, interval);
         const d = this.cell(interval, cohortDay, period);
         d.sales += sales[i];
-        if (period !== previous) d.customers += sign;
+        if (period !== previous) {
+          d.customers += sign;
+          this.dayCell(order.created_at, cohortDay)[`${interval}_customers`] += sign;
+        }
         previous = period;
       }
     }
   }
 
   cohortReturn(cohortDay: number, booked: BookedReturn, sign: Sign): void {
-    for (const interval of COHORT_CELL_INTERVALS) {
-      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns +=
-        BigInt(sign) * booked.amount;
-    }
+    const amount = BigInt(sign) * booked.amount;
+    this.dayCell(booked.created_at, cohortDay).returns += amount;
+    for (const interval of COHORT_CELL_INTERVALS)
+      this.cell(interval, cohortDay, this.calendar.periodOf(booked.created_at, interval)).returns += amount;
   }
 
-  /** Adds the collected deltas; returns how many cells changed. */
+  /** Adds the collected deltas; returns how many cells and days changed. */
   async apply(trx: Transaction<Database>): Promise<number> {
     const storeId = this.storeId;
     const rows = [...this.cells.values()]
@@ -96,6 +125,22 @@ export class CohortCellDeltas implements RollupChanges {
         returns: toDecimalString(delta.returns),
       }));
     await addToRollup(trx, "cohort_cells", rows, ["customers", "sales", "returns"]);
-    return rows.length;
+    const days = [...this.days.values()]
+      .filter(
+        ({ delta }) =>
+          delta.week_customers !== 0 || delta.month_customers !== 0 || delta.sales !== 0n || delta.returns !== 0n,
+      )
+      .sort((a, b) => a.day - b.day || a.cohortDay - b.cohortDay)
+      .map(({ day, cohortDay, delta }) => ({
+        store_id: storeId,
+        local_day: formatLocalDate(day),
+        cohort_day: formatLocalDate(cohortDay),
+        week_customers: delta.week_customers,
+        month_customers: delta.month_customers,
+        sales: toDecimalString(delta.sales),
+        returns: toDecimalString(delta.returns),
+      }));
+    await addToRollup(trx, "cohort_days", days, ["week_customers", "month_customers", "sales", "returns"]);
+    return rows.length + days.length;
   }
 }

@@ -6,13 +6,14 @@ import { LocalCalendar } from "../../time";
 import { parseAmount } from "../../money/decimal";
 
 /**
- * Recomputes a store's `cohort_cells` from its raw paid orders and their refunds, streaming the
+ * Recomputes a store's `cohort_cells` and `cohort_days` from its raw paid orders and their refunds, streaming the
  * orders customer by customer (a store's history need not fit in memory at once). The caller
- * holds the store exclusively. Returns the cells written.
+ * holds the store exclusively. Returns the cells and days written.
  */
 export async function rebuildCohortCells(trx: Transaction<Database>, storeId: number): Promise<number> {
   const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("cohort_cells").where("store_id", "=", storeId).execute();
+  await trx.deleteFrom("cohort_days").where("store_id", "=", storeId).execute();
   const returnsByOrder = new Map<string, BookedReturn[]>();
   const refunds = await trx
     .selectFrom("refunds")
@@ -54,7 +55,7 @@ export async function rebuildCohortCells(trx: Transaction<Database>, storeId: nu
   return cells.apply(trx);
 }
 
-/** The customers family's rebuild: its `cohort_cells` (the timeline columns are the sales family's). */
+/** The customers family's rebuild: `cohort_cells` and `cohort_days` (the timeline columns are the sales family's). */
 export async function rebuildCustomers(trx: Transaction<Database>, storeId: number): Promise<Record<string, number>> {
   return { cohortCells: await rebuildCohortCells(trx, storeId) };
 }

@@ -1,9 +1,23 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { amountOrZero } from "../../money/decimal";
-import { formatLocalDate, parseLocalDate, periodsInRange, utcBounds, type ReportWindow } from "../../time";
+import {
+  firstOfNextMonth,
+  formatLocalDate,
+  parseLocalDate,
+  periodsInRange,
+  utcBounds,
+  type ReportWindow,
+} from "../../time";
 import { storeHistory } from "../verify-window";
-import { rawCohortCells, rolledCohortCells, type CohortCell } from "./cohort-cells";
+import {
+  COHORT_INTERVALS,
+  partialCohortCells,
+  rawCohortCells,
+  rolledCohortCells,
+  type CohortCell,
+  type CohortInterval,
+} from "./cohort-cells";
 import { customerFigures } from "./read";
 import { rawCustomerFigures } from "./raw-customer-figures";
 
@@ -28,6 +42,8 @@ export async function verifyCustomers(db: Kysely<Database>, storeId: number): Pr
   }
   const range = { from: history, to: today, timezone: store.timezone };
   problems.push(...(await verifyCohortCells(db, storeId, { range, ...utcBounds(range) })));
+  for (const interval of COHORT_INTERVALS)
+    problems.push(...(await verifyCohortDays(db, storeId, { range, ...utcBounds(range) }, interval)));
   return problems;
 }
 
@@ -49,6 +65,36 @@ async function verifyCohortCells(db: Kysely<Database>, storeId: number, window: 
   return problems;
 }
 
+/**
+ * Every period of the window, the last one cut at `to`, summed from `cohort_days` as a report's
+ * unfinished period is, against the raw orders and refunds.
+ */
+async function verifyCohortDays(
+  db: Kysely<Database>,
+  storeId: number,
+  window: ReportWindow,
+  interval: CohortInterval,
+): Promise<string[]> {
+  const periods = periodsInRange(window.range, interval);
+  const fromDays: CohortCell[] = [];
+  for (const period of periods) {
+    const first = interval === "month" ? `${period.key}-01` : period.key;
+    const next = interval === "month" ? firstOfNextMonth(parseLocalDate(first)) : parseLocalDate(first) + 7;
+    const last = formatLocalDate(next - 1);
+    fromDays.push(
+      ...(await partialCohortCells(db, storeId, window, interval, period.key, first, minDate(last, window.range.to))),
+    );
+  }
+  const [fromRollup, fromRaw] = [cellValues(fromDays), cellValues(await rawCohortCells(db, storeId, window, interval))];
+  const problems: string[] = [];
+  for (const key of new Set([...fromRollup.keys(), ...fromRaw.keys()]))
+    if (fromRollup.get(key) !== fromRaw.get(key))
+      problems.push(
+        `cohort days ${interval} ${key}: rollup ${fromRollup.get(key) ?? "none"} raw ${fromRaw.get(key) ?? "none"}`,
+      );
+  return problems;
+}
+
 /** Each non-empty cell as "customers sales returns", keyed by "cohort|period". */
 function cellValues(cells: readonly CohortCell[]): Map<string, string> {
   const values = new Map<string, string>();
@@ -60,4 +106,5 @@ function cellValues(cells: readonly CohortCell[]): Map<string, string> {
   return values;
 }
 
+const minDate = (a: string, b: string) => (a < b ? a : b);
 const shiftDays = (date: string, days: number) => formatLocalDate(parseLocalDate(date) + days);
