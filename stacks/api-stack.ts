@@ -17,6 +17,8 @@ import {
   type PolicyStatement,
 } from "./constructs/compute/node-function";
 import { PeoplePool } from "./constructs/identity/people-pool";
+import { FunctionReleases, liveAliases } from "./constructs/release/function-releases";
+import type { LiveAlias } from "./constructs/release/live-alias";
 import { CustomerKey } from "./constructs/security/customer-key";
 import type { ApiOutputs, DataOutputs, DeployedFunction, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
@@ -44,6 +46,8 @@ export class ApiStack extends EnvironmentStack {
   readonly people: PeoplePool;
   readonly peopleKey: PeopleKey;
   readonly peopleUsagePlan: ApiGatewayUsagePlan;
+  /** The `live` aliases API Gateway invokes and their CodeDeploy releases (docs/releases.md). */
+  readonly releases: FunctionReleases;
 
   constructor(
     scope: Construct,
@@ -78,7 +82,7 @@ export class ApiStack extends EnvironmentStack {
     const apiFunctions = Object.fromEntries(
       FUNCTION_NAMES.map((name) => [
         name,
-        new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase }),
+        new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase, publish: true }),
       ]),
     ) as Record<FunctionName, NodeFunction>;
 
@@ -138,6 +142,7 @@ export class ApiStack extends EnvironmentStack {
       network,
       // Tag values allow letters, digits, spaces and + - = . _ : / @ only.
       outsideVpc: "fetches the Cognito user pool signing keys from a public AWS endpoint - reaches nothing in the VPC",
+      publish: true,
       environment: {
         PEOPLE_ISSUER: this.people.issuer,
         PEOPLE_CLIENT_ID: this.people.client.id,
@@ -150,6 +155,15 @@ export class ApiStack extends EnvironmentStack {
     this.functions = { ...apiFunctions, migrate, admin, authorizer };
 
     // --- the REST API, its usage plan and WAF --------------------------------------------------
+    // API Gateway invokes each function's `live` alias, never $LATEST: a release is CodeDeploy
+    // shifting the alias (constructs/release, docs/releases.md).
+    const aliases = liveAliases(this, { ...apiFunctions, authorizer }, config.releases);
+    const throughAlias = (live: LiveAlias) => ({
+      functionName: live.alias.functionName,
+      invokeArn: live.alias.invokeArn,
+      qualifier: live.alias.name,
+    });
+    const routeTable = options.routes ?? ROUTE_TABLE;
     this.restApi = new RestApi(this, "rest-api", {
       prefix: this.prefix,
       stageName: config.api.stageName,
@@ -157,12 +171,21 @@ export class ApiStack extends EnvironmentStack {
       manageAccountLogging: config.api.manageAccountLogging,
       logRetentionDays: config.logRetentionDays,
       logsKeyArn: network.logsKeyArn,
-      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, apiFunctions[name].fn])) as Record<
+      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, throughAlias(aliases[name])])) as Record<
         FunctionName,
-        NodeFunction["fn"]
+        ReturnType<typeof throughAlias>
       >,
-      routes: options.routes ?? ROUTE_TABLE,
-      authorizer: authorizer.fn,
+      routes: routeTable,
+      authorizer: throughAlias(aliases.authorizer),
+    });
+
+    this.releases = new FunctionReleases(this, "releases", {
+      prefix: this.prefix,
+      releases: config.releases,
+      functions: { ...apiFunctions, authorizer },
+      aliases,
+      api: { name: this.restApi.name, stageName: config.api.stageName },
+      routes: routeTable,
     });
 
     // No keys here: the store command creates each store's key and attaches it to this plan,

@@ -212,9 +212,11 @@ describe.each(ENVIRONMENT_NAMES)("ApiStack (%s)", (env) => {
         expect(method!.block.api_key_required).toBe(route.apiKeyRequired);
         const integration = integrationOf(synth(), method!);
         expect(integration).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
+        // Through the function's live alias (docs/releases.md).
         const [type, name, attribute] = ref(integration.uri);
-        expect([type, attribute]).toEqual(["aws_lambda_function", "invoke_arn"]);
-        expect(synth().resource.aws_lambda_function[name].function_name).toBe(`${prefix}-${route.functionName}`);
+        expect([type, attribute]).toEqual(["aws_lambda_alias", "invoke_arn"]);
+        const [, fnName] = ref(synth().resource.aws_lambda_alias[name].function_name);
+        expect(synth().resource.aws_lambda_function[fnName].function_name).toBe(`${prefix}-${route.functionName}`);
       },
     );
 

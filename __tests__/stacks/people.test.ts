@@ -143,14 +143,23 @@ describe.each(ENVIRONMENT_NAMES)("people in the api stack (%s)", (env) => {
   });
 
   describe("the Lambda authorizer", () => {
-    it("is a REQUEST authorizer, never cached, invoking the authorizer function", () => {
+    /** The authorizer function's `live` alias, what API Gateway invokes (docs/releases.md). */
+    const authorizerAlias = () => {
+      const aliases = resourcesOf(synth(), "aws_lambda_alias").filter(
+        ([, a]) => a.function_name === reference("aws_lambda_function", authorizerFunction()[0], "function_name"),
+      );
+      expect(aliases).toHaveLength(1);
+      return aliases[0];
+    };
+
+    it("is a REQUEST authorizer, never cached, invoking the authorizer function's live alias", () => {
       const [, authorizer] = only(synth(), "aws_api_gateway_authorizer");
       expect(authorizer).toMatchObject({
         name: `${prefix}-authorizer`,
         type: "REQUEST",
         authorizer_result_ttl_in_seconds: 0,
         identity_source: AUTHORIZER_SETTINGS.identitySource,
-        authorizer_uri: reference("aws_lambda_function", authorizerFunction()[0], "invoke_arn"),
+        authorizer_uri: reference("aws_lambda_alias", authorizerAlias()[0], "invoke_arn"),
       });
       // A context variable every request has: no header may be required before it runs.
       expect(authorizer.identity_source).toMatch(/^context\./);
@@ -169,13 +178,14 @@ describe.each(ENVIRONMENT_NAMES)("people in the api stack (%s)", (env) => {
         expect(method.api_key_required).toBe(false);
     });
 
-    it("may be invoked by this API's authorizer only", () => {
+    it("may be invoked (its live alias) by this API's authorizer only", () => {
       const [authorizerName] = only(synth(), "aws_api_gateway_authorizer");
       const permissions = resourcesOf(synth(), "aws_lambda_permission").filter(
-        ([, p]) => p.function_name === reference("aws_lambda_function", authorizerFunction()[0], "function_name"),
+        ([, p]) => p.function_name === reference("aws_lambda_alias", authorizerAlias()[0], "function_name"),
       );
       expect(permissions).toHaveLength(1);
       expect(permissions[0][1]).toMatchObject({
+        qualifier: reference("aws_lambda_alias", authorizerAlias()[0], "name"),
         action: "lambda:InvokeFunction",
         principal: "apigateway.amazonaws.com",
         source_arn: expect.stringMatching(

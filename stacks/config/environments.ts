@@ -125,6 +125,20 @@ const alarms = (emails: string[]): EnvironmentConfig["alarms"] => ({
 });
 
 /**
+ * Releases (docs/releases.md): dev shifts a new version all at once (nobody to protect, fast
+ * feedback); staging and prod send it 10 % of the traffic for 5 minutes first, and roll back when
+ * its rollback alarms fire. No provisioned concurrency anywhere by default (it is billed around the
+ * clock); the rollback alarms share the API's 2-second latency objective.
+ */
+const releases = (
+  deploymentConfig: EnvironmentConfig["releases"]["deploymentConfig"],
+): EnvironmentConfig["releases"] => ({
+  deploymentConfig,
+  provisionedConcurrency: { ingest: 0, reports: 0, health: 0, authorizer: 0 },
+  rollbackAlarms: { errorsPerMinute: 5, p99DurationMs: 2000 },
+});
+
+/**
  * Each environment keeps its state in a bucket of its own account: `STATE_BUCKET_<ENV>` (e.g.
  * `STATE_BUCKET_PROD`), else `STATE_BUCKET` (one account for all, or a synth of one environment).
  * Without either, a local state file under `LOCAL_STATE_DIR` (default `<cwd>/terraform-state`).
@@ -189,6 +203,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       dashboard: dashboard(1_000, true),
       logRetentionDays: 14,
       alarms: alarms([]),
+      releases: releases("CodeDeployDefault.LambdaAllAtOnce"),
       state: state("dev", env),
       ci: ci("dev", env),
       tags: tags("dev", "analytics-dev"),
@@ -213,6 +228,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       dashboard: dashboard(5_000, false),
       logRetentionDays: 30,
       alarms: alarms([]),
+      releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
       state: state("staging", env),
       ci: ci("staging", env),
       tags: tags("staging", "analytics-staging"),
@@ -247,6 +263,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       dashboard: dashboard(100_000, false),
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
+      releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
       state: state("prod", env),
       ci: ci("prod", env),
       tags: tags("prod", "analytics-prod"),

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
+import { releasesSchema } from "./releases";
 import { ENVIRONMENT_NAMES } from "./types";
 
 /**
@@ -245,6 +246,8 @@ export const environmentSchema = z.strictObject({
     .int()
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
   alarms: alarmSchema,
+  /** Functions released through a `live` alias by CodeDeploy (docs/releases.md). */
+  releases: releasesSchema,
   state: stateSchema,
   ci: ciSchema,
   /** Provider default tags: project, environment, managed-by, cost-center at least. */
@@ -266,3 +269,4 @@ export type PeopleConfig = z.output<typeof peopleSchema>;
 export type DashboardConfig = z.output<typeof dashboardSchema>;
 export type StateConfig = z.output<typeof stateSchema>;
 export type CiConfig = z.output<typeof ciSchema>;
+export type { ReleasesConfig } from "./releases";

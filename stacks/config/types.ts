@@ -12,5 +12,6 @@ export type {
   FunctionConfig,
   NetworkConfig,
   PeopleConfig,
+  ReleasesConfig,
   StateConfig,
 } from "./schema";

@@ -2,6 +2,7 @@ import { fieldPath, issueDetails } from "../../shared/zod-issues";
 import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { REGION_AZ_COUNTS } from "./regions";
+import { releaseProblems } from "./releases";
 import { environmentSchema } from "./schema";
 import { ENVIRONMENT_NAMES, type EnvironmentConfig } from "./types";
 
@@ -59,7 +60,12 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
     );
   if (config.tags.environment !== config.name)
     problems.push(`${config.name}.tags.environment: is "${config.tags.environment}"`);
-  return [...problems, ...networkProblems(config), ...capacityProblems(config)];
+  return [
+    ...problems,
+    ...networkProblems(config),
+    ...capacityProblems(config),
+    ...releaseProblems(config.name, config.releases, config.functions),
+  ];
 }
 
 /** Validates one environment's settings; throws ConfigError naming every field at fault. */

@@ -34,6 +34,11 @@ import { routes as ROUTE_TABLE, type FunctionName, type Route } from "../../../s
 export interface ApiFunction {
   functionName: string;
   invokeArn: string;
+  /**
+   * The alias `invokeArn` names (e.g. `live`, docs/releases.md): API Gateway's permission to invoke
+   * is then granted on that alias only. Undefined: the unqualified function ($LATEST).
+   */
+  qualifier?: string;
 }
 
 export interface StageThrottle {
@@ -258,6 +263,7 @@ export class RestApi extends Construct {
         statementId: "AllowApiGatewayAuthorizer",
         action: "lambda:InvokeFunction",
         functionName: props.authorizer.functionName,
+        ...(props.authorizer.qualifier ? { qualifier: props.authorizer.qualifier } : {}),
         principal: "apigateway.amazonaws.com",
         sourceArn: `${this.api.executionArn}/authorizers/${this.authorizer.id}`,
       });
@@ -293,6 +299,7 @@ export class RestApi extends Construct {
         statementId: `AllowApiGateway-${route.operationId}`,
         action: "lambda:InvokeFunction",
         functionName: fn.functionName,
+        ...(fn.qualifier ? { qualifier: fn.qualifier } : {}),
         principal: "apigateway.amazonaws.com",
         sourceArn: `${this.api.executionArn}/*/${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`,
       });
@@ -364,6 +371,11 @@ export class RestApi extends Construct {
           })),
           integration: { type: "AWS_PROXY", integrationHttpMethod: "POST" },
           authorizer: props.authorizer ? AUTHORIZER_SETTINGS : null,
+          // Integrations moving to (or off) an alias change their URIs in place: redeploy then.
+          qualifiers: {
+            ...Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.qualifier ?? null])),
+            authorizer: props.authorizer?.qualifier ?? null,
+          },
           cors: CORS_HEADERS,
           gatewayResponses: GATEWAY_RESPONSES,
         }),

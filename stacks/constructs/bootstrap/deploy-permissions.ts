@@ -67,6 +67,8 @@ export type PermissionGroup = "network" | "data" | "api" | "web" | "observabilit
 export const ATTACHABLE_AWS_MANAGED_POLICIES = [
   "service-role/AmazonAPIGatewayPushToCloudWatchLogs",
   "service-role/AmazonRDSEnhancedMonitoringRole",
+  // CodeDeploy's role for the functions' releases (constructs/release/function-releases.ts).
+  "service-role/AWSCodeDeployRoleForLambdaLimited",
 ] as const;
 
 /**
@@ -82,6 +84,7 @@ export const PASS_ROLE_TO_SERVICES = [
   "vpc-flow-logs.amazonaws.com",
   "ec2.amazonaws.com",
   "cloudtrail.amazonaws.com",
+  "codedeploy.amazonaws.com",
 ] as const;
 
 /** Log groups of the environment, as ARN resource globs (`<name>` and its `<name>:*` streams). */
@@ -206,9 +209,35 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
   api: [
     {
       sid: "LambdaFunctions",
-      resourceTypes: ["aws_lambda_function", "aws_lambda_permission", "aws_lambda_invocation"],
+      resourceTypes: [
+        "aws_lambda_function",
+        "aws_lambda_permission",
+        "aws_lambda_invocation",
+        // `function:<name>:live`: the glob covers the qualified ARNs too.
+        "aws_lambda_alias",
+        "aws_lambda_provisioned_concurrency_config",
+      ],
       actions: ["lambda:*"],
       resources: (s) => [arn(s, "lambda", `function:${s.prefix}-*`)],
+    },
+    {
+      // The functions' releases (constructs/release, docs/releases.md): the CodeDeploy application
+      // and its deployment groups, and, after the apply, the deploy's release step (tools/release)
+      // creating and watching deployments in them.
+      sid: "FunctionReleases",
+      resourceTypes: ["aws_codedeploy_app", "aws_codedeploy_deployment_group"],
+      actions: ["codedeploy:*"],
+      resources: (s) => [
+        arn(s, "codedeploy", `application:${s.prefix}-*`),
+        arn(s, "codedeploy", `deploymentgroup:${s.prefix}-*/*`),
+      ],
+    },
+    {
+      // A deployment group and a deployment read the (AWS predefined) deployment config they name.
+      sid: "FunctionReleaseConfigs",
+      resourceTypes: ["aws_codedeploy_deployment_group"],
+      actions: ["codedeploy:GetDeploymentConfig"],
+      resources: (s) => [arn(s, "codedeploy", "deploymentconfig:*")],
     },
     {
       // API Gateway's ARNs hold ids and no account: every REST API, usage plan, stage and the
@@ -546,6 +575,7 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "aws_flow_log",
         "aws_api_gateway_account",
         "aws_cloudtrail",
+        "aws_codedeploy_deployment_group",
       ],
       actions: ["iam:PassRole"],
       resources: (s) => [iamArn(s, `role/${s.prefix}-*`)],

@@ -51,6 +51,11 @@ export interface NodeFunctionProps {
    * accepts a function outside the VPC only with that reason tagged and no database settings.
    */
   outsideVpc?: string;
+  /**
+   * Publish a numbered version on every code or configuration change (`publish = true`): what a
+   * `live` alias points at (constructs/release/live-alias.ts, docs/releases.md). Default false.
+   */
+  publish?: boolean;
 }
 
 /**
@@ -198,6 +203,7 @@ export class NodeFunction extends Construct {
       handler: BUNDLE_HANDLER,
       filename: code.asset.path,
       sourceCodeHash: code.sourceCodeHash,
+      ...(props.publish ? { publish: true } : {}),
       memorySize: settings.memoryMb,
       timeout: settings.timeoutSeconds,
       ...(settings.reservedConcurrency !== undefined
