@@ -61,6 +61,21 @@ const userPool = {
 };
 const poolClient = { prevent_user_existence_errors: "ENABLED", write_attributes: ["name"] };
 
+/** A function's `live` alias, and API Gateway's permission to invoke it (docs/releases.md). */
+const liveAlias = (fn: string) => ({
+  name: "live",
+  function_name: `\${aws_lambda_function.${fn}.function_name}`,
+  function_version: `\${aws_lambda_function.${fn}.version}`,
+});
+const aliasPermission = (alias: string) => ({
+  principal: "apigateway.amazonaws.com",
+  function_name: `\${aws_lambda_alias.${alias}.function_name}`,
+  qualifier: `\${aws_lambda_alias.${alias}.name}`,
+});
+const lambdaIntegration = (uri: string) => ({
+  aws_api_gateway_integration: { orders: { type: "AWS_PROXY", integration_http_method: "POST", uri } },
+});
+
 /** A configuration every rule accepts, using each rule's resource types. */
 const clean: TerraformJson = {
   resource: {
@@ -102,6 +117,14 @@ const clean: TerraformJson = {
     },
     aws_cloudwatch_log_group: { fn: { name: "/aws/lambda/fn", retention_in_days: 14, kms_key_id: key } },
     aws_lambda_function: { fn: lambdaOk, authorizer: lambdaOutsideVpc },
+    // API Gateway invokes the functions' live aliases (docs/releases.md).
+    aws_lambda_alias: { fn: liveAlias("fn"), authorizer: liveAlias("authorizer") },
+    aws_lambda_permission: {
+      fn: aliasPermission("fn"),
+      authorizer: aliasPermission("authorizer"),
+      other: { principal: "events.amazonaws.com", function_name: "fn" },
+    },
+    aws_api_gateway_authorizer: { keys: { authorizer_uri: "${aws_lambda_alias.authorizer.invoke_arn}" } },
     ...distribution({}),
     aws_cognito_user_pool: { people: userPool },
     aws_cognito_user_pool_client: { dashboard: poolClient },
@@ -564,6 +587,56 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
         },
       },
     },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "an integration invoking the function itself ($LATEST)",
+    "aws_api_gateway_integration.orders",
+    { resource: lambdaIntegration("${aws_lambda_function.fn.invoke_arn}") },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "an integration invoking a literal unqualified function",
+    "aws_api_gateway_integration.orders",
+    {
+      resource: lambdaIntegration(
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" +
+          "arn:aws:lambda:eu-west-1:111122223333:function:fn/invocations",
+      ),
+    },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "an integration invoking $LATEST by name",
+    "aws_api_gateway_integration.orders",
+    {
+      resource: lambdaIntegration(
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" +
+          "arn:aws:lambda:eu-west-1:111122223333:function:fn:$LATEST/invocations",
+      ),
+    },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "an authorizer invoking the function itself",
+    "aws_api_gateway_authorizer.keys",
+    { resource: { aws_api_gateway_authorizer: { keys: { authorizer_uri: "${aws_lambda_function.fn.invoke_arn}" } } } },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "API Gateway allowed to invoke the unqualified function",
+    "aws_lambda_permission.api",
+    {
+      resource: {
+        aws_lambda_permission: { api: { principal: "apigateway.amazonaws.com", function_name: "fn" } },
+      },
+    },
+  ],
+  [
+    "api-gateway-invokes-live-alias",
+    "an alias at $LATEST",
+    "aws_lambda_alias.fn",
+    { resource: { aws_lambda_alias: { fn: { ...liveAlias("fn"), function_version: "$LATEST" } } } },
   ],
   [
     "cognito-pool-hardening",

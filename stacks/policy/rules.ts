@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH } from "../config/schema";
 import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
 import { iamFindings } from "./iam";
+import { liveAliasRule } from "./releases";
 import {
   blocks,
   entries,
@@ -372,6 +373,7 @@ export const RULES: readonly Rule[] = [
   databases,
   cloudfront,
   cognito,
+  liveAliasRule,
 ];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {

@@ -17,7 +17,8 @@ export type RuleId =
   | "s3-bucket-hardening"
   | "rds-encrypted-and-private"
   | "cloudfront-private-origin-and-headers"
-  | "cognito-pool-hardening";
+  | "cognito-pool-hardening"
+  | "api-gateway-invokes-live-alias";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */
