@@ -49,6 +49,7 @@ export class BootstrapStack extends EnvironmentStack {
       region: config.region,
       accountId: new DataAwsCallerIdentity(this, "account").accountId,
       prefix,
+      backupRegion: config.database.backupReplication.enabled ? config.database.backupReplication.region : undefined,
     };
 
     this.oidc = new GithubOidcProvider(this, "github-oidc", { create: ci.createOidcProvider });

@@ -1,12 +1,15 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "./config";
+import { BackupReplication } from "./constructs/data/backup-replication";
 import { Database } from "./constructs/data/database";
 import { EnhancedMonitoringRole } from "./constructs/data/monitoring-role";
 import { MysqlParameterGroup } from "./constructs/data/parameter-group";
 import { DatabaseProxy } from "./constructs/data/proxy";
 import { AppUserSecret } from "./constructs/data/secrets";
+import { StopSchedule } from "./constructs/data/stop-schedule";
 import { CustomerKey } from "./constructs/security/customer-key";
 import type { DataOutputs, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
@@ -27,6 +30,10 @@ export class DataStack extends EnvironmentStack {
   readonly database: Database;
   readonly appSecret: AppUserSecret;
   readonly proxy: DatabaseProxy;
+  /** Where `database.backupReplication.enabled` (prod): the backups' copies in the second region. */
+  readonly backupReplication?: BackupReplication;
+  /** Where `database.stopSchedule.enabled`: the schedules stopping the instance outside working hours. */
+  readonly stopSchedule?: StopSchedule;
 
   constructor(scope: Construct, config: EnvironmentConfig, network: NetworkOutputs) {
     super(scope, "data", config);
@@ -87,6 +94,37 @@ export class DataStack extends EnvironmentStack {
       logRetentionDays: config.logRetentionDays,
       logsKeyArn: network.logsKeyArn,
     });
+
+    if (db.backupReplication.enabled) {
+      this.backupReplication = new BackupReplication(this, "backup-replication", {
+        ...aws,
+        provider: this.regionProvider("backup_region", db.backupReplication.region),
+        settings: db.backupReplication,
+        sourceDbInstanceArn: instance.arn,
+      });
+      const replicated = this.backupReplication;
+      new TerraformOutput(this, "backup-replication-region", {
+        value: replicated.region,
+        description: "The region holding copies of the database's automated backups (docs/disaster-recovery.md)",
+      });
+      new TerraformOutput(this, "replicated-backups-arn", {
+        value: replicated.replication.id,
+        description: "The replicated automated backups, for a point-in-time restore in the second region",
+      });
+      new TerraformOutput(this, "backup-replication-key-arn", {
+        value: replicated.key.key.arn,
+        description: "The KMS key of the second region encrypting the copies, and a restored instance there",
+      });
+    }
+    if (db.stopSchedule.enabled) {
+      this.stopSchedule = new StopSchedule(this, "stop-schedule", {
+        ...aws,
+        region: config.region,
+        settings: db.stopSchedule,
+        dbInstanceIdentifier: instance.identifier,
+        dbInstanceArn: instance.arn,
+      });
+    }
 
     this.outputs = {
       dbInstanceIdentifier: instance.identifier,

@@ -20,12 +20,14 @@ export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   /** Prefix for physical names: `ecommerce-analytics-prod`. */
   readonly prefix: string;
+  /** The AWS provider of the environment's region. */
+  readonly provider: AwsProvider;
 
   constructor(scope: Construct, kind: StackKind, config: EnvironmentConfig) {
     super(scope, stackName(kind, config));
     this.config = config;
     this.prefix = environmentPrefix(config.project, config.name);
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
+    this.provider = new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: config.tags }] });
     const { bucket, region, keyPrefix, localDir } = config.state;
     if (bucket) {
       new S3Backend(this, {
@@ -40,5 +42,13 @@ export class EnvironmentStack extends TerraformStack {
       // Absolute: downstream stacks read this file from their own folders (terraform_remote_state).
       new LocalBackend(this, { path: join(localDir, `terraform.${stackName(kind, config)}.tfstate`) });
     }
+  }
+
+  /**
+   * An AWS provider for another region (`alias`), with the same default tags as the stack's own:
+   * the cost allocation tags reach every resource in every region.
+   */
+  regionProvider(alias: string, region: string): AwsProvider {
+    return new AwsProvider(this, `aws-${alias}`, { alias, region, defaultTags: [{ tags: this.config.tags }] });
   }
 }

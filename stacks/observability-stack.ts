@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from "./config";
 import { AlarmTopics } from "./constructs/observability/alarm-topics";
 import { ApiAlarms } from "./constructs/observability/api-alarms";
 import { AuditTrail } from "./constructs/observability/audit-trail";
+import { CostBudget } from "./constructs/observability/budget";
 import { Dashboard } from "./constructs/observability/dashboard";
 import { DatabaseAlarms } from "./constructs/observability/database-alarms";
 import { LambdaAlarms } from "./constructs/observability/lambda-alarms";
@@ -29,6 +30,7 @@ export class ObservabilityStack extends EnvironmentStack {
   readonly dashboard: Dashboard;
   readonly trail: AuditTrail;
   readonly securityAlarms: SecurityAlarms;
+  readonly budget: CostBudget;
 
   constructor(
     scope: Construct,
@@ -52,6 +54,13 @@ export class ObservabilityStack extends EnvironmentStack {
       emails: { critical: alarms.criticalEmails, warning: alarms.warningEmails },
     });
     const topics = this.topics.arns;
+    this.budget = new CostBudget(this, "budget", {
+      prefix,
+      settings: config.budget,
+      costCenter: config.tags["cost-center"],
+      topicArn: topics.warning,
+      topicPolicy: this.topics.policies.warning,
+    });
     this.apiAlarms = new ApiAlarms(this, "api-alarms", { prefix, api, thresholds: alarms, topics });
     this.lambdaAlarms = new LambdaAlarms(this, "lambda-alarms", {
       prefix,

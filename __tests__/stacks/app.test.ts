@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks/app";
-import { ENVIRONMENT_NAMES } from "../../stacks/config";
+import { ENVIRONMENT_NAMES, loadEnvironments } from "../../stacks/config";
 import { checkSynthOutput, formatViolations } from "../../stacks/policy";
 import {
   checkTooling,
@@ -35,6 +35,37 @@ test("synthesizes the bootstrap stack and the five deployed stacks per environme
     stacks: Record<string, unknown>;
   };
   expect(Object.keys(manifest.stacks).sort()).toEqual([...expected].sort());
+});
+
+test("tags every resource through its provider: each AWS provider of every stack and region has default tags", () => {
+  const configs = loadEnvironments();
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const regions: string[] = [];
+  for (const env of ENVIRONMENT_NAMES) {
+    for (const kind of KINDS) {
+      const stack = `${kind}-${env}`;
+      const tf = JSON.parse(readFileSync(join(outdir, manifest.stacks[stack].synthesizedStackPath), "utf8")) as {
+        provider: { aws: { alias?: string; region: string; default_tags: unknown }[] };
+        resource: Record<string, Record<string, { provider?: string; tags?: Record<string, string> }>>;
+      };
+      for (const provider of tf.provider.aws) {
+        expect({ stack, alias: provider.alias, tags: provider.default_tags }).toEqual({
+          stack,
+          alias: provider.alias,
+          tags: [{ tags: configs[env].tags }],
+        });
+        regions.push(`${stack}:${provider.alias ?? "aws"}:${provider.region}`);
+      }
+      // No resource overrides a cost allocation tag with a value of its own.
+      for (const byName of Object.values(tf.resource ?? {}))
+        for (const resource of Object.values(byName))
+          for (const key of Object.keys(configs[env].tags)) expect(resource.tags?.[key]).toBeUndefined();
+    }
+  }
+  // prod's data stack also creates resources in the second region of its backups.
+  expect(regions).toContain("data-prod:backup_region:eu-central-1");
 });
 
 test("passes every policy rule", () => {

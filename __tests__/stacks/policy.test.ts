@@ -524,6 +524,37 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     { resource: { aws_rds_cluster: { c: { engine: "aurora-mysql" } } } },
   ],
   [
+    "rds-backup-replica-encrypted-in-its-region",
+    "replicated backups without a key of their own",
+    "aws_db_instance_automated_backups_replication.copy",
+    {
+      provider: { aws: [{ region: "eu-west-1" }, { alias: "dr", region: "eu-central-1" }] },
+      resource: {
+        aws_db_instance_automated_backups_replication: {
+          copy: { provider: "aws.dr", source_db_instance_arn: "arn:aws:rds:eu-west-1:111122223333:db:x" },
+        },
+      },
+    },
+  ],
+  [
+    "rds-backup-replica-encrypted-in-its-region",
+    "replicated backups under a key of the source region",
+    "aws_db_instance_automated_backups_replication.copy",
+    {
+      provider: { aws: [{ region: "eu-west-1" }, { alias: "dr", region: "eu-central-1" }] },
+      resource: {
+        aws_kms_key: { primary: { enable_key_rotation: true } },
+        aws_db_instance_automated_backups_replication: {
+          copy: {
+            provider: "aws.dr",
+            source_db_instance_arn: "arn:aws:rds:eu-west-1:111122223333:db:x",
+            kms_key_id: "${aws_kms_key.primary.arn}",
+          },
+        },
+      },
+    },
+  ],
+  [
     "lambda-vpc-and-tracing",
     "outside the VPC without saying why",
     "aws_lambda_function.f",

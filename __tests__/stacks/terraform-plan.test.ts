@@ -75,19 +75,27 @@ async function startSts(requests: string[]): Promise<Server> {
   return server;
 }
 
-/** The provider pointed at the double, for the test only (Terraform merges `*_override.tf.json` over cdk.tf.json). */
-const stsOverride = (port: number) =>
-  JSON.stringify({
-    provider: {
-      aws: {
-        endpoints: [{ sts: `http://127.0.0.1:${port}` }],
-        skip_credentials_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: true,
-        skip_region_validation: true,
-      },
-    },
+/**
+ * Every AWS provider of a stack pointed at the double, for the test only (Terraform merges
+ * `*_override.tf.json` over cdk.tf.json, matching provider blocks by alias): the default one and
+ * any of another region (data-prod's `backup_region`), which would otherwise call the real STS.
+ */
+const stsOverride = (port: number, stackJson: Json) => {
+  const providers = ([] as Record<string, unknown>[]).concat(
+    (stackJson.provider?.aws ?? []) as Record<string, unknown>[],
+  );
+  const aliases = providers.map((p) => p.alias).filter((a): a is string => typeof a === "string");
+  const settings = {
+    endpoints: [{ sts: `http://127.0.0.1:${port}` }],
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+  };
+  return JSON.stringify({
+    provider: { aws: [settings, ...aliases.map((alias) => ({ alias, ...settings }))] },
   });
+};
 
 /** Fake keys and nothing of the machine's own AWS configuration. */
 function offlineAwsEnv(): NodeJS.ProcessEnv {
@@ -230,9 +238,11 @@ if (!tooling.ok) {
       synth(outdir, stateDir);
       const synthMs = Date.now() - started;
       sts = await startSts(stsRequests);
-      const override = stsOverride((sts.address() as AddressInfo).port);
-      for (const stack of readdirSync(join(outdir, "stacks")))
+      const port = (sts.address() as AddressInfo).port;
+      for (const stack of readdirSync(join(outdir, "stacks"))) {
+        const override = stsOverride(port, readJson(join(outdir, "stacks", stack, "cdk.tf.json")));
         writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), override);
+      }
       // dev and prod side by side, each chain in dependency order (two plans at a time: two cores).
       const planned = await Promise.all(
         ENVIRONMENTS.map((environment) => plan(environment, { environment, concurrency: 1 })),
@@ -293,6 +303,14 @@ if (!tooling.ok) {
         else expect({ stack, add: summary.counts.add }).toEqual({ stack, add: declared.count });
         expect(summary.counts.add).toBeGreaterThan(0);
       }
+    });
+
+    test("prod's data stack plans its second region's provider (backup copies) against the double too", () => {
+      const data = readJson(join(outdir, "stacks", "data-prod", "cdk.tf.json"));
+      expect(data.provider.aws).toContainEqual(expect.objectContaining({ alias: "backup_region" }));
+      const text = readFileSync(join(plansDir("prod"), "data-prod.txt"), "utf8");
+      expect(text).toContain("aws_db_instance_automated_backups_replication.");
+      expect(resultOf("data-prod")?.ok).toBe(true);
     });
 
     test("the provider's only AWS call went to the loopback STS double", () => {

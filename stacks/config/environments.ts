@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { BACKUP_REGION_OF } from "./resilience";
 import type { EnvironmentConfig, EnvironmentName } from "./types";
 
 /**
@@ -20,6 +21,41 @@ const network = (): EnvironmentConfig["network"] => ({
   flowLogTrafficType: "ALL",
 });
 
+/**
+ * Cross-region copies of the automated backups (docs/disaster-recovery.md): prod only, to the
+ * region paired with REGION, with a week of point-in-time recovery there (the month of history
+ * stays in the primary region; the copy is for losing the region, not for going far back).
+ */
+const backupReplication = (enabled: boolean): EnvironmentConfig["database"]["backupReplication"] => ({
+  enabled,
+  region: BACKUP_REGION_OF[REGION],
+  retentionDays: 7,
+});
+
+/**
+ * Stopping the database outside working hours (docs/costs.md): off everywhere. Dev would save ~$8 a
+ * month, but every push to main deploys dev first and its migration needs the database: an evening
+ * merge would fail there and hold up staging and prod. Turn it on where no pipeline runs at night.
+ */
+const stopSchedule = (enabled: boolean): EnvironmentConfig["database"]["stopSchedule"] => ({
+  enabled,
+  timeZone: "Europe/Dublin",
+  days: "MON-FRI",
+  startHour: 7,
+  stopHour: 20,
+});
+
+/**
+ * The monthly budget (docs/costs.md): README's "What each environment costs" before traffic plus
+ * room for use; notifications when the month's forecast passes 80 % and 100 % of it. The whole
+ * account, as each environment has an account of its own.
+ */
+const budget = (monthlyLimitUsd: number): EnvironmentConfig["budget"] => ({
+  monthlyLimitUsd,
+  forecastAlertPercents: [80, 100],
+  scope: "account",
+});
+
 const database = (overrides: Partial<EnvironmentConfig["database"]>): EnvironmentConfig["database"] => ({
   engineVersion: "8.4",
   parameterGroupFamily: "mysql8.4",
@@ -37,6 +73,8 @@ const database = (overrides: Partial<EnvironmentConfig["database"]>): Environmen
   appUsername: "app_user",
   proxyIdleClientTimeoutSeconds: 1800,
   proxyMaxConnectionsPercent: 90,
+  backupReplication: backupReplication(false),
+  stopSchedule: stopSchedule(false),
   ...overrides,
 });
 
@@ -204,6 +242,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 14,
       alarms: alarms([]),
       releases: releases("CodeDeployDefault.LambdaAllAtOnce"),
+      budget: budget(150),
       state: state("dev", env),
       ci: ci("dev", env),
       tags: tags("dev", "analytics-dev"),
@@ -229,6 +268,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 30,
       alarms: alarms([]),
       releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
+      budget: budget(300),
       state: state("staging", env),
       ci: ci("staging", env),
       tags: tags("staging", "analytics-staging"),
@@ -249,6 +289,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
         finalSnapshot: true,
         performanceInsightsRetentionDays: 31,
         monitoringIntervalSeconds: 15,
+        backupReplication: backupReplication(true),
       }),
       // 2 x (200 + 300 + 10 + 2) + 3 x 1 = 1,027 connections of the ~1,199 the proxy may open (90 % of ~1,333);
       // the authorizer's 100 hold none.
@@ -264,6 +305,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       logRetentionDays: 365,
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
       releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
+      budget: budget(800),
       state: state("prod", env),
       ci: ci("prod", env),
       tags: tags("prod", "analytics-prod"),

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
 import { releasesSchema } from "./releases";
+import { backupReplicationSchema, budgetSchema, restoreFromSchema, stopScheduleSchema } from "./resilience";
 import { ENVIRONMENT_NAMES } from "./types";
 
 /**
@@ -62,6 +63,12 @@ export const databaseSchema = z.strictObject({
   appUsername: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/),
   proxyIdleClientTimeoutSeconds: z.number().int().min(1).max(28800),
   proxyMaxConnectionsPercent: z.number().int().min(1).max(100),
+  /** Copies of the automated backups in a second region (docs/disaster-recovery.md). */
+  backupReplication: backupReplicationSchema,
+  /** Stopping the instance outside working hours (docs/costs.md). */
+  stopSchedule: stopScheduleSchema,
+  /** Recovery only: create the instance by restoring these backups (docs/disaster-recovery.md). */
+  restoreFrom: restoreFromSchema.optional(),
 });
 
 export const functionSchema = z.strictObject({
@@ -246,6 +253,8 @@ export const environmentSchema = z.strictObject({
     .int()
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
   alarms: alarmSchema,
+  /** The monthly cost budget and its forecast notifications (docs/costs.md). */
+  budget: budgetSchema,
   /** Functions released through a `live` alias by CodeDeploy (docs/releases.md). */
   releases: releasesSchema,
   state: stateSchema,
@@ -269,4 +278,5 @@ export type PeopleConfig = z.output<typeof peopleSchema>;
 export type DashboardConfig = z.output<typeof dashboardSchema>;
 export type StateConfig = z.output<typeof stateSchema>;
 export type CiConfig = z.output<typeof ciSchema>;
+export type { BackupReplicationConfig, BudgetConfig, StopScheduleConfig } from "./resilience";
 export type { ReleasesConfig } from "./releases";

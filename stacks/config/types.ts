@@ -5,6 +5,8 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 export type {
   AlarmConfig,
   ApiConfig,
+  BackupReplicationConfig,
+  BudgetConfig,
   CiConfig,
   DashboardConfig,
   DatabaseConfig,
@@ -14,4 +16,5 @@ export type {
   PeopleConfig,
   ReleasesConfig,
   StateConfig,
+  StopScheduleConfig,
 } from "./schema";

@@ -3,6 +3,7 @@ import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { REGION_AZ_COUNTS } from "./regions";
 import { releaseProblems } from "./releases";
+import { resilienceProblems } from "./resilience";
 import { environmentSchema } from "./schema";
 import { ENVIRONMENT_NAMES, type EnvironmentConfig } from "./types";
 
@@ -65,6 +66,7 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
     ...networkProblems(config),
     ...capacityProblems(config),
     ...releaseProblems(config.name, config.releases, config.functions),
+    ...resilienceProblems(config),
   ];
 }
 

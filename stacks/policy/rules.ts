@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from "../config/schema";
 import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
+import { backupReplication } from "./backup-replication";
 import { iamFindings } from "./iam";
 import { liveAliasRule } from "./releases";
 import {
@@ -374,6 +375,7 @@ export const RULES: readonly Rule[] = [
   cloudfront,
   cognito,
   liveAliasRule,
+  backupReplication,
 ];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {

@@ -18,7 +18,8 @@ export type RuleId =
   | "rds-encrypted-and-private"
   | "cloudfront-private-origin-and-headers"
   | "cognito-pool-hardening"
-  | "api-gateway-invokes-live-alias";
+  | "api-gateway-invokes-live-alias"
+  | "rds-backup-replica-encrypted-in-its-region";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */

@@ -40,6 +40,8 @@ export interface DeployScope {
   accountId: string;
   /** `<project>-<env>`, the prefix of every physical name of the environment. */
   prefix: string;
+  /** The second region of the database's backup copies, where `database.backupReplication` is on. */
+  backupRegion?: string;
 }
 
 type Condition = DataAwsIamPolicyDocumentStatementCondition;
@@ -85,6 +87,7 @@ export const PASS_ROLE_TO_SERVICES = [
   "ec2.amazonaws.com",
   "cloudtrail.amazonaws.com",
   "codedeploy.amazonaws.com",
+  "scheduler.amazonaws.com",
 ] as const;
 
 /** Log groups of the environment, as ARN resource globs (`<name>` and its `<name>:*` streams). */
@@ -103,6 +106,9 @@ export const logGroupNamePatterns = (prefix: string) => [
 const arn = (s: DeployScope, service: string, resource: string, region = s.region, account = s.accountId) =>
   `arn:${s.partition}:${service}:${region}:${account}:${resource}`;
 const thisAccount = (s: DeployScope, service: string) => arn(s, service, "*");
+/** The regions the environment's KMS keys live in: its own, and the backup copies' second region. */
+const keyRegions = (s: DeployScope) => [s.region, ...(s.backupRegion ? [s.backupRegion] : [])];
+const keysOf = (s: DeployScope, resource: string) => keyRegions(s).map((region) => arn(s, "kms", resource, region));
 const iamArn = (s: DeployScope, resource: string) => `arn:${s.partition}:iam::${s.accountId}:${resource}`;
 /** The smoke-test secret only: Secrets Manager ends a secret's ARN with `-` and six random characters. */
 export const smokeSecretArn = (s: DeployScope) =>
@@ -204,6 +210,29 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "secretsmanager:ListSecretVersionIds",
       ],
       resources: (s) => [arn(s, "secretsmanager", `secret:${s.prefix}/*`), arn(s, "secretsmanager", "secret:rds!*")],
+    },
+    {
+      // Backup replication is started in the second region against the instance of this one.
+      sid: "RdsBackupReplication",
+      resourceTypes: ["aws_db_instance_automated_backups_replication"],
+      actions: [
+        "rds:StartDBInstanceAutomatedBackupsReplication",
+        "rds:StopDBInstanceAutomatedBackupsReplication",
+        "rds:DeleteDBInstanceAutomatedBackup",
+      ],
+      resources: (s) => [thisAccount(s, "rds"), ...(s.backupRegion ? [arn(s, "rds", "*", s.backupRegion)] : [])],
+    },
+    {
+      // The schedules stopping and starting the database (`<prefix>-db-stop`, `<prefix>-db-start`).
+      sid: "DatabaseStopSchedule",
+      resourceTypes: ["aws_scheduler_schedule"],
+      actions: [
+        "scheduler:CreateSchedule",
+        "scheduler:UpdateSchedule",
+        "scheduler:DeleteSchedule",
+        "scheduler:GetSchedule",
+      ],
+      resources: (s) => [arn(s, "scheduler", `schedule/default/${s.prefix}-*`)],
     },
   ],
   api: [
@@ -397,6 +426,19 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
       resources: (s) => [arn(s, "sns", `${s.prefix}-*`)],
     },
     {
+      // The environment's monthly budget (`<prefix>-monthly`); Budgets' ARNs have no region.
+      sid: "CostBudget",
+      resourceTypes: ["aws_budgets_budget"],
+      actions: [
+        "budgets:ModifyBudget",
+        "budgets:ViewBudget",
+        "budgets:TagResource",
+        "budgets:UntagResource",
+        "budgets:ListTagsForResource",
+      ],
+      resources: (s) => [`arn:${s.partition}:budgets::${s.accountId}:budget/${s.prefix}-*`],
+    },
+    {
       sid: "AuditTrail",
       resourceTypes: ["aws_cloudtrail"],
       actions: ["cloudtrail:*"],
@@ -464,35 +506,38 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "kms:DeleteAlias",
         "kms:UpdateAlias",
       ],
-      resources: (s) => [arn(s, "kms", "key/*")],
+      resources: (s) => keysOf(s, "key/*"),
     },
     {
       // Creating or moving an alias needs the permission on the alias as well as on the key.
       sid: "KmsAliases",
       resourceTypes: ["aws_kms_alias"],
       actions: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
-      resources: (s) => [arn(s, "kms", `alias/${s.prefix}-*`)],
+      resources: (s) => keysOf(s, `alias/${s.prefix}-*`),
     },
     {
       // RDS (storage, Performance Insights) and Secrets Manager (the RDS-managed master secret)
       // use the database key with the caller's permissions: grants for AWS resources, and data
       // keys only through those two services.
       sid: "KmsGrantsForAwsResources",
-      resourceTypes: ["aws_db_instance", "aws_secretsmanager_secret"],
+      resourceTypes: ["aws_db_instance", "aws_secretsmanager_secret", "aws_db_instance_automated_backups_replication"],
       actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:RetireGrant"],
-      resources: (s) => [arn(s, "kms", "key/*")],
+      resources: (s) => keysOf(s, "key/*"),
       conditions: () => [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
     },
     {
       sid: "KmsDataKeysThroughRdsAndSecretsManager",
-      resourceTypes: ["aws_db_instance", "aws_secretsmanager_secret"],
-      actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
-      resources: (s) => [arn(s, "kms", "key/*")],
+      resourceTypes: ["aws_db_instance", "aws_secretsmanager_secret", "aws_db_instance_automated_backups_replication"],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+      resources: (s) => keysOf(s, "key/*"),
       conditions: (s) => [
         {
           test: "StringEquals",
           variable: "kms:ViaService",
-          values: [`rds.${s.region}.amazonaws.com`, `secretsmanager.${s.region}.amazonaws.com`],
+          values: [
+            ...keyRegions(s).map((region) => `rds.${region}.amazonaws.com`),
+            `secretsmanager.${s.region}.amazonaws.com`,
+          ],
         },
       ],
     },
@@ -576,6 +621,7 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
         "aws_api_gateway_account",
         "aws_cloudtrail",
         "aws_codedeploy_deployment_group",
+        "aws_scheduler_schedule",
       ],
       actions: ["iam:PassRole"],
       resources: (s) => [iamArn(s, `role/${s.prefix}-*`)],

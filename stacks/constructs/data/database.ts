@@ -88,7 +88,8 @@ export class Database extends Construct {
       engineLifecycleSupport: "open-source-rds-extended-support",
       instanceClass: db.instanceClass,
       multiAz: db.multiAz,
-      dbName: db.databaseName,
+      // A restored instance brings its database; RDS takes no DBName when restoring MySQL.
+      dbName: db.restoreFrom ? undefined : db.databaseName,
       port: 3306,
 
       // Storage: gp3, autoscaling up to maxAllocatedStorage, encrypted with the database key.
@@ -125,6 +126,17 @@ export class Database extends Construct {
       finalSnapshotIdentifier: db.finalSnapshot ? `${this.identifier}-final` : undefined,
       // Changes wait for the maintenance window unless a deploy says otherwise.
       applyImmediately: false,
+      // Recovery (docs/disaster-recovery.md): created by a point-in-time restore of replicated
+      // backups instead of empty. Only creation reads it (ignored after), so neither setting nor
+      // removing it can ever replace a running database.
+      restoreToPointInTime: db.restoreFrom
+        ? {
+            sourceDbInstanceAutomatedBackupsArn: db.restoreFrom.automatedBackupsArn,
+            restoreTime: db.restoreFrom.restoreTime,
+            useLatestRestorableTime: db.restoreFrom.restoreTime === undefined ? true : undefined,
+          }
+        : undefined,
+      lifecycle: { ignoreChanges: ["restore_to_point_in_time"] },
 
       // Observability.
       performanceInsightsEnabled: performanceInsights,

@@ -23,12 +23,15 @@ export interface AlarmTopicsProps {
  * The two alarm topics, `<prefix>-critical` and `<prefix>-warning`, encrypted with a
  * customer-managed key of their own that CloudWatch may use (an alarm publishing to an
  * encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on the key: with the AWS-managed
- * aws/sns key, whose policy can't be changed, alarm notifications are silently dropped).
+ * aws/sns key, whose policy can't be changed, alarm notifications are silently dropped). The
+ * warning topic also takes AWS Budgets' forecast notifications (this account's budgets only).
  */
 export class AlarmTopics extends Construct {
   readonly key: KmsKey;
   readonly topics: Record<Severity, SnsTopic>;
   readonly arns: AlarmTopicArns;
+  /** The topic policies: a budget notifying a topic must wait for its policy. */
+  readonly policies: Record<Severity, SnsTopicPolicy>;
 
   constructor(scope: Construct, id: string, props: AlarmTopicsProps) {
     super(scope, id);
@@ -51,6 +54,14 @@ export class AlarmTopics extends Construct {
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
         },
+        {
+          // The budget's notifications go to the warning topic (budget.ts): AWS Budgets publishes
+          // to an encrypted topic only with these two on the key.
+          sid: "BudgetsUseKey",
+          principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+        },
       ],
     });
     this.key = new KmsKey(this, "key", {
@@ -61,6 +72,7 @@ export class AlarmTopics extends Construct {
     });
     new KmsAlias(this, "key-alias", { name: `alias/${prefix}-alarms`, targetKeyId: this.key.keyId });
 
+    const policies: Partial<Record<Severity, SnsTopicPolicy>> = {};
     const topic = (severity: Severity) => {
       const sns = new SnsTopic(this, severity, {
         name: `${prefix}-${severity}`,
@@ -85,6 +97,25 @@ export class AlarmTopics extends Construct {
               },
             ],
           },
+          ...(severity === "warning"
+            ? [
+                {
+                  // The environment's budget notifies the warning topic (budget.ts).
+                  sid: "BudgetsPublish",
+                  principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+                  actions: ["sns:Publish"],
+                  resources: [sns.arn],
+                  condition: [
+                    { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+                    {
+                      test: "ArnLike",
+                      variable: "aws:SourceArn",
+                      values: [`arn:${account.partition}:budgets::${account.accountId}:*`],
+                    },
+                  ],
+                },
+              ]
+            : []),
           {
             sid: "AccountManagesTopic",
             principals: [{ type: "AWS", identifiers: [root] }],
@@ -107,7 +138,7 @@ export class AlarmTopics extends Construct {
           },
         ],
       });
-      new SnsTopicPolicy(this, `${severity}-topic-policy`, { arn: sns.arn, policy: policy.json });
+      policies[severity] = new SnsTopicPolicy(this, `${severity}-topic-policy`, { arn: sns.arn, policy: policy.json });
       emails[severity].forEach((email, i) => {
         new SnsTopicSubscription(this, `${severity}-email-${i}`, {
           topicArn: sns.arn,
@@ -119,5 +150,6 @@ export class AlarmTopics extends Construct {
     };
     this.topics = { critical: topic("critical"), warning: topic("warning") };
     this.arns = { critical: this.topics.critical.arn, warning: this.topics.warning.arn };
+    this.policies = policies as Record<Severity, SnsTopicPolicy>;
   }
 }

@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export interface CustomerKeyProps {
@@ -12,6 +13,8 @@ export interface CustomerKeyProps {
   purpose: string;
   accountId: string;
   partition: string;
+  /** The provider of another region (a key is regional); the stack's own by default. */
+  provider?: TerraformProvider;
 }
 
 /**
@@ -27,7 +30,9 @@ export class CustomerKey extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomerKeyProps) {
     super(scope, id);
+    const { provider } = props;
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      provider,
       statement: [
         {
           sid: "AccountAdministersKeyThroughIam",
@@ -39,6 +44,7 @@ export class CustomerKey extends Construct {
       ],
     });
     this.key = new KmsKey(this, "key", {
+      provider,
       description: `${props.prefix} ${props.purpose}`,
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
@@ -49,6 +55,7 @@ export class CustomerKey extends Construct {
       policy: policy.json,
     });
     this.alias = new KmsAlias(this, "alias", {
+      provider,
       name: `alias/${props.prefix}-${props.name}`,
       targetKeyId: this.key.keyId,
     });
