@@ -4,6 +4,7 @@ import { dependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { migrationsHash } from "../shared/migrations-hash";
 import { usagePlanName, userPoolName } from "../shared/physical-names";
+import { queryParameterNames } from "../functions/reports/query";
 import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../shared/routes";
 import type { EnvironmentConfig } from "./config";
 import { PeopleKey } from "./constructs/api/people-key";
@@ -177,6 +178,8 @@ export class ApiStack extends EnvironmentStack {
       >,
       routes: routeTable,
       authorizer: throughAlias(aliases.authorizer),
+      // Keyed by every query parameter a route takes: the handler's own schema names them.
+      stageCache: { ...config.api.stageCache, queryNames: (route) => queryParameterNames(route.operationId) },
     });
 
     this.releases = new FunctionReleases(this, "releases", {

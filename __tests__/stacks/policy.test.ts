@@ -60,6 +60,45 @@ const userPool = {
   admin_create_user_config: { allow_admin_create_user_only: true },
 };
 const poolClient = { prevent_user_existence_errors: "ENABLED", write_attributes: ["name"] };
+/** A stage cache as the API stack builds it: off stage-wide, on for one GET keyed by both caller headers. */
+const cachedReportSettings = {
+  caching_enabled: true,
+  cache_ttl_in_seconds: 60,
+  cache_data_encrypted: true,
+  require_authorization_for_cache_control: true,
+  unauthorized_cache_control_header_strategy: "FAIL_WITH_403",
+};
+const callerKeys = ["method.request.header.x-api-key", "method.request.header.Authorization"];
+const stageCache = (
+  overrides: { cacheKeys?: string[]; report?: Record<string, unknown>; all?: Record<string, unknown> } = {},
+  httpMethod = "GET",
+) => ({
+  aws_api_gateway_resource: {
+    api: { parent_id: "${aws_api_gateway_rest_api.api.root_resource_id}", path_part: "api" },
+    report: { parent_id: "${aws_api_gateway_resource.api.id}", path_part: "report" },
+  },
+  aws_api_gateway_method: { report: { resource_id: "${aws_api_gateway_resource.report.id}", http_method: httpMethod } },
+  aws_api_gateway_integration: {
+    report: {
+      resource_id: "${aws_api_gateway_resource.report.id}",
+      http_method: "${aws_api_gateway_method.report.http_method}",
+      cache_key_parameters: overrides.cacheKeys ?? [...callerKeys, "method.request.querystring.from"],
+    },
+  },
+  aws_api_gateway_stage: { stage: { stage_name: "v1", cache_cluster_enabled: true, cache_cluster_size: "0.5" } },
+  aws_api_gateway_method_settings: {
+    all: {
+      stage_name: "${aws_api_gateway_stage.stage.stage_name}",
+      method_path: "*/*",
+      settings: { metrics_enabled: true, caching_enabled: false, ...overrides.all },
+    },
+    report: {
+      stage_name: "${aws_api_gateway_stage.stage.stage_name}",
+      method_path: `api/report/${httpMethod}`,
+      settings: { ...cachedReportSettings, ...overrides.report },
+    },
+  },
+});
 
 /** A function's `live` alias, and API Gateway's permission to invoke it (docs/releases.md). */
 const liveAlias = (fn: string) => ({
@@ -128,6 +167,7 @@ const clean: TerraformJson = {
     ...distribution({}),
     aws_cognito_user_pool: { people: userPool },
     aws_cognito_user_pool_client: { dashboard: poolClient },
+    ...stageCache(),
     aws_iam_role_policy: {
       fn: {
         role: "r",
@@ -706,6 +746,58 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     "an app client with no write_attributes (all writable)",
     "aws_cognito_user_pool_client.dashboard",
     { resource: { aws_cognito_user_pool_client: { dashboard: { prevent_user_existence_errors: "ENABLED" } } } },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "a cache key without the person's token (Authorization)",
+    "aws_api_gateway_method_settings.report",
+    { resource: stageCache({ cacheKeys: ["method.request.header.x-api-key", "method.request.querystring.from"] }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "a cache key without the API key",
+    "aws_api_gateway_method_settings.report",
+    { resource: stageCache({ cacheKeys: ["method.request.header.Authorization"] }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "a cached method without any cache key",
+    "aws_api_gateway_method_settings.report",
+    { resource: stageCache({ cacheKeys: [] }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "caching on stage-wide (*/*)",
+    "aws_api_gateway_method_settings.all",
+    { resource: stageCache({ all: { caching_enabled: true } }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "a cache cluster without caching turned off stage-wide",
+    "aws_api_gateway_stage.stage",
+    { resource: stageCache({ all: { caching_enabled: undefined } }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "cache data not encrypted",
+    "aws_api_gateway_method_settings.report",
+    { resource: stageCache({ report: { cache_data_encrypted: false } }) },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "anyone may invalidate (flush) a cached answer",
+    "aws_api_gateway_method_settings.report",
+    {
+      resource: stageCache({
+        report: { unauthorized_cache_control_header_strategy: "SUCCEED_WITHOUT_RESPONSE_HEADER" },
+      }),
+    },
+  ],
+  [
+    "api-cache-keyed-by-caller",
+    "a cached POST",
+    "aws_api_gateway_method_settings.report",
+    { resource: stageCache({}, "POST") },
   ],
 ];
 

@@ -147,6 +147,8 @@ const api = (stageRateLimit: number): EnvironmentConfig["api"] => ({
   stageRateLimit,
   stageBurstLimit: stageRateLimit * 2,
   manageAccountLogging: true,
+  // Off everywhere: reports answer from the database, read-your-writes holds (docs/caching.md).
+  stageCache: { enabled: false, clusterSizeGb: "0.5", ttlSeconds: 60 },
 });
 
 const alarms = (emails: string[]): EnvironmentConfig["alarms"] => ({

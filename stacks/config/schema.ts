@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
+import { CACHE_CLUSTER_SIZES, MAX_CACHE_TTL_SECONDS } from "../../shared/stage-cache";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
 import { releasesSchema } from "./releases";
 import { backupReplicationSchema, budgetSchema, restoreFromSchema, stopScheduleSchema } from "./resilience";
@@ -114,6 +115,21 @@ export const apiSchema = z.strictObject({
    * account and region: environments sharing an account must leave it to one of them.
    */
   manageAccountLogging: z.boolean(),
+  /**
+   * The API stage cache for the report routes the route table marks `cache` (docs/caching.md):
+   * off by default, since a cached report may miss the newest ingest for up to its TTL. On, it
+   * runs a cache cluster of `clusterSizeGb` (billed per hour whether used or not), and keeps each
+   * answer for `ttlSeconds` or the route's own TTL if shorter, keyed by the caller.
+   */
+  stageCache: z.strictObject({
+    enabled: z.boolean(),
+    clusterSizeGb: z.enum(CACHE_CLUSTER_SIZES),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(1, "at least 1 (to cache nothing, set enabled: false)")
+      .max(MAX_CACHE_TTL_SECONDS, `at most ${MAX_CACHE_TTL_SECONDS} (API Gateway's longest)`),
+  }),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from "../config/schema";
 import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
+import { apiCache } from "./api-cache";
 import { backupReplication } from "./backup-replication";
 import { iamFindings } from "./iam";
 import { liveAliasRule } from "./releases";
@@ -376,6 +377,7 @@ export const RULES: readonly Rule[] = [
   cognito,
   liveAliasRule,
   backupReplication,
+  apiCache,
 ];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {

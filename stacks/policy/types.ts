@@ -19,7 +19,8 @@ export type RuleId =
   | "cloudfront-private-origin-and-headers"
   | "cognito-pool-hardening"
   | "api-gateway-invokes-live-alias"
-  | "rds-backup-replica-encrypted-in-its-region";
+  | "rds-backup-replica-encrypted-in-its-region"
+  | "api-cache-keyed-by-caller";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */

@@ -221,7 +221,15 @@ async function main(): Promise<void> {
     swaggerUiDir: path.join(root, "node_modules", "swagger-ui-dist"),
     dashboardState: () => dashboard.state(),
   });
-  const gateway = createGateway({ db: handle.db, log: err, cognito, site });
+  // The dev environment's stage cache setting (off unless its config turns it on): one source for both.
+  const { loadEnvironments } = await import("../../stacks/config");
+  const gateway = createGateway({
+    db: handle.db,
+    log: err,
+    cognito,
+    site,
+    stageCache: loadEnvironments().dev.api.stageCache,
+  });
   answer.with = (req, res) => void gateway.emit("request", req, res);
   out(`listening on ${url}`);
   out(

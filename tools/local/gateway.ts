@@ -9,6 +9,9 @@
  * authorizer's code, and reaches the handler with the person's store in
  * `requestContext.authorizer` (docs/sign-in.md); and it serves the stand-in itself under
  * /local/cognito/. Paths outside the API may be answered by `site` (the dashboard, /docs).
+ *
+ * With `stageCache` (an environment's `api.stageCache`) it caches the report routes as the API
+ * stage cache does, keyed the same way (stage-cache.ts, docs/caching.md).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -33,6 +36,8 @@ import { apiGatewayEvent, lambdaContext } from "./api-gateway-event";
 import { functionHandlers, type ProxyHandler } from "./handlers";
 import type { LocalCognito } from "./auth/cognito";
 import { COGNITO_MAX_BODY_BYTES, cognitoReply, isCognitoPath } from "./auth/cognito-http";
+import type { StageCacheSettings } from "../../shared/stage-cache";
+import { asksInvalidation, CACHE_INVALIDATION_MESSAGE, LocalStageCache } from "./stage-cache";
 
 type RequestId = ReturnType<typeof randomUUID>;
 
@@ -58,6 +63,8 @@ export interface GatewayOptions {
   cognito?: LocalCognito;
   /** Answers a request outside the API and /local/cognito/ (the dashboard, /docs), or undefined: 404. */
   site?: (request: SiteRequest) => Promise<Reply | undefined>;
+  /** The API stage cache as an environment configures it (`api.stageCache`). Default: none. */
+  stageCache?: StageCacheSettings;
 }
 
 export interface SiteRequest {
@@ -212,6 +219,7 @@ export function createGateway(options: GatewayOptions): Server {
   const throttleSettings = options.throttle ?? DEFAULT_THROTTLE;
   const throttle = new FixedWindowThrottle(throttleSettings.limit, throttleSettings.windowMs, options.now);
   const byPath = routesByPath();
+  const cache = options.stageCache && new LocalStageCache(options.stageCache, options.now);
 
   async function readCapped(req: IncomingMessage, limit: number): Promise<Buffer> {
     const read = await readBody(req, limit);
@@ -300,6 +308,16 @@ export function createGateway(options: GatewayOptions): Server {
       }
     }
 
+    // The stage cache answers after the caller is admitted and counted, before the function runs.
+    let cacheKey: string | undefined;
+    if (cache?.ttlOf(route) !== undefined) {
+      if (asksInvalidation(req.headers["cache-control"]))
+        throw new ApiError(403, "FORBIDDEN", CACHE_INVALIDATION_MESSAGE);
+      cacheKey = cache.keyOf(route, req.headers, url.searchParams);
+      const hit = cache.get(cacheKey);
+      if (hit) return hit;
+    }
+
     const body = await readCapped(req, maxBodyBytes);
     const event = apiGatewayEvent({
       method,
@@ -316,9 +334,11 @@ export function createGateway(options: GatewayOptions): Server {
     });
     const handler = handlers[route.functionName];
     const context = lambdaContext(route.functionName, requestId);
-    return resultReply(
+    const reply = resultReply(
       await withDatabaseDeadline(REQUEST_DATABASE_BUDGET_MS - lookupMs, () => handler(event, context)),
     );
+    if (cache && cacheKey !== undefined) cache.set(cacheKey, route, reply);
+    return reply;
   }
 
   return createServer((req, res) => {

@@ -128,7 +128,7 @@ describe("Accept negotiation", () => {
     ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "json"],
     ["text/csv;charset=utf-8", "csv"],
     ["garbage", "json"],
-  ])("a report with Accept %p answers %s, with Vary: Accept", async (accept, expected) => {
+  ])("a report with Accept %p answers %s, with Vary: Accept (and the caller's headers)", async (accept, expected) => {
     const res = await send(summary(), {
       query: { from: "2026-03-01", to: "2026-03-31" },
       headers: accept === undefined ? {} : { Accept: accept },
@@ -139,7 +139,7 @@ describe("Accept negotiation", () => {
       csv: expected === "csv",
       json: expected === "json",
     });
-    expect(res.headers.Vary).toBe("Accept");
+    expect(res.headers.Vary).toBe("Accept, x-api-key, Authorization");
   });
 
   it.each(["application/xml", "application/json;q=0, text/csv;q=0", "image/*", "text/html"])(

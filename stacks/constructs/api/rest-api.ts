@@ -5,7 +5,8 @@
  * CORS headers, a deployment that redeploys whenever any of that changes, and a stage with
  * X-Ray, JSON access logs, metrics and throttling. With an authorizer function, every method
  * that requires a key takes its key from the Lambda authorizer (API keys or people's tokens,
- * docs/sign-in.md).
+ * docs/sign-in.md). With the stage cache on, the routes the table marks `cache` are cached,
+ * keyed by the caller, Accept and their query (docs/caching.md).
  */
 import { createHash } from "node:crypto";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
@@ -29,6 +30,12 @@ import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CORS_HEADERS } from "../../../shared/cors-headers";
 import { routes as ROUTE_TABLE, type FunctionName, type Route } from "../../../shared/routes";
+import {
+  cacheKeyParameters,
+  cacheTtlSeconds,
+  methodSettingsPath,
+  type StageCacheSettings,
+} from "../../../shared/stage-cache";
 
 /** What the API needs of a Lambda function (an `aws_lambda_function` satisfies it). */
 export interface ApiFunction {
@@ -84,6 +91,18 @@ export interface RestApiProps {
    * AUTHORIZER`: it hands API Gateway the key to check). Without one, keys come from `x-api-key`.
    */
   authorizer?: ApiFunction;
+  /**
+   * The stage cache (the environment's `api.stageCache`) and the query parameters each route
+   * takes (their values select the answer, so they are in its cache key). Default: no cache.
+   */
+  stageCache?: StageCacheSettings & { queryNames: (route: Route) => readonly string[] };
+}
+
+/** A cached method: its route, TTL and cache key parameters. */
+export interface CachedMethod {
+  route: Route;
+  ttlSeconds: number;
+  keyParameters: string[];
 }
 
 /** A gateway response: API Gateway's own errors answered with SPEC's body. */
@@ -216,6 +235,8 @@ export class RestApi extends Construct {
   readonly name: string;
   /** The Lambda authorizer, when the API has one. */
   readonly authorizer?: ApiGatewayAuthorizer;
+  /** The methods the stage cache keeps answers of (none with the cache off). */
+  readonly cachedMethods: CachedMethod[] = [];
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
@@ -275,6 +296,11 @@ export class RestApi extends Construct {
       const resource = this.resources.get(route.path)!;
       const fn = props.functions[route.functionName];
       const key = `${route.method}-${slug(route.path)}`;
+      const ttlSeconds = props.stageCache && cacheTtlSeconds(route, props.stageCache);
+      // A cached method declares what selects its answer (optional request parameters) and keys its cache by them.
+      const keyParameters =
+        props.stageCache && ttlSeconds ? cacheKeyParameters(props.stageCache.queryNames(route)) : [];
+      if (ttlSeconds) this.cachedMethods.push({ route, ttlSeconds, keyParameters });
       const method = new ApiGatewayMethod(this, `method-${key}`, {
         restApiId: this.api.id,
         resourceId: resource.id,
@@ -284,6 +310,7 @@ export class RestApi extends Construct {
           : { authorization: "NONE" }),
         apiKeyRequired: route.apiKeyRequired,
         operationName: route.operationId,
+        ...(ttlSeconds ? { requestParameters: Object.fromEntries(keyParameters.map((p) => [p, false])) } : {}),
       });
       const integration = new ApiGatewayIntegration(this, `integration-${key}`, {
         restApiId: this.api.id,
@@ -292,6 +319,7 @@ export class RestApi extends Construct {
         type: "AWS_PROXY",
         integrationHttpMethod: "POST",
         uri: fn.invokeArn,
+        ...(ttlSeconds ? { cacheKeyParameters: keyParameters, cacheNamespace: resource.id } : {}),
       });
       // Only this method (any stage, so the console's test invoke works too) may invoke; path
       // parameters (`{id}`) match any value.
@@ -376,6 +404,12 @@ export class RestApi extends Construct {
             ...Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.qualifier ?? null])),
             authorizer: props.authorizer?.qualifier ?? null,
           },
+          // Request and cache key parameters are part of the deployment's snapshot.
+          cache: this.cachedMethods.map(({ route, keyParameters }) => ({
+            method: route.method,
+            path: route.path,
+            keyParameters,
+          })),
           cors: CORS_HEADERS,
           gatewayResponses: GATEWAY_RESPONSES,
         }),
@@ -438,23 +472,48 @@ export class RestApi extends Construct {
       stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      // The cache cluster runs (and bills by the hour) only where the environment turns it on.
+      cacheClusterEnabled: props.stageCache?.enabled ?? false,
+      ...(props.stageCache?.enabled ? { cacheClusterSize: props.stageCache.clusterSizeGb } : {}),
       dependsOn: [...accountDependables, this.executionLogGroup],
     });
 
+    const stageSettings = {
+      metricsEnabled: true,
+      // ERROR, not INFO: INFO logs would carry request and response bodies (stores' data).
+      loggingLevel: "ERROR",
+      dataTraceEnabled: false,
+      throttlingRateLimit: props.throttle.rateLimit,
+      throttlingBurstLimit: props.throttle.burstLimit,
+    };
     new ApiGatewayMethodSettings(this, "method-settings", {
       restApiId: this.api.id,
       stageName: this.stage.stageName,
       methodPath: "*/*",
-      settings: {
-        metricsEnabled: true,
-        // ERROR, not INFO: INFO logs would carry request and response bodies (stores' data).
-        loggingLevel: "ERROR",
-        dataTraceEnabled: false,
-        throttlingRateLimit: props.throttle.rateLimit,
-        throttlingBurstLimit: props.throttle.burstLimit,
-      },
+      // Explicitly off stage-wide: with a cache cluster API Gateway would otherwise cache every
+      // GET, keyed by path alone. Only the methods below are cached, each keyed by its caller.
+      settings: { ...stageSettings, cachingEnabled: false },
       dependsOn: accountDependables,
     });
+    // A method's settings replace the stage-wide ones for it: the same logging, metrics and throttling, plus its cache.
+    for (const { route, ttlSeconds } of this.cachedMethods) {
+      new ApiGatewayMethodSettings(this, `method-settings-cache-${route.method}-${slug(route.path)}`, {
+        restApiId: this.api.id,
+        stageName: this.stage.stageName,
+        methodPath: methodSettingsPath(route),
+        settings: {
+          ...stageSettings,
+          cachingEnabled: true,
+          cacheTtlInSeconds: ttlSeconds,
+          cacheDataEncrypted: true,
+          // `Cache-Control: max-age=0` (flush this entry) only from IAM principals allowed
+          // execute-api:InvalidateCache; anyone else gets 403, never a flush of the entry.
+          requireAuthorizationForCacheControl: true,
+          unauthorizedCacheControlHeaderStrategy: "FAIL_WITH_403",
+        },
+        dependsOn: accountDependables,
+      });
+    }
 
     this.url = this.stage.invokeUrl;
   }
