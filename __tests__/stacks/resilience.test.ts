@@ -402,12 +402,13 @@ describe("budget scoped to the cost-center tag", () => {
 
 describe("restoring from replicated backups (recovery only)", () => {
   const ARN = "arn:aws:rds:eu-central-1:111122223333:auto-backup:ab-abcdefghijklmnopqrstuvwxyz1234";
+  const KEY = "arn:aws:kms:eu-central-1:111122223333:key/0b6c2b8e-5d1f-4c4e-9a52-6c1f3e9d7a10";
   const recovery = (restoreTime?: string) =>
     loadEnvironments(
       withChange("prod", (c) => {
         c.region = "eu-central-1";
         c.database.backupReplication = { enabled: false, region: "eu-west-1", retentionDays: 7 };
-        c.database.restoreFrom = { automatedBackupsArn: ARN, restoreTime };
+        c.database.restoreFrom = { automatedBackupsArn: ARN, kmsKeyArn: KEY, restoreTime };
       }),
     ).prod;
 
@@ -428,6 +429,8 @@ describe("restoring from replicated backups (recovery only)", () => {
       use_latest_restorable_time: true,
     });
     expect(latest.db_name).toBeUndefined();
+    // The backups' own key stays the storage key (another one would make the next plan replace it).
+    expect(latest.kms_key_id).toBe(KEY);
     const [, pinned] = one(dataJson(recovery("2026-12-06T19:55:00Z")), "aws_db_instance");
     expect(pinned.restore_to_point_in_time).toEqual({
       source_db_instance_automated_backups_arn: ARN,
@@ -435,22 +438,24 @@ describe("restoring from replicated backups (recovery only)", () => {
     });
   });
 
-  it("rejects backups of another region and an ARN or time that is not one", () => {
+  it("rejects backups or a key of another region, and an ARN or time that is not one", () => {
     const set = (change: (c: EnvironmentConfig) => void) => withChange("prod", change);
-    expect(problemsOf(set((c) => (c.database.restoreFrom = { automatedBackupsArn: ARN })))).toEqual([
+    const notAnArn = "arn:aws:rds:eu-central-1:1:db:x";
+    expect(problemsOf(set((c) => (c.database.restoreFrom = { automatedBackupsArn: ARN, kmsKeyArn: KEY })))).toEqual([
       "prod.database.restoreFrom.automatedBackupsArn: backups in eu-central-1; " +
         "RDS restores them only in that region, " +
         "not in eu-west-1",
+      "prod.database.restoreFrom.kmsKeyArn: a key of eu-central-1, not of eu-west-1",
     ]);
     expect(
-      problemsOf(set((c) => (c.database.restoreFrom = { automatedBackupsArn: "arn:aws:rds:eu-central-1:1:db:x" }))),
+      problemsOf(set((c) => (c.database.restoreFrom = { automatedBackupsArn: notAnArn, kmsKeyArn: KEY }))),
     ).toEqual([expect.stringContaining("prod.database.restoreFrom.automatedBackupsArn")]);
     expect(
       problemsOf(
         set((c) => {
           c.region = "eu-central-1";
           c.database.backupReplication.region = "eu-west-1";
-          c.database.restoreFrom = { automatedBackupsArn: ARN, restoreTime: "yesterday" };
+          c.database.restoreFrom = { automatedBackupsArn: ARN, kmsKeyArn: KEY, restoreTime: "yesterday" };
         }),
       ),
     ).toEqual([expect.stringContaining("prod.database.restoreFrom.restoreTime")]);
@@ -461,7 +466,7 @@ const tooling = checkTooling();
 if (!tooling.ok) {
   test.skip(`terraform validate of the options switched on (skipped: ${tooling.reason})`, () => undefined);
 } else {
-  test("terraform validate: dev with the stop schedule and a tag-scoped budget, prod with backup copies", async () => {
+  test("terraform validate: dev's stop schedule and tag-scoped budget, prod's backup copies, a restore", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "resilience-"));
     try {
       const app = new App({ outdir });
@@ -473,6 +478,18 @@ if (!tooling.ok) {
       ).dev;
       new DataStack(app, dev, network);
       new DataStack(app, configs.prod, network);
+      // A recovery's data stack: restored from replicated backups in the second region.
+      const recovery = loadEnvironments(
+        withChange("staging", (c) => {
+          c.region = "eu-central-1";
+          c.database.backupReplication.region = "eu-west-1";
+          c.database.restoreFrom = {
+            automatedBackupsArn: "arn:aws:rds:eu-central-1:111122223333:auto-backup:ab-abcdefghijklmnopqrstuvwxyz1234",
+            kmsKeyArn: "arn:aws:kms:eu-central-1:111122223333:key/0b6c2b8e-5d1f-4c4e-9a52-6c1f3e9d7a10",
+          };
+        }),
+      ).staging;
+      new DataStack(app, recovery, network);
       const observability = new EnvironmentStack(app, "observability", dev);
       const account = { accountId: "111122223333", partition: "aws", region: dev.region };
       const topics = new AlarmTopics(observability, "topics", {
@@ -489,7 +506,12 @@ if (!tooling.ok) {
       });
       app.synth();
       const results = await validateSynthOutputAsOneRoot(outdir, { tooling: tooling.tooling });
-      expect(results.map((r) => r.stack).sort()).toEqual(["data-dev", "data-prod", "observability-dev"]);
+      expect(results.map((r) => r.stack).sort()).toEqual([
+        "data-dev",
+        "data-prod",
+        "data-staging",
+        "observability-dev",
+      ]);
       for (const result of results) if (!result.valid) throw new Error(formatValidation(result));
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -81,6 +81,7 @@ export const budgetSchema = z.strictObject({
 
 /** An automated backups ARN as RDS writes it: `arn:aws:rds:<region>:<account>:auto-backup:ab-<id>`. */
 const AUTOMATED_BACKUPS_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:auto-backup:ab-[A-Za-z0-9]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
  * Recovery only (docs/disaster-recovery.md): the instance is created by a point-in-time restore of
@@ -93,6 +94,12 @@ export const restoreFromSchema = z.strictObject({
   automatedBackupsArn: z
     .string()
     .regex(AUTOMATED_BACKUPS_ARN, "must be an RDS automated backups ARN (...:auto-backup:ab-...)"),
+  /**
+   * The key the replicated backups are encrypted with (data-prod's output `backup-replication-key-arn`),
+   * kept as the restored instance's storage key: RDS restores into the backups' own key, and a
+   * different `kms_key_id` in the stack would make the next plan replace the restored instance.
+   */
+  kmsKeyArn: z.string().regex(KMS_KEY_ARN, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"),
   /** An ISO 8601 UTC time inside the backups' restore window; undefined restores the latest restorable time. */
   restoreTime: z.iso.datetime().optional(),
 });
@@ -134,14 +141,16 @@ export function resilienceProblems(config: {
       `${at}.stopSchedule.enabled: a protected database (deletionProtection) is one users rely on; ` +
         "it is not stopped on a schedule",
     );
-  const restoreRegion = config.database.restoreFrom
-    ? AUTOMATED_BACKUPS_ARN.exec(config.database.restoreFrom.automatedBackupsArn)?.[1]
-    : undefined;
+  const { restoreFrom } = config.database;
+  const restoreRegion = restoreFrom ? AUTOMATED_BACKUPS_ARN.exec(restoreFrom.automatedBackupsArn)?.[1] : undefined;
   if (restoreRegion !== undefined && restoreRegion !== config.region)
     problems.push(
       `${at}.restoreFrom.automatedBackupsArn: backups in ${restoreRegion}; RDS restores them only in that region, ` +
         `not in ${config.region}`,
     );
+  const keyRegion = restoreFrom ? KMS_KEY_ARN.exec(restoreFrom.kmsKeyArn)?.[1] : undefined;
+  if (keyRegion !== undefined && keyRegion !== config.region)
+    problems.push(`${at}.restoreFrom.kmsKeyArn: a key of ${keyRegion}, not of ${config.region}`);
   const percents = config.budget.forecastAlertPercents;
   if (new Set(percents).size !== percents.length)
     problems.push(`${config.name}.budget.forecastAlertPercents: ${percents.join(", ")} repeats a percentage`);

@@ -97,7 +97,8 @@ export class Database extends Construct {
       allocatedStorage: db.allocatedStorageGb,
       maxAllocatedStorage: db.maxAllocatedStorageGb,
       storageEncrypted: true,
-      kmsKeyId: props.kmsKeyArn,
+      // A restored instance keeps the key its backups are encrypted with (config restoreFrom).
+      kmsKeyId: db.restoreFrom ? db.restoreFrom.kmsKeyArn : props.kmsKeyArn,
 
       // Credentials: RDS generates and rotates the master password in Secrets Manager (never in
       // Terraform state); clients authenticate with IAM tokens.
