@@ -11,6 +11,7 @@ import {
 } from "../../stacks/config";
 import { LIVE_ALIAS, MAX_PROVISIONED_CONCURRENCY, RELEASED_FUNCTIONS } from "../../stacks/config/releases";
 import { CODEDEPLOY_LAMBDA_POLICY, rollbackAlarmName } from "../../stacks/constructs/release/function-releases";
+import { DEPLOY_PERMISSIONS, type DeployScope } from "../../stacks/constructs/bootstrap/deploy-permissions";
 import { checkStack } from "../../stacks/policy";
 import { dataOutputs, networkOutputs } from "../support/stack-outputs";
 
@@ -278,5 +279,47 @@ describe("provisioned concurrency on the live alias", () => {
     expect(problemsOf("prod", raw)).toEqual([
       expect.stringMatching(/p99DurationMs: 5000 ms is not under .* \(5000 ms\)/),
     ]);
+  });
+});
+
+describe("the apply role lets the deploy's release step (tools/release) work", () => {
+  const scope: DeployScope = {
+    partition: "aws",
+    region: "eu-west-1",
+    accountId: "111122223333",
+    prefix: "ecommerce-analytics-prod",
+  };
+  const rules = Object.values(DEPLOY_PERMISSIONS).flat();
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^$()|[\]\\{}]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+  const allows = (action: string, arn: string) => {
+    const applies = (rule: (typeof rules)[number]) =>
+      rule.actions.some((a) => glob(a).test(action)) && rule.resources(scope).some((r) => glob(r).test(arn));
+    return (
+      rules.some((r) => (r.effect ?? "Allow") === "Allow" && !r.conditions && applies(r)) &&
+      !rules.some((r) => r.effect === "Deny" && applies(r))
+    );
+  };
+  const group = "arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:ecommerce-analytics-prod-functions/ingest";
+
+  it.each([
+    ["lambda:GetAlias", "arn:aws:lambda:eu-west-1:111122223333:function:ecommerce-analytics-prod-ingest:live"],
+    ["codedeploy:CreateDeployment", group],
+    ["codedeploy:GetDeployment", group],
+    [
+      "codedeploy:GetDeploymentConfig",
+      "arn:aws:codedeploy:eu-west-1:111122223333:deploymentconfig:CodeDeployDefault.LambdaCanary10Percent5Minutes",
+    ],
+  ])("%s on %s", (action, arn) => {
+    expect(allows(action, arn)).toBe(true);
+  });
+
+  it("but not in another environment's application", () => {
+    expect(allows("codedeploy:CreateDeployment", group.replace("-prod-", "-dev-"))).toBe(false);
   });
 });
