@@ -321,7 +321,13 @@ describe("stop schedule", () => {
         actions: ["sts:AssumeRole"],
         condition: expect.arrayContaining([
           expect.objectContaining({ variable: "aws:SourceAccount" }),
-          expect.objectContaining({ variable: "aws:SourceArn" }),
+          expect.objectContaining({
+            variable: "aws:SourceArn",
+            values: [
+              expect.stringMatching(/:scheduler:eu-west-1:[^:]+:schedule-group\/default$/),
+              expect.stringMatching(/:schedule\/default\/ecommerce-analytics-dev-db-\*$/),
+            ],
+          }),
         ]),
       }),
     ]);

@@ -44,9 +44,15 @@ export class StopSchedule extends Construct {
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
             {
+              // AWS's execution-role example names the schedule group as the source; the schedules
+              // themselves are listed too. Either way only this account's default group, and only a
+              // schedule created with iam:PassRole on this role, can assume it.
               test: "ArnLike",
               variable: "aws:SourceArn",
-              values: [`arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${prefix}-db-*`],
+              values: [
+                `arn:${partition}:scheduler:${region}:${accountId}:schedule-group/default`,
+                `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${prefix}-db-*`,
+              ],
             },
           ],
         },
