@@ -98,6 +98,7 @@ export const STORE_TABLES = [
   "product_totals",
   "cohort_cells",
   "cohort_days",
+  "gap_months",
   "funnel_slots",
 ] as const;
 

@@ -233,6 +233,18 @@ export interface CohortDaysTable {
   returns: Money;
 }
 
+/** Per pair of UTC months: gaps between consecutive paid orders of a customer (customers/gap-deltas.ts). */
+export interface GapMonthsTable {
+  store_id: number;
+  /** the first instant of the UTC month of the earlier order */
+  prev_month: UtcTime;
+  /** the first instant of the UTC month of the later order */
+  order_month: UtcTime;
+  gaps: number;
+  /** only each customer's first two paid orders */
+  first_gaps: number;
+}
+
 export interface Database {
   stores: StoresTable;
   api_keys: ApiKeysTable;
@@ -252,6 +264,7 @@ export interface Database {
   product_totals: ProductTotalsTable;
   cohort_cells: CohortCellsTable;
   cohort_days: CohortDaysTable;
+  gap_months: GapMonthsTable;
 }
 
 export type Store = Selectable<StoresTable>;

@@ -10,7 +10,8 @@ type RollupTable =
   | "product_months"
   | "product_totals"
   | "cohort_cells"
-  | "cohort_days";
+  | "cohort_days"
+  | "gap_months";
 
 /**
  * Adds delta rows to a rollup: a missing row is created, an existing one gets each measure

@@ -75,6 +75,8 @@ export interface RollupChanges {
   refundLine?(line: RefundLineContribution, sign: Sign): void;
   /** a customer marker moved (rollups/customers/timeline.ts) */
   customerMarker?(marker: CustomerMarker, at: Date, sign: Sign): void;
+  /** two consecutive paid orders of a customer, at `prev` and `at` (`first`: their first two) */
+  customerGap?(prev: Date, at: Date, first: boolean, sign: Sign): void;
   /** a customer's whole timeline and the returns on it, in or out of their cohort's cells */
   cohortCustomer?(timeline: readonly TimelineOrder[], returns: readonly BookedReturn[], sign: Sign): void;
   /** a customer's orders alone, when their cohort and returns did not change */

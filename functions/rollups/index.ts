@@ -75,6 +75,11 @@ export class RollupWriter {
     for (const f of this.families) f.customerMarker?.(marker, at, sign);
   }
 
+  /** Two consecutive paid orders of a customer came (+1) or went (-1) (rollups/customers/timeline.ts). */
+  customerGap(prev: Date, at: Date, first: boolean, sign: Sign): void {
+    for (const f of this.families) f.customerGap?.(prev, at, first, sign);
+  }
+
   /** The local day number of an instant in the store's zone: a cohort's day. */
   cohortDayOf(instant: Date): number {
     return this.calendar.dayOf(instant);

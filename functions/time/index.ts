@@ -25,3 +25,4 @@ export {
   zoneTransitions,
   type OffsetSegment,
 } from "./zone";
+export { ceilToUtcMonth, startOfUtcMonth } from "./utc-months";

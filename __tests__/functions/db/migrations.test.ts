@@ -158,6 +158,7 @@ async function derivedRows(db: Kysely<Database>): Promise<Record<string, unknown
     product_totals: "store_id, product_id",
     cohort_cells: "store_id, interval_name, cohort_day, period",
     cohort_days: "store_id, local_day, cohort_day",
+    gap_months: "store_id, prev_month, order_month",
     sales_local_days: "store_id, local_day",
   };
   const rows: Record<string, unknown[]> = {};
@@ -215,6 +216,7 @@ describe("the migrations' backfills on a fresh database", () => {
     const kept = await derivedRows(handle.db);
     expect(kept.cohort_cells.length).toBeGreaterThan(100);
     expect(kept.cohort_days.length).toBeGreaterThan(100);
+    expect(kept.gap_months.length).toBeGreaterThan(10);
     expect(kept.sales_local_days.length).toBeGreaterThan(100);
 
     const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });

@@ -161,6 +161,8 @@ const nonZeroProductMonths = (storeId: number) =>
 const nonZeroLocalDays = (storeId: number) => nonZeroRows(storeId, "sales_local_days", ["local_day"], SALES);
 const nonZeroCohortCells = (storeId: number) =>
   nonZeroRows(storeId, "cohort_cells", ["interval_name", "cohort_day", "period"], ["customers", "sales", "returns"]);
+const nonZeroGapMonths = (storeId: number) =>
+  nonZeroRows(storeId, "gap_months", ["prev_month", "order_month"], ["gaps", "first_gaps"]);
 const nonZeroCohortDays = (storeId: number) =>
   nonZeroRows(
     storeId,
@@ -245,6 +247,7 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           await timelines(store.id),
           await nonZeroCohortCells(store.id),
           await nonZeroCohortDays(store.id),
+          await nonZeroGapMonths(store.id),
         ];
         const before = await rollups();
         await rebuildRollups(handle.db, store.id);

@@ -11,6 +11,7 @@ import * as salesLocalDays from "./009-sales-local-days";
 import * as wideRollupSums from "./010-wide-rollup-sums";
 import * as productMonthLeaders from "./011-product-month-leaders";
 import * as cohortDays from "./012-cohort-days";
+import * as gapMonths from "./013-gap-months";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "010-wide-rollup-sums": wideRollupSums,
   "011-product-month-leaders": productMonthLeaders,
   "012-cohort-days": cohortDays,
+  "013-gap-months": gapMonths,
 };

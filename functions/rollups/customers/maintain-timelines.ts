@@ -71,6 +71,7 @@ export async function maintainCustomerTimelines(
   );
 
   for (const { marker, at, sign } of changes.markers) rollups.customerMarker(marker, at, sign);
+  for (const { prev, at, first, sign } of changes.gaps) rollups.customerGap(prev, at, first, sign);
   await moveCohortCells(trx, rollups, changes, replacedIds);
   for (const rows of chunk(changes.customers.sort((a, b) => (a.id < b.id ? -1 : 1)))) {
     await trx

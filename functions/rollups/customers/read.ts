@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { ratio } from "../../metrics/figures";
+import { ceilToUtcMonth, startOfUtcMonth } from "../../time";
 import { slotsTiling } from "../sales/read";
 
 export interface CustomerFigures {
@@ -25,8 +26,8 @@ const BEGINNING = new Date(Date.UTC(1970, 0, 1));
  * - with more than one paid order up to B: every returning customer, and the new ones whose t2
  *   is before B: S(B) - F(A) + O(A) + H, H counting customers with t1 < A and t2 >= B.
  *
- * G and H are quadrant counts over an index; both are empty, and instant, for a range that ends
- * at the store's latest data or starts before its first.
+ * G and H count gaps between two consecutive paid orders (H: a customer's first two only) that
+ * span the range: spanningGaps.
  */
 export async function customerFigures(
   db: Kysely<Database>,
@@ -34,7 +35,7 @@ export async function customerFigures(
   start: Date,
   end: Date,
 ): Promise<CustomerFigures> {
-  const [prefix, gaps, firstGaps] = await Promise.all([
+  const [prefix, spanning] = await Promise.all([
     db
       .selectFrom("sales_slots")
       .select([
@@ -47,21 +48,7 @@ export async function customerFigures(
       .where("store_id", "=", storeId)
       .where(slotsTiling([BEGINNING, start, end]))
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("orders")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("store_id", "=", storeId)
-      .where("status", "=", "paid")
-      .where("prev_paid_at", "<", start)
-      .where("created_at", ">=", end)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("customers")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("store_id", "=", storeId)
-      .where("first_paid_at", "<", start)
-      .where("second_paid_at", ">=", end)
-      .executeTakeFirstOrThrow(),
+    spanningGaps(db, storeId, start, end),
   ]);
   const [firstBeforeA, firstBeforeB, lastBeforeA, secondBeforeB, onlyBeforeA] = [
     prefix.firstBeforeA,
@@ -71,13 +58,91 @@ export async function customerFigures(
     prefix.onlyBeforeA,
   ].map((n) => Number(n ?? 0));
   const newCustomers = firstBeforeB - firstBeforeA;
-  const customers = firstBeforeB - lastBeforeA - Number(gaps.n);
+  const customers = firstBeforeB - lastBeforeA - spanning.gaps;
   const returningCustomers = customers - newCustomers;
-  const newWithSecondOrder = secondBeforeB - firstBeforeA + onlyBeforeA + Number(firstGaps.n);
+  const newWithSecondOrder = secondBeforeB - firstBeforeA + onlyBeforeA + spanning.firstGaps;
   return {
     customers,
     newCustomers,
     returningCustomers,
     returningCustomerRate: ratio(returningCustomers + newWithSecondOrder, customers),
+  };
+}
+
+/**
+ * Gaps with the earlier order before A and the later one at or after B: G, and H for customers'
+ * first two orders. Whole UTC months come from `gap_months`: earlier order before A's month, later
+ * one from the first month that starts at or after B. The rest lies in the two edge months, counted
+ * over indexes holding both ends (migration 013): gaps starting in A's month before A, and gaps
+ * ending in B's month from B on that start before A's month. So at most a month of index entries
+ * is read at each edge, however much data lies around the range; both edges are empty when A and
+ * B start months, and the second when B is past the store's latest data.
+ */
+async function spanningGaps(
+  db: Kysely<Database>,
+  storeId: number,
+  start: Date,
+  end: Date,
+): Promise<{ gaps: number; firstGaps: number }> {
+  const [startMonth, endMonth] = [startOfUtcMonth(start), ceilToUtcMonth(end)];
+  const count = (query: { executeTakeFirstOrThrow(): Promise<{ n: string | number }> }) =>
+    query.executeTakeFirstOrThrow().then((row) => Number(row.n));
+  const [cells, gapsFromStartMonth, gapsIntoEndMonth, firstFromStartMonth, firstIntoEndMonth] = await Promise.all([
+    db
+      .selectFrom("gap_months")
+      .select(({ fn }) => [fn.sum<string>("gaps").as("gaps"), fn.sum<string>("first_gaps").as("firstGaps")])
+      .where("store_id", "=", storeId)
+      .where("prev_month", "<", startMonth)
+      .where("order_month", ">=", endMonth)
+      .executeTakeFirstOrThrow(),
+    start > startMonth
+      ? count(
+          db
+            .selectFrom("orders")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("store_id", "=", storeId)
+            .where("prev_paid_at", ">=", startMonth)
+            .where("prev_paid_at", "<", start)
+            .where("created_at", ">=", end),
+        )
+      : 0,
+    endMonth > end
+      ? count(
+          db
+            .selectFrom("orders")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("store_id", "=", storeId)
+            .where("status", "=", "paid")
+            .where("created_at", ">=", end)
+            .where("created_at", "<", endMonth)
+            .where("prev_paid_at", "<", startMonth),
+        )
+      : 0,
+    start > startMonth
+      ? count(
+          db
+            .selectFrom("customers")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("store_id", "=", storeId)
+            .where("first_paid_at", ">=", startMonth)
+            .where("first_paid_at", "<", start)
+            .where("second_paid_at", ">=", end),
+        )
+      : 0,
+    endMonth > end
+      ? count(
+          db
+            .selectFrom("customers")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("store_id", "=", storeId)
+            .where("second_paid_at", ">=", end)
+            .where("second_paid_at", "<", endMonth)
+            .where("first_paid_at", "<", startMonth),
+        )
+      : 0,
+  ]);
+  return {
+    gaps: Number(cells.gaps ?? 0) + gapsFromStartMonth + gapsIntoEndMonth,
+    firstGaps: Number(cells.firstGaps ?? 0) + firstFromStartMonth + firstIntoEndMonth,
   };
 }

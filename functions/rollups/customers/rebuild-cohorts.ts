@@ -4,6 +4,7 @@ import { CohortCellDeltas } from "./cohort-deltas";
 import type { BookedReturn, TimelineOrder } from "../family";
 import { LocalCalendar } from "../../time";
 import { parseAmount } from "../../money/decimal";
+import { rebuildGapMonths } from "./rebuild-gaps";
 
 /**
  * Recomputes a store's `cohort_cells` and `cohort_days` from its raw paid orders and their refunds, streaming the
@@ -55,7 +56,10 @@ export async function rebuildCohortCells(trx: Transaction<Database>, storeId: nu
   return cells.apply(trx);
 }
 
-/** The customers family's rebuild: `cohort_cells` and `cohort_days` (the timeline columns are the sales family's). */
+/**
+ * The customers family's rebuild: `cohort_cells`, `cohort_days` and `gap_months` (the timeline
+ * columns they follow are the sales family's, rebuilt before).
+ */
 export async function rebuildCustomers(trx: Transaction<Database>, storeId: number): Promise<Record<string, number>> {
-  return { cohortCells: await rebuildCohortCells(trx, storeId) };
+  return { cohortCells: await rebuildCohortCells(trx, storeId), gapMonths: await rebuildGapMonths(trx, storeId) };
 }

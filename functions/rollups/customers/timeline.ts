@@ -36,6 +36,17 @@ export interface TimelineChanges {
   prevUpdates: { id: string; prev_paid_at: Date | null }[];
   /** each touched customer's paid orders in time order, before and after */
   timelines: Map<string, { before: PaidOrder[]; after: PaidOrder[] }>;
+  /** gaps (two consecutive paid orders of a customer, `first`: their first two) that came or went */
+  gaps: CustomerGap[];
+}
+
+/** Two consecutive paid orders of one customer: the earlier at `prev`, the later at `at`. */
+export interface CustomerGap {
+  prev: Date;
+  at: Date;
+  /** the customer's first and second paid orders */
+  first: boolean;
+  sign: 1 | -1;
 }
 
 const byTime = (a: PaidOrder, b: PaidOrder) =>
@@ -78,6 +89,7 @@ export function timelineChanges(
     prevOfWritten: new Map(),
     prevUpdates: [],
     timelines: new Map(),
+    gaps: [],
   };
   const writtenIds = new Set(written.map((o) => o.id));
   for (const customer of new Set([...before.keys(), ...after.keys()])) {
@@ -85,6 +97,7 @@ export function timelineChanges(
     const old = markersOf(previous);
     const timeline = (after.get(customer) ?? []).sort(byTime);
     changes.timelines.set(customer, { before: previous, after: timeline });
+    changes.gaps.push(...gapChanges(previous, timeline));
     const now = markersOf(timeline);
     for (const marker of Object.keys(now) as CustomerMarker[]) {
       if (sameTime(old[marker], now[marker])) continue;
@@ -101,5 +114,24 @@ export function timelineChanges(
         changes.prevUpdates.push({ id: order.id, prev_paid_at: prev });
     });
   }
+  return changes;
+}
+
+/** The gaps of `before` that `after` lacks (sign -1) and those it adds (+1). */
+function gapChanges(before: readonly PaidOrder[], after: readonly PaidOrder[]): CustomerGap[] {
+  const counts = new Map<string, { gap: Omit<CustomerGap, "sign">; n: number }>();
+  const add = (timeline: readonly PaidOrder[], sign: 1 | -1) => {
+    for (let i = 1; i < timeline.length; i++) {
+      const gap = { prev: timeline[i - 1].created_at, at: timeline[i].created_at, first: i === 1 };
+      const key = `${gap.prev.getTime()}|${gap.at.getTime()}|${gap.first}`;
+      const entry = counts.get(key) ?? (counts.set(key, { gap, n: 0 }), counts.get(key)!);
+      entry.n += sign;
+    }
+  };
+  add(before, -1);
+  add(after, 1);
+  const changes: CustomerGap[] = [];
+  for (const { gap, n } of counts.values())
+    for (let k = 0; k < Math.abs(n); k++) changes.push({ ...gap, sign: n > 0 ? 1 : -1 });
   return changes;
 }

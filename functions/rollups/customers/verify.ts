@@ -28,8 +28,11 @@ import { rawCustomerFigures } from "./raw-customer-figures";
 export async function verifyCustomers(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const { store, today, history } = await storeHistory(db, storeId);
   const problems: string[] = [];
-  for (const from of [history, shiftDays(today, -364), shiftDays(today, -29)]) {
-    const range = { from: from < history ? history : from, to: today, timezone: store.timezone };
+  // ranges ending today and ending earlier, whose customers some gaps between orders span (gap_months)
+  const ends = [today, shiftDays(today, -30), shiftDays(today, -365)].filter((to) => to >= history);
+  const ranges = ends.flatMap((to) => [history, shiftDays(to, -364), shiftDays(to, -29)].map((from) => ({ from, to })));
+  for (const { from, to } of ranges) {
+    const range = { from: from < history ? history : from, to, timezone: store.timezone };
     const { start, end } = utcBounds(range);
     const [rolled, raw] = await Promise.all([
       customerFigures(db, storeId, start, end),

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { amountOrZero, type Amount } from "../../money/decimal";
-import { DAY_MS } from "../../time";
+import { ceilToUtcMonth, DAY_MS, startOfUtcMonth } from "../../time";
 
 /**
  * Per-product sums of a range for the products report: from raw lines (the reference, and a
@@ -138,10 +138,6 @@ async function rolledProductTallies(
     t.returns += amountOrZero(row.returns);
   }
 }
-
-const startOfUtcMonth = (t: Date, monthsLater = 0) =>
-  new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
-const ceilToUtcMonth = (t: Date) => (t.getTime() === startOfUtcMonth(t).getTime() ? t : startOfUtcMonth(t, 1));
 
 /**
  * Per product over [start, end), each part from the coarsest source that covers it exactly
