@@ -13,7 +13,8 @@ export async function rebuildGapMonths(trx: Transaction<Database>, storeId: numb
     insert into gap_months (store_id, prev_month, order_month, gaps, first_gaps)
     select ${storeId}, prev_month, order_month, sum(gaps), sum(first_gaps)
     from (
-      select ${utcMonth("prev_paid_at")} as prev_month, ${utcMonth("created_at")} as order_month, 1 as gaps, 0 as first_gaps
+      select ${utcMonth("prev_paid_at")} as prev_month, ${utcMonth("created_at")} as order_month,
+             1 as gaps, 0 as first_gaps
       from orders where store_id = ${storeId} and status = 'paid' and prev_paid_at is not null
       union all
       select ${utcMonth("first_paid_at")}, ${utcMonth("second_paid_at")}, 0, 1
