@@ -67,6 +67,19 @@ export function databaseTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   return { kind: "url", url: env.MYSQL_URL ?? DEFAULT_MYSQL_URL };
 }
 
+/**
+ * Where reports read (docs/read-replicas.md): RDS Proxy's read-only endpoint, which spreads
+ * connections over the Aurora readers, when the data stack has readers (DB_PROXY_READER_ENDPOINT,
+ * same user, database and IAM auth as the writer). Undefined otherwise: reads then go to the
+ * writer's pool.
+ */
+export function readerTargetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget | undefined {
+  const writer = databaseTargetFromEnv(env);
+  const host = env.DB_PROXY_READER_ENDPOINT;
+  if (!host || writer.kind !== "iam" || host === writer.host) return undefined;
+  return { ...writer, host };
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} must be set when DB_PROXY_ENDPOINT is set`);

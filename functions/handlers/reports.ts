@@ -113,5 +113,6 @@ export const handler = createHttpHandler(
     cohortsReport: counted("cohorts", cohorts),
     realtimeReport: counted("realtime", realtime),
   },
-  { queries: reportQueries },
+  // Reports read from the Aurora readers where there are any; `X-Consistency: strong` reads the writer.
+  { queries: reportQueries, reads: "reader" },
 );

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import type { Kysely } from "kysely";
 import type { z } from "zod";
 import type { Database, Store } from "../db/schema";
-import { sharedDatabase } from "../db/shared-database";
+import { sharedDatabase, sharedReaderDatabase } from "../db/shared-database";
 import { REQUEST_DATABASE_BUDGET_MS, withDatabaseDeadline } from "../db/request-deadline";
 import { ApiError, badRequest, notFound, type ErrorDetail } from "../http/errors";
 import { CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, negotiate } from "../http/negotiation";
@@ -135,6 +135,23 @@ export interface HttpHandlerOptions {
   queries?: QuerySchemas;
   /** The database the requests use; the shared one by default. */
   database?: () => Kysely<Database>;
+  /**
+   * Where the operations read (docs/read-replicas.md): "writer" (the default) or "reader", the pool
+   * on the Aurora readers, which may lag the writer. A request sending `X-Consistency: strong` reads
+   * from the writer all the same (read-your-writes). The caller's key is always looked up on the
+   * writer: a revoked key stops working at once, not after the replica catches up.
+   */
+  reads?: "writer" | "reader";
+  /** The reader database; the shared one by default (the writer's when there are no readers). */
+  readerDatabase?: () => Kysely<Database>;
+}
+
+/** The request header a client sends to read its own writes from the writer: `X-Consistency: strong`. */
+export const CONSISTENCY_HEADER = "x-consistency";
+
+/** Whether the request asks to read from the writer (`X-Consistency: strong`, any case). */
+export function wantsStrongConsistency(event: APIGatewayProxyEvent): boolean {
+  return header(event, CONSISTENCY_HEADER)?.trim().toLowerCase() === "strong";
 }
 
 /**
@@ -149,7 +166,12 @@ export function createHttpHandler(
   operations: Operations,
   options: HttpHandlerOptions = {},
 ) {
-  const { queries = {}, database = () => sharedDatabase().db } = options;
+  const {
+    queries = {},
+    database = () => sharedDatabase().db,
+    reads = "writer",
+    readerDatabase = () => sharedReaderDatabase().db,
+  } = options;
   for (const route of routes.filter((r) => r.functionName === functionName)) {
     if (!operations[route.operationId])
       throw new Error(`function ${functionName} has no operation for ${route.operationId}`);
@@ -180,7 +202,7 @@ export function createHttpHandler(
         body: context.body,
         query: event.queryStringParameters ?? {},
         requestId: requestIdOf(event),
-        db: database(),
+        db: reads === "reader" && !wantsStrongConsistency(event) ? readerDatabase() : database(),
       };
       const operation = operations[route.operationId]!;
       const output = route.apiKeyRequired

@@ -160,7 +160,11 @@ async function main(): Promise<void> {
   const { describeDatabaseFailure, isConnectionFailure } = await import("./database-errors");
   const handle = createDatabase({ kind: "url", url: mysql.url }, LOCAL_LIMITS);
   cleanups.push(() => handle.db.destroy());
-  setSharedDatabase(handle);
+  // The same two pools as in AWS (docs/read-replicas.md): reports read through their own pool, here
+  // on the one local server, so the reader/writer split runs locally too.
+  const reader = createDatabase({ kind: "url", url: mysql.url }, LOCAL_LIMITS);
+  cleanups.push(() => reader.db.destroy());
+  setSharedDatabase(handle, reader);
   const source =
     mysql.source === "env"
       ? "MYSQL_URL"
