@@ -16,6 +16,8 @@ const USAGE = `usage: npx tsx bench/duckdb/run.ts [options]
   --warmups N            warm-up runs of each (default 2)
   --max-case-seconds N   stop sampling one after N s once it has 3 samples (default 60)
   --threads N            DuckDB threads (default 2)
+  --report NAME          only this report (as bench/reports.ts names it, e.g. products)
+  --ends LIST            only ranges ending on these days (data-end,month-end,late-month,early-month; default all)
   --help, -h             this text`;
 
 async function main(): Promise<number> {
@@ -26,7 +28,15 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let settings: { database: string; iterations: number; warmups: number; maxSeconds: number; threads: number };
+  let settings: {
+    database: string;
+    iterations: number;
+    warmups: number;
+    maxSeconds: number;
+    threads: number;
+    report?: string;
+    only?: string[];
+  };
   try {
     const { values } = parseFlags({
       args: argv,
@@ -37,6 +47,8 @@ async function main(): Promise<number> {
         warmups: { type: "string" },
         "max-case-seconds": { type: "string" },
         threads: { type: "string" },
+        report: { type: "string" },
+        ends: { type: "string" },
       },
     });
     settings = {
@@ -45,6 +57,8 @@ async function main(): Promise<number> {
       warmups: wholeNumberFlag("warmups", values.warmups, 0) ?? 2,
       maxSeconds: wholeNumberFlag("max-case-seconds", values["max-case-seconds"]) ?? 60,
       threads: wholeNumberFlag("threads", values.threads) ?? 2,
+      report: values.report,
+      only: values.ends?.split(","),
     };
   } catch (error) {
     if (error instanceof UsageError) return reportUsageError(processOutput, error, USAGE);
@@ -59,7 +73,8 @@ async function main(): Promise<number> {
   const { databaseUrl, openDatabase } = await import("../load");
   type BenchMeta = import("../load").BenchMeta;
   const { serverOf, DEFAULT_SERVER_URL } = await import("../options");
-  const { benchRanges, invokeReport, isTransientFailure, measureDuckdb, REPORT_CASES } = await import("../reports");
+  const { benchRanges, busiestWholeMonth, caseLabel, invokeReport, isTransientFailure, measureDuckdb, REPORT_CASES } =
+    await import("../reports");
   const { percentiles, sample } = await import("../stats");
   const { loadDuckStore } = await import("./load");
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -99,8 +114,10 @@ async function main(): Promise<number> {
     let allEqual = true;
     const measureStart = load();
     try {
-      for (const range of benchRanges(new Date(meta.demo.end), store.timezone)) {
-        for (const report of REPORT_CASES.filter((r) => r.duckdb)) {
+      const dataEnd = new Date(meta.demo.end);
+      const ranges = benchRanges(dataEnd, store.timezone, await busiestWholeMonth(db, store, dataEnd));
+      for (const range of ranges.filter((r) => settings.only === undefined || settings.only.includes(r.end))) {
+        for (const report of REPORT_CASES.filter((r) => r.duckdb && (settings.report ?? r.name) === r.name)) {
           const query = { ...report.query, from: range.from, to: range.to };
           const handler = await sample(
             { ...plan, isTransient: (error) => isTransientFailure(error) || String(error).includes(": 403 ") },
@@ -115,8 +132,7 @@ async function main(): Promise<number> {
           const result = await measureDuckdb(duck.connection, store, report.duckdb!, range, plan, body, mine);
           allEqual &&= result.duckdbMatches;
           const row = [
-            report.name,
-            range.name,
+            caseLabel({ name: report.name, range: range.name, end: range.end }),
             mine.p50Ms,
             mine.p95Ms,
             result.duckdbP50Ms,
@@ -138,7 +154,7 @@ async function main(): Promise<number> {
           .map(([table, n]) => `${table} ${n}`)
           .join(", ")}\n` +
         `load average ${loadAtStart} before loading, ${measureStart} → ${load()} while measuring\n\n` +
-        "| report | range | p50 ms | p95 ms | duckdb p50 ms | duckdb p95 ms | duckdb / report p95 | equal |\n" +
+        "| report and range | p50 ms | p95 ms | duckdb p50 ms | duckdb p95 ms | duckdb / report p95 | equal |\n" +
         "|---|---|---|---|---|---|---|---|\n" +
         `${rows.join("\n")}\n`,
     );

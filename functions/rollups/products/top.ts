@@ -25,8 +25,13 @@ export function rankProducts(tallies: Tallies, sort: ProductSort, limit: number)
   return best.map((e) => [e.id, e.tally]);
 }
 
-/** Each UTC month's leaders read in the first round, per product of the limit asked. */
-const LEADERS_PER_LIMIT = 1.5;
+/**
+ * Each UTC month's leaders read in the first round, per product of the limit asked. Three, not
+ * fewer: a month the range only touches (a range ending on the 3rd) has leaders far above its
+ * part of the range, and a short first list then needs the second round, a second set of
+ * sequential reads; a longer one costs a few more rows by product.
+ */
+const LEADERS_PER_LIMIT = 3;
 
 /**
  * The `limit` best products of [start, end) by `sort`, exactly as ranking every product's tally
