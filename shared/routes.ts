@@ -42,8 +42,8 @@ export interface Route {
   /**
    * Whether the API stage cache may keep this route's answers when an environment turns it on
    * (`api.stageCache`), and for at most how long: the staleness the route's data tolerates. GET
-   * report routes only, never ingestion. The cache key is the caller, Accept and every query
-   * parameter (shared/stage-cache.ts); docs/caching.md.
+   * report routes only, never ingestion. The cache key is the caller, Accept, X-Consistency and
+   * every query parameter (shared/stage-cache.ts); docs/caching.md.
    */
   cache?: { ttlSeconds: number };
 }

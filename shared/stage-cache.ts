@@ -29,8 +29,11 @@ export interface StageCacheSettings {
  */
 export const CALLER_HEADERS = ["x-api-key", "Authorization"] as const;
 
-/** Every header that selects a cached answer: the caller's, and Accept (JSON or CSV). */
-export const CACHE_KEY_HEADERS = [...CALLER_HEADERS, "Accept"] as const;
+/**
+ * Every header that selects a cached answer: the caller's, Accept (JSON or CSV), and X-Consistency
+ * (`strong` reads the writer instead of a replica: functions/middleware/http-handler.ts).
+ */
+export const CACHE_KEY_HEADERS = [...CALLER_HEADERS, "Accept", "X-Consistency"] as const;
 
 /** `method.request.header.<name>` / `method.request.querystring.<name>`: API Gateway's names for request parts. */
 export const headerParameter = (name: string) => `method.request.header.${name}`;

@@ -704,7 +704,7 @@ describe("issue 11 items 5 and 7 over HTTP", () => {
     expect([json.status, json.headers.get("content-type"), json.headers.get("vary")]).toEqual([
       200,
       "application/json",
-      "Accept, x-api-key, Authorization",
+      "Accept, x-api-key, Authorization, X-Consistency",
     ]);
     const none = await send({
       method: "GET",
@@ -728,7 +728,7 @@ describe("issue 11 items 5 and 7 over HTTP", () => {
     expect([csv.status, csv.headers.get("content-type"), csv.headers.get("vary")]).toEqual([
       200,
       "text/csv; charset=utf-8",
-      "Accept, x-api-key, Authorization",
+      "Accept, x-api-key, Authorization, X-Consistency",
     ]);
   });
 });

@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
+import { CONSISTENCY_HEADER } from "../../functions/middleware/http-handler";
 import { queryParameterNames } from "../../functions/reports/query";
 import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../shared/routes";
 import {
   CACHE_CLUSTER_SIZES,
+  CACHE_KEY_HEADERS,
   CALLER_HEADERS,
   cacheTtlSeconds,
   headerParameter,
@@ -105,6 +107,13 @@ describe("the route table's cache marks", () => {
   });
 });
 
+describe("the cache key headers", () => {
+  it("include every request header the reports handler reads to choose its answer", () => {
+    const keyed = CACHE_KEY_HEADERS.map((h) => h.toLowerCase());
+    expect(keyed).toEqual(expect.arrayContaining(["x-api-key", "authorization", "accept", CONSISTENCY_HEADER]));
+  });
+});
+
 describe("api.stageCache config", () => {
   const problemsOf = (mutate: (settings: any) => void): string[] => {
     const settings = environmentSettings({}).staging as any;
@@ -193,12 +202,13 @@ describe.each(ENVIRONMENT_NAMES)("the stage cache in %s", (env) => {
     });
 
     it.each(cachedRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
-      "keys %s by both caller headers, Accept and every query parameter it takes",
+      "keys %s by both caller headers, Accept, X-Consistency and every query parameter it takes",
       (_, route) => {
         const { method, integration } = byPath.get(methodSettingsPath(route))!;
         const expected = [
           ...CALLER_HEADERS.map(headerParameter),
           headerParameter("Accept"),
+          headerParameter("X-Consistency"),
           ...queryParameterNames(route.operationId).map(queryParameter),
         ];
         expect(queryParameterNames(route.operationId)).toEqual(expect.arrayContaining(["from", "to", "timezone"]));

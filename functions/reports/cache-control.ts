@@ -21,8 +21,8 @@ export const REALTIME_CACHE_CONTROL = "private, no-store";
 export const OPEN_RANGE_CACHE_CONTROL = "private, no-cache";
 export const CLOSED_RANGE_CACHE_CONTROL = `private, max-age=${CLOSED_RANGE_MAX_AGE_SECONDS}`;
 
-/** The request headers that choose a report's answer besides its path and query: Accept and the caller. */
-export const REPORT_VARY = "Accept, x-api-key, Authorization";
+/** The request headers that choose a report's answer besides its path and query: Accept, the caller, consistency. */
+export const REPORT_VARY = "Accept, x-api-key, Authorization, X-Consistency";
 
 /** The range's last day is over in its zone when its UTC end (exclusive: the next day's midnight) has passed. */
 export function rangeCacheControl(window: Pick<ReportWindow, "end">, now: Date = new Date()): string {

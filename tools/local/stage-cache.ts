@@ -2,7 +2,7 @@
  * The local stand-in for the API stage cache (docs/caching.md), built from the same route table
  * and environment setting as the deployed one (shared/stage-cache.ts): the same routes cached for
  * the same TTL, keyed by the same request parts (the caller's `x-api-key` and `Authorization`,
- * Accept, and every query parameter the route takes), and `Cache-Control: max-age=0` from a
+ * Accept, X-Consistency, and every query parameter the route takes), and `Cache-Control: max-age=0` from a
  * client refused with 403 as `FAIL_WITH_403` does. Like API Gateway, it is consulted only after
  * the caller is admitted (key or token checked, request counted), and keeps successful answers only.
  */

@@ -54,7 +54,7 @@ describe("the reports handler's Cache-Control and Vary", () => {
         ?.split(",")
         .map((v) => v.trim().toLowerCase())
         .sort(),
-    ).toEqual(["accept", "authorization", "x-api-key"]);
+    ).toEqual(["accept", "authorization", "x-api-key", "x-consistency"]);
 
   it("realtime is never stored", async () => {
     const result = await call("GET", "/api/v1/reports/realtime", { store: shop });

@@ -139,7 +139,7 @@ describe("Accept negotiation", () => {
       csv: expected === "csv",
       json: expected === "json",
     });
-    expect(res.headers.Vary).toBe("Accept, x-api-key, Authorization");
+    expect(res.headers.Vary).toBe("Accept, x-api-key, Authorization, X-Consistency");
   });
 
   it.each(["application/xml", "application/json;q=0, text/csv;q=0", "image/*", "text/html"])(

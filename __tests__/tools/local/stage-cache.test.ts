@@ -139,6 +139,15 @@ describe("what the cache keeps, and for how long", () => {
     expect(await grossOf(await get(uncached, summary, { "x-api-key": a.apiKey }))).toBe("15.00");
   });
 
+  it("keys by X-Consistency: a strong read is its own entry, read from the writer when first asked", async () => {
+    const a = await storeWithPerson(cached, "4.00");
+    expect(await grossOf(await get(cached, summary, { "x-api-key": a.apiKey }))).toBe("4.00");
+    await ingest(cached, a.apiKey, "1.00");
+    expect(await grossOf(await get(cached, summary, { "x-api-key": a.apiKey, "x-consistency": "strong" }))).toBe(
+      "5.00",
+    );
+  });
+
   it("keys by Accept: JSON and CSV are two entries", async () => {
     const a = await storeWithPerson(cached, "8.00");
     const json = await get(cached, summary, { "x-api-key": a.apiKey });
@@ -178,11 +187,17 @@ describe("what the cache keeps, and for how long", () => {
 describe("LocalStageCache", () => {
   const cache = new LocalStageCache(ON, () => 0);
   const route = routes.find((r) => r.operationId === "productsReport")!;
-  const base = { "x-api-key": "k1", authorization: "Bearer t1", accept: "application/json", "user-agent": "a" };
+  const base = {
+    "x-api-key": "k1",
+    authorization: "Bearer t1",
+    accept: "application/json",
+    "x-consistency": "strong",
+    "user-agent": "a",
+  };
   const query = new URLSearchParams("from=2026-03-01&to=2026-03-31&timezone=UTC&sort=units&limit=5&category=c");
   const key = cache.keyOf(route, base, query);
 
-  it("is keyed by exactly the stack's cache key parameters: each caller header, Accept, each query parameter", () => {
+  it("is keyed by exactly the stack's cache key parameters: each key header, each query parameter", () => {
     const names = queryParameterNames(route.operationId);
     expect(cacheKeyParameters(names)).toEqual([
       ...CACHE_KEY_HEADERS.map((h) => `method.request.header.${h}`),

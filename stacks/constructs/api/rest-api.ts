@@ -6,7 +6,7 @@
  * X-Ray, JSON access logs, metrics and throttling. With an authorizer function, every method
  * that requires a key takes its key from the Lambda authorizer (API keys or people's tokens,
  * docs/sign-in.md). With the stage cache on, the routes the table marks `cache` are cached,
- * keyed by the caller, Accept and their query (docs/caching.md).
+ * keyed by the caller, Accept, X-Consistency and their query (docs/caching.md).
  */
 import { createHash } from "node:crypto";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
