@@ -9,8 +9,8 @@ module.exports = {
       { jsc: { parser: { syntax: "typescript" }, target: "es2023" }, module: { type: "commonjs" } },
     ],
   },
-  // kysely and middy ship ES modules only; jest's module runtime needs them as CommonJS.
-  transformIgnorePatterns: ["/node_modules/(?!(kysely|@middy)/)"],
+  // kysely, middy and hyparquet(-writer) ship ES modules only; jest's module runtime needs them as CommonJS.
+  transformIgnorePatterns: ["/node_modules/(?!(kysely|@middy|hyparquet|hyparquet-writer)/)"],
   // @middy packages export only an "import" condition, which jest's CommonJS resolver does not read.
   moduleNameMapper: { "^@middy/([^/]+)$": "<rootDir>/node_modules/@middy/$1/index.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-cdktf.ts"],

@@ -168,9 +168,13 @@ export interface SalesLocalDaysTable extends SalesMeasures {
   local_day: ColumnType<Date, string, string>;
 }
 
-/** Sessions by the slot they started in, with how many reached each funnel step. */
+/**
+ * Sessions by the UTC slot of 15 minutes, an hour or a day (`span_minutes`; rollups/spans.ts) they
+ * started in, with how many reached each funnel step.
+ */
 export interface FunnelSlotsTable {
   store_id: number;
+  span_minutes: number;
   slot_start: UtcTime;
   sessions: number;
   product_viewed: number;
@@ -265,6 +269,18 @@ export interface Database {
   cohort_cells: CohortCellsTable;
   cohort_days: CohortDaysTable;
   gap_months: GapMonthsTable;
+  export_days: ExportDaysTable;
+}
+
+/** What the history export last wrote per raw table, store and UTC day (functions/export, migration 014). */
+export interface ExportDaysTable {
+  table_name: string;
+  store_id: number;
+  /** A DATE: written as `YYYY-MM-DD`; the export reads it back with date_format. */
+  day: ColumnType<Date, string, string>;
+  row_count: number;
+  fingerprint: string;
+  exported_at: UtcTime;
 }
 
 export type Store = Selectable<StoresTable>;

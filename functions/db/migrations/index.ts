@@ -12,6 +12,7 @@ import * as wideRollupSums from "./010-wide-rollup-sums";
 import * as productMonthLeaders from "./011-product-month-leaders";
 import * as cohortDays from "./012-cohort-days";
 import * as gapMonths from "./013-gap-months";
+import * as exportDays from "./014-export-days";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "011-product-month-leaders": productMonthLeaders,
   "012-cohort-days": cohortDays,
   "013-gap-months": gapMonths,
+  "014-export-days": exportDays,
 };

@@ -1,0 +1,55 @@
+/**
+ * The history export (docs/history-export.md): run by EventBridge Scheduler, writes each store's
+ * raw rows of every changed UTC day to the export bucket as Parquet (functions/export). Reads and
+ * writes `export_days` through the proxy as the app user; writes only under EXPORT_PREFIX.
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { sharedDatabase } from "../db/shared-database";
+import { exportHistory, type ExportSummary } from "../export/run";
+import { BucketSink, type S3Calls } from "../export/sink";
+import { withPowertools } from "../middleware/powertools";
+import { logger, metrics } from "../observability";
+
+let s3: S3Calls | undefined;
+
+/** The runtime's S3 client, loaded on first use (kept external by the bundle). */
+async function s3Calls(): Promise<S3Calls> {
+  if (!s3) {
+    const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+    const client = new S3Client({});
+    s3 = {
+      putObject: (input) => client.send(new PutObjectCommand(input)),
+      deleteObject: (input) => client.send(new DeleteObjectCommand(input)),
+    };
+  }
+  return s3;
+}
+
+export interface ExportResult {
+  stores: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export const handler = withPowertools<unknown, ExportResult>(async () => {
+  const bucket = process.env.EXPORT_BUCKET;
+  if (!bucket) throw new Error("EXPORT_BUCKET is not set");
+  const prefix = process.env.EXPORT_PREFIX ?? "raw/";
+  const summary: ExportSummary = await exportHistory(sharedDatabase().db, new BucketSink(await s3Calls(), bucket), {
+    prefix,
+  });
+  metrics.addMetric("ExportFilesWritten", MetricUnit.Count, summary.written.length);
+  metrics.addMetric("ExportFilesDeleted", MetricUnit.Count, summary.deleted.length);
+  logger.info("history exported", {
+    stores: summary.stores,
+    written: summary.written.length,
+    deleted: summary.deleted.length,
+  });
+  return {
+    stores: summary.stores,
+    written: summary.written.length,
+    deleted: summary.deleted.length,
+    unchanged: summary.unchanged,
+  };
+});
