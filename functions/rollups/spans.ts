@@ -1,6 +1,8 @@
+import type { ExpressionBuilder } from "kysely";
+import type { Database } from "../db/schema";
 import { SLOT_MS } from "./slot";
 
-/** The sizes of `sales_slots` rows, in minutes: a quarter hour, an hour, a day of UTC. */
+/** The sizes of `sales_slots` and `funnel_slots` rows, in minutes: a quarter hour, an hour, a day of UTC. */
 export const SPANS = [15, 60, 1440] as const;
 export type Span = (typeof SPANS)[number];
 
@@ -57,4 +59,29 @@ function add(intervals: HalfOpen[], [a, b]: HalfOpen): void {
   const last = intervals[intervals.length - 1];
   if (last && last[1] === a) intervals[intervals.length - 1] = [last[0], b];
   else intervals.push([a, b]);
+}
+
+/** The rollups kept in the three spans. */
+type SpanTable = "sales_slots" | "funnel_slots";
+
+/**
+ * Selects the rows of a span table that tile the buckets between consecutive `cuts` (instants,
+ * sorted, on quarter hours): whole days, whole hours, then quarter hours (coverBuckets).
+ */
+export function slotsTiling<T extends SpanTable>(cuts: readonly Date[]) {
+  const cover = coverBuckets(cuts.map((cut) => cut.getTime()));
+  return (eb: ExpressionBuilder<Database, T>) => {
+    // Both tables have the two columns; Kysely cannot resolve a column of a generic table, so it is typed as one.
+    const e = eb as unknown as ExpressionBuilder<Database, "sales_slots">;
+    return e.or(
+      SPANS.filter((span) => cover[span].length > 0).map((span) =>
+        e.and([
+          e("span_minutes", "=", span),
+          e.or(
+            cover[span].map(([a, b]) => e.and([e("slot_start", ">=", new Date(a)), e("slot_start", "<", new Date(b))])),
+          ),
+        ]),
+      ),
+    );
+  };
 }

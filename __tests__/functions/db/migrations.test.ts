@@ -152,7 +152,7 @@ async function seedStore(db: Kysely<Database>, store: Store, seed: number): Prom
 async function derivedRows(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
   const tables: Record<string, string> = {
     sales_slots: "store_id, span_minutes, slot_start",
-    funnel_slots: "store_id, slot_start",
+    funnel_slots: "store_id, span_minutes, slot_start",
     product_days: "store_id, day, product_id",
     product_months: "store_id, month, product_id",
     product_totals: "store_id, product_id",

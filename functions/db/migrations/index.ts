@@ -13,6 +13,7 @@ import * as productMonthLeaders from "./011-product-month-leaders";
 import * as cohortDays from "./012-cohort-days";
 import * as gapMonths from "./013-gap-months";
 import * as exportDays from "./014-export-days";
+import * as funnelSpans from "./015-funnel-spans";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "012-cohort-days": cohortDays,
   "013-gap-months": gapMonths,
   "014-export-days": exportDays,
+  "015-funnel-spans": funnelSpans,
 };

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { ratio } from "../../metrics/figures";
 import { ceilToUtcMonth, startOfUtcMonth } from "../../time";
-import { slotsTiling } from "../sales/read";
+import { slotsTiling } from "../spans";
 
 export interface CustomerFigures {
   customers: number;

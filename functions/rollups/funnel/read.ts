@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { slotsTiling } from "../spans";
 
 export interface FunnelCounts {
   sessions: number;
@@ -27,7 +28,10 @@ export function countsOf(row: CountsRow): FunnelCounts {
   };
 }
 
-/** Sessions that started in [start, end) and how many reached each step, from the `funnel_slots` rollup. */
+/**
+ * Sessions that started in [start, end) and how many reached each step, from the `funnel_slots`
+ * rollup: whole days, whole hours, then quarter hours at the edges.
+ */
 export async function funnelCounts(
   db: Kysely<Database>,
   storeId: number,
@@ -44,8 +48,7 @@ export async function funnelCounts(
       fn.sum<string>("converted").as("converted"),
     ])
     .where("store_id", "=", storeId)
-    .where("slot_start", ">=", start)
-    .where("slot_start", "<", end)
+    .where(slotsTiling([start, end]))
     .executeTakeFirstOrThrow();
   return countsOf(row);
 }

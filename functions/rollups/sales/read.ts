@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../db/schema";
-import { coverBuckets, SPANS } from "../spans";
+import { slotsTiling } from "../spans";
 import { sumsFromRows, type SalesSums } from "../../metrics/figures";
 import type { LocalDateRange } from "../../time";
 
@@ -19,27 +19,6 @@ const SUMS = [
   sql<string>`sum(taxes)`.as("taxes"),
   sql<string>`sum(returns)`.as("returns"),
 ];
-
-/**
- * Selects the `sales_slots` rows that tile the buckets between consecutive `cuts` (instants,
- * sorted, on quarter hours): whole days, whole hours, then quarter hours (rollups/spans.ts).
- */
-export function slotsTiling(cuts: readonly Date[]) {
-  const cover = coverBuckets(cuts.map((cut) => cut.getTime()));
-  return (eb: ExpressionBuilder<Database, "sales_slots">) =>
-    eb.or(
-      SPANS.filter((span) => cover[span].length > 0).map((span) =>
-        eb.and([
-          eb("span_minutes", "=", span),
-          eb.or(
-            cover[span].map(([a, b]) =>
-              eb.and([eb("slot_start", ">=", new Date(a)), eb("slot_start", "<", new Date(b))]),
-            ),
-          ),
-        ]),
-      ),
-    );
-}
 
 /**
  * Sales sums of counted orders and the returns booked beside them, per key, for the buckets
