@@ -10,6 +10,7 @@ import { exportHistory } from "../../../functions/export/run";
 import { unscaledDecimal } from "../../../functions/export/parquet";
 import { FolderSink } from "../../../functions/export/sink";
 import { EXPORT_TABLES, TABLE_EXPORTS } from "../../../functions/export/tables";
+import { HISTORY_QUERIES } from "../../../shared/history-queries";
 import { ingestEvents } from "../../../functions/ingest/events";
 import { ingestOrders } from "../../../functions/ingest/orders";
 import { ingestRefunds } from "../../../functions/ingest/refunds";
@@ -229,4 +230,41 @@ describe("history export against the real MySQL, read back with DuckDB", () => {
     }
     for (const t of EXPORT_TABLES) expect(await parquetRows(t)).toEqual(await mysqlRows(t));
   });
+
+  test.each(HISTORY_QUERIES.map((q) => [q.name, q] as const))(
+    "the Athena named query %s runs with DuckDB over the exported files",
+    async (_name, query) => {
+      await duck.run("set TimeZone = 'UTC'");
+      for (const table of EXPORT_TABLES) {
+        // As Glue declares them: the partitions store_id and day are strings.
+        await duck.run(
+          `create or replace view ${table} as select * from ` +
+            `read_parquet('${root}/${PREFIX}table=${table}/*/*/*.parquet', hive_partitioning = true, ` +
+            `hive_types_autocast = false)`,
+        );
+      }
+      const values = { store_id: String(store.id), from_day: "2026-11-01", to_day: "2026-11-03" };
+      const reader = await duck.runAndReadAll(
+        query.sql,
+        query.parameters.map((p) => values[p]),
+      );
+      // decimals as their exact text (getRowObjectsJS would make them numbers)
+      const rows = reader.getRowObjectsJson() as Record<string, string | number | null>[];
+      expect(rows.length).toBeGreaterThan(0);
+      if (query.name === "summary") {
+        const { rows: mysql } = await sql<{ orders: number; gross: string; discounts: string }>`
+          select count(*) as orders, cast(sum(gross_sales) as char) as gross, cast(sum(discounts) as char) as discounts
+          from orders where store_id = ${store.id} and status = 'paid'`.execute(handle.db);
+        const returns = await sql<{ returns: string }>`
+          select cast(coalesce(sum(r.amount), 0) as char) as returns from refunds r
+          join orders o on o.store_id = r.store_id and o.id = r.order_id and o.status = 'paid'
+          where r.store_id = ${store.id}`.execute(handle.db);
+        const row = rows[0];
+        expect(Number(row.orders)).toBe(Number(mysql[0].orders));
+        expect(unscaledDecimal(String(row.gross_sales))).toBe(unscaledDecimal(mysql[0].gross));
+        expect(unscaledDecimal(String(row.discounts))).toBe(unscaledDecimal(mysql[0].discounts));
+        expect(unscaledDecimal(String(row.returns))).toBe(unscaledDecimal(returns.rows[0].returns));
+      }
+    },
+  );
 });
