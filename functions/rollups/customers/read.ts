@@ -85,8 +85,11 @@ async function spanningGaps(
   end: Date,
 ): Promise<{ gaps: number; firstGaps: number }> {
   const [startMonth, endMonth] = [startOfUtcMonth(start), ceilToUtcMonth(end)];
-  const count = (query: { executeTakeFirstOrThrow(): Promise<{ n: string | number }> }) =>
-    query.executeTakeFirstOrThrow().then((row) => Number(row.n));
+  // a gap starting in A's month before A, or one ending in B's month from B on that starts before A's month
+  const startEdge = (ends: GapEnds) =>
+    start > startMonth ? gapsWithin(db, storeId, ends, { earlier: [startMonth, start], later: [end] }) : 0;
+  const endEdge = (ends: GapEnds) =>
+    endMonth > end ? gapsWithin(db, storeId, ends, { earlier: [undefined, startMonth], later: [end, endMonth] }) : 0;
   const [cells, gapsFromStartMonth, gapsIntoEndMonth, firstFromStartMonth, firstIntoEndMonth] = await Promise.all([
     db
       .selectFrom("gap_months")
@@ -95,54 +98,47 @@ async function spanningGaps(
       .where("prev_month", "<", startMonth)
       .where("order_month", ">=", endMonth)
       .executeTakeFirstOrThrow(),
-    start > startMonth
-      ? count(
-          db
-            .selectFrom("orders")
-            .select((eb) => eb.fn.countAll<string>().as("n"))
-            .where("store_id", "=", storeId)
-            .where("prev_paid_at", ">=", startMonth)
-            .where("prev_paid_at", "<", start)
-            .where("created_at", ">=", end),
-        )
-      : 0,
-    endMonth > end
-      ? count(
-          db
-            .selectFrom("orders")
-            .select((eb) => eb.fn.countAll<string>().as("n"))
-            .where("store_id", "=", storeId)
-            .where("status", "=", "paid")
-            .where("created_at", ">=", end)
-            .where("created_at", "<", endMonth)
-            .where("prev_paid_at", "<", startMonth),
-        )
-      : 0,
-    start > startMonth
-      ? count(
-          db
-            .selectFrom("customers")
-            .select((eb) => eb.fn.countAll<string>().as("n"))
-            .where("store_id", "=", storeId)
-            .where("first_paid_at", ">=", startMonth)
-            .where("first_paid_at", "<", start)
-            .where("second_paid_at", ">=", end),
-        )
-      : 0,
-    endMonth > end
-      ? count(
-          db
-            .selectFrom("customers")
-            .select((eb) => eb.fn.countAll<string>().as("n"))
-            .where("store_id", "=", storeId)
-            .where("second_paid_at", ">=", end)
-            .where("second_paid_at", "<", endMonth)
-            .where("first_paid_at", "<", startMonth),
-        )
-      : 0,
+    startEdge(EVERY_GAP),
+    endEdge(EVERY_GAP),
+    startEdge(FIRST_GAP),
+    endEdge(FIRST_GAP),
   ]);
   return {
     gaps: Number(cells.gaps ?? 0) + gapsFromStartMonth + gapsIntoEndMonth,
     firstGaps: Number(cells.firstGaps ?? 0) + firstFromStartMonth + firstIntoEndMonth,
   };
+}
+
+/** Where a gap's two ends are kept: each paid order and its predecessor, or a customer's first two orders. */
+interface GapEnds {
+  table: "orders" | "customers";
+  earlier: "prev_paid_at" | "first_paid_at";
+  later: "created_at" | "second_paid_at";
+}
+const EVERY_GAP: GapEnds = { table: "orders", earlier: "prev_paid_at", later: "created_at" };
+const FIRST_GAP: GapEnds = { table: "customers", earlier: "first_paid_at", later: "second_paid_at" };
+
+/**
+ * Gaps with the earlier end in `bounds.earlier` and the later in `bounds.later`, each [from, to)
+ * with an open side undefined: a count over the index that leads with the end bounded on both
+ * sides and holds the other (migration 013).
+ */
+async function gapsWithin(
+  db: Kysely<Database>,
+  storeId: number,
+  ends: GapEnds,
+  bounds: { earlier: [Date | undefined, Date]; later: [Date, Date?] },
+): Promise<number> {
+  const [earlier, later] = [sql.ref(ends.earlier), sql.ref(ends.later)];
+  let query = db
+    .selectFrom(ends.table)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("store_id", "=", storeId)
+    .where(earlier, "<", bounds.earlier[1])
+    .where(later, ">=", bounds.later[0]);
+  if (bounds.earlier[0]) query = query.where(earlier, ">=", bounds.earlier[0]);
+  if (bounds.later[1]) query = query.where(later, "<", bounds.later[1]);
+  // orders_by_time leads with status: every order with a predecessor is paid, so the filter changes nothing else
+  if (ends.table === "orders" && bounds.later[1]) query = query.where(sql.ref("status"), "=", "paid");
+  return Number((await query.executeTakeFirstOrThrow()).n);
 }
