@@ -78,12 +78,21 @@ export class ApiStack extends EnvironmentStack {
       environmentKeyArn,
     });
     const appDatabase = database(data.appUsername);
+    // Reports read through the proxy's read-only endpoint where the data stack has Aurora readers
+    // (docs/read-replicas.md): same user and IAM grant (rds-db:connect names the proxy, not the endpoint).
+    const readsFrom = (name: FunctionName) =>
+      name === "reports" && data.proxyReaderEndpoint
+        ? {
+            ...appDatabase,
+            environment: { ...appDatabase.environment, DB_PROXY_READER_ENDPOINT: data.proxyReaderEndpoint },
+          }
+        : appDatabase;
 
     // --- the API's functions, one per concern of the route table ---------------------------
     const apiFunctions = Object.fromEntries(
       FUNCTION_NAMES.map((name) => [
         name,
-        new NodeFunction(this, `function-${name}`, { name, config, network, ...appDatabase, publish: true }),
+        new NodeFunction(this, `function-${name}`, { name, config, network, ...readsFrom(name), publish: true }),
       ]),
     ) as Record<FunctionName, NodeFunction>;
 

@@ -20,11 +20,16 @@ export interface NetworkOutputs {
 }
 
 export interface DataOutputs {
+  /** The RDS instance, or with Aurora the writer instance (per-instance metrics: CPU, memory). */
   dbInstanceIdentifier: string;
+  /** With Aurora (docs/read-replicas.md): the reader instances, for their lag and CPU alarms; none otherwise. */
+  readerInstanceIdentifiers?: string[];
   databaseName: string;
   proxyName: string;
   proxyArn: string;
   proxyEndpoint: string;
+  /** The proxy's read-only endpoint on the Aurora readers, where there are readers; reports read there. */
+  proxyReaderEndpoint?: string;
   /** `prx-...`, the id in `arn:aws:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`. */
   proxyResourceId: string;
   masterUsername: string;

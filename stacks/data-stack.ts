@@ -3,6 +3,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "./config";
+import { AuroraCluster } from "./constructs/data/aurora-cluster";
 import { BackupReplication } from "./constructs/data/backup-replication";
 import { Database } from "./constructs/data/database";
 import { EnhancedMonitoringRole } from "./constructs/data/monitoring-role";
@@ -15,7 +16,9 @@ import type { DataOutputs, NetworkOutputs } from "./contracts";
 import { EnvironmentStack } from "./environment-stack";
 
 /**
- * `data-<env>`: RDS for MySQL 8.4 behind RDS Proxy (SPEC section 4, data layer).
+ * `data-<env>`: RDS for MySQL 8.4 behind RDS Proxy (SPEC section 4, data layer); or, where
+ * `database.engine` is "aurora-mysql", an Aurora MySQL 8.4 cluster with readers behind the same
+ * proxy and its read-only endpoint (docs/read-replicas.md).
  *
  *   Lambdas (private subnets) --TLS + IAM token--> RDS Proxy (private subnets)
  *     --TLS + password from Secrets Manager--> DB instance (database subnets)
@@ -27,7 +30,10 @@ import { EnvironmentStack } from "./environment-stack";
 export class DataStack extends EnvironmentStack {
   readonly outputs: DataOutputs;
   readonly key: CustomerKey;
-  readonly database: Database;
+  /** engine "rds-mysql": the instance. */
+  readonly database?: Database;
+  /** engine "aurora-mysql": the cluster, its writer and readers. */
+  readonly aurora?: AuroraCluster;
   readonly appSecret: AppUserSecret;
   readonly proxy: DatabaseProxy;
   /** Where `database.backupReplication.enabled` (prod): the backups' copies in the second region. */
@@ -47,26 +53,55 @@ export class DataStack extends EnvironmentStack {
       name: "db",
       purpose: "database: storage, Performance Insights, Secrets Manager",
     });
-    const parameters = new MysqlParameterGroup(this, "parameters", {
-      prefix: this.prefix,
-      family: db.parameterGroupFamily,
-    });
     const monitoring =
       db.monitoringIntervalSeconds > 0 ? new EnhancedMonitoringRole(this, "monitoring", aws) : undefined;
-
-    this.database = new Database(this, "database", {
+    const placement = {
       prefix: this.prefix,
       settings: db,
       databaseSubnetIds: network.databaseSubnetIds,
       databaseSecurityGroupId: network.databaseSecurityGroupId,
       kmsKeyArn: this.key.key.arn,
       monitoring,
-      parameterGroupName: parameters.group.name,
       logRetentionDays: config.logRetentionDays,
       logsKeyArn: network.logsKeyArn,
-    });
-    const instance = this.database.instance;
-    const masterSecretArn = instance.masterUserSecret.get(0).secretArn;
+    };
+
+    let engine: {
+      identifiers: Pick<DataOutputs, "dbInstanceIdentifier" | "readerInstanceIdentifiers">;
+      databaseName: string;
+      masterUsername: string;
+      masterSecretArn: string;
+      proxyTarget: { dbInstanceIdentifier: string } | { dbClusterIdentifier: string };
+    };
+    if (db.engine === "aurora-mysql") {
+      const aurora = new AuroraCluster(this, "aurora", placement);
+      this.aurora = aurora;
+      engine = {
+        identifiers: {
+          dbInstanceIdentifier: aurora.writer.identifier,
+          readerInstanceIdentifiers: aurora.readers.map((r) => r.identifier),
+        },
+        databaseName: aurora.cluster.databaseName,
+        masterUsername: aurora.cluster.masterUsername,
+        masterSecretArn: aurora.cluster.masterUserSecret.get(0).secretArn,
+        proxyTarget: { dbClusterIdentifier: aurora.cluster.clusterIdentifier },
+      };
+    } else {
+      const parameters = new MysqlParameterGroup(this, "parameters", {
+        prefix: this.prefix,
+        family: db.parameterGroupFamily,
+      });
+      this.database = new Database(this, "database", { ...placement, parameterGroupName: parameters.group.name });
+      const instance = this.database.instance;
+      engine = {
+        identifiers: { dbInstanceIdentifier: instance.identifier, readerInstanceIdentifiers: [] },
+        databaseName: instance.dbName,
+        masterUsername: instance.username,
+        masterSecretArn: instance.masterUserSecret.get(0).secretArn,
+        proxyTarget: { dbInstanceIdentifier: instance.identifier },
+      };
+    }
+    const masterSecretArn = engine.masterSecretArn;
 
     this.appSecret = new AppUserSecret(this, "app-secret", {
       prefix: this.prefix,
@@ -83,7 +118,8 @@ export class DataStack extends EnvironmentStack {
       // instance. Security groups do the isolation: Lambdas -> proxy SG -> database SG, 3306 only.
       subnetIds: network.privateSubnetIds,
       securityGroupId: network.proxySecurityGroupId,
-      dbInstanceIdentifier: instance.identifier,
+      target: engine.proxyTarget,
+      readOnlyEndpoint: db.engine === "aurora-mysql" && db.aurora.readers > 0,
       secrets: [
         { username: db.masterUsername, secretArn: masterSecretArn },
         { username: db.appUsername, secretArn: this.appSecret.secret.arn },
@@ -95,7 +131,9 @@ export class DataStack extends EnvironmentStack {
       logsKeyArn: network.logsKeyArn,
     });
 
-    if (db.backupReplication.enabled) {
+    // Both act on an RDS instance; validation (stacks/config/aurora.ts) keeps them off with Aurora.
+    const instance = this.database?.instance;
+    if (db.backupReplication.enabled && instance) {
       this.backupReplication = new BackupReplication(this, "backup-replication", {
         ...aws,
         provider: this.regionProvider("backup_region", db.backupReplication.region),
@@ -116,7 +154,7 @@ export class DataStack extends EnvironmentStack {
         description: "The KMS key of the second region encrypting the copies, and a restored instance there",
       });
     }
-    if (db.stopSchedule.enabled) {
+    if (db.stopSchedule.enabled && instance) {
       this.stopSchedule = new StopSchedule(this, "stop-schedule", {
         ...aws,
         region: config.region,
@@ -127,13 +165,14 @@ export class DataStack extends EnvironmentStack {
     }
 
     this.outputs = {
-      dbInstanceIdentifier: instance.identifier,
-      databaseName: instance.dbName,
+      ...engine.identifiers,
+      databaseName: engine.databaseName,
       proxyName: this.proxy.proxy.name,
       proxyArn: this.proxy.proxy.arn,
       proxyEndpoint: this.proxy.proxy.endpoint,
+      proxyReaderEndpoint: this.proxy.readOnly?.endpoint,
       proxyResourceId: this.proxy.resourceId,
-      masterUsername: instance.username,
+      masterUsername: engine.masterUsername,
       appUsername: db.appUsername,
       masterSecretArn,
       appSecretArn: this.appSecret.secret.arn,

@@ -561,7 +561,44 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     "rds-encrypted-and-private",
     "Aurora cluster not encrypted",
     "aws_rds_cluster.c",
-    { resource: { aws_rds_cluster: { c: { engine: "aurora-mysql" } } } },
+    {
+      resource: {
+        aws_kms_key: { k: { enable_key_rotation: true } },
+        aws_rds_cluster_parameter_group: { p: { parameter: [{ name: "require_secure_transport", value: "1" }] } },
+        aws_rds_cluster: {
+          c: {
+            engine: "aurora-mysql",
+            // otherwise as aurora-cluster-hardening asks
+            kms_key_id: "${aws_kms_key.k.arn}",
+            iam_database_authentication_enabled: true,
+            manage_master_user_password: true,
+            backup_retention_period: 1,
+            db_cluster_parameter_group_name: "${aws_rds_cluster_parameter_group.p.name}",
+          },
+        },
+      },
+    },
+  ],
+  [
+    // docs/read-replicas.md: encrypted, but under the AWS-managed key, with passwords, and TLS optional.
+    "aurora-cluster-hardening",
+    "Aurora cluster without a customer key, IAM auth or a TLS-only parameter group",
+    "aws_rds_cluster.c",
+    {
+      resource: {
+        aws_rds_cluster_parameter_group: { p: { parameter: [{ name: "require_secure_transport", value: "0" }] } },
+        aws_rds_cluster: {
+          c: {
+            engine: "aurora-mysql",
+            storage_encrypted: true,
+            kms_key_id: "arn:aws:kms:eu-west-1:111122223333:alias/aws/rds",
+            master_password: "in-state",
+            backup_retention_period: 1,
+            db_cluster_parameter_group_name: "${aws_rds_cluster_parameter_group.p.name}",
+          },
+        },
+      },
+    },
   ],
   [
     "rds-backup-replica-encrypted-in-its-region",

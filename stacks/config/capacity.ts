@@ -1,4 +1,5 @@
 import { CONNECTIONS_PER_INSTANCE } from "../../shared/lambda-pool";
+import { auroraInstanceMemoryGib, auroraMaxConnections } from "./aurora";
 import { instanceMemoryGib, GIB } from "./instance-memory";
 import type { EnvironmentConfig } from "./types";
 
@@ -15,11 +16,23 @@ export function mysqlMaxConnections(instanceClass: string): number {
   return Math.floor((instanceMemoryGib(instanceClass) * GIB - RESERVED_FOR_OS_BYTES) / BYTES_PER_CONNECTION);
 }
 
-/** The database connections RDS Proxy may open: `max_connections_percent` of the instance's max_connections. */
+/**
+ * The default `max_connections` of the database the proxy fronts: the RDS instance's, or with
+ * Aurora each instance's (writer and readers alike; docs/read-replicas.md).
+ */
+export function databaseMaxConnections(database: EnvironmentConfig["database"]): number {
+  return database.engine === "aurora-mysql"
+    ? auroraMaxConnections(auroraInstanceMemoryGib(database))
+    : mysqlMaxConnections(database.instanceClass);
+}
+
+/**
+ * The database connections RDS Proxy may open: `max_connections_percent` of max_connections. With
+ * Aurora the limit holds per instance: the writer takes every function's pool (the reports' own
+ * for API key lookups and strong reads), the readers only the reports' reader pools, fewer.
+ */
 export function proxyConnectionLimit(config: EnvironmentConfig): number {
-  return Math.floor(
-    (mysqlMaxConnections(config.database.instanceClass) * config.database.proxyMaxConnectionsPercent) / 100,
-  );
+  return Math.floor((databaseMaxConnections(config.database) * config.database.proxyMaxConnectionsPercent) / 100);
 }
 
 /**
@@ -86,7 +99,15 @@ export function capacityProblems(config: EnvironmentConfig): string[] {
   return [
     `${config.name}.functions: reserved concurrency × pool size is ${connections} connections (${detail}), ` +
       `more than the ${limit} RDS Proxy may open ` +
-      `(${config.database.proxyMaxConnectionsPercent} % of ${config.database.instanceClass}'s ` +
-      `~${mysqlMaxConnections(config.database.instanceClass)} max_connections)`,
+      `(${config.database.proxyMaxConnectionsPercent} % of ${databaseClass(config.database)}'s ` +
+      `~${databaseMaxConnections(config.database)} max_connections)`,
   ];
+}
+
+function databaseClass(database: EnvironmentConfig["database"]): string {
+  const capacity = database.aurora.capacity;
+  if (database.engine === "rds-mysql") return database.instanceClass;
+  return capacity.kind === "serverless-v2"
+    ? `Aurora db.serverless at ${capacity.maxAcu} ACU`
+    : `Aurora ${database.instanceClass}`;
 }

@@ -56,7 +56,23 @@ const budget = (monthlyLimitUsd: number): EnvironmentConfig["budget"] => ({
   scope: "account",
 });
 
+/**
+ * Aurora MySQL with readers (docs/read-replicas.md): off everywhere. One RDS for MySQL instance
+ * serves this platform's measured load (1M orders: report p95s well under a second, BENCHMARKS.md)
+ * at about half of Aurora's price; the settings below are what `engine: "aurora-mysql"` would build:
+ * the environment's instance class for a writer and one reader.
+ */
+const aurora = (readers: number): EnvironmentConfig["database"]["aurora"] => ({
+  engineVersion: "8.4.mysql_aurora.8.4.7",
+  parameterGroupFamily: "aurora-mysql8.4",
+  capacity: { kind: "provisioned" },
+  readers,
+  replicaLagAlarmMs: 1_000,
+});
+
 const database = (overrides: Partial<EnvironmentConfig["database"]>): EnvironmentConfig["database"] => ({
+  engine: "rds-mysql",
+  aurora: aurora(1),
   engineVersion: "8.4",
   parameterGroupFamily: "mysql8.4",
   instanceClass: "db.t4g.medium",

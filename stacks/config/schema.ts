@@ -3,6 +3,7 @@ import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
 import { CACHE_CLUSTER_SIZES, MAX_CACHE_TTL_SECONDS } from "../../shared/stage-cache";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
 import { releasesSchema } from "./releases";
+import { auroraSchema } from "./aurora";
 import { backupReplicationSchema, budgetSchema, restoreFromSchema, stopScheduleSchema } from "./resilience";
 import { ENVIRONMENT_NAMES } from "./types";
 
@@ -33,6 +34,13 @@ export const networkSchema = z.strictObject({
 });
 
 export const databaseSchema = z.strictObject({
+  /**
+   * "rds-mysql": one RDS for MySQL instance (the default, right for small stores); "aurora-mysql":
+   * an Aurora cluster with readers behind the proxy's read-only endpoint (docs/read-replicas.md).
+   */
+  engine: z.enum(["rds-mysql", "aurora-mysql"]),
+  /** The Aurora cluster's settings, read only when `engine` is "aurora-mysql". */
+  aurora: auroraSchema,
   engineVersion: z.literal("8.4"),
   parameterGroupFamily: z.literal("mysql8.4"),
   instanceClass: z

@@ -1,4 +1,5 @@
 import { fieldPath, issueDetails } from "../../shared/zod-issues";
+import { auroraProblems } from "./aurora";
 import { capacityProblems } from "./capacity";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { REGION_AZ_COUNTS } from "./regions";
@@ -67,6 +68,7 @@ function semanticProblems(config: EnvironmentConfig, key: string): string[] {
     ...capacityProblems(config),
     ...releaseProblems(config.name, config.releases, config.functions),
     ...resilienceProblems(config),
+    ...auroraProblems(config),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH } from "../config/schema";
 import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
 import { apiCache } from "./api-cache";
+import { auroraRule } from "./aurora";
 import { backupReplication } from "./backup-replication";
 import { iamFindings } from "./iam";
 import { liveAliasRule } from "./releases";
@@ -378,6 +379,7 @@ export const RULES: readonly Rule[] = [
   liveAliasRule,
   backupReplication,
   apiCache,
+  auroraRule,
 ];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {

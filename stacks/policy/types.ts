@@ -20,7 +20,8 @@ export type RuleId =
   | "cognito-pool-hardening"
   | "api-gateway-invokes-live-alias"
   | "rds-backup-replica-encrypted-in-its-region"
-  | "api-cache-keyed-by-caller";
+  | "api-cache-keyed-by-caller"
+  | "aurora-cluster-hardening";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */

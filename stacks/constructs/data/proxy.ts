@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DbProxy } from "@cdktf/provider-aws/lib/db-proxy";
+import { DbProxyEndpoint } from "@cdktf/provider-aws/lib/db-proxy-endpoint";
 import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-default-target-group";
 import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -27,8 +28,16 @@ export interface DatabaseProxyProps {
   /** Where the proxy's network interfaces live: the private subnets, next to the Lambdas. */
   subnetIds: string[];
   securityGroupId: string;
-  /** The DB instance the proxy fronts (`aws_db_instance.identifier`). */
-  dbInstanceIdentifier: string;
+  /**
+   * What the proxy fronts: an RDS instance (`aws_db_instance.identifier`) or an Aurora cluster
+   * (`aws_rds_cluster.cluster_identifier`), whose writer and readers the proxy finds itself.
+   */
+  target: { dbInstanceIdentifier: string } | { dbClusterIdentifier: string };
+  /**
+   * A read-only endpoint (target role READ_ONLY: connections go to the Aurora readers), for reports
+   * (docs/read-replicas.md). Only with a cluster that has readers: without, it would accept no connection.
+   */
+  readOnlyEndpoint: boolean;
   /** The secrets the proxy may read: the master's (RDS-managed) and the app user's. */
   secrets: ProxySecret[];
   /** The key those secrets are encrypted with. */
@@ -50,6 +59,8 @@ export class DatabaseProxy extends Construct {
   readonly role: IamRole;
   readonly targetGroup: DbProxyDefaultTargetGroup;
   readonly target: DbProxyTarget;
+  /** Where `readOnlyEndpoint`: the proxy endpoint on the Aurora readers. */
+  readonly readOnly?: DbProxyEndpoint;
   /**
    * `prx-...`: the resource id in `rds-db:connect` ARNs (`arn:aws:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`).
    */
@@ -148,7 +159,21 @@ export class DatabaseProxy extends Construct {
     this.target = new DbProxyTarget(this, "target", {
       dbProxyName: this.proxy.name,
       targetGroupName: this.targetGroup.name,
-      dbInstanceIdentifier: props.dbInstanceIdentifier,
+      ...props.target,
     });
+    if (props.readOnlyEndpoint) {
+      if (!("dbClusterIdentifier" in props.target))
+        throw new Error("a read-only proxy endpoint needs an Aurora cluster");
+      // Same proxy, auth (IAM, TLS required) and target group; its own DNS name, in the same subnets
+      // and security group as the proxy's default (read/write) endpoint.
+      this.readOnly = new DbProxyEndpoint(this, "read-only", {
+        dbProxyName: this.proxy.name,
+        dbProxyEndpointName: `${name}-read-only`,
+        targetRole: "READ_ONLY",
+        vpcSubnetIds: props.subnetIds,
+        vpcSecurityGroupIds: [props.securityGroupId],
+        dependsOn: [this.target],
+      });
+    }
   }
 }

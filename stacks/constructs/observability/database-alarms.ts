@@ -8,8 +8,8 @@ import { proxyDimensions, type ProxyMetric } from "./proxy-metrics";
 
 export interface DatabaseAlarmsProps {
   prefix: string;
-  data: Pick<DataOutputs, "dbInstanceIdentifier" | "proxyName">;
-  database: Pick<DatabaseConfig, "instanceClass" | "allocatedStorageGb">;
+  data: Pick<DataOutputs, "dbInstanceIdentifier" | "proxyName" | "readerInstanceIdentifiers">;
+  database: Pick<DatabaseConfig, "instanceClass" | "allocatedStorageGb" | "engine" | "aurora">;
   thresholds: Pick<
     AlarmConfig,
     "rdsCpuPercent" | "rdsFreeableMemoryPercent" | "rdsStorageUsedPercent" | "proxyConnectionsPercent"
@@ -42,11 +42,23 @@ export function freeStorageThresholdBytes(allocatedStorageGb: number, usedPercen
  *   MaxDatabaseConnectionsAllowed (critical: above it, requests queue for a connection and then
  *   time out), and client connections as a percent of the same (warning: the Lambdas' concurrent
  *   connections approach what the pool could ever serve at once).
+ *
+ * With Aurora (docs/read-replicas.md) CPU and memory are the writer's; FreeStorageSpace does not
+ * exist (the cluster volume grows by itself to 128 TiB), and Serverless v2 has no fixed memory to
+ * take a percent of, so those alarms are left out. Each reader gets two more (warning):
+ * AuroraReplicaLag above `aurora.replicaLagAlarmMs` (Maximum, 3 of 5 minutes: reports on that
+ * reader are that far behind ingestion) and CPUUtilization as the writer's.
  */
 export class DatabaseAlarms extends Construct {
   readonly cpu: CloudwatchMetricAlarm;
-  readonly freeableMemory: CloudwatchMetricAlarm;
-  readonly freeStorage: CloudwatchMetricAlarm;
+  /** Not with Aurora Serverless v2 (no fixed memory). */
+  readonly freeableMemory?: CloudwatchMetricAlarm;
+  /** Not with Aurora (no FreeStorageSpace). */
+  readonly freeStorage?: CloudwatchMetricAlarm;
+  /** Per Aurora reader: AuroraReplicaLag. */
+  readonly replicaLag: CloudwatchMetricAlarm[] = [];
+  /** Per Aurora reader: CPUUtilization. */
+  readonly readerCpu: CloudwatchMetricAlarm[] = [];
   readonly proxyBorrowed: CloudwatchMetricAlarm;
   readonly proxyClients: CloudwatchMetricAlarm;
 
@@ -72,31 +84,67 @@ export class DatabaseAlarms extends Construct {
       threshold: thresholds.rdsCpuPercent,
     });
 
+    const aurora = database.engine === "aurora-mysql";
+    const fixedMemory = !aurora || database.aurora.capacity.kind === "provisioned";
     const freePercent = 100 - thresholds.rdsFreeableMemoryPercent;
-    this.freeableMemory = severityAlarm(this, "freeable-memory", topics, {
-      ...instance,
-      severity: "warning",
-      alarmName: `${prefix}-rds-freeable-memory`,
-      alarmDescription:
-        `RDS freeable memory below ${freePercent}% ` + `of the ${database.instanceClass}'s memory for 15 minutes`,
-      metricName: "FreeableMemory",
-      comparisonOperator: "LessThanThreshold",
-      threshold: freeableMemoryThresholdBytes(database.instanceClass, thresholds.rdsFreeableMemoryPercent),
-    });
+    if (fixedMemory)
+      this.freeableMemory = severityAlarm(this, "freeable-memory", topics, {
+        ...instance,
+        severity: "warning",
+        alarmName: `${prefix}-rds-freeable-memory`,
+        alarmDescription:
+          `RDS freeable memory below ${freePercent}% ` + `of the ${database.instanceClass}'s memory for 15 minutes`,
+        metricName: "FreeableMemory",
+        comparisonOperator: "LessThanThreshold",
+        threshold: freeableMemoryThresholdBytes(database.instanceClass, thresholds.rdsFreeableMemoryPercent),
+      });
 
-    this.freeStorage = severityAlarm(this, "free-storage", topics, {
-      ...instance,
-      severity: "warning",
-      alarmName: `${prefix}-rds-free-storage`,
-      alarmDescription:
-        `RDS storage more than ${thresholds.rdsStorageUsedPercent}% used ` +
-        `(free space below ${100 - thresholds.rdsStorageUsedPercent}% ` +
-        `of the initial ${database.allocatedStorageGb} GiB) ` +
-        "for 15 minutes",
-      metricName: "FreeStorageSpace",
-      statistic: "Minimum",
-      comparisonOperator: "LessThanThreshold",
-      threshold: freeStorageThresholdBytes(database.allocatedStorageGb, thresholds.rdsStorageUsedPercent),
+    if (!aurora)
+      this.freeStorage = severityAlarm(this, "free-storage", topics, {
+        ...instance,
+        severity: "warning",
+        alarmName: `${prefix}-rds-free-storage`,
+        alarmDescription:
+          `RDS storage more than ${thresholds.rdsStorageUsedPercent}% used ` +
+          `(free space below ${100 - thresholds.rdsStorageUsedPercent}% ` +
+          `of the initial ${database.allocatedStorageGb} GiB) ` +
+          "for 15 minutes",
+        metricName: "FreeStorageSpace",
+        statistic: "Minimum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: freeStorageThresholdBytes(database.allocatedStorageGb, thresholds.rdsStorageUsedPercent),
+      });
+
+    (data.readerInstanceIdentifiers ?? []).forEach((reader, i) => {
+      const n = i + 1;
+      const readerMetric = { ...instance, dimensions: { DBInstanceIdentifier: reader } };
+      this.replicaLag.push(
+        severityAlarm(this, `reader-${n}-lag`, topics, {
+          ...readerMetric,
+          severity: "warning",
+          alarmName: `${prefix}-aurora-reader-${n}-replica-lag`,
+          alarmDescription:
+            `Aurora reader ${n} more than ${database.aurora.replicaLagAlarmMs} ms behind the writer ` +
+            "in 3 of 5 minutes: reports read there miss the latest writes for that long",
+          metricName: "AuroraReplicaLag",
+          statistic: "Maximum",
+          period: 60,
+          evaluationPeriods: 5,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: database.aurora.replicaLagAlarmMs,
+        }),
+      );
+      this.readerCpu.push(
+        severityAlarm(this, `reader-${n}-cpu`, topics, {
+          ...readerMetric,
+          severity: "warning",
+          alarmName: `${prefix}-aurora-reader-${n}-cpu`,
+          alarmDescription: `Aurora reader ${n} CPU above ${thresholds.rdsCpuPercent}% for 15 minutes`,
+          metricName: "CPUUtilization",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: thresholds.rdsCpuPercent,
+        }),
+      );
     });
 
     // Proxy metrics are published per proxy node: Sum aggregates both sides of the ratio alike.
