@@ -17,6 +17,7 @@ import {
   rdsDbConnectStatement,
   type PolicyStatement,
 } from "./constructs/compute/node-function";
+import { HistoryExport } from "./constructs/history/history-export";
 import { PeoplePool } from "./constructs/identity/people-pool";
 import { FunctionReleases, liveAliases } from "./constructs/release/function-releases";
 import type { LiveAlias } from "./constructs/release/live-alias";
@@ -49,6 +50,8 @@ export class ApiStack extends EnvironmentStack {
   readonly peopleUsagePlan: ApiGatewayUsagePlan;
   /** The `live` aliases API Gateway invokes and their CodeDeploy releases (docs/releases.md). */
   readonly releases: FunctionReleases;
+  /** The raw rows' export to S3 as Parquet, Glue and Athena over it (docs/history-export.md). */
+  readonly historyExport: HistoryExport;
 
   constructor(
     scope: Construct,
@@ -136,10 +139,22 @@ export class ApiStack extends EnvironmentStack {
     // --- admin: the store command's way into the database of a deployed environment ----------
     const admin = new NodeFunction(this, "function-admin", { name: "admin", config, network, ...appDatabase });
 
+    // --- history: the scheduled export of raw rows to S3 as Parquet, Glue and Athena ------------
+    this.historyExport = new HistoryExport(this, "history", {
+      prefix: this.prefix,
+      config,
+      network,
+      accountId: account.accountId,
+      partition: partition.partition,
+      region,
+      database: appDatabase,
+      environmentKeyArn,
+    });
+
     // New handler code goes live only after the schema it expects: the functions that use the
     // database are created or updated after the migration run (which, failing, stops the apply
     // with the previous code still serving).
-    for (const fn of [...Object.values(apiFunctions), admin]) {
+    for (const fn of [...Object.values(apiFunctions), admin, this.historyExport.exporter]) {
       fn.fn.dependsOn = [...(fn.fn.dependsOn ?? []), dependable(this.migration)];
     }
 

@@ -836,6 +836,23 @@ const VIOLATIONS: [RuleId, string, string, TerraformJson][] = [
     "aws_api_gateway_method_settings.report",
     { resource: stageCache({}, "POST") },
   ],
+  [
+    "athena-workgroup-enforced",
+    "a workgroup whose clients may override its settings (unencrypted results, no cutoff)",
+    "aws_athena_workgroup.history",
+    {
+      resource: {
+        aws_athena_workgroup: {
+          history: {
+            configuration: {
+              enforce_workgroup_configuration: false,
+              result_configuration: { output_location: "s3://results/" },
+            },
+          },
+        },
+      },
+    },
+  ],
 ];
 
 describe("policy rules", () => {

@@ -58,21 +58,45 @@ const budget = (monthlyLimitUsd: number): EnvironmentConfig["budget"] => ({
 
 /**
  * Aurora MySQL with readers (docs/read-replicas.md): off everywhere. One RDS for MySQL instance
- * serves this platform's measured load (1M orders: report p95s well under a second, BENCHMARKS.md)
- * at about half of Aurora's price; the settings below are what `engine: "aurora-mysql"` would build:
- * the environment's instance class for a writer and one reader.
+ * serves this platform's measured load (1M orders: every report's p95 under 40 ms, ingestion
+ * ~5,000-7,700 orders/s on 2 vCPUs, BENCHMARKS.md) for less. The settings below are what
+ * `engine: "aurora-mysql"` builds, sized so that flipping the engine alone validates: one reader
+ * each; dev and staging on Serverless v2 (Aurora has no db.t4g.micro, and staging's reserved
+ * concurrency needs ~240 connections, more than an Aurora db.t4g.medium's 90), prod on its db.r7g.large.
  */
-const aurora = (readers: number): EnvironmentConfig["database"]["aurora"] => ({
+const aurora = (
+  capacity: EnvironmentConfig["database"]["aurora"]["capacity"],
+): EnvironmentConfig["database"]["aurora"] => ({
   engineVersion: "8.4.mysql_aurora.8.4.7",
   parameterGroupFamily: "aurora-mysql8.4",
-  capacity: { kind: "provisioned" },
-  readers,
+  capacity,
+  readers: 1,
   replicaLagAlarmMs: 1_000,
+});
+
+/**
+ * The history export (docs/history-export.md): scheduled in staging (hourly) and prod (every 30
+ * minutes), off in dev (invoke the function by hand there). The 1 GB per query cutoff
+ * holds a query to about a store's year of events at prod's sizes.
+ */
+const historyExport = (
+  schedule: EnvironmentConfig["historyExport"]["schedule"],
+  reserved: boolean,
+  sizes: { storedGb: number; scannedGbPerMonth: number },
+  forceDestroy: boolean,
+): EnvironmentConfig["historyExport"] => ({
+  schedule,
+  function: { memoryMb: 1024, timeoutSeconds: 900, ...(reserved ? { reservedConcurrency: 1 as const } : {}) },
+  noncurrentVersionDays: 7,
+  athena: { bytesScannedCutoffPerQuery: 1024 ** 3, resultRetentionDays: 7 },
+  forceDestroy,
+  expectedStoredGb: sizes.storedGb,
+  expectedScannedGbPerMonth: sizes.scannedGbPerMonth,
 });
 
 const database = (overrides: Partial<EnvironmentConfig["database"]>): EnvironmentConfig["database"] => ({
   engine: "rds-mysql",
-  aurora: aurora(1),
+  aurora: aurora({ kind: "provisioned" }),
   engineVersion: "8.4",
   parameterGroupFamily: "mysql8.4",
   instanceClass: "db.t4g.medium",
@@ -246,6 +270,7 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
         instanceClass: "db.t4g.micro",
         multiAz: false,
         backupRetentionDays: 1,
+        aurora: aurora({ kind: "serverless-v2", minAcu: 0.5, maxAcu: 2 }),
         monitoringIntervalSeconds: 60,
       }),
       functions: functions(1),
@@ -261,6 +286,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       alarms: alarms([]),
       releases: releases("CodeDeployDefault.LambdaAllAtOnce"),
       budget: budget(150),
+      historyExport: historyExport(
+        { enabled: false, rateMinutes: 60 },
+        false,
+        { storedGb: 1, scannedGbPerMonth: 10 },
+        true,
+      ),
       state: state("dev", env),
       ci: ci("dev", env),
       tags: tags("dev", "analytics-dev"),
@@ -271,7 +302,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       region: REGION,
       azCount: 3,
       network: network(),
-      database: database({ instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 7 }),
+      database: database({
+        instanceClass: "db.t4g.medium",
+        multiAz: true,
+        backupRetentionDays: 7,
+        aurora: aurora({ kind: "serverless-v2", minAcu: 0.5, maxAcu: 8 }),
+      }),
       // 2 x (50 + 60 + 5 + 2) + 3 x 1 = 237 connections of the ~278 the proxy may open (90 % of ~309);
       // the authorizer's 50 hold none.
       functions: functions(1, { ingest: 50, reports: 60, health: 5, authorizer: 50 }),
@@ -287,6 +323,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       alarms: alarms([]),
       releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
       budget: budget(300),
+      historyExport: historyExport(
+        { enabled: true, rateMinutes: 60 },
+        true,
+        { storedGb: 5, scannedGbPerMonth: 50 },
+        false,
+      ),
       state: state("staging", env),
       ci: ci("staging", env),
       tags: tags("staging", "analytics-staging"),
@@ -324,6 +366,12 @@ export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Recor
       alarms: alarms(env.ALARM_EMAIL ? [env.ALARM_EMAIL] : []),
       releases: releases("CodeDeployDefault.LambdaCanary10Percent5Minutes"),
       budget: budget(800),
+      historyExport: historyExport(
+        { enabled: true, rateMinutes: 30 },
+        true,
+        { storedGb: 50, scannedGbPerMonth: 500 },
+        false,
+      ),
       state: state("prod", env),
       ci: ci("prod", env),
       tags: tags("prod", "analytics-prod"),

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { FUNCTION_NAMES, type FunctionName } from "../../shared/routes";
 import { CACHE_CLUSTER_SIZES, MAX_CACHE_TTL_SECONDS } from "../../shared/stage-cache";
 import { LOG_RETENTION_DAYS, REGION_AZ_COUNTS } from "./regions";
+import { historyExportSchema } from "./history";
 import { releasesSchema } from "./releases";
 import { auroraSchema } from "./aurora";
 import { backupReplicationSchema, budgetSchema, restoreFromSchema, stopScheduleSchema } from "./resilience";
@@ -281,6 +282,8 @@ export const environmentSchema = z.strictObject({
   budget: budgetSchema,
   /** Functions released through a `live` alias by CodeDeploy (docs/releases.md). */
   releases: releasesSchema,
+  /** The raw rows' scheduled export to S3 as Parquet, with Glue and Athena over it (docs/history-export.md). */
+  historyExport: historyExportSchema,
   state: stateSchema,
   ci: ciSchema,
   /** Provider default tags: project, environment, managed-by, cost-center at least. */
@@ -304,3 +307,4 @@ export type StateConfig = z.output<typeof stateSchema>;
 export type CiConfig = z.output<typeof ciSchema>;
 export type { BackupReplicationConfig, BudgetConfig, StopScheduleConfig } from "./resilience";
 export type { ReleasesConfig } from "./releases";
+export type { HistoryExportConfig } from "./history";

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH } from "../config/schema";
 import { OUTSIDE_VPC_TAG } from "../constructs/compute/outside-vpc";
 import { apiCache } from "./api-cache";
+import { athenaRule } from "./athena";
 import { auroraRule } from "./aurora";
 import { backupReplication } from "./backup-replication";
 import { iamFindings } from "./iam";
@@ -380,6 +381,7 @@ export const RULES: readonly Rule[] = [
   backupReplication,
   apiCache,
   auroraRule,
+  athenaRule,
 ];
 
 export function runRules(tf: TerraformJson, rules: readonly Rule[] = RULES): Finding[] {

@@ -21,7 +21,8 @@ export type RuleId =
   | "api-gateway-invokes-live-alias"
   | "rds-backup-replica-encrypted-in-its-region"
   | "api-cache-keyed-by-caller"
-  | "aurora-cluster-hardening";
+  | "aurora-cluster-hardening"
+  | "athena-workgroup-enforced";
 
 export interface Violation {
   /** Stack name, e.g. `network-prod`. */

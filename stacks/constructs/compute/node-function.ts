@@ -8,7 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { environmentPrefix, lambdaFunctionName } from "../../../shared/physical-names";
-import type { EnvironmentConfig } from "../../config";
+import type { EnvironmentConfig, FunctionConfig } from "../../config";
 import type { DeployedFunction, NetworkOutputs } from "../../contracts";
 import { BUNDLE_HANDLER, functionCode, type FunctionBundle } from "./bundle";
 import { OUTSIDE_VPC_TAG } from "./outside-vpc";
@@ -31,7 +31,8 @@ export interface PolicyStatement {
 }
 
 export interface NodeFunctionProps {
-  name: DeployedFunction;
+  /** `export` is the history exporter (docs/history-export.md), sized by `settings`. */
+  name: DeployedFunction | "export";
   config: EnvironmentConfig;
   network: NetworkOutputs;
   /** Extra environment variables (DB_PROXY_ENDPOINT, DB_NAME, DB_USER, APP_SECRET_ARN, ...). Never secrets. */
@@ -40,6 +41,8 @@ export interface NodeFunctionProps {
   statements?: PolicyStatement[];
   /** The customer-managed KMS key the function's environment variables are encrypted with. */
   environmentKeyArn: string;
+  /** Memory, timeout and reserved concurrency; default `config.functions[name]`. */
+  settings?: FunctionConfig;
   /** Default `<project>-<env>-<name>`, e.g. `ecommerce-analytics-prod-ingest`. */
   physicalName?: string;
   /** Bundle entry; default `functions/handlers/<name>.ts`. */
@@ -120,7 +123,7 @@ export class NodeFunction extends Construct {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
     const { name, config, network } = props;
-    const settings = config.functions[name];
+    const settings = props.settings ?? (name === "export" ? undefined : config.functions[name]);
     if (!settings) throw new Error(`no function settings for ${name} in ${config.name}`);
     const physicalName = props.physicalName ?? lambdaFunctionName(environmentPrefix(config.project, config.name), name);
     this.physicalName = physicalName;
