@@ -32,12 +32,27 @@ export interface ExportResult {
   unchanged: number;
 }
 
-export const handler = withPowertools<unknown, ExportResult>(async () => {
+/** The schedule sends `{}` (every store); a manual run may name stores: `{ "storeIds": [42] }`. */
+export interface ExportEvent {
+  storeIds?: number[];
+}
+
+function storeIdsOf(event: unknown): number[] | undefined {
+  const ids = event && typeof event === "object" ? (event as ExportEvent).storeIds : undefined;
+  if (ids === undefined) return undefined;
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id) && id > 0))
+    throw new Error("storeIds must be an array of positive integers");
+  return ids;
+}
+
+export const handler = withPowertools<ExportEvent | undefined, ExportResult>(async (event) => {
   const bucket = process.env.EXPORT_BUCKET;
   if (!bucket) throw new Error("EXPORT_BUCKET is not set");
   const prefix = process.env.EXPORT_PREFIX ?? "raw/";
-  const summary: ExportSummary = await exportHistory(sharedDatabase().db, new BucketSink(await s3Calls(), bucket), {
+  const sink = new BucketSink(await s3Calls(), bucket);
+  const summary: ExportSummary = await exportHistory(sharedDatabase().db, sink, {
     prefix,
+    storeIds: storeIdsOf(event),
   });
   metrics.addMetric("ExportFilesWritten", MetricUnit.Count, summary.written.length);
   metrics.addMetric("ExportFilesDeleted", MetricUnit.Count, summary.deleted.length);
