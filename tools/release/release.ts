@@ -93,35 +93,50 @@ export async function release(
     }
   }
 
-  // 2. Wait for all of them together (they run in parallel, one per deployment group).
+  // 2. Wait for all of them together (they run in parallel, one per deployment group), and for
+  //    the rollback deployment CodeDeploy starts when one fails or is stopped.
   const deadline = now() + options.timeoutSeconds * 1000;
-  let waiting = results.filter((r) => r.deploymentId);
+  const pending = (r: FunctionResult) =>
+    r.outcome === "timed out" || (r.rollbackDeploymentId !== undefined && r.rollbackStatus === undefined);
+  let waiting = results.filter((r) => r.deploymentId && pending(r));
   while (waiting.length > 0) {
     for (const result of waiting) {
+      const id = result.outcome === "timed out" ? result.deploymentId! : result.rollbackDeploymentId!;
       let info: DeploymentInfo;
       try {
-        info = await aws.getDeployment(result.deploymentId!);
+        info = await aws.getDeployment(id);
       } catch (error) {
-        log(`${result.function}: GetDeployment failed, retrying: ${message(error)}`);
+        log(`${result.function}: GetDeployment ${id} failed, retrying: ${message(error)}`);
         continue;
       }
       const outcome = TERMINAL[info.status];
       if (!outcome) continue;
+      if (id === result.rollbackDeploymentId) {
+        result.rollbackStatus = info.status;
+        result.rolledBack = info.status === "Succeeded";
+        log(`${result.function}: rollback ${id} ${info.status}`);
+        continue;
+      }
       result.outcome = outcome;
-      result.rolledBack = Boolean(info.rollbackInfo?.rollbackDeploymentId);
+      result.rollbackDeploymentId = info.rollbackInfo?.rollbackDeploymentId || undefined;
       const error = info.errorInformation;
       const problems = [
         error?.code || error?.message ? `${error.code ?? "error"}: ${error.message ?? ""}`.trim() : undefined,
         info.rollbackInfo?.rollbackMessage,
       ].filter((p): p is string => Boolean(p));
       if (problems.length > 0) result.detail = problems.join("; ");
-      log(`${result.function}: ${info.status}${result.rolledBack ? " (rolled back)" : ""}`);
+      const rollback = result.rollbackDeploymentId ? `, rollback ${result.rollbackDeploymentId}` : "";
+      log(`${result.function}: ${info.status}${rollback}`);
     }
-    waiting = waiting.filter((r) => r.outcome === "timed out");
+    waiting = waiting.filter(pending);
     if (waiting.length === 0) break;
     if (now() >= deadline) {
-      for (const result of waiting)
-        result.detail = `still in progress after ${options.timeoutSeconds} s: CodeDeploy goes on, see the console`;
+      for (const result of waiting) {
+        const what = result.outcome === "timed out" ? "the deployment" : `its rollback ${result.rollbackDeploymentId}`;
+        const still =
+          `${what} was still in progress after ${options.timeoutSeconds} s: ` + "CodeDeploy goes on, see the console";
+        result.detail = result.detail ? `${result.detail}; ${still}` : still;
+      }
       break;
     }
     await sleep(options.pollSeconds * 1000);

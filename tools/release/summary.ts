@@ -24,8 +24,11 @@ export interface FunctionResult {
   toVersion: string;
   deploymentId?: string;
   outcome: Outcome;
-  /** CodeDeploy rolled the alias back to `fromVersion` (auto-rollback on failure or alarm). */
+  /** CodeDeploy rolled the alias back to `fromVersion`: its rollback deployment succeeded. */
   rolledBack: boolean;
+  /** The rollback deployment CodeDeploy started (auto-rollback on failure or alarm), and how it ended. */
+  rollbackDeploymentId?: string;
+  rollbackStatus?: string;
   /** The version the alias serves after the release, read back from Lambda. */
   liveVersion?: string;
   /** CodeDeploy's error (code and message) or why the deployment did not start. */
@@ -41,6 +44,14 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")
 /** CodeDeploy's console page of a deployment. */
 export const deploymentUrl = (region: string, id: string) =>
   `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${encodeURIComponent(id)}?region=${region}`;
+
+/** Yes, no, or how the rollback CodeDeploy started is doing (in progress, failed). */
+const rolledBackCell = (r: FunctionResult) =>
+  r.rolledBack
+    ? "yes"
+    : r.rollbackDeploymentId
+      ? `no: rollback ${r.rollbackDeploymentId} ${r.rollbackStatus?.toLowerCase() ?? "in progress"}`
+      : "no";
 
 /** The job summary: a headline, one table row per function, then each problem's detail. */
 export function renderSummary(
@@ -70,7 +81,7 @@ export function renderSummary(
         : "-";
       return (
         `| ${cell(`${r.functionName}:${r.alias}`)} | ${r.fromVersion} | ${r.toVersion} | ${deployment} | ` +
-        `${r.outcome} | ${r.rolledBack ? "yes" : "no"} | ${r.liveVersion ?? "?"} |`
+        `${r.outcome} | ${rolledBackCell(r)} | ${r.liveVersion ?? "?"} |`
       );
     }),
   ];

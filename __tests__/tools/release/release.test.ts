@@ -77,10 +77,9 @@ function fakeAws(
       calls.push(`get-deployment ${id}`);
       const queue = answers[id];
       const answer = queue.length > 1 ? queue.shift()! : queue[0];
-      // A rollback puts the alias back where it was; a success moves it.
-      const group = id.slice(2).toLowerCase();
-      const t = target(group);
-      if (answer.status === "Succeeded") aliases[t.functionName] = t.targetVersion;
+      // A success moves the alias; a rollback leaves (puts) it where it was.
+      const t = targets.find((x) => `d-${x.deploymentGroup.toUpperCase()}` === id);
+      if (t && answer.status === "Succeeded") aliases[t.functionName] = t.targetVersion;
       return answer;
     },
   };
@@ -109,6 +108,10 @@ describe("release", () => {
           deployment("get-deployment-in-progress.json"),
           deployment("get-deployment-stopped-on-alarm.json"),
         ],
+        "d-ROLLBACK01": [
+          deployment("get-deployment-in-progress.json"),
+          deployment("get-deployment-rollback-succeeded.json"),
+        ],
       },
       { authorizer: "DeploymentLimitExceededException: another deployment is in progress" },
     );
@@ -136,6 +139,8 @@ describe("release", () => {
         deploymentId: "d-REPORTS",
         outcome: "stopped",
         rolledBack: true,
+        rollbackDeploymentId: "d-ROLLBACK01",
+        rollbackStatus: "Succeeded",
         liveVersion: "6",
         detail: expect.stringMatching(
           /^ALARM_ACTIVE: .*ecommerce-analytics-prod-release-reports-5xx.*; Automatic rollback triggered/,
@@ -166,8 +171,9 @@ describe("release", () => {
     expect(created.map((c) => c.deploymentGroup)).toEqual(["ingest", "reports"]);
     expect(created[0].content).toEqual(appSpec(target("ingest"), "3"));
     expect(created[0].description).toBe("ingest 3 -> 4: abc123");
-    // Both deployments are watched together: one sleep per round until the last one ends.
-    expect(sleeps).toEqual([15_000, 15_000]);
+    // Both deployments, then the rollback, are watched together: one sleep per round until the last one ends.
+    expect(sleeps).toEqual([15_000, 15_000, 15_000]);
+    expect(calls.filter((c) => c === "get-deployment d-ROLLBACK01")).toHaveLength(2);
     expect(calls.filter((c) => c.startsWith("create-deployment"))).toHaveLength(3);
     expect(releaseFailed(results)).toBe(true);
   });
@@ -179,6 +185,28 @@ describe("release", () => {
     expect(results.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged"]);
     expect(calls.every((c) => c.startsWith("get-alias"))).toBe(true);
     expect(releaseFailed(results)).toBe(false);
+  });
+
+  it("does not call a function rolled back before CodeDeploy's rollback has succeeded", async () => {
+    const aliases = { "ecommerce-analytics-prod-reports": "6" };
+    const { aws } = fakeAws(aliases, {
+      "d-REPORTS": [deployment("get-deployment-stopped-on-alarm.json")],
+      "d-ROLLBACK01": [deployment("get-deployment-in-progress.json")],
+    });
+    let clock = 0;
+    const results = await release(aws, [target("reports")], {
+      ...noWait,
+      timeoutSeconds: 60,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+    });
+    expect(results[0]).toMatchObject({
+      outcome: "stopped",
+      rolledBack: false,
+      rollbackDeploymentId: "d-ROLLBACK01",
+      detail: expect.stringMatching(/its rollback d-ROLLBACK01 was still in progress after 60 s/),
+    });
+    expect(renderSummary("prod", undefined, results)).toContain("| stopped | no: rollback d-ROLLBACK01 in progress |");
   });
 
   it("stops waiting at the timeout and says the deployment goes on", async () => {
@@ -194,7 +222,7 @@ describe("release", () => {
     expect(results[0]).toMatchObject({
       outcome: "timed out",
       liveVersion: "3",
-      detail: /still in progress after 60 s/,
+      detail: "the deployment was still in progress after 60 s: CodeDeploy goes on, see the console",
     });
     expect(releaseFailed(results)).toBe(true);
   });
@@ -222,6 +250,8 @@ describe("renderSummary", () => {
       deploymentId: "d-REPORTS001",
       outcome: "stopped",
       rolledBack: true,
+      rollbackDeploymentId: "d-ROLLBACK01",
+      rollbackStatus: "Succeeded",
       liveVersion: "6",
       detail: "ALARM_ACTIVE: Activated alarms: <x|y>",
     },
@@ -327,6 +357,7 @@ describe("the release command", () => {
       {
         "d-INGEST": [deployment("get-deployment-succeeded.json")],
         "d-REPORTS": [deployment("get-deployment-stopped-on-alarm.json")],
+        "d-ROLLBACK01": [deployment("get-deployment-rollback-succeeded.json")],
       },
     );
     const { out, io: cliIo } = io();
