@@ -12,7 +12,7 @@ import {
   type EnvironmentConfig,
   type EnvironmentName,
 } from "../../stacks/config";
-import { auroraMaxConnections } from "../../stacks/config/aurora";
+import { auroraInstanceClass, auroraMaxConnections } from "../../stacks/config/aurora";
 import { proxyConnectionLimit } from "../../stacks/config/capacity";
 import { MYSQL_PARAMETERS } from "../../stacks/constructs/data/parameter-group";
 import type { DataOutputs } from "../../stacks/contracts";
@@ -42,7 +42,7 @@ type Capacity = EnvironmentConfig["database"]["aurora"]["capacity"];
 const withAurora = (
   config: EnvironmentConfig,
   readers = 1,
-  capacity: Capacity = { kind: "provisioned" },
+  capacity: Capacity = config.database.aurora.capacity,
 ): EnvironmentConfig => ({
   ...config,
   database: {
@@ -67,15 +67,33 @@ const one = (synth: Synth, type: string): Block => {
 };
 
 describe("the engine choice in the config", () => {
+  const CAPACITY: Record<EnvironmentName, Capacity> = {
+    dev: { kind: "serverless-v2", minAcu: 0.5, maxAcu: 2 },
+    staging: { kind: "serverless-v2", minAcu: 0.5, maxAcu: 8 },
+    prod: { kind: "provisioned", instanceClass: "db.r7g.xlarge" },
+  };
   test.each(ENVIRONMENT_NAMES)("%s: RDS for MySQL by default, Aurora's settings stated", (env) => {
     expect(configs[env].database.engine).toBe("rds-mysql");
     expect(configs[env].database.aurora).toEqual({
       engineVersion: "8.4.mysql_aurora.8.4.7",
       parameterGroupFamily: "aurora-mysql8.4",
-      capacity: { kind: "provisioned" },
+      capacity: CAPACITY[env],
       readers: 1,
       replicaLagAlarmMs: 1_000,
     });
+  });
+
+  test.each(ENVIRONMENT_NAMES)("%s: flipping the engine alone validates (prod: with its backup copies off)", (env) => {
+    const database = { ...settings[env].database, engine: "aurora-mysql" };
+    if (env === "prod") database.backupReplication = { ...database.backupReplication, enabled: false };
+    expect(validateEnvironment(env, { ...settings[env], database }).database.engine).toBe("aurora-mysql");
+  });
+
+  test("a micro class on provisioned Aurora is refused", () => {
+    const capacity = { kind: "provisioned", instanceClass: "db.t4g.micro" };
+    expect(problems("dev", { engine: "aurora-mysql", aurora: aurora("dev", { capacity }) }).join("\n")).toMatch(
+      /dev\.database\.aurora\.capacity\.instanceClass: .*Aurora has no micro or small/,
+    );
   });
 
   const raw = (env: EnvironmentName, database: Record<string, unknown>) => ({
@@ -135,14 +153,20 @@ describe("the engine choice in the config", () => {
   });
 
   test("the proxy's connection limit follows Aurora's max_connections", () => {
-    // AWS's published defaults: db.t4g.medium 90, db.r7g.large 1,000; ours never above them.
-    expect(auroraMaxConnections(4)).toBe(90);
-    expect(auroraMaxConnections(16)).toBeGreaterThanOrEqual(950);
-    expect(auroraMaxConnections(16)).toBeLessThanOrEqual(1000);
-    const prod = withAurora(configs.prod);
-    expect(proxyConnectionLimit(prod)).toBe(Math.floor((auroraMaxConnections(16) * 90) / 100));
-    // Staging's reservations (237 connections) do not fit db.t4g.medium's ~90 on Aurora: validation says so.
-    expect(() => validateEnvironment("staging", withAurora(configs.staging))).toThrow(/more than the \d+ RDS Proxy/);
+    // AWS's published defaults: db.t4g.medium 90, db.r7g.large 1,000, db.r7g.xlarge 2,000; ours never above them.
+    expect(auroraMaxConnections(4)).toBe(85);
+    expect(auroraMaxConnections(16)).toBe(897);
+    expect(auroraMaxConnections(32)).toBe(1947);
+    // Prod's reservations (1,027 connections) need the db.r7g.xlarge: the large's 90 % of 897 is 807.
+    expect(proxyConnectionLimit(withAurora(configs.prod))).toBe(Math.floor((1947 * 90) / 100));
+    const large = withAurora(configs.prod, 1, { kind: "provisioned", instanceClass: "db.r7g.large" });
+    expect(() => validateEnvironment("prod", large)).toThrow(/1027 connections .* more than the 807 RDS Proxy/);
+    // Staging's reservations (237 connections) do not fit db.t4g.medium's 90 on Aurora: validation says so.
+    const provisioned = withAurora(configs.staging, 1, { kind: "provisioned", instanceClass: "db.t4g.medium" });
+    expect(() => validateEnvironment("staging", provisioned)).toThrow(/more than the \d+ RDS Proxy/);
+    // At its configured Serverless v2 maximum (8 ACU, ~16 GiB: 807 connections) they do.
+    const serverless = withAurora(configs.staging);
+    expect(validateEnvironment("staging", serverless).database.engine).toBe("aurora-mysql");
   });
 });
 
@@ -203,19 +227,20 @@ describe.each(ENVIRONMENT_NAMES)("%s", (env) => {
       );
     });
 
-    test("a writer and two readers, private, pinned, with Performance Insights as the RDS instance", () => {
+    test("a writer and two readers, private, pinned, with Performance Insights", () => {
       expect(instances).toHaveLength(3);
       expect(instances.map((i) => i.promotion_tier)).toEqual([0, 1, 1]);
       for (const instance of instances) {
         expect(instance).toMatchObject({
           engine: "aurora-mysql",
-          instance_class: config.database.instanceClass,
+          instance_class: auroraInstanceClass(config.database),
           publicly_accessible: false,
           auto_minor_version_upgrade: false,
           ca_cert_identifier: "rds-ca-rsa2048-g1",
           monitoring_interval: config.database.monitoringIntervalSeconds,
         });
-        expect(instance.performance_insights_enabled).toBe(config.database.instanceClass !== "db.t4g.micro");
+        // Serverless v2 (dev, staging) and db.r7g.large (prod) both support Performance Insights.
+        expect(instance.performance_insights_enabled).toBe(true);
       }
       expect(instances[1].depends_on).toEqual(expect.arrayContaining([expect.stringContaining("instance-1")]));
     });

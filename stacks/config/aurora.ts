@@ -28,11 +28,20 @@ export const auroraSchema = z.strictObject({
   engineVersion: z.string().regex(AURORA_ENGINE_VERSION_PATTERN, "an Aurora MySQL 8.4 version: 8.4.mysql_aurora.8.4.N"),
   parameterGroupFamily: z.literal("aurora-mysql8.4"),
   /**
-   * The writer's and readers' capacity: `provisioned` instances of `database.instanceClass`, or
-   * Serverless v2 (`db.serverless`) scaling between minAcu and maxAcu.
+   * The writer's and readers' capacity: `provisioned` instances of `instanceClass` (Aurora's own,
+   * apart from the RDS instance's `database.instanceClass`), or Serverless v2 (`db.serverless`)
+   * scaling between minAcu and maxAcu.
    */
   capacity: z.discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("provisioned") }),
+    z.strictObject({
+      kind: z.literal("provisioned"),
+      instanceClass: z
+        .string()
+        .regex(
+          /^db\.[a-z][a-z0-9-]*\.(medium|large|\d*xlarge)$/,
+          "must look like db.r7g.large (Aurora has no micro or small)",
+        ),
+    }),
     z.strictObject({ kind: z.literal("serverless-v2"), minAcu: acu, maxAcu: acu }),
   ]),
   /** Reader instances (Aurora allows 15). 0: a writer alone, and no read-only proxy endpoint. */
@@ -44,24 +53,26 @@ export type AuroraConfig = z.output<typeof auroraSchema>;
 
 /** The class each instance of the cluster runs as. */
 export function auroraInstanceClass(database: EnvironmentConfig["database"]): string {
-  return database.aurora.capacity.kind === "serverless-v2" ? "db.serverless" : database.instanceClass;
+  const capacity = database.aurora.capacity;
+  return capacity.kind === "serverless-v2" ? "db.serverless" : capacity.instanceClass;
 }
 
 /** The memory one instance of the cluster has at most (a Serverless v2 instance at maxAcu). */
 export function auroraInstanceMemoryGib(database: EnvironmentConfig["database"]): number {
   const capacity = database.aurora.capacity;
-  return capacity.kind === "serverless-v2" ? capacity.maxAcu * GIB_PER_ACU : instanceMemoryGib(database.instanceClass);
+  return capacity.kind === "serverless-v2" ? capacity.maxAcu * GIB_PER_ACU : instanceMemoryGib(capacity.instanceClass);
 }
 
 /**
  * Aurora MySQL's default `max_connections`:
  * `GREATEST({log(DBInstanceClassMemory/805306368)*45},{log(DBInstanceClassMemory/8187281408)*1000})`
- * (log base 2). DBInstanceClassMemory is taken as the class's memory less 1 GiB (Aurora keeps more
- * back than RDS for MySQL): db.t4g.medium 90 (AWS's table: 90), db.r7g.large 976 (AWS: 1,000), so a
- * sizing that passes here passes on the real cluster. Serverless v2 sizes it from maxAcu.
+ * (log base 2). DBInstanceClassMemory is taken as 95 % of the class's memory less 1 GiB (Aurora keeps
+ * more back than RDS for MySQL), which stays under AWS's published table for every size: db.t4g.medium
+ * 85 (AWS: 90), db.r7g.large 897 (1,000), db.r7g.xlarge 1,947 (2,000); a sizing that passes here
+ * passes on the real cluster. Serverless v2 sizes it from maxAcu (1 ACU ~ 2 GiB).
  */
 export function auroraMaxConnections(memoryGib: number): number {
-  const memory = (memoryGib - 1) * GIB;
+  const memory = (memoryGib * 0.95 - 1) * GIB;
   return Math.floor(Math.max(Math.log2(memory / 805_306_368) * 45, Math.log2(memory / 8_187_281_408) * 1000));
 }
 

@@ -109,5 +109,5 @@ function databaseClass(database: EnvironmentConfig["database"]): string {
   if (database.engine === "rds-mysql") return database.instanceClass;
   return capacity.kind === "serverless-v2"
     ? `Aurora db.serverless at ${capacity.maxAcu} ACU`
-    : `Aurora ${database.instanceClass}`;
+    : `Aurora ${capacity.instanceClass}`;
 }

@@ -60,9 +60,10 @@ const budget = (monthlyLimitUsd: number): EnvironmentConfig["budget"] => ({
  * Aurora MySQL with readers (docs/read-replicas.md): off everywhere. One RDS for MySQL instance
  * serves this platform's measured load (1M orders: every report's p95 under 40 ms, ingestion
  * ~5,000-7,700 orders/s on 2 vCPUs, BENCHMARKS.md) for less. The settings below are what
- * `engine: "aurora-mysql"` builds, sized so that flipping the engine alone validates: one reader
- * each; dev and staging on Serverless v2 (Aurora has no db.t4g.micro, and staging's reserved
- * concurrency needs ~240 connections, more than an Aurora db.t4g.medium's 90), prod on its db.r7g.large.
+ * `engine: "aurora-mysql"` builds, sized so that flipping the engine alone validates against the
+ * reserved concurrency (stacks/config/capacity.ts): one reader each; dev and staging on Serverless v2
+ * (Aurora has no db.t4g.micro; staging needs ~240 connections, an Aurora db.t4g.medium has 90), prod
+ * on db.r7g.xlarge (its ~1,030 connections exceed an Aurora db.r7g.large's 1,000; the xlarge has 2,000).
  */
 const aurora = (
   capacity: EnvironmentConfig["database"]["aurora"]["capacity"],
@@ -96,7 +97,7 @@ const historyExport = (
 
 const database = (overrides: Partial<EnvironmentConfig["database"]>): EnvironmentConfig["database"] => ({
   engine: "rds-mysql",
-  aurora: aurora({ kind: "provisioned" }),
+  aurora: aurora({ kind: "provisioned", instanceClass: "db.r7g.xlarge" }),
   engineVersion: "8.4",
   parameterGroupFamily: "mysql8.4",
   instanceClass: "db.t4g.medium",

@@ -85,18 +85,24 @@ export class DatabaseAlarms extends Construct {
     });
 
     const aurora = database.engine === "aurora-mysql";
-    const fixedMemory = !aurora || database.aurora.capacity.kind === "provisioned";
+    const capacity = database.aurora.capacity;
+    // The writer's class: the RDS instance's, or Aurora's provisioned one; none on Serverless v2.
+    const memoryClass = !aurora
+      ? database.instanceClass
+      : capacity.kind === "provisioned"
+        ? capacity.instanceClass
+        : undefined;
     const freePercent = 100 - thresholds.rdsFreeableMemoryPercent;
-    if (fixedMemory)
+    if (memoryClass)
       this.freeableMemory = severityAlarm(this, "freeable-memory", topics, {
         ...instance,
         severity: "warning",
         alarmName: `${prefix}-rds-freeable-memory`,
         alarmDescription:
-          `RDS freeable memory below ${freePercent}% ` + `of the ${database.instanceClass}'s memory for 15 minutes`,
+          `RDS freeable memory below ${freePercent}% ` + `of the ${memoryClass}'s memory for 15 minutes`,
         metricName: "FreeableMemory",
         comparisonOperator: "LessThanThreshold",
-        threshold: freeableMemoryThresholdBytes(database.instanceClass, thresholds.rdsFreeableMemoryPercent),
+        threshold: freeableMemoryThresholdBytes(memoryClass, thresholds.rdsFreeableMemoryPercent),
       });
 
     if (!aurora)
