@@ -51,6 +51,16 @@ export function siteBucketName(prefix: string, accountId: string): string {
   return `${prefix}-dashboard-${accountId}`;
 }
 
+/** The history export's bucket (docs/history-export.md): Parquet under raw/, Athena results under athena-results/. */
+export function historyBucketName(prefix: string, accountId: string): string {
+  return `${prefix}-history-${accountId}`;
+}
+
+/** The history's Glue database: `ecommerce-analytics-prod` -> `ecommerce_analytics_prod_history` (no dashes). */
+export function historyDatabaseName(prefix: string): string {
+  return `${prefix.replace(/-/g, "_")}_history`;
+}
+
 /**
  * The user pool's custom attribute naming a person's store: `custom:store_id` in tokens and in
  * AdminCreateUser, written only by an administrator when the user is created.

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { App, Testing } from "cdktf";
 import { TABLE_EXPORTS, EXPORT_TABLES } from "../../functions/export/tables";
 import { HISTORY_QUERIES } from "../../shared/history-queries";
+import { historyDatabaseName } from "../../shared/physical-names";
 import { ApiStack } from "../../stacks/api-stack";
 import {
   ConfigError,
@@ -11,7 +12,7 @@ import {
   type EnvironmentConfig,
 } from "../../stacks/config";
 import { BUNDLE_SIZE_LIMIT_BYTES, bundleFunction } from "../../stacks/constructs/compute/bundle";
-import { historyDatabaseName, RAW_PREFIX, RESULTS_PREFIX } from "../../stacks/constructs/history/history-export";
+import { RAW_PREFIX, RESULTS_PREFIX } from "../../stacks/constructs/history/history-export";
 import { checkStack, formatViolations } from "../../stacks/policy";
 import { athenaRule } from "../../stacks/policy/athena";
 import { dataOutputs, networkOutputs } from "../support/stack-outputs";

@@ -2,7 +2,12 @@ import type {
   DataAwsIamPolicyDocumentStatement,
   DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { siteBucketName, smokeSecretName } from "../../../shared/physical-names";
+import {
+  historyBucketName,
+  historyDatabaseName,
+  siteBucketName,
+  smokeSecretName,
+} from "../../../shared/physical-names";
 
 /**
  * What the apply role (`<prefix>-github-apply`) may change: exactly what `cdktf deploy` of the
@@ -236,6 +241,61 @@ export const DEPLOY_PERMISSIONS: Record<PermissionGroup, readonly PermissionRule
     },
   ],
   api: [
+    {
+      // The history export's bucket (docs/history-export.md), emptied on destroy in dev.
+      sid: "HistoryBucket",
+      resourceTypes: [
+        "aws_s3_bucket",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+      ],
+      actions: ["s3:*"],
+      resources: (s) => [
+        `arn:${s.partition}:s3:::${historyBucketName(s.prefix, s.accountId)}`,
+        `arn:${s.partition}:s3:::${historyBucketName(s.prefix, s.accountId)}/*`,
+      ],
+    },
+    {
+      // Its Glue database and tables; a table's ARN names its database.
+      sid: "HistoryCatalog",
+      resourceTypes: ["aws_glue_catalog_database", "aws_glue_catalog_table"],
+      actions: [
+        "glue:CreateDatabase",
+        "glue:UpdateDatabase",
+        "glue:DeleteDatabase",
+        "glue:CreateTable",
+        "glue:UpdateTable",
+        "glue:DeleteTable",
+        "glue:TagResource",
+        "glue:UntagResource",
+      ],
+      resources: (s) => [
+        arn(s, "glue", "catalog"),
+        arn(s, "glue", `database/${historyDatabaseName(s.prefix)}`),
+        arn(s, "glue", `table/${historyDatabaseName(s.prefix)}/*`),
+        arn(s, "glue", `userDefinedFunction/${historyDatabaseName(s.prefix)}/*`),
+      ],
+    },
+    {
+      // Its Athena workgroup; named queries are authorized on their workgroup.
+      sid: "HistoryWorkgroup",
+      resourceTypes: ["aws_athena_workgroup", "aws_athena_named_query"],
+      actions: [
+        "athena:CreateWorkGroup",
+        "athena:UpdateWorkGroup",
+        "athena:DeleteWorkGroup",
+        "athena:CreateNamedQuery",
+        "athena:UpdateNamedQuery",
+        "athena:DeleteNamedQuery",
+        "athena:TagResource",
+        "athena:UntagResource",
+      ],
+      resources: (s) => [arn(s, "athena", `workgroup/${s.prefix}-*`)],
+    },
     {
       sid: "LambdaFunctions",
       resourceTypes: [

@@ -11,6 +11,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
 import { EXPORT_TABLES, TABLE_EXPORTS, type ColumnKind } from "../../../functions/export/tables";
 import { HISTORY_QUERIES } from "../../../shared/history-queries";
+import { historyBucketName, historyDatabaseName } from "../../../shared/physical-names";
 import type { EnvironmentConfig } from "../../config";
 import type { NetworkOutputs } from "../../contracts";
 import { NodeFunction, type PolicyStatement } from "../compute/node-function";
@@ -41,9 +42,6 @@ export interface HistoryExportProps {
   database: { environment: Record<string, string>; statements: PolicyStatement[] };
   environmentKeyArn: string;
 }
-
-/** `ecommerce-analytics-prod` -> `ecommerce_analytics_prod_history` (Glue/Athena names: lower case and _). */
-export const historyDatabaseName = (prefix: string) => `${prefix.replace(/-/g, "_")}_history`;
 
 /**
  * History beyond MySQL (docs/history-export.md): the export bucket (private, SSE-KMS under its own
@@ -77,7 +75,7 @@ export class HistoryExport extends Construct {
     });
     const keyArn = this.key.key.arn;
     const { bucket, publicAccess } = privateBucket(this, {
-      name: `${prefix}-history-${accountId}`,
+      name: historyBucketName(prefix, accountId),
       forceDestroy: settings.forceDestroy,
       kmsKeyArn: keyArn,
       lifecycle: [
