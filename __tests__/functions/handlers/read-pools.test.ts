@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect } from "kysely";
+import { Kysely, MysqlDialect, sql } from "kysely";
 import { createPool, type Pool } from "mysql2";
 import { CircuitBreaker } from "../../../functions/db/circuit-breaker";
 import { readerTargetFromEnv, type DatabaseHandle } from "../../../functions/db/connection";
@@ -16,8 +16,10 @@ interface CountedHandle extends DatabaseHandle {
   pool: Pool;
 }
 
-function countedHandle(): CountedHandle {
+/** `readOnly`: every connection in a read-only session, as on an Aurora reader (read_only=ON): a write fails. */
+function countedHandle(readOnly = false): CountedHandle {
   const pool = createPool({ uri: process.env.MYSQL_URL!, timezone: "Z", connectionLimit: 2, charset: "utf8mb4_bin" });
+  if (readOnly) pool.on("connection", (connection) => connection.query("SET SESSION TRANSACTION READ ONLY"));
   let acquired = 0;
   pool.on("acquire", () => (acquired += 1));
   return {
@@ -34,7 +36,7 @@ describe("reports read from the reader pool, ingestion writes through the writer
   let shop: TestStore;
   beforeAll(async () => {
     writer = countedHandle();
-    reader = countedHandle();
+    reader = countedHandle(true);
     setSharedDatabase(writer, reader);
     shop = await newStore(writer);
   });
@@ -61,6 +63,12 @@ describe("reports read from the reader pool, ingestion writes through the writer
       expect(result.writer).toBe(1);
     },
   );
+
+  it("the reader pool is read-only here, as an Aurora reader is: every report above ran without writing", async () => {
+    await expect(
+      sql`insert into stores (name, currency, timezone) values ('x', 'USD', 'UTC')`.execute(reader.db),
+    ).rejects.toThrow(/READ ONLY/i);
+  });
 
   it.each(["strong", "Strong", " STRONG "])("X-Consistency: %j reads the report from the writer", async (value) => {
     const result = await used(() =>
