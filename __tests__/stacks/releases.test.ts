@@ -1,4 +1,5 @@
-import { App, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack, Testing } from "cdktf";
 import { FUNCTION_NAMES, routes } from "../../shared/routes";
 import { ApiStack } from "../../stacks/api-stack";
 import {
@@ -10,6 +11,7 @@ import {
   type EnvironmentConfig,
 } from "../../stacks/config";
 import { LIVE_ALIAS, MAX_PROVISIONED_CONCURRENCY, RELEASED_FUNCTIONS } from "../../stacks/config/releases";
+import { RestApi } from "../../stacks/constructs/api/rest-api";
 import { CODEDEPLOY_LAMBDA_POLICY, rollbackAlarmName } from "../../stacks/constructs/release/function-releases";
 import { DEPLOY_PERMISSIONS, type DeployScope } from "../../stacks/constructs/bootstrap/deploy-permissions";
 import { checkStack } from "../../stacks/policy";
@@ -321,5 +323,35 @@ describe("the apply role lets the deploy's release step (tools/release) work", (
 
   it("but not in another environment's application", () => {
     expect(allows("codedeploy:CreateDeployment", group.replace("-prod-", "-dev-"))).toBe(false);
+  });
+});
+
+describe("moving API Gateway onto the aliases", () => {
+  /** The REST API's deployment trigger, its functions invoked bare or through an alias. */
+  const definitionWith = (qualifier?: string) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "rest-api-release-test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const fn = (name: string) => ({
+      functionName: `fn-${name}`,
+      invokeArn: `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/fn-${name}/invocations`,
+      ...(qualifier ? { qualifier } : {}),
+    });
+    new RestApi(stack, "rest-api", {
+      prefix: "test",
+      stageName: "v1",
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      logRetentionDays: 14,
+      logsKeyArn: networkOutputs.logsKeyArn,
+      functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, fn(name)])) as never,
+      authorizer: fn("authorizer"),
+    });
+    const synth = JSON.parse(Testing.synth(stack)) as Synth;
+    return Object.values(synth.resource.aws_api_gateway_deployment)[0].triggers.definition as string;
+  };
+
+  it("redeploys the stage when the integrations switch from the bare functions to the aliases", () => {
+    expect(definitionWith(LIVE_ALIAS)).not.toBe(definitionWith());
+    expect(definitionWith(LIVE_ALIAS)).toBe(definitionWith(LIVE_ALIAS));
   });
 });
