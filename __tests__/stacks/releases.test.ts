@@ -15,6 +15,7 @@ import { RestApi } from "../../stacks/constructs/api/rest-api";
 import { CODEDEPLOY_LAMBDA_POLICY, rollbackAlarmName } from "../../stacks/constructs/release/function-releases";
 import { DEPLOY_PERMISSIONS, type DeployScope } from "../../stacks/constructs/bootstrap/deploy-permissions";
 import { checkStack } from "../../stacks/policy";
+import { releaseTargetSchema } from "../../tools/release/appspec";
 import { dataOutputs, networkOutputs } from "../support/stack-outputs";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped */
@@ -203,6 +204,8 @@ describe.each(ENVIRONMENT_NAMES)("releases (%s)", (env) => {
     const targets = synth().output?.release_targets?.value as Block[];
     expect(targets.map((t) => t.function)).toEqual([...RELEASED_FUNCTIONS]);
     for (const target of targets) {
+      // Exactly the fields the release tool reads.
+      expect(Object.keys(target).sort()).toEqual(Object.keys(releaseTargetSchema.shape).sort());
       expect(ref(target.targetVersion)[2]).toBe("version");
       expect(target.deploymentGroup).toMatch(/^\$\{aws_codedeploy_deployment_group\./);
     }

@@ -21,7 +21,10 @@ export type RollbackAlarmKind = "errors" | "p99-duration" | "5xx";
 export const rollbackAlarmName = (prefix: string, fn: ReleasedFunction, kind: RollbackAlarmKind) =>
   `${prefix}-release-${fn}-${kind}`;
 
-/** One function's release: what tools/release reads from the api stack's `release_targets` output. */
+/**
+ * One function's release: what tools/release reads from the api stack's `release_targets` output
+ * (its `releaseTargetSchema` validates the same fields; a test keeps the two in step).
+ */
 export interface ReleaseTarget {
   function: ReleasedFunction;
   functionName: string;
@@ -62,10 +65,10 @@ export function liveAliases(
 
 /**
  * Releases of the functions API Gateway invokes through their `live` aliases (docs/releases.md):
- * the CodeDeploy application with one deployment group
- * per function (the configured traffic shift, rollback on failure and on alarm), CodeDeploy's
- * service role, and the alarms a release is rolled back on, per alias (the observability stack's
- * function alarms count every version, and notify; these watch what the alias serves, for CodeDeploy):
+ * the CodeDeploy application with one deployment group per function (the configured traffic
+ * shift, rollback on failure and on alarm), CodeDeploy's service role, and the alarms a release is
+ * rolled back on, per alias (the observability stack's function alarms count every version and
+ * notify; these watch what the alias serves, for CodeDeploy):
  *
  * - errors: the alias's Lambda Errors (dimension Resource = `<function>:live`) per minute;
  * - p99-duration: the alias's p99 Duration above the threshold in 2 of 3 minutes;
