@@ -307,7 +307,11 @@ const tagOf: Record<FunctionName, { name: string; description: string }> = {
   },
   reports: {
     name: "reports",
-    description: "Read the store's analytics. Every report is also available as CSV (Accept: text/csv).",
+    description:
+      "Read the store's analytics. Every report is also available as CSV (Accept: text/csv). Where the " +
+      "environment has database readers, reports read from them and may trail an ingest by their lag " +
+      "(usually well under 100 ms); send `X-Consistency: strong` to read from the writer and see your own " +
+      "writes at once (docs/read-replicas.md).",
   },
   health: { name: "health", description: "Service health, without an API key." },
 };
