@@ -11,6 +11,12 @@ export interface ExportOptions {
   storeIds?: number[];
   /** When the run happened, recorded per day written (default: now). */
   now?: Date;
+  /**
+   * Epoch ms after which no further day is started (the Lambda's timeout less a margin): the run
+   * stops with `complete: false` and the next one carries on from what was recorded (a first run
+   * backfilling years of history takes several).
+   */
+  deadline?: number;
 }
 
 export interface ExportSummary {
@@ -20,6 +26,8 @@ export interface ExportSummary {
   deleted: string[];
   /** Days looked at whose fingerprint had not changed. */
   unchanged: number;
+  /** False when the deadline stopped the run before every changed day was written. */
+  complete: boolean;
 }
 
 interface DayState {
@@ -81,7 +89,8 @@ export async function exportHistory(
   const now = options.now ?? new Date();
   const stores =
     options.storeIds ?? (await db.selectFrom("stores").select("id").orderBy("id").execute()).map((s) => s.id);
-  const summary: ExportSummary = { stores: stores.length, written: [], deleted: [], unchanged: 0 };
+  const summary: ExportSummary = { stores: stores.length, written: [], deleted: [], unchanged: 0, complete: true };
+  const outOfTime = () => options.deadline !== undefined && Date.now() >= options.deadline;
 
   for (const storeId of stores) {
     const changedDays = new Map<ExportTable, Set<string>>();
@@ -97,6 +106,10 @@ export async function exportHistory(
       changedDays.set(name, changed);
 
       for (const day of [...changed].sort()) {
+        if (outOfTime()) {
+          summary.complete = false;
+          return summary;
+        }
         const key = objectKey(options.prefix, name, storeId, day);
         await sink.put(key, dayFile(table, await dayRows(db, table, storeId, day)));
         const state = current.get(day)!;

@@ -11,6 +11,7 @@ import { withPowertools } from "../middleware/powertools";
 import { logger, metrics } from "../observability";
 
 let s3: S3Calls | undefined;
+const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
 /** The runtime's S3 client, loaded on first use (kept external by the bundle). */
 async function s3Calls(): Promise<S3Calls> {
@@ -26,6 +27,8 @@ async function s3Calls(): Promise<S3Calls> {
 }
 
 export interface ExportResult {
+  /** False when the run stopped before its timeout with days left: the next run carries on. */
+  complete: boolean;
   stores: number;
   written: number;
   deleted: number;
@@ -45,7 +48,7 @@ function storeIdsOf(event: unknown): number[] | undefined {
   return ids;
 }
 
-export const handler = withPowertools<ExportEvent | undefined, ExportResult>(async (event) => {
+export const handler = withPowertools<ExportEvent | undefined, ExportResult>(async (event, context) => {
   const bucket = process.env.EXPORT_BUCKET;
   if (!bucket) throw new Error("EXPORT_BUCKET is not set");
   const prefix = process.env.EXPORT_PREFIX ?? "raw/";
@@ -53,6 +56,8 @@ export const handler = withPowertools<ExportEvent | undefined, ExportResult>(asy
   const summary: ExportSummary = await exportHistory(sharedDatabase().db, sink, {
     prefix,
     storeIds: storeIdsOf(event),
+    // No day is started in the last minute before Lambda's timeout: a file and its record are never cut off.
+    deadline: Date.now() + context.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS,
   });
   metrics.addMetric("ExportFilesWritten", MetricUnit.Count, summary.written.length);
   metrics.addMetric("ExportFilesDeleted", MetricUnit.Count, summary.deleted.length);
@@ -60,8 +65,10 @@ export const handler = withPowertools<ExportEvent | undefined, ExportResult>(asy
     stores: summary.stores,
     written: summary.written.length,
     deleted: summary.deleted.length,
+    complete: summary.complete,
   });
   return {
+    complete: summary.complete,
     stores: summary.stores,
     written: summary.written.length,
     deleted: summary.deleted.length,

@@ -178,6 +178,22 @@ describe("history export against the real MySQL, read back with DuckDB", () => {
     expect(unscaledDecimal("1234567890.1234")).toBe(12345678901234n);
   });
 
+  test("a run past its deadline stops before the next day; the next run carries on", async () => {
+    const partial = await mkdtemp(join(tmpdir(), "history-export-partial-"));
+    const db = handle.db;
+    try {
+      const saved = await db.selectFrom("export_days").selectAll().execute();
+      await db.deleteFrom("export_days").execute();
+      const stopped = await exportHistory(db, new FolderSink(partial), { prefix: PREFIX, deadline: Date.now() - 1 });
+      expect(stopped).toMatchObject({ complete: false, written: [] });
+      const resumed = await exportHistory(db, new FolderSink(partial), { prefix: PREFIX });
+      expect(resumed.complete).toBe(true);
+      expect(resumed.written.length).toBe(saved.length);
+    } finally {
+      await rm(partial, { recursive: true, force: true });
+    }
+  });
+
   test("a re-run writes nothing, and a fresh export writes the same bytes", async () => {
     const before = await files(root);
     const again = await exportHistory(handle.db, new FolderSink(root), { prefix: PREFIX });

@@ -40,9 +40,10 @@ describe("export handler", () => {
     ];
     await ingestOrders(handle.db, store, ordersRequestSchema.parse({ orders }).orders);
 
-    const context = lambdaContext("ecommerce-analytics-dev-export");
+    // 15 minutes left, as at the start of a run of the exporter (timeout 900 s)
+    const context = { ...lambdaContext("ecommerce-analytics-dev-export"), getRemainingTimeInMillis: () => 900_000 };
     const { result, output } = await captureOutput(() => handler({ storeIds: [store.id] }, context));
-    expect(result).toEqual({ stores: 1, written: 2, deleted: 0, unchanged: 0 });
+    expect(result).toEqual({ complete: true, stores: 1, written: 2, deleted: 0, unchanged: 0 });
     const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(puts.map((p) => p.Key).sort()).toEqual([
       `raw/table=order_lines/store_id=${store.id}/day=2026-11-03/part-0.parquet`,
@@ -58,9 +59,28 @@ describe("export handler", () => {
 
     s3.reset();
     const { result: again } = await captureOutput(() => handler({ storeIds: [store.id] }, context));
-    expect(again).toEqual({ stores: 1, written: 0, deleted: 0, unchanged: 2 });
+    expect(again).toEqual({ complete: true, stores: 1, written: 0, deleted: 0, unchanged: 2 });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it("starts no day in the last minute before the timeout: the next run carries on", async () => {
+    s3.reset();
+    const { store } = await newStore(handle);
+    const orders = [
+      {
+        id: "late",
+        createdAt: "2026-11-04T10:00:00.000Z",
+        currency: "USD",
+        status: "paid",
+        lines: [{ productId: "p", productName: "P", quantity: 1, unitPrice: "1.00" }],
+      },
+    ];
+    await ingestOrders(handle.db, store, ordersRequestSchema.parse({ orders }).orders);
+    const context = { ...lambdaContext("export"), getRemainingTimeInMillis: () => 59_000 };
+    const { result } = await captureOutput(() => handler({ storeIds: [store.id] }, context));
+    expect(result).toMatchObject({ complete: false, written: 0 });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it("refuses store ids that are not positive integers", async () => {
