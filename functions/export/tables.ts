@@ -21,10 +21,11 @@ export interface TableExport {
   /** Primary key without store_id: rows are written in this order. */
   orderBy: string[];
   /**
-   * SQL over the day's rows that changes when any of them changes: the count for insert-only tables
-   * (events, refunds and their lines are never updated by ingest), plus the latest updated_at for
-   * orders (a changed order is rewritten with updated_at = now) and a checksum of its prev_paid_at,
-   * which ingest sets on later orders of the customer without touching their updated_at.
+   * SQL over the day's rows that changes when any of them changes: for events (insert-only: ingest
+   * skips a known id) the count, read from the time index alone; for refunds and their lines
+   * (replaced whole when re-sent) the count and a checksum of every column; for orders the count,
+   * the latest updated_at (a re-sent order is rewritten with updated_at = now) and a checksum of
+   * prev_paid_at, which ingest sets on a customer's later orders without touching their updated_at.
    */
   fingerprint: string;
   /** A lines table is rewritten for every day its parent's fingerprint changed too. */
@@ -34,6 +35,13 @@ export interface TableExport {
 }
 
 const col = (name: string, kind: ColumnKind, nullable = false): ExportColumn => ({ name, kind, nullable });
+
+const TIME_TEXT = "'%Y-%m-%dT%H:%i:%s.%f'";
+/** The day's count and the sum of a CRC-32 of each row's columns (order-independent). */
+const checksum = (columns: string[]) =>
+  `concat(count(*), '/', sum(crc32(concat_ws('|', ${columns
+    .map((c) => (c === "created_at" ? `date_format(created_at, ${TIME_TEXT})` : c))
+    .join(", ")}))))`;
 
 /** DECIMAL(19,4) in MySQL and in Parquet: money never becomes a float. */
 export const MONEY_PRECISION = 19;
@@ -86,14 +94,14 @@ export const TABLE_EXPORTS: Readonly<Record<ExportTable, TableExport>> = {
     name: "refunds",
     dayColumn: "created_at",
     orderBy: ["id"],
-    fingerprint: "count(*)",
+    fingerprint: checksum(["id", "order_id", "created_at", "amount"]),
     columns: [col("id", "string"), col("order_id", "string"), col("created_at", "timestamp"), col("amount", "decimal")],
   },
   refund_lines: {
     name: "refund_lines",
     dayColumn: "created_at",
     orderBy: ["refund_id", "line_no"],
-    fingerprint: "count(*)",
+    fingerprint: checksum(["refund_id", "line_no", "order_id", "product_id", "quantity", "amount", "created_at"]),
     parent: "refunds",
     columns: [
       col("refund_id", "string"),

@@ -212,7 +212,7 @@ describe("history export against the real MySQL, read back with DuckDB", () => {
     }
   });
 
-  test("a late event and a changed order of an old day rewrite only the days they change", async () => {
+  test("a late event, a changed order and a re-sent refund rewrite only the days they change", async () => {
     const before = await files(root);
     const { db } = handle;
     await ingestEvents(
@@ -228,6 +228,22 @@ describe("history export against the real MySQL, read back with DuckDB", () => {
       store,
       ordersRequestSchema.parse({ orders: changed.map((o) => ({ ...o, status: "cancelled" })) }).orders,
     );
+    // r2 re-sent with another amount: ingest replaces it (same count, same day)
+    await ingestRefunds(
+      db,
+      store,
+      refundsRequestSchema.parse({
+        refunds: [
+          {
+            id: "r2",
+            orderId: "oa-1-1",
+            createdAt: "2026-11-03T11:00:00.000Z",
+            amount: "1234567890.19",
+            lines: [{ productId: "p0", quantity: 1, amount: "1234567890.19" }],
+          },
+        ],
+      }).refunds,
+    );
     const summary = await exportHistory(db, new FolderSink(root), { prefix: PREFIX });
     const day = (d: string, t: string) => `${PREFIX}table=${t}/store_id=${store.id}/day=${d}/part-0.parquet`;
     // cancelling c0's 2 Nov order moves prev_paid_at of c0's 3 Nov order (ingest does not touch its updated_at)
@@ -238,6 +254,8 @@ describe("history export against the real MySQL, read back with DuckDB", () => {
         day("2026-11-02", "order_lines"),
         day("2026-11-03", "orders"),
         day("2026-11-03", "order_lines"),
+        day("2026-11-03", "refunds"),
+        day("2026-11-03", "refund_lines"),
       ].sort(),
     );
     const after = await files(root);
