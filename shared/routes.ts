@@ -46,6 +46,12 @@ export interface Route {
    * every query parameter (shared/stage-cache.ts); docs/caching.md.
    */
   cache?: { ttlSeconds: number };
+  /**
+   * The query parameters the route takes, all of them (the handler refuses any other): the keys
+   * of its schema in functions/reports/query.ts, which a test holds equal to these. The stage
+   * cache keys on every one of them.
+   */
+  query?: readonly string[];
 }
 
 export const API_BASE_PATH = "/api/v1";
@@ -79,6 +85,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/summary",
     operationId: "summaryReport",
+    query: ["from", "to", "timezone"],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -90,6 +97,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/sales",
     operationId: "salesReport",
+    query: ["from", "to", "timezone", "interval"],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -101,6 +109,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/products",
     operationId: "productsReport",
+    query: ["from", "to", "timezone", "sort", "limit", "category"],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -112,6 +121,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/funnel",
     operationId: "funnelReport",
+    query: ["from", "to", "timezone"],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -123,6 +133,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/cohorts",
     operationId: "cohortsReport",
+    query: ["from", "to", "timezone", "interval"],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -134,6 +145,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/api/v1/reports/realtime",
     operationId: "realtimeReport",
+    query: [],
     functionName: "reports",
     apiKeyRequired: true,
     people: true,
@@ -154,4 +166,9 @@ export const FUNCTION_NAMES: readonly FunctionName[] = ["ingest", "reports", "he
 
 export function routeKey(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
+}
+
+/** The query parameters of an operation (the route table's `query`); none when it takes none. */
+export function queryParameterNames(operationId: string): string[] {
+  return [...(routes.find((route) => route.operationId === operationId)?.query ?? [])];
 }

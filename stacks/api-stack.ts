@@ -4,7 +4,7 @@ import { dependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { migrationsHash } from "../shared/migrations-hash";
 import { usagePlanName, userPoolName } from "../shared/physical-names";
-import { queryParameterNames } from "../functions/reports/query";
+import { queryParameterNames } from "../shared/routes";
 import { FUNCTION_NAMES, routes as ROUTE_TABLE, type FunctionName, type Route } from "../shared/routes";
 import type { EnvironmentConfig } from "./config";
 import { PeopleKey } from "./constructs/api/people-key";

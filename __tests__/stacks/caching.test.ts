@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
 import { CONSISTENCY_HEADER } from "../../functions/middleware/http-handler";
-import { queryParameterNames } from "../../functions/reports/query";
+import { queryParameterNames } from "../../shared/routes";
 import { FUNCTION_NAMES, routes, type FunctionName, type Route } from "../../shared/routes";
 import {
   CACHE_CLUSTER_SIZES,

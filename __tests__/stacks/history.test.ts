@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { App, Testing } from "cdktf";
-import { TABLE_EXPORTS, EXPORT_TABLES } from "../../functions/export/tables";
+import { TABLE_EXPORTS, EXPORT_TABLES } from "../../shared/export-tables";
 import { HISTORY_QUERIES } from "../../shared/history-queries";
 import { historyDatabaseName } from "../../shared/physical-names";
 import { ApiStack } from "../../stacks/api-stack";

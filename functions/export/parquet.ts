@@ -1,6 +1,6 @@
 import type { SchemaElement } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { MONEY_PRECISION, MONEY_SCALE, type ExportColumn, type TableExport } from "./tables";
+import { MONEY_PRECISION, MONEY_SCALE, type ExportColumn, type TableExport } from "../../shared/export-tables";
 
 /** Fixed, so the file's bytes depend only on its rows (no writer version or clock in the footer). */
 export const CREATED_BY = "ecommerce-analytics history export";

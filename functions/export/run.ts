@@ -2,7 +2,13 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { dayFile } from "./parquet";
 import type { ExportSink } from "./sink";
-import { EXPORT_TABLES, objectKey, TABLE_EXPORTS, type ExportTable, type TableExport } from "./tables";
+import {
+  EXPORT_TABLES,
+  objectKey,
+  TABLE_EXPORTS,
+  type ExportTable,
+  type TableExport,
+} from "../../shared/export-tables";
 
 export interface ExportOptions {
   /** Key prefix inside the bucket or folder, e.g. `raw/` (empty: the root). */

@@ -74,9 +74,3 @@ export const reportQueries = {
   }),
   realtimeReport: z.object({}),
 } satisfies Record<string, z.ZodObject>;
-
-/** The query parameters an operation takes, in declaration order; none for an operation without a query schema. */
-export function queryParameterNames(operationId: string): string[] {
-  const schema: z.ZodObject | undefined = (reportQueries as Record<string, z.ZodObject>)[operationId];
-  return schema ? Object.keys(schema.shape) : [];
-}

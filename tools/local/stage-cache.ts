@@ -6,7 +6,7 @@
  * client refused with 403 as `FAIL_WITH_403` does. Like API Gateway, it is consulted only after
  * the caller is admitted (key or token checked, request counted), and keeps successful answers only.
  */
-import { queryParameterNames } from "../../functions/reports/query";
+import { queryParameterNames } from "../../shared/routes";
 import type { Route } from "../../shared/routes";
 import { CACHE_KEY_HEADERS, cacheTtlSeconds, type StageCacheSettings } from "../../shared/stage-cache";
 

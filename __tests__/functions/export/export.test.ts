@@ -9,7 +9,7 @@ import type { Store } from "../../../functions/db/schema";
 import { exportHistory } from "../../../functions/export/run";
 import { unscaledDecimal } from "../../../functions/export/parquet";
 import { FolderSink } from "../../../functions/export/sink";
-import { EXPORT_TABLES, TABLE_EXPORTS } from "../../../functions/export/tables";
+import { EXPORT_TABLES, TABLE_EXPORTS } from "../../../shared/export-tables";
 import { HISTORY_QUERIES } from "../../../shared/history-queries";
 import { ingestEvents } from "../../../functions/ingest/events";
 import { ingestOrders } from "../../../functions/ingest/orders";

@@ -7,7 +7,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import type { DatabaseHandle } from "../../../functions/db/connection";
 import { apiGatewayEvent, lambdaContext } from "../../../tools/local/api-gateway-event";
 import { functionHandlers } from "../../../tools/local/handlers";
-import { queryParameterNames } from "../../../functions/reports/query";
+import { queryParameterNames } from "../../../shared/routes";
 import { routes, type Route } from "../../../shared/routes";
 import { call, newStore, useTestDatabase, type CallResult, type TestStore } from "../../support/harness";
 

@@ -1,6 +1,7 @@
 import { ApiError } from "../../../functions/http/errors";
 import { parseQuery } from "../../../functions/reports/params";
-import { queryParameterNames, reportQueries } from "../../../functions/reports/query";
+import { reportQueries } from "../../../functions/reports/query";
+import { queryParameterNames, routes } from "../../../shared/routes";
 
 /** The 400's details parseQuery throws, or the parsed values. */
 function read(operationId: keyof typeof reportQueries, query: Record<string, string>): unknown {
@@ -80,5 +81,15 @@ describe("a report's query, read by its schema", () => {
     expect(queryParameterNames("cohortsReport")).toEqual(["from", "to", "timezone", "interval"]);
     expect(queryParameterNames("realtimeReport")).toEqual([]);
     expect(queryParameterNames("ingestOrders")).toEqual([]);
+  });
+
+  it("takes exactly the route table's query parameters, in its order (the stage cache keys on them)", () => {
+    for (const [operationId, schema] of Object.entries(reportQueries))
+      expect({ operationId, keys: Object.keys(schema.shape) }).toEqual({
+        operationId,
+        keys: queryParameterNames(operationId),
+      });
+    const withQuery = routes.filter((route) => route.query !== undefined).map((route) => route.operationId);
+    expect(withQuery.sort()).toEqual(Object.keys(reportQueries).sort());
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createDatabase, type DatabaseHandle } from "../../../functions/db/connection";
 import { setSharedDatabase } from "../../../functions/db/shared-database";
-import { queryParameterNames } from "../../../functions/reports/query";
+import { queryParameterNames } from "../../../shared/routes";
 import { createStore, revokeKeys } from "../../../functions/stores/repository";
 import { routes } from "../../../shared/routes";
 import { CACHE_KEY_HEADERS, cacheKeyParameters, type StageCacheSettings } from "../../../shared/stage-cache";

@@ -5,7 +5,7 @@ import { createDatabase, type DatabaseHandle } from "../../../functions/db/conne
 import { setSharedDatabase } from "../../../functions/db/shared-database";
 import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "../../../functions/ingest/schemas";
 import { buildOpenApiDocument, renderOpenApiJson, type OpenApiOperation } from "../../../tools/openapi/document";
-import { queryParameterNames } from "../../../functions/reports/query";
+import { queryParameterNames } from "../../../shared/routes";
 import { routeKey, routes, type OperationId, type Route } from "../../../shared/routes";
 import { call, newStore, useTestDatabase, type CallResult, type TestStore } from "../../support/harness";
 import { check, resolvePointer } from "./json-schema-check";

@@ -9,7 +9,7 @@ import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
-import { EXPORT_TABLES, TABLE_EXPORTS, type ColumnKind } from "../../../functions/export/tables";
+import { EXPORT_TABLES, TABLE_EXPORTS, type ColumnKind } from "../../../shared/export-tables";
 import { HISTORY_QUERIES } from "../../../shared/history-queries";
 import { historyBucketName, historyDatabaseName } from "../../../shared/physical-names";
 import type { EnvironmentConfig } from "../../config";
