@@ -18,7 +18,7 @@ import { planEnvironment, UPSTREAM_OVERRIDE_FILE, type StackPlanResult } from ".
 import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "../../scripts/plan/upstream-outputs";
 
 /**
- * `terraform plan` of every stack of dev and prod, offline and the way the pull request workflow
+ * `terraform plan` of every stack of dev, staging and prod, offline and the way the pull request workflow
  * plans them (scripts/plan-environment.ts): a fresh environment (no state at all), each downstream
  * planned against its upstream's planned outputs, so cross-stack references, their types and the
  * stack order are really checked by Terraform and the AWS provider. The provider's one AWS call
@@ -26,7 +26,7 @@ import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "
  * test only through a Terraform override file next to each synthesized cdk.tf.json. Skipped,
  * saying why, where terraform or the provider mirror is missing.
  */
-const ENVIRONMENTS = ["dev", "prod"] as const;
+const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 /** In deploy order: dependencies first, then README's order (web, which no list names, last). */
 const KINDS = ["bootstrap", "network", "data", "api", "observability", "web"] as const;
 const DOWNSTREAMS = ["data", "api", "observability", "web"];
@@ -153,7 +153,7 @@ if (!tooling.ok) {
   console.warn(`terraform plan skipped: ${tooling.reason}`);
   test.skip(`terraform plan of every stack (skipped: ${tooling.reason})`, () => undefined);
 } else {
-  describe(`terraform ${tooling.tooling.version} plan, offline, every stack of ${ENVIRONMENTS.join(" and ")}`, () => {
+  describe(`terraform ${tooling.tooling.version} plan, offline, every stack of ${ENVIRONMENTS.join(", ")}`, () => {
     let root: string;
     let outdir: string;
     let stateDir: string;
@@ -243,7 +243,7 @@ if (!tooling.ok) {
         const override = stsOverride(port, readJson(join(outdir, "stacks", stack, "cdk.tf.json")));
         writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), override);
       }
-      // dev and prod side by side, each chain in dependency order (two plans at a time: two cores).
+      // the environments side by side, each chain in dependency order (three plans at a time on two cores).
       const planned = await Promise.all(
         ENVIRONMENTS.map((environment) => plan(environment, { environment, concurrency: 1 })),
       );
