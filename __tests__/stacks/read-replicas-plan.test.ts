@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import {
 import { DataStack } from "../../stacks/data-stack";
 import { NetworkStack } from "../../stacks/network-stack";
 import { checkTooling } from "../../stacks/terraform/validate";
+import { offlineAwsEnv, startSts, stsOverride } from "../support/offline-plan";
 
 /**
  * `terraform plan`, offline, of network, data and api of every environment with Aurora MySQL and
@@ -26,56 +27,7 @@ import { checkTooling } from "../../stacks/terraform/validate";
  * against its upstream's planned outputs, the provider's one AWS call (STS) answered by a loopback
  * double, as __tests__/stacks/terraform-plan.test.ts does.
  */
-const ACCOUNT = "123456789012";
 const STACKS = ["network", "data", "api"] as const;
-
-async function startSts(): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () =>
-      res
-        .writeHead(200, { "content-type": "text/xml" })
-        .end(
-          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-            `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId>` +
-            `<Account>${ACCOUNT}</Account></GetCallerIdentityResult>` +
-            `<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>` +
-            `</GetCallerIdentityResponse>`,
-        ),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
-}
-
-/** Every AWS provider of the stack (the default and each alias) pointed at the double. */
-function stsOverride(port: number, stackJson: { provider?: { aws?: unknown } }): string {
-  const providers = ([] as Record<string, unknown>[]).concat(
-    (stackJson.provider?.aws ?? []) as Record<string, unknown>[],
-  );
-  const settings = {
-    endpoints: [{ sts: `http://127.0.0.1:${port}` }],
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-  };
-  const aliases = providers.map((p) => p.alias).filter((a): a is string => typeof a === "string");
-  return JSON.stringify({ provider: { aws: [settings, ...aliases.map((alias) => ({ alias, ...settings }))] } });
-}
-
-function offlineAwsEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-}
 
 /**
  * Aurora in place of the instance with each environment's own Aurora settings (dev 0.5-2 ACU and

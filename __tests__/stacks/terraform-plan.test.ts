@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import {
 } from "../../scripts/plan-comment/index";
 import { planEnvironment, UPSTREAM_OVERRIDE_FILE, type StackPlanResult } from "../../scripts/plan/plan-environment";
 import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "../../scripts/plan/upstream-outputs";
+import { offlineAwsEnv, startSts, stsOverride } from "../support/offline-plan";
 
 /**
  * `terraform plan` of every stack of dev, staging and prod, offline and the way the pull request workflow
@@ -30,7 +31,6 @@ const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 /** In deploy order: dependencies first, then README's order (web, which no list names, last). */
 const KINDS = ["bootstrap", "network", "data", "api", "observability", "web"] as const;
 const DOWNSTREAMS = ["data", "api", "observability", "web"];
-const ACCOUNT = "123456789012";
 
 type Json = Record<string, Record<string, unknown>>;
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Json;
@@ -41,74 +41,6 @@ function resourceCount(stackJson: Json): { count: number; repeated: boolean } {
     Object.values(byName as Record<string, Record<string, unknown>>),
   );
   return { count: blocks.length, repeated: blocks.some((b) => "count" in b || "for_each" in b) };
-}
-
-/** A loopback STS double answering GetCallerIdentity; every request is recorded. */
-async function startSts(requests: string[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      const action = new URLSearchParams(body).get("Action") ?? "";
-      requests.push(action);
-      if (action !== "GetCallerIdentity") {
-        res
-          .writeHead(400, { "content-type": "text/xml" })
-          .end(
-            `<ErrorResponse><Error><Code>InvalidAction</Code>` +
-              `<Message>${action} is not served by the test double</Message></Error></ErrorResponse>`,
-          );
-        return;
-      }
-      res
-        .writeHead(200, { "content-type": "text/xml" })
-        .end(
-          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-            `<Arn>arn:aws:iam::${ACCOUNT}:user/plan</Arn><UserId>AIDAPLANTESTDOUBLE</UserId>` +
-            `<Account>${ACCOUNT}</Account></GetCallerIdentityResult>` +
-            `<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>` +
-            `</GetCallerIdentityResponse>`,
-        );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
-}
-
-/**
- * Every AWS provider of a stack pointed at the double, for the test only (Terraform merges
- * `*_override.tf.json` over cdk.tf.json, matching provider blocks by alias): the default one and
- * any of another region (data-prod's `backup_region`), which would otherwise call the real STS.
- */
-const stsOverride = (port: number, stackJson: Json) => {
-  const providers = ([] as Record<string, unknown>[]).concat(
-    (stackJson.provider?.aws ?? []) as Record<string, unknown>[],
-  );
-  const aliases = providers.map((p) => p.alias).filter((a): a is string => typeof a === "string");
-  const settings = {
-    endpoints: [{ sts: `http://127.0.0.1:${port}` }],
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-  };
-  return JSON.stringify({
-    provider: { aws: [settings, ...aliases.map((alias) => ({ alias, ...settings }))] },
-  });
-};
-
-/** Fake keys and nothing of the machine's own AWS configuration. */
-function offlineAwsEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
 }
 
 /** Synthesizes the environments with local state under `stateDir` (never a bucket of the machine's environment). */
