@@ -1,6 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -18,7 +17,7 @@ import {
 import { DataStack } from "../../stacks/data-stack";
 import { NetworkStack } from "../../stacks/network-stack";
 import { checkTooling } from "../../stacks/terraform/validate";
-import { offlineAwsEnv, startSts, stsOverride } from "../support/offline-plan";
+import { offlineAwsEnv, pointStacksAtSts, startSts, stopSts } from "../support/offline-plan";
 
 /**
  * `terraform plan`, offline, of network, data and api of every environment with Aurora MySQL and
@@ -71,11 +70,7 @@ if (!tooling.ok) {
       }
       app.synth();
       sts = await startSts();
-      const port = (sts.address() as AddressInfo).port;
-      for (const stack of readdirSync(join(outdir, "stacks"))) {
-        const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
-        writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), stsOverride(port, json));
-      }
+      pointStacksAtSts(outdir, sts);
       for (const env of ENVIRONMENT_NAMES) {
         results[env] = await planEnvironment({
           outDir: outdir,
@@ -91,10 +86,7 @@ if (!tooling.ok) {
     }, 900_000);
 
     afterAll(async () => {
-      if (sts) {
-        sts.closeAllConnections();
-        await new Promise<void>((resolve) => sts?.close(() => resolve()));
-      }
+      await stopSts(sts);
       if (root) rmSync(root, { recursive: true, force: true });
     });
 

@@ -1,6 +1,5 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -16,7 +15,7 @@ import {
 } from "../../scripts/plan-comment/index";
 import { planEnvironment, UPSTREAM_OVERRIDE_FILE, type StackPlanResult } from "../../scripts/plan/plan-environment";
 import { backendOf, outputsState, remoteStateReads, type PlannedOutputs } from "../../scripts/plan/upstream-outputs";
-import { offlineAwsEnv, startSts, stsOverride } from "../support/offline-plan";
+import { offlineAwsEnv, pointStacksAtSts, startSts, stopSts } from "../support/offline-plan";
 
 /**
  * `terraform plan` of every stack of dev, staging and prod, offline and the way the pull request workflow
@@ -170,11 +169,7 @@ if (!tooling.ok) {
       synth(outdir, stateDir);
       const synthMs = Date.now() - started;
       sts = await startSts(stsRequests);
-      const port = (sts.address() as AddressInfo).port;
-      for (const stack of readdirSync(join(outdir, "stacks"))) {
-        const override = stsOverride(port, readJson(join(outdir, "stacks", stack, "cdk.tf.json")));
-        writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), override);
-      }
+      pointStacksAtSts(outdir, sts);
       // the environments side by side, each chain in dependency order (three plans at a time on two cores).
       const planned = await Promise.all(
         ENVIRONMENTS.map((environment) => plan(environment, { environment, concurrency: 1 })),
@@ -205,10 +200,7 @@ if (!tooling.ok) {
     }, 900_000);
 
     afterAll(async () => {
-      if (sts) {
-        sts.closeAllConnections();
-        await new Promise<void>((resolve) => sts?.close(() => resolve()));
-      }
+      await stopSts(sts);
       if (root) rmSync(root, { recursive: true, force: true });
       if (times.length > 0) console.log(`terraform plan timings:\n  ${times.join("\n  ")}`);
     });

@@ -4,7 +4,10 @@
  * provider of a stack at it, and an environment with fake keys and nothing of the machine's own
  * AWS configuration (TOOLCHAIN.md).
  */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 
 /** The account the double answers with. */
 export const PLAN_ACCOUNT = "123456789012";
@@ -75,4 +78,22 @@ export function offlineAwsEnv(): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     AWS_EC2_METADATA_DISABLED: "true",
   };
+}
+
+/** Writes `sts_override.tf.json` beside every synthesized stack of `outdir`, pointing it at the double. */
+export function pointStacksAtSts(outdir: string, sts: Server): void {
+  const { port } = sts.address() as AddressInfo;
+  for (const stack of readdirSync(join(outdir, "stacks"))) {
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+      provider?: { aws?: unknown };
+    };
+    writeFileSync(join(outdir, "stacks", stack, "sts_override.tf.json"), stsOverride(port, json));
+  }
+}
+
+/** Stops the double, if it was started. */
+export async function stopSts(sts: Server | undefined): Promise<void> {
+  if (!sts) return;
+  sts.closeAllConnections();
+  await new Promise<void>((resolve) => sts.close(() => resolve()));
 }

@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
+import { schedulerTrust } from "../security/scheduler-trust";
 import type { StopScheduleConfig } from "../../config";
 
 export interface StopScheduleProps {
@@ -35,29 +36,7 @@ export class StopSchedule extends Construct {
   constructor(scope: Construct, id: string, props: StopScheduleProps) {
     super(scope, id);
     const { prefix, settings, partition, accountId, region } = props;
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-            {
-              // AWS's execution-role example names the schedule group as the source; the schedules
-              // themselves are listed too. Either way only this account's default group, and only a
-              // schedule created with iam:PassRole on this role, can assume it.
-              test: "ArnLike",
-              variable: "aws:SourceArn",
-              values: [
-                `arn:${partition}:scheduler:${region}:${accountId}:schedule-group/default`,
-                `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${prefix}-db-*`,
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    const trust = schedulerTrust(this, "trust", { partition, region, accountId, schedules: [`${prefix}-db-*`] });
     this.role = new IamRole(this, "role", {
       name: `${prefix}-db-schedule`,
       description: `${prefix}: EventBridge Scheduler stops and starts the database`,

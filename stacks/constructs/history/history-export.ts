@@ -9,6 +9,7 @@ import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
+import { schedulerTrust } from "../security/scheduler-trust";
 import { EXPORT_TABLES, TABLE_EXPORTS, type ColumnKind } from "../../../shared/export-tables";
 import { HISTORY_QUERIES } from "../../../shared/history-queries";
 import { historyBucketName, historyDatabaseName } from "../../../shared/physical-names";
@@ -139,25 +140,11 @@ export class HistoryExport extends Construct {
     });
 
     // --- the schedule -----------------------------------------------------------------------------
-    const trust = new DataAwsIamPolicyDocument(this, "schedule-trust", {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-            {
-              test: "ArnLike",
-              variable: "aws:SourceArn",
-              values: [
-                `arn:${partition}:scheduler:${region}:${accountId}:schedule-group/default`,
-                `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${prefix}-history-export`,
-              ],
-            },
-          ],
-        },
-      ],
+    const trust = schedulerTrust(this, "schedule-trust", {
+      partition,
+      region,
+      accountId,
+      schedules: [`${prefix}-history-export`],
     });
     const scheduleRole = new IamRole(this, "schedule-role", {
       name: `${prefix}-history-schedule`,
