@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Database, EventType, NewEvent, SessionsTable, Store } from "../db/schema";
-import { chunk, inTransaction } from "../db/transaction";
+import { insertRows } from "../db/insert-rows";
+import { inTransaction } from "../db/transaction";
 import { withinColumnLimits } from "./column-limits";
 import { openRollups, type RollupWriter } from "../rollups";
 import type { EventInput } from "./schemas";
@@ -92,22 +93,16 @@ async function foldIntoSessions(
     };
   });
   for (const session of merged) rollups.session(session, 1);
-  for (const rows of chunk(merged)) {
-    await trx
-      .insertInto("sessions")
-      .values(rows)
-      .onDuplicateKeyUpdate({
-        started_at: sql`values(started_at)`,
-        last_event_at: sql`values(last_event_at)`,
-        customer_id: sql`values(customer_id)`,
-        events: sql`values(events)`,
-        product_viewed: sql`values(product_viewed)`,
-        added_to_cart: sql`values(added_to_cart)`,
-        reached_checkout: sql`values(reached_checkout)`,
-        converted: sql`values(converted)`,
-      })
-      .execute();
-  }
+  await insertRows(trx, "sessions", merged, {
+    started_at: "replace",
+    last_event_at: "replace",
+    customer_id: "replace",
+    events: "replace",
+    product_viewed: "replace",
+    added_to_cart: "replace",
+    reached_checkout: "replace",
+    converted: "replace",
+  });
   await rollups.apply();
 }
 
@@ -146,7 +141,7 @@ export async function ingestEvents(
         .execute();
       for (const row of seen) unique.delete(row.id);
       const fresh = [...unique.values()];
-      for (const rows of chunk(fresh)) await trx.insertInto("events").values(rows).execute();
+      await insertRows(trx, "events", fresh);
       await foldIntoSessions(trx, rollups, sessionDeltas(fresh));
       return { accepted: fresh.length, duplicates: events.length - fresh.length };
     }),

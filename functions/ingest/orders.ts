@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../db/schema";
+import { insertRows } from "../db/insert-rows";
 import { chunk, inTransaction } from "../db/transaction";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
@@ -179,9 +180,12 @@ export async function ingestOrders(
         rollups.orderLines(countedLines, 1);
       }
       const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
-      for (const batch of chunk(rows)) await trx.insertInto("orders").values(batch).execute();
-      for (const batch of chunk(prepared.flatMap((p) => p.lines)))
-        await trx.insertInto("order_lines").values(batch).execute();
+      await insertRows(trx, "orders", rows);
+      await insertRows(
+        trx,
+        "order_lines",
+        prepared.flatMap((p) => p.lines),
+      );
       await upsertProducts(trx, store.id, orders);
       await rollups.apply();
       return { created: prepared.length - existingIds.length, updated: existingIds.length };
@@ -308,17 +312,7 @@ async function upsertProducts(
   const rows = [...products.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([id, p]) => ({ store_id: storeId, id, name: p.name, category: p.category, updated_at: now }));
-  for (const batch of chunk(rows)) {
-    await trx
-      .insertInto("products")
-      .values(batch)
-      .onDuplicateKeyUpdate({
-        name: sql`values(name)`,
-        category: sql`values(category)`,
-        updated_at: sql`values(updated_at)`,
-      })
-      .execute();
-  }
+  await insertRows(trx, "products", rows, { name: "replace", category: "replace", updated_at: "replace" });
 }
 
 async function upsertCustomers(
@@ -335,11 +329,5 @@ async function upsertCustomers(
   const rows = [...firstSeen.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([id, at]) => ({ store_id: storeId, id, first_seen_at: at }));
-  for (const batch of chunk(rows)) {
-    await trx
-      .insertInto("customers")
-      .values(batch)
-      .onDuplicateKeyUpdate({ first_seen_at: sql`least(first_seen_at, values(first_seen_at))` })
-      .execute();
-  }
+  await insertRows(trx, "customers", rows, { first_seen_at: "least" });
 }

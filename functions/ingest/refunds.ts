@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, NewRefund, NewRefundLine, Store } from "../db/schema";
-import { chunk, inTransaction } from "../db/transaction";
+import { insertRows } from "../db/insert-rows";
+import { inTransaction } from "../db/transaction";
 import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
@@ -141,9 +142,16 @@ export async function ingestRefunds(
           .execute();
         await trx.deleteFrom("refunds").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
       }
-      for (const rows of chunk(prepared.map((p) => p.refund))) await trx.insertInto("refunds").values(rows).execute();
-      for (const rows of chunk(prepared.flatMap((p) => p.lines)))
-        await trx.insertInto("refund_lines").values(rows).execute();
+      await insertRows(
+        trx,
+        "refunds",
+        prepared.map((p) => p.refund),
+      );
+      await insertRows(
+        trx,
+        "refund_lines",
+        prepared.flatMap((p) => p.lines),
+      );
       const paid = (orderId: string) => orderById.get(orderId)?.status === "paid";
       const replaced = existing.map((r) => ({
         order_id: r.order_id,

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Transaction } from "kysely";
+import type { Insertable, Transaction } from "kysely";
 import type { Database } from "../db/schema";
-import { chunk } from "../db/transaction";
+import { insertRows, type OnDuplicate } from "../db/insert-rows";
 
 type RollupTable =
   | "sales_slots"
@@ -24,13 +24,6 @@ export async function addToRollup<T extends RollupTable>(
   rows: Insertable<Database[T]>[],
   measures: readonly (keyof Database[T] & string)[],
 ): Promise<void> {
-  const increments = Object.fromEntries(measures.map((m) => [m, sql`${sql.ref(m)} + values(${sql.ref(m)})`]));
-  for (const batch of chunk(rows)) {
-    // The table is one of a few literals: Kysely cannot narrow a generic table's row type here.
-    await trx
-      .insertInto(table as "sales_slots")
-      .values(batch as Insertable<Database["sales_slots"]>[])
-      .onDuplicateKeyUpdate(increments)
-      .execute();
-  }
+  const add = Object.fromEntries(measures.map((m) => [m, "add"])) as OnDuplicate<T>;
+  await insertRows(trx, table, rows, add);
 }

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from "kysely";
-import { chunk } from "../../db/transaction";
+import { insertRows } from "../../db/insert-rows";
 import type { Database } from "../../db/schema";
 import { parseAmount, type Amount } from "../../money/decimal";
 import type { BookedReturn } from "../family";
@@ -73,21 +73,20 @@ export async function maintainCustomerTimelines(
   for (const { marker, at, sign } of changes.markers) rollups.customerMarker(marker, at, sign);
   for (const { prev, at, first, sign } of changes.gaps) rollups.customerGap(prev, at, first, sign);
   await moveCohortCells(trx, rollups, changes, replacedIds);
-  for (const rows of chunk(changes.customers.sort((a, b) => (a.id < b.id ? -1 : 1)))) {
-    await trx
-      .insertInto("customers")
-      .values(
-        rows.map((c) => ({
-          store_id: storeId,
-          id: c.id,
-          first_seen_at: c.first_paid_at ?? new Date(0),
-          first_paid_at: c.first_paid_at,
-          second_paid_at: c.second_paid_at,
-        })),
-      )
-      .onDuplicateKeyUpdate({ first_paid_at: sql`values(first_paid_at)`, second_paid_at: sql`values(second_paid_at)` })
-      .execute();
-  }
+  await insertRows(
+    trx,
+    "customers",
+    changes.customers
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((c) => ({
+        store_id: storeId,
+        id: c.id,
+        first_seen_at: c.first_paid_at ?? new Date(0),
+        first_paid_at: c.first_paid_at,
+        second_paid_at: c.second_paid_at,
+      })),
+    { first_paid_at: "replace", second_paid_at: "replace" },
+  );
   for (const { id, prev_paid_at } of changes.prevUpdates) {
     await trx
       .updateTable("orders")
