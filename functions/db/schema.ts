@@ -194,15 +194,15 @@ export interface ProductMeasures {
   returns: Money;
 }
 
-/** Per product and UTC day. */
+/** Per product and local date in the store's own zone (functions/rollups/products/deltas.ts). */
 export interface ProductDaysTable extends ProductMeasures {
-  /** A DATE: mysql2 hands it over as a Date at 00:00 UTC (the pool's time zone is UTC). */
-  day: UtcTime;
+  /** A DATE, written as `YYYY-MM-DD`; read back as a Date at 00:00 UTC of that date (the pool's zone is UTC). */
+  day: ColumnType<Date, string, string>;
 }
 
-/** product_days summed per UTC month (`month` is its first day, a DATE like product_days.day). */
+/** product_days summed per local month (`month` is its first day, a DATE like product_days.day). */
 export interface ProductMonthsTable extends ProductMeasures {
-  month: UtcTime;
+  month: ColumnType<Date, string, string>;
 }
 
 /** Per product, all time: product_days summed (the complement of a long range, rollups/products/read.ts). */

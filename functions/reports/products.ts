@@ -38,7 +38,7 @@ export async function productsReport(
   options: { sort: ProductSort; limit: number; category?: string },
 ): Promise<ProductsReport> {
   const { start, end, range } = window;
-  const ranked = await topProducts(db, store.id, start, end, options);
+  const ranked = await topProducts(db, store, start, end, options);
 
   const names = ranked.length
     ? await db

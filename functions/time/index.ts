@@ -12,7 +12,15 @@ export {
   parseLocalDate,
 } from "./day-numbers";
 export { LocalCalendar } from "./local-calendar";
-export { daysInRange, readRange, utcBounds, type LocalDateRange, type ReportRange, type ReportWindow } from "./range";
+export {
+  daysInRange,
+  readRange,
+  startOfLocalDay,
+  utcBounds,
+  type LocalDateRange,
+  type ReportRange,
+  type ReportWindow,
+} from "./range";
 export { INTERVALS, isInterval, periodOf, periodsInRange, type Interval, type Period } from "./periods";
 export { localTimeSql, periodKeySql } from "./sql";
 export { clearTransitionCache, type ZoneTransitions } from "./transitions";

@@ -1,5 +1,6 @@
 import { firstOfMonth, mondayOf } from "./day-numbers";
 import { DAY_MS, MINUTE_MS } from "./constants";
+import { startOfLocalDay } from "./range";
 import { zoneTransitions } from "./zone";
 import type { ZoneTransitions } from "./transitions";
 
@@ -23,6 +24,17 @@ export class LocalCalendar {
   dayOf(instant: Date): number {
     const ms = instant.getTime();
     return Math.floor((ms + this.transitions.offsetAt(ms) * MINUTE_MS) / DAY_MS);
+  }
+
+  /** When local day `dayNumber` begins, as a UTC instant (range.ts, startOfLocalDay). */
+  startOf(dayNumber: number): Date {
+    return startOfLocalDay(dayNumber, this.timezone);
+  }
+
+  /** The first local day that begins at or after `instant`. */
+  firstDayFrom(instant: Date): number {
+    const day = this.dayOf(instant);
+    return this.startOf(day).getTime() < instant.getTime() ? day + 1 : day;
   }
 
   /** The local day number of the first day of the week (Monday) or month holding `instant`. */

@@ -10,7 +10,7 @@ import { newStore, useTestDatabase } from "../../support/harness";
  * literal must be exactly what mysql2's own escaping of a parameter gives (the connection writes
  * dates in UTC), and hostile text must come back from the server byte for byte.
  */
-const asMysql2Does = (value: unknown) => format("?", [value], false, "Z");
+const asMysql2Does = (value: unknown) => format("?", [value as string], false, "Z");
 
 describe("sqlLiteral", () => {
   it("is mysql2's escaping of the same parameter, for any text", () => {
@@ -23,7 +23,20 @@ describe("sqlLiteral", () => {
   });
 
   it("is mysql2's escaping of hostile text: quotes, backslashes, NUL, control characters, comments", () => {
-    for (const text of ["'", "\\", "\\'", "'; drop table orders; --", "\0", "\x1a", "a\nb\rc\td\b", "/* x */", "?", "??", "`", '"'])
+    for (const text of [
+      "'",
+      "\\",
+      "\\'",
+      "'; drop table orders; --",
+      "\0",
+      "\x1a",
+      "a\nb\rc\td\b",
+      "/* x */",
+      "?",
+      "??",
+      "`",
+      '"',
+    ])
       expect(sqlLiteral(text)).toBe(asMysql2Does(text));
   });
 
@@ -63,7 +76,8 @@ describe("insertRowsSql", () => {
         { orders: "add", units: "add" },
       ),
     ).toBe(
-      "insert into `product_totals` (`store_id`, `product_id`, `orders`, `units`, `gross_sales`, `discounts`, `returns`) " +
+      "insert into `product_totals` " +
+        "(`store_id`, `product_id`, `orders`, `units`, `gross_sales`, `discounts`, `returns`) " +
         "values (1, 'p-1', 1, 2, '3.0000', '0', '0'), (1, 'p\\'2', 1, 1, '1.5000', '0', '0') " +
         "on duplicate key update `orders` = `orders` + values(`orders`), `units` = `units` + values(`units`)",
     );

@@ -222,12 +222,12 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           expect(await funnelCounts(handle.db, store.id, start, end)).toEqual(
             await rawFunnelCounts(handle.db, store.id, start, end),
           );
-          expect(sorted(await productTallies(handle.db, store.id, start, end))).toEqual(
+          expect(sorted(await productTallies(handle.db, store, start, end))).toEqual(
             sorted(await rawProductTallies(handle.db, store.id, start, end)),
           );
           for (const sort of PRODUCT_SORTS)
             for (const limit of [1, 2, 5])
-              expect(await topProducts(handle.db, store.id, start, end, { sort, limit })).toEqual(
+              expect(await topProducts(handle.db, store, start, end, { sort, limit })).toEqual(
                 rankProducts(await rawProductTallies(handle.db, store.id, start, end), sort, limit),
               );
           expect(await customerFigures(handle.db, store.id, start, end)).toEqual(
@@ -272,7 +272,7 @@ test("a refund sent again moves its product returns instead of adding them twice
   await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 3 * 24 * 60, cents: 500, product: 1 });
   await apply(store, { kind: "refund", id: "r1", orderId: "o1", minute: 5 * 24 * 60, cents: 300, product: 1 });
   const { start, end } = utcBounds({ from: "2026-01-01", to: "2026-01-31", timezone: "Asia/Kathmandu" });
-  const rolled = await productTallies(handle.db, store.id, start, end);
+  const rolled = await productTallies(handle.db, store, start, end);
   expect(rolled.get("p1")).toMatchObject({ orders: 1, units: 2, returns: 30000n });
   expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
 });
@@ -321,7 +321,7 @@ test("products over months of a half-hour zone: each order once, from whichever 
   await refund("r-after-range", "february-first", "2026-04-10T18:45:00Z", "3.00");
 
   const { start, end } = utcBounds({ from: "2026-01-15", to: "2026-04-10", timezone: "Asia/Kolkata" });
-  const rolled = await productTallies(handle.db, store.id, start, end);
+  const rolled = await productTallies(handle.db, store, start, end);
   expect(rolled.get("mug")).toEqual({ orders: 7, units: 7, gross: 700000n, discounts: 0n, returns: 40000n });
   expect(sorted(rolled)).toEqual(sorted(await rawProductTallies(handle.db, store.id, start, end)));
 });

@@ -14,6 +14,7 @@ import * as cohortDays from "./012-cohort-days";
 import * as gapMonths from "./013-gap-months";
 import * as exportDays from "./014-export-days";
 import * as funnelSpans from "./015-funnel-spans";
+import * as productLocalDays from "./016-product-local-days";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "013-gap-months": gapMonths,
   "014-export-days": exportDays,
   "015-funnel-spans": funnelSpans,
+  "016-product-local-days": productLocalDays,
 };

@@ -2,12 +2,12 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { addToRollup } from "../add-to-rollup";
 import { toDecimalString, type Amount } from "../../money/decimal";
-import { DAY_MS } from "../../time";
+import { firstOfMonth, formatLocalDate, type LocalCalendar } from "../../time";
 import type { LineContribution, RefundLineContribution, RollupChanges, Sign } from "../family";
 
-/** One product's changes over one UTC day (or month), `start` its first instant in ms. */
+/** One product's changes over one local day (or month) of the store's zone, `day` its first day's number. */
 interface ProductDelta {
-  start: number;
+  day: number;
   productId: string;
   orders: number;
   units: number;
@@ -17,21 +17,24 @@ interface ProductDelta {
 }
 
 /**
- * Collects one ingest's changes to `product_days`, then writes them in one upsert (see
- * SalesDeltas), and the same changes summed by UTC month to `product_months` and by product
- * to `product_totals` in two more.
+ * Collects one ingest's changes to `product_days` (by local date in the store's zone), then
+ * writes them in one upsert (see SalesDeltas), and the same changes summed by local month to
+ * `product_months` and by product to `product_totals` in two more.
  */
 export class ProductDeltas implements RollupChanges {
   private readonly cells = new Map<string, ProductDelta>();
 
-  constructor(private readonly storeId: number) {}
+  constructor(
+    private readonly storeId: number,
+    private readonly calendar: LocalCalendar,
+  ) {}
 
   private at(instant: Date, productId: string): ProductDelta {
-    const start = Math.floor(instant.getTime() / DAY_MS) * DAY_MS;
-    const key = `${start}|${productId}`;
+    const day = this.calendar.dayOf(instant);
+    const key = `${day}|${productId}`;
     let cell = this.cells.get(key);
     if (!cell)
-      this.cells.set(key, (cell = { start, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
+      this.cells.set(key, (cell = { day, productId, orders: 0, units: 0, gross: 0n, discounts: 0n, returns: 0n }));
     return cell;
   }
 
@@ -65,16 +68,14 @@ export class ProductDeltas implements RollupChanges {
     await addToRollup(
       trx,
       "product_days",
-      days.map((c) => ({ store_id: storeId, day: new Date(c.start), ...measuresOf(c) })),
+      days.map((c) => ({ store_id: storeId, day: formatLocalDate(c.day), ...measuresOf(c) })),
       MEASURES,
     );
-    const months = sortedByKey(
-      sumBy(days, (start) => Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1)),
-    );
+    const months = sortedByKey(sumBy(days, firstOfMonth));
     await addToRollup(
       trx,
       "product_months",
-      months.map((c) => ({ store_id: storeId, month: new Date(c.start), ...measuresOf(c) })),
+      months.map((c) => ({ store_id: storeId, month: formatLocalDate(c.day), ...measuresOf(c) })),
       MEASURES,
     );
     const totals = sortedByKey(sumBy(days, () => 0));
@@ -96,17 +97,17 @@ const isZero = (c: ProductDelta) =>
 function sortedByKey(cells: ProductDelta[]): ProductDelta[] {
   return cells
     .filter((c) => !isZero(c))
-    .sort((a, b) => a.start - b.start || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+    .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.day - b.day));
 }
 
-/** The same cells summed into coarser ones: their UTC month's first day, or one period (all time). */
-function sumBy(days: readonly ProductDelta[], periodStart: (dayStart: number) => number): ProductDelta[] {
+/** The same cells summed into coarser ones: their month's first day, or one period (all time). */
+function sumBy(days: readonly ProductDelta[], periodStart: (day: number) => number): ProductDelta[] {
   const months = new Map<string, ProductDelta>();
   for (const c of days) {
-    const start = periodStart(c.start);
-    const key = `${start}|${c.productId}`;
+    const day = periodStart(c.day);
+    const key = `${day}|${c.productId}`;
     const m = months.get(key);
-    if (!m) months.set(key, { ...c, start });
+    if (!m) months.set(key, { ...c, day });
     else {
       m.orders += c.orders;
       m.units += c.units;

@@ -1,8 +1,11 @@
 import type { RollupFamily } from "../family";
 import { ProductDeltas } from "./deltas";
 
-/** Products: `product_days` (UTC days), `product_months` and `product_totals`, summed from the same deltas. */
+/**
+ * Products: `product_days` and `product_months` (local dates and months of the store's zone) and
+ * `product_totals`, summed from the same deltas.
+ */
 export const productRollups: RollupFamily<"products"> = {
   name: "products",
-  changes: (storeId) => new ProductDeltas(storeId),
+  changes: (storeId, calendar) => new ProductDeltas(storeId, calendar),
 };

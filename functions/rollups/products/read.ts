@@ -1,12 +1,13 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { amountOrZero, type Amount } from "../../money/decimal";
-import { ceilToUtcMonth, DAY_MS, startOfUtcMonth } from "../../time";
+import { DAY_MS, firstOfMonth, firstOfNextMonth, formatLocalDate, LocalCalendar, startOfUtcMonth } from "../../time";
+import type { RollupStore } from "../index";
 
 /**
  * Per-product sums of a range for the products report: from raw lines (the reference, and a
- * range's partial edge days), from the product rollups (whole UTC months and days), or as the
- * all-time totals less what lies outside the range.
+ * range's partial edge days in a zone other than the store's), from the product rollups (whole
+ * months and days of the store's zone), or as the all-time totals less what lies outside the range.
  */
 
 /** One product's sums over a range. */
@@ -95,17 +96,17 @@ export async function rawProductTallies(
   return into;
 }
 
-/** A rollup level: its table and the column holding each row's UTC day or month (a DATE). */
+/** A rollup level: its table and the column holding each row's local day or month (a DATE). */
 const DAYS = { table: "product_days", period: "day" } as const;
 const MONTHS = { table: "product_months", period: "month" } as const;
 type Level = typeof DAYS | typeof MONTHS;
 
-/** Per product over whole periods of a rollup level, in the spans [from, to) given (empty spans skipped). */
+/** Per product over whole periods of a rollup level, in spans [from, to) of local day numbers (empty ones skipped). */
 async function rolledProductTallies(
   db: Kysely<Database>,
   storeId: number,
   level: Level,
-  spans: [Date, Date][],
+  spans: [number, number][],
   filter: ProductFilter,
   into: Tallies,
 ): Promise<void> {
@@ -125,7 +126,14 @@ async function rolledProductTallies(
     ])
     .where("store_id", "=", storeId)
     .where(({ eb, or, and }) =>
-      or(periods.map(([from, to]) => and([eb(sql.ref(level.period), ">=", from), eb(sql.ref(level.period), "<", to)]))),
+      or(
+        periods.map(([from, to]) =>
+          and([
+            eb(sql.ref(level.period), ">=", formatLocalDate(from)),
+            eb(sql.ref(level.period), "<", formatLocalDate(to)),
+          ]),
+        ),
+      ),
     )
     .groupBy("product_id");
   if (only !== undefined) query = query.where("product_id", "in", only);
@@ -140,30 +148,32 @@ async function rolledProductTallies(
 }
 
 /**
- * Per product over [start, end), each part from the coarsest source that covers it exactly
- * (a report's midnight is rarely UTC's): whole UTC months from `product_months`, the other
- * whole UTC days from `product_days`, the partial days at both edges from the raw lines. Each
- * order lies in exactly one part.
+ * Per product over [start, end), each part from the coarsest source that covers it exactly.
+ * The rollups are kept in the store's local dates, so a report in the store's zone (the default)
+ * is made of whole local months from `product_months` and whole local days from `product_days`
+ * alone; a report in another zone also reads the raw lines of the part-days at its two edges.
+ * Each order lies in exactly one part.
  */
 async function directProductTallies(
   db: Kysely<Database>,
-  storeId: number,
+  store: RollupStore,
   start: Date,
   end: Date,
   filter: ProductFilter = {},
 ): Promise<Tallies> {
-  const firstDay = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
-  const endDay = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
+  const calendar = LocalCalendar.of(store.timezone);
+  const firstDay = calendar.firstDayFrom(start);
+  const endDay = calendar.dayOf(end);
   const tallies: Tallies = new Map();
-  if (firstDay >= endDay) return rawProductTallies(db, storeId, start, end, filter, tallies);
-  const firstMonth = ceilToUtcMonth(firstDay);
-  const endMonth = startOfUtcMonth(endDay);
+  if (firstDay >= endDay) return rawProductTallies(db, store.id, start, end, filter, tallies);
+  const firstMonth = firstOfMonth(firstDay) === firstDay ? firstDay : firstOfNextMonth(firstDay);
+  const endMonth = firstOfMonth(endDay);
   // The parts are disjoint: their queries run side by side, each adding into `tallies` as it returns.
   await Promise.all([
-    rawProductTallies(db, storeId, start, firstDay, filter, tallies),
+    rawProductTallies(db, store.id, start, calendar.startOf(firstDay), filter, tallies),
     rolledProductTallies(
       db,
-      storeId,
+      store.id,
       DAYS,
       firstMonth < endMonth
         ? [
@@ -174,8 +184,8 @@ async function directProductTallies(
       filter,
       tallies,
     ),
-    rolledProductTallies(db, storeId, MONTHS, [[firstMonth, endMonth]], filter, tallies),
-    rawProductTallies(db, storeId, endDay, end, filter, tallies),
+    rolledProductTallies(db, store.id, MONTHS, [[firstMonth, endMonth]], filter, tallies),
+    rawProductTallies(db, store.id, calendar.startOf(endDay), end, filter, tallies),
   ]);
   return withoutZeros(tallies);
 }
@@ -186,9 +196,9 @@ function withoutZeros(tallies: Tallies): Tallies {
   return tallies;
 }
 
-/** Before any order the API accepts, and after any (both UTC midnights, so no raw edge). */
-const BEGINNING = new Date(Date.UTC(1970, 0, 1));
-const NO_END = new Date(Date.UTC(2200, 0, 1));
+/** Before any order the API accepts, and after any, as local day numbers (their midnights leave no raw edge). */
+const BEGINNING = 0;
+const NO_END = Date.UTC(2200, 0, 1) / DAY_MS;
 const MONTH_MS = 30.44 * DAY_MS;
 
 /**
@@ -242,18 +252,19 @@ async function totalTallies(db: Kysely<Database>, storeId: number, filter: Produ
  */
 export async function productTallies(
   db: Kysely<Database>,
-  storeId: number,
+  store: RollupStore,
   start: Date,
   end: Date,
   filter: ProductFilter = {},
   complement?: boolean,
 ): Promise<Tallies> {
-  if (!(complement ?? (await complementIsCheaper(db, storeId, start, end))))
-    return directProductTallies(db, storeId, start, end, filter);
+  if (!(complement ?? (await complementIsCheaper(db, store.id, start, end))))
+    return directProductTallies(db, store, start, end, filter);
+  const calendar = LocalCalendar.of(store.timezone);
   const [totals, before, after] = await Promise.all([
-    totalTallies(db, storeId, filter),
-    directProductTallies(db, storeId, BEGINNING, start, filter),
-    directProductTallies(db, storeId, end, NO_END, filter),
+    totalTallies(db, store.id, filter),
+    directProductTallies(db, store, calendar.startOf(BEGINNING), start, filter),
+    directProductTallies(db, store, end, calendar.startOf(NO_END), filter),
   ]);
   for (const outside of [before, after]) {
     for (const [id, o] of outside) {

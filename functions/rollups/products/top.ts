@@ -1,6 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { amountOrZero, toDecimalString } from "../../money/decimal";
+import { firstOfMonth, firstOfNextMonth, formatLocalDate, LocalCalendar } from "../../time";
+import type { RollupStore } from "../index";
 import { complementIsCheaper, productTallies, type Tallies, type Tally } from "./read";
 
 export type ProductSort = "netSales" | "unitsSold";
@@ -26,7 +28,7 @@ export function rankProducts(tallies: Tallies, sort: ProductSort, limit: number)
 }
 
 /**
- * Each UTC month's leaders read in the first round, per product of the limit asked. Three, not
+ * Each month's leaders read in the first round, per product of the limit asked. Three, not
  * fewer: a month the range only touches (a range ending on the 3rd) has leaders far above its
  * part of the range, and a short first list then needs the second round, a second set of
  * sequential reads; a longer one costs a few more rows by product.
@@ -36,7 +38,7 @@ const LEADERS_PER_LIMIT = 3;
 /**
  * The `limit` best products of [start, end) by `sort`, exactly as ranking every product's tally
  * would give them, from the tallies of a few candidates. A product's score over the range is at
- * most the sum, over the UTC months the range touches, of its month's gross sales (net sales only
+ * most the sum, over the months of the store's zone the range touches, of its month's gross sales (net sales only
  * subtract discounts and returns from them) or units (never negative): `product_months`, read
  * down its indexes on both.
  *
@@ -52,20 +54,21 @@ const LEADERS_PER_LIMIT = 3;
  */
 export async function topProducts(
   db: Kysely<Database>,
-  storeId: number,
+  store: RollupStore,
   start: Date,
   end: Date,
   options: { sort: ProductSort; limit: number; category?: string },
 ): Promise<[string, Tally][]> {
   const { sort, limit, category } = options;
+  const storeId = store.id;
   if (category === undefined && limit > 0) {
-    const months = coveringUtcMonths(start, end);
+    const months = coveringLocalMonths(LocalCalendar.of(store.timezone), start, end);
     const [first, complement] = await Promise.all([
       monthLeaders(db, storeId, months, sort, { first: Math.ceil(LEADERS_PER_LIMIT * limit) }),
       complementIsCheaper(db, storeId, start, end),
     ]);
     const ranked = (ids: string[]) =>
-      productTallies(db, storeId, start, end, { productIds: ids }, complement).then((tallies) =>
+      productTallies(db, store, start, end, { productIds: ids }, complement).then((tallies) =>
         rankProducts(tallies, sort, limit),
       );
     const firstRanked = await ranked(first.ids);
@@ -77,18 +80,15 @@ export async function topProducts(
       return ranked([...new Set([...first.ids, ...more.ids])].sort());
     }
   }
-  return rankProducts(await productTallies(db, storeId, start, end, { category }), sort, limit);
+  return rankProducts(await productTallies(db, store, start, end, { category }), sort, limit);
 }
 
-/** The first day of each UTC month [start, end) touches. */
-function coveringUtcMonths(start: Date, end: Date): Date[] {
-  const months: Date[] = [];
-  for (
-    let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
-    month < end;
-    month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))
-  )
-    months.push(month);
+/** The first day (YYYY-MM-DD) of each month of the store's zone that [start, end) touches. */
+function coveringLocalMonths(calendar: LocalCalendar, start: Date, end: Date): string[] {
+  const months: string[] = [];
+  const last = calendar.dayOf(new Date(end.getTime() - 1));
+  for (let month = firstOfMonth(calendar.dayOf(start)); month <= last; month = firstOfNextMonth(month))
+    months.push(formatLocalDate(month));
   return months;
 }
 
@@ -101,7 +101,7 @@ function coveringUtcMonths(start: Date, end: Date): Date[] {
 async function monthLeaders(
   db: Kysely<Database>,
   storeId: number,
-  months: readonly Date[],
+  months: readonly string[],
   sort: ProductSort,
   take: { first: number } | { atLeast: bigint },
 ): Promise<{ ids: string[]; bound: bigint }> {

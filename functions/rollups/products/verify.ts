@@ -6,8 +6,13 @@ import { allTime, bigints } from "../verify-window";
 /** Each product's tallies over all time. */
 export async function verifyProducts(db: Kysely<Database>, storeId: number): Promise<string[]> {
   const { start, end } = allTime();
+  const { timezone } = await db
+    .selectFrom("stores")
+    .select("timezone")
+    .where("id", "=", storeId)
+    .executeTakeFirstOrThrow();
   const [rolled, raw] = await Promise.all([
-    productTallies(db, storeId, start, end),
+    productTallies(db, { id: storeId, timezone }, start, end),
     rawProductTallies(db, storeId, start, end),
   ]);
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { DAY_MS, localTimeSql, offsetSegments } from "../../time";
+import { storeLocalDateSql } from "../local-day-sql";
 
 /**
  * Recomputes a store's `sales_local_days` from its raw paid orders and the refunds on them, each
@@ -8,22 +8,9 @@ import { DAY_MS, localTimeSql, offsetSegments } from "../../time";
  * store exclusively. Returns the rows written.
  */
 export async function rebuildSalesLocalDays(trx: Transaction<Database>, storeId: number): Promise<number> {
-  const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
   await trx.deleteFrom("sales_local_days").where("store_id", "=", storeId).execute();
-  const span = await sql<{ first: Date | null; last: Date | null }>`
-    select least(coalesce(min(o.created_at), now()),
-                 coalesce((select min(created_at) from refunds where store_id = ${storeId}), now())) as first,
-           greatest(coalesce(max(o.created_at), now()),
-                    coalesce((select max(created_at) from refunds where store_id = ${storeId}), now())) as last
-    from orders o where o.store_id = ${storeId}`.execute(trx);
-  const { first, last } = span.rows[0] ?? {};
-  if (!first || !last) return 0;
-  const segments = offsetSegments(
-    new Date(new Date(first).getTime() - DAY_MS),
-    new Date(new Date(last).getTime() + DAY_MS),
-    store.timezone,
-  );
-  const localDay = (column: string) => sql`date(${localTimeSql(sql.ref(column), segments)})`;
+  const localDay = await storeLocalDateSql(trx, storeId);
+  if (!localDay) return 0;
   const result = await sql`
     insert into sales_local_days (store_id, local_day, orders, units, gross_sales, discounts, shipping, taxes, returns)
     select ${storeId}, day, sum(orders), sum(units), sum(gross_sales), sum(discounts), sum(shipping), sum(taxes),
