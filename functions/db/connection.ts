@@ -1,5 +1,5 @@
 import { Kysely, MysqlDialect } from "kysely";
-import { createPool, type PoolOptions } from "mysql2";
+import { createPool, format, type PoolOptions } from "mysql2";
 import { CircuitBreaker } from "./circuit-breaker";
 import { guardPool } from "./guarded-pool";
 import { iamAuthPlugin, type TokenSource } from "./iam-auth";
@@ -86,6 +86,16 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/**
+ * mysql2's own placeholder formatting, skipped for a statement without values: it would scan the
+ * whole text for `?` to change nothing, which for ingest's long multi-row statements written as
+ * text (insert-rows.ts) cost ~3 % of the handler's CPU. With values, exactly mysql2's default.
+ */
+function formatQuery(this: unknown, sql: string, values: unknown, timezone?: string): string {
+  if (values === undefined || (Array.isArray(values) && values.length === 0)) return sql;
+  return format(sql, values as never, false, timezone as never);
+}
+
 /** The pool settings every target shares: UTC on the wire, DECIMAL as strings, bounded waits. */
 export function poolOptions(target: DatabaseTarget, limits: DatabaseLimits, tokens?: TokenSource): PoolOptions {
   const common: PoolOptions = {
@@ -100,6 +110,7 @@ export function poolOptions(target: DatabaseTarget, limits: DatabaseLimits, toke
     supportBigNumbers: true,
     bigNumberStrings: true,
     charset: "utf8mb4_bin",
+    queryFormat: formatQuery,
   };
   if (target.kind === "url") return { ...common, uri: target.url };
   if (!tokens) throw new Error("an IAM token source is required for the RDS Proxy target");
