@@ -15,6 +15,7 @@ import { rawSalesByKey } from "../../../functions/rollups/sales/raw-sales";
 import { localSalesByPeriod, periodCuts, salesByKey } from "../../../functions/rollups/sales/read";
 import { customerFigures } from "../../../functions/rollups/customers/read";
 import { cohortsReport } from "../../../functions/reports/cohorts";
+import { cohortHalves } from "../../../functions/rollups/customers/cohort-cells";
 import { rawCustomerFigures } from "../../../functions/rollups/customers/raw-customer-figures";
 import { periodKeySql, periodsInRange, utcBounds, type Interval } from "../../../functions/time";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
@@ -378,6 +379,42 @@ test("a cohort range cut short by `to` reads the rollup while nothing is later; 
   await order("o4", 75 * day, 1); // later in March than `to`: the rollup's March holds it, the range must not
   await apply(store, { kind: "refund", id: "r2", orderId: "o3", minute: 80 * day, cents: 200, product: undefined });
   await expectRawEqual();
+});
+
+test("a cohort range over a year is read in two halves, split where a cohort starts; equal to raw rows", async () => {
+  expect(cohortHalves("2026-01-01", "2026-12-31", "month")).toEqual([["2026-01-01", "2026-12-31"]]);
+  expect(cohortHalves("2024-09-15", "2026-10-20", "month")).toEqual([
+    ["2024-09-15", "2025-09-30"],
+    ["2025-10-01", "2026-10-20"],
+  ]);
+  expect(cohortHalves("2024-09-15", "2026-10-20", "week")).toEqual([
+    ["2024-09-15", "2025-09-28"],
+    ["2025-09-29", "2026-10-20"], // a Monday
+  ]);
+
+  const { store } = await newStore(handle, { timezone: "Asia/Kolkata" });
+  const day = 24 * 60;
+  // customers whose first orders fall on both sides of the split, with orders on the other side too
+  const days = [-470, -400, -300, -120, -20, 10, 60, 200, 280];
+  for (const [i, d] of days.entries())
+    for (const customer of [1 + (i % 4), 5 + (i % 3), 8 + i])
+      await apply(store, {
+        kind: "order",
+        id: `o${i}-${customer}`,
+        status: "paid",
+        minute: d * day + customer * 37,
+        lines: [{ product: 1, quantity: 1, cents: 1000 + customer }],
+        shipping: 0,
+        customer,
+      });
+  await apply(store, { kind: "refund", id: "r1", orderId: "o1-2", minute: 100 * day, cents: 300, product: undefined });
+  for (const interval of ["month", "week"] as const) {
+    const range = { from: "2024-09-15", to: "2026-10-20", timezone: "Asia/Kolkata" };
+    const window = { range, ...utcBounds(range) };
+    const report = await cohortsReport(handle.db, store, window, interval);
+    expect(report.cohorts.length).toBeGreaterThan(4);
+    expect(report).toEqual(await cohortsReport(handle.db, store, window, interval, { fromRawRows: true }));
+  }
 });
 
 test("rollup cohorts count customers once a period, follow late first orders, book returns like raw rows", async () => {
