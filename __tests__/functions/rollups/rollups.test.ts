@@ -381,6 +381,41 @@ test("a cohort range cut short by `to` reads the rollup while nothing is later; 
   await expectRawEqual();
 });
 
+test("customer figures count the gaps spanning a range from whichever month boundary is nearer each edge", async () => {
+  const { store } = await newStore(handle, { timezone: "UTC" });
+  const day = 24 * 60;
+  // four customers with consecutive orders straddling every edge below, some gaps months long
+  const orders: [string, number, number][] = [];
+  for (const [customer, days] of [
+    [1, [2, 20, 33, 70, 100]],
+    [2, [5, 45, 50, 88]],
+    [3, [12, 58, 95]],
+    [4, [29, 31, 62, 64, 110]],
+  ] as const)
+    for (const d of days) orders.push([`o${customer}-${d}`, d, customer]);
+  for (const [id, d, customer] of orders)
+    await apply(store, {
+      kind: "order",
+      id,
+      status: "paid",
+      minute: d * day + 600,
+      lines: [{ product: 1, quantity: 1, cents: 1000 }],
+      shipping: 0,
+      customer,
+    });
+  // edges early, mid and late in January to April (2026-01-01 is day 0), and on month starts
+  const edges = [3, 14, 17, 28, 31, 40, 52, 59, 66, 75, 86, 90, 104];
+  for (const [i, from] of edges.entries())
+    for (const to of edges.slice(i + 1)) {
+      const { start, end } = utcBounds({ from: date(from), to: date(to), timezone: "UTC" });
+      expect([from, to, await customerFigures(handle.db, store.id, start, end)]).toEqual([
+        from,
+        to,
+        await rawCustomerFigures(handle.db, store.id, start, end),
+      ]);
+    }
+});
+
 test("a cohort range over a year is read in two halves, split where a cohort starts; equal to raw rows", async () => {
   expect(cohortHalves("2026-01-01", "2026-12-31", "month")).toEqual([["2026-01-01", "2026-12-31"]]);
   expect(cohortHalves("2024-09-15", "2026-10-20", "month")).toEqual([

@@ -71,12 +71,14 @@ export async function customerFigures(
 
 /**
  * Gaps with the earlier order before A and the later one at or after B: G, and H for customers'
- * first two orders. Whole UTC months come from `gap_months`: earlier order before A's month, later
- * one from the first month that starts at or after B. The rest lies in the two edge months, counted
- * over indexes holding both ends (migration 013): gaps starting in A's month before A, and gaps
- * ending in B's month from B on that start before A's month. So at most a month of index entries
- * is read at each edge, however much data lies around the range; both edges are empty when A and
- * B start months, and the second when B is past the store's latest data.
+ * first two orders. Whole UTC months come from `gap_months`: earlier order before month boundary
+ * P, later one from month boundary Q on, where P and Q are the boundaries nearest A and B. The
+ * rest lies between each of A and B and its boundary, counted over indexes holding both ends
+ * (migration 013) and added or taken away by the side the boundary lies on: gaps starting in
+ * [P, A) are added (or in [A, P) taken away), and gaps starting before P that end in [B, Q) are
+ * added (or in [Q, B) taken away). So at most half a month of index entries is read at each edge,
+ * however much data lies around the range; both edges are empty when A and B start months, and
+ * the second when B is past the store's latest data.
  */
 async function spanningGaps(
   db: Kysely<Database>,
@@ -84,19 +86,26 @@ async function spanningGaps(
   start: Date,
   end: Date,
 ): Promise<{ gaps: number; firstGaps: number }> {
-  const [startMonth, endMonth] = [startOfUtcMonth(start), ceilToUtcMonth(end)];
-  // a gap starting in A's month before A, or one ending in B's month from B on that starts before A's month
-  const startEdge = (ends: GapEnds) =>
-    start > startMonth ? gapsWithin(db, storeId, ends, { earlier: [startMonth, start], later: [end] }) : 0;
-  const endEdge = (ends: GapEnds) =>
-    endMonth > end ? gapsWithin(db, storeId, ends, { earlier: [undefined, startMonth], later: [end, endMonth] }) : 0;
-  const [cells, gapsFromStartMonth, gapsIntoEndMonth, firstFromStartMonth, firstIntoEndMonth] = await Promise.all([
+  const [p, q] = [nearestUtcMonth(start), nearestUtcMonth(end)];
+  const startEdge = async (ends: GapEnds) =>
+    p < start
+      ? gapsWithin(db, storeId, ends, { earlier: [p, start], later: [end] })
+      : p > start
+        ? -(await gapsWithin(db, storeId, ends, { earlier: [start, p], later: [end] }))
+        : 0;
+  const endEdge = async (ends: GapEnds) =>
+    q > end
+      ? gapsWithin(db, storeId, ends, { earlier: [undefined, p], later: [end, q] })
+      : q < end
+        ? -(await gapsWithin(db, storeId, ends, { earlier: [undefined, p], later: [q, end] }))
+        : 0;
+  const [cells, everyFromStart, everyAtEnd, firstFromStart, firstAtEnd] = await Promise.all([
     db
       .selectFrom("gap_months")
       .select(({ fn }) => [fn.sum<string>("gaps").as("gaps"), fn.sum<string>("first_gaps").as("firstGaps")])
       .where("store_id", "=", storeId)
-      .where("prev_month", "<", startMonth)
-      .where("order_month", ">=", endMonth)
+      .where("prev_month", "<", p)
+      .where("order_month", ">=", q)
       .executeTakeFirstOrThrow(),
     startEdge(EVERY_GAP),
     endEdge(EVERY_GAP),
@@ -104,9 +113,15 @@ async function spanningGaps(
     endEdge(FIRST_GAP),
   ]);
   return {
-    gaps: Number(cells.gaps ?? 0) + gapsFromStartMonth + gapsIntoEndMonth,
-    firstGaps: Number(cells.firstGaps ?? 0) + firstFromStartMonth + firstIntoEndMonth,
+    gaps: Number(cells.gaps ?? 0) + everyFromStart + everyAtEnd,
+    firstGaps: Number(cells.firstGaps ?? 0) + firstFromStart + firstAtEnd,
   };
+}
+
+/** The UTC month start nearest an instant: its own month's, or the next one's when that is nearer. */
+function nearestUtcMonth(instant: Date): Date {
+  const [own, next] = [startOfUtcMonth(instant), ceilToUtcMonth(instant)];
+  return next.getTime() - instant.getTime() < instant.getTime() - own.getTime() ? next : own;
 }
 
 /** Where a gap's two ends are kept: each paid order and its predecessor, or a customer's first two orders. */
