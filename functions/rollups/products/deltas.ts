@@ -93,7 +93,7 @@ const MEASURES = ["orders", "units", "gross_sales", "discounts", "returns"] as c
 const isZero = (c: ProductDelta) =>
   c.orders === 0 && c.units === 0 && c.gross === 0n && c.discounts === 0n && c.returns === 0n;
 
-/** Non-zero cells in key order, so concurrent transactions lock rollup rows in the same order. */
+/** Non-zero cells by product, then day (`product_days`' key): every writer locks rollup rows in this one order. */
 function sortedByKey(cells: ProductDelta[]): ProductDelta[] {
   return cells
     .filter((c) => !isZero(c))
