@@ -77,14 +77,31 @@ describeWithServer("the pool guard", () => {
     }
   }
 
-  async function openTransactions(): Promise<number> {
+  /**
+   * InnoDB's open transactions on the private server, with their connections and states, so a
+   * failing wait says what is still open (only this file's tests use the server).
+   */
+  async function openTransactions(threadId?: number): Promise<string[]> {
     const admin = await createConnection({ uri: url });
     try {
-      const [rows] = await admin.query("select count(*) as n from information_schema.innodb_trx");
-      return Number((rows as { n: number }[])[0]!.n);
+      const [rows] = await admin.query(
+        "select trx_mysql_thread_id as thread, trx_state as state, trx_started as started, trx_query as query" +
+          " from information_schema.innodb_trx where ? is null or trx_mysql_thread_id = ?",
+        [threadId ?? null, threadId ?? null],
+      );
+      return (rows as { thread: number; state: string; started: Date; query: string | null }[]).map(
+        (row) => `thread ${row.thread} ${row.state} since ${row.started.toISOString()}: ${row.query ?? "(idle)"}`,
+      );
     } finally {
       await admin.end();
     }
+  }
+
+  /** Waits up to `timeoutMs` for no open transaction (on `threadId`, when given); returns those still open. */
+  async function transactionsStillOpen(timeoutMs: number, threadId?: number): Promise<string[]> {
+    let open: string[] = [];
+    await waitUntil(async () => (open = await openTransactions(threadId)).length === 0, timeoutMs);
+    return open;
   }
 
   beforeAll(async () => {
@@ -155,7 +172,7 @@ describeWithServer("the pool guard", () => {
     expect(Number(blocked.headers["Retry-After"])).toBeGreaterThanOrEqual(1);
     expect(elapsed).toBeLessThan(5_000);
     // its connection was closed: the server rolls its transaction back (once the lock wait ends)
-    expect(await waitUntil(async () => (await openTransactions()) === 0, 5_000)).toBe(true);
+    expect(await transactionsStillOpen(10_000)).toEqual([]);
     expect(await countRows("orders", "lock-b")).toBe(0);
     expect(await countRows("order_lines", "lock-b")).toBe(0);
 
@@ -168,8 +185,10 @@ describeWithServer("the pool guard", () => {
   it("past the budget a transaction's own error is thrown (ROLLBACK ends the connection); no commit", async () => {
     const handle = open();
     const name = `late-${Date.now()}`;
+    let threadId = 0;
     const outcome = withDatabaseDeadline(300, () =>
       handle.db.transaction().execute(async (trx) => {
+        threadId = Number((await sql<{ id: number }>`select connection_id() as id`.execute(trx)).rows[0]!.id);
         await trx
           .insertInto("stores")
           .values({ name, currency: "USD", timezone: "UTC", created_at: new Date() })
@@ -179,9 +198,11 @@ describeWithServer("the pool guard", () => {
       }),
     );
     await expect(outcome).rejects.toThrow("refused after checking the batch");
-    expect(await waitUntil(async () => (await openTransactions()) === 0, 5_000)).toBe(true);
+    // its connection closed, so the server rolled the insert back
+    expect(await waitUntil(async () => !(await fault.connectionIds(DATABASE)).includes(threadId), 10_000)).toBe(true);
+    expect(await transactionsStillOpen(10_000, threadId)).toEqual([]);
     expect(await handle.db.selectFrom("stores").select("id").where("name", "=", name).execute()).toEqual([]);
-  }, 20_000);
+  }, 30_000);
 
   it("in a request, connection waits are bounded (queue + connect); timeouts count against the breaker", async () => {
     const handle = open({
