@@ -186,7 +186,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms),
     );
     const ingestion = await phase(phases, "ingestion", () =>
-      measureIngestion(db, store, meta, { orders: options.ingestOrders, concurrency: options.concurrency }, log),
+      measureIngestion(
+        db,
+        store,
+        meta,
+        { orders: options.ingestOrders, concurrency: options.concurrency, rounds: options.ingestRounds },
+        log,
+      ),
     );
     const bundles =
       options.bundleRuns > 0 ? await phase(phases, "bundles", () => measureBundles(options.bundleRuns, log)) : [];
@@ -323,7 +329,8 @@ export function formatResults(results: BenchResults): string {
   lines.push(
     `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ` +
       `${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
-      `(${int(i.orders)} orders, ${i.batchSize} per request, ${i.concurrency} at once)`,
+      `(${int(i.orders)} orders, ${i.batchSize} per request, ${i.concurrency} at once; ` +
+      `the median of ${i.rounds.length} rounds, ratios ${i.rounds.map((r) => r.ratio).join(", ")})`,
     "",
   );
   lines.push(

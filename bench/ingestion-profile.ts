@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       plain.db,
       store,
       meta,
-      { orders: arg("--orders", 10_000), concurrency: arg("--concurrency", 4) },
+      { orders: arg("--orders", 10_000), concurrency: arg("--concurrency", 4), rounds: 1 },
       (line) => process.stderr.write(`${line}\n`),
     );
     const rows = [...clock.totals.entries()].sort(([, a], [, b]) => b.ms - a.ms);

@@ -10,8 +10,15 @@
  * its reports and their baselines keep agreeing run after run, rollups or not. The handler's
  * store gets a copy of the loaded store's products and customers first, so the upserts meet
  * existing rows as a live store's would. The fresh orders come from the generator with the
- * store's own seed, catalog and customers, over the data's last 30 days. Every row of both
- * scratch stores, in every table with a store_id, is deleted afterwards.
+ * store's own seed, catalog and customers, over the data's last 30 days.
+ *
+ * The two are measured in `rounds` (default 3), each round into stores of its own, the two
+ * phases' order alternating from round to round; the figures are the rounds' medians (the
+ * ratio: of the rounds' own ratios). One pair of phases swings by a fifth from run to run on a
+ * small machine (the bare INSERT lasts half a second), and a first round also pays for
+ * compiling the handler's code. Nothing is deleted until the last round (a deletion's purge
+ * would run on into the next phase); then every row of the scratch stores, in every table with a
+ * store_id, is deleted.
  */
 import { sql, type Kysely } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../functions/db/schema";
@@ -22,25 +29,40 @@ import { minorUnits } from "../functions/money/currency";
 import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";
 import type { BenchMeta } from "./load";
-import { runPool } from "./stats";
+import { MAX_INGEST_ROUNDS } from "./options";
+import { median, runPool } from "./stats";
 import { DAY_MS } from "../functions/time";
 
 export const INGEST_PREFIX = "ingest-";
 /** The handler's scratch store (a real store with a key), created for each measurement. */
 export const INGEST_STORE_NAME = "Bench ingestion (scratch)";
-/** The bare INSERTs' store id: no such store exists (orders have no foreign key to stores). */
+/**
+ * The bare INSERTs' store id in the first round, the next rounds' following it: no such store
+ * exists (orders have no foreign key to stores).
+ */
 export const BARE_STORE_ID = 4_000_000_000;
+
 export const ORDERS_PER_REQUEST = 500;
-export interface IngestionResult {
-  orders: number;
-  lines: number;
-  batchSize: number;
-  concurrency: number;
+/** One round: the handler's and the bare INSERT's figures, measured one after the other. */
+export interface IngestionRound {
   handlerSeconds: number;
   bareSeconds: number;
   ordersPerSec: number;
   bareInsertOrdersPerSec: number;
   ratio: number;
+}
+
+/**
+ * The rounds' medians, and every round. The ratio is the median of the rounds' own ratios: each
+ * compares two phases run back to back on the machine as it then was, which the median rates,
+ * taken from different rounds, would not.
+ */
+export interface IngestionResult extends IngestionRound {
+  orders: number;
+  lines: number;
+  batchSize: number;
+  concurrency: number;
+  rounds: IngestionRound[];
 }
 
 /** `count` distinct new orders (cancellation re-sends dropped), ids prefixed. */
@@ -142,8 +164,15 @@ export async function deleteStores(db: Kysely<Database>, storeIds: readonly numb
 /** The scratch stores of this and of any interrupted earlier measurement. */
 async function scratchStoreIds(db: Kysely<Database>): Promise<number[]> {
   const rows = await db.selectFrom("stores").select("id").where("name", "=", INGEST_STORE_NAME).execute();
-  return [...rows.map((r) => r.id), BARE_STORE_ID];
+  return [...rows.map((r) => r.id), ...bareStoreIds(MAX_INGEST_ROUNDS)];
 }
+
+function bareStoreIds(rounds: number): number[] {
+  return Array.from({ length: rounds }, (_, round) => BARE_STORE_ID + round);
+}
+
+const rate = (orders: number, seconds: number) => Math.round(orders / seconds);
+const ratioOf = (handler: number, bare: number) => Math.round((handler / bare) * 1000) / 1000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -155,75 +184,117 @@ export async function measureIngestion(
   db: Kysely<Database>,
   store: Store,
   meta: BenchMeta,
-  options: { orders: number; concurrency: number },
+  options: { orders: number; concurrency: number; rounds?: number },
   log: (line: string) => void,
 ): Promise<IngestionResult> {
+  const rounds = options.rounds ?? 3;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_INGEST_ROUNDS)
+    throw new Error(`ingestion rounds must be 1 to ${MAX_INGEST_ROUNDS} (got ${rounds})`);
   const orders = freshOrders(meta, options.orders);
   const batches = chunks(orders, ORDERS_PER_REQUEST);
   const bodies = batches.map((batch) => JSON.stringify({ orders: batch }));
-  const bare = batches.map((batch) => bareRows(BARE_STORE_ID, batch, new Date()));
-  const lines = bare.reduce((sum, b) => sum + b.lines.length, 0);
+  const lines = batches.reduce((sum, batch) => sum + batch.reduce((n, order) => n + order.lines.length, 0), 0);
   await deleteStores(db, await scratchStoreIds(db)); // what an interrupted run may have left
 
-  const scratch = await createStore(db, {
-    name: INGEST_STORE_NAME,
-    currency: store.currency,
-    timezone: store.timezone,
-  });
+  const scratchIds: number[] = [];
   try {
-    await sql`
-      insert into products (store_id, id, name, category, updated_at)
-      select ${scratch.store.id}, id, name, category, updated_at from products where store_id = ${store.id}`.execute(
-      db,
-    );
-    await sql`
-      insert into customers (store_id, id, first_seen_at)
-      select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
-
-    log(
-      `ingestion: ${orders.length} orders (${lines} lines) in ${batches.length} requests of ${ORDERS_PER_REQUEST}, ` +
-        `${options.concurrency} at once, through the handler`,
-    );
-    const handlerStarted = performance.now();
-    await runPool(bodies, options.concurrency, async (body, index) => {
-      const event = apiGatewayEvent({
-        method: "POST",
-        path: "/api/v1/orders",
-        headers: { "content-type": "application/json" },
-        body,
-        apiKeyId: scratch.keyId,
+    /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
+    const throughHandler = async (round: number): Promise<number> => {
+      const scratch = await createStore(db, {
+        name: INGEST_STORE_NAME,
+        currency: store.currency,
+        timezone: store.timezone,
       });
-      const result = await ingestHandler(event, lambdaContext("ingest"));
-      const created = result.statusCode === 200 ? (JSON.parse(result.body) as { created?: number }).created : undefined;
-      if (created !== batches[index].length)
-        throw new Error(`ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`);
-    });
-    const handlerSeconds = (performance.now() - handlerStarted) / 1000;
-
-    log(`ingestion: the same rows as bare multi-row INSERTs into store id ${BARE_STORE_ID}`);
-    const bareStarted = performance.now();
-    await runPool(bare, options.concurrency, async (rows) => {
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto("orders").values(rows.orders).execute();
-        await trx.insertInto("order_lines").values(rows.lines).execute();
+      scratchIds.push(scratch.store.id);
+      await sql`
+        insert into products (store_id, id, name, category, updated_at)
+        select ${scratch.store.id}, id, name, category, updated_at from products where store_id = ${store.id}`.execute(
+        db,
+      );
+      await sql`
+        insert into customers (store_id, id, first_seen_at)
+        select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
+      log(
+        `ingestion round ${round + 1}/${rounds}: ${orders.length} orders (${lines} lines) in ${batches.length} ` +
+          `requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
+      );
+      const started = performance.now();
+      await runPool(bodies, options.concurrency, async (body, index) => {
+        const event = apiGatewayEvent({
+          method: "POST",
+          path: "/api/v1/orders",
+          headers: { "content-type": "application/json" },
+          body,
+          apiKeyId: scratch.keyId,
+        });
+        const result = await ingestHandler(event, lambdaContext("ingest"));
+        const created =
+          result.statusCode === 200 ? (JSON.parse(result.body) as { created?: number }).created : undefined;
+        if (created !== batches[index].length)
+          throw new Error(
+            `ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`,
+          );
       });
-    });
-    const bareSeconds = (performance.now() - bareStarted) / 1000;
+      return (performance.now() - started) / 1000;
+    };
 
-    const ordersPerSec = Math.round(orders.length / handlerSeconds);
-    const bareInsertOrdersPerSec = Math.round(orders.length / bareSeconds);
+    /** The same rows as bare multi-row INSERTs into a store id of the round's own. */
+    const bare = async (round: number): Promise<number> => {
+      const storeId = BARE_STORE_ID + round;
+      const rows = batches.map((batch) => bareRows(storeId, batch, new Date()));
+      log(`ingestion round ${round + 1}/${rounds}: the same rows as bare multi-row INSERTs into store id ${storeId}`);
+      const started = performance.now();
+      await runPool(rows, options.concurrency, async (batch) => {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto("orders").values(batch.orders).execute();
+          await trx.insertInto("order_lines").values(batch.lines).execute();
+        });
+      });
+      return (performance.now() - started) / 1000;
+    };
+
+    const measured: IngestionRound[] = [];
+    for (let round = 0; round < rounds; round++) {
+      let handlerSeconds: number;
+      let bareSeconds: number;
+      if (round % 2 === 0) {
+        handlerSeconds = await throughHandler(round);
+        bareSeconds = await bare(round);
+      } else {
+        bareSeconds = await bare(round);
+        handlerSeconds = await throughHandler(round);
+      }
+      const [ordersPerSec, bareInsertOrdersPerSec] = [
+        rate(orders.length, handlerSeconds),
+        rate(orders.length, bareSeconds),
+      ];
+      measured.push({
+        handlerSeconds: Math.round(handlerSeconds * 100) / 100,
+        bareSeconds: Math.round(bareSeconds * 100) / 100,
+        ordersPerSec,
+        bareInsertOrdersPerSec,
+        ratio: ratioOf(ordersPerSec, bareInsertOrdersPerSec),
+      });
+      log(
+        `ingestion round ${round + 1}/${rounds}: ${ordersPerSec} orders/s through the handler, ` +
+          `${bareInsertOrdersPerSec} bare, ratio ${measured[round].ratio}`,
+      );
+    }
+    const ordersPerSec = Math.round(median(measured.map((r) => r.ordersPerSec)));
+    const bareInsertOrdersPerSec = Math.round(median(measured.map((r) => r.bareInsertOrdersPerSec)));
     return {
       orders: orders.length,
       lines,
       batchSize: ORDERS_PER_REQUEST,
       concurrency: options.concurrency,
-      handlerSeconds: Math.round(handlerSeconds * 100) / 100,
-      bareSeconds: Math.round(bareSeconds * 100) / 100,
+      handlerSeconds: median(measured.map((r) => r.handlerSeconds)),
+      bareSeconds: median(measured.map((r) => r.bareSeconds)),
       ordersPerSec,
       bareInsertOrdersPerSec,
-      ratio: Math.round((ordersPerSec / bareInsertOrdersPerSec) * 1000) / 1000,
+      ratio: median(measured.map((r) => r.ratio)),
+      rounds: measured,
     };
   } finally {
-    await deleteStores(db, [scratch.store.id, BARE_STORE_ID]);
+    await deleteStores(db, [...scratchIds, ...bareStoreIds(rounds)]);
   }
 }

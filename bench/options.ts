@@ -30,6 +30,8 @@ export interface BenchOptions {
   maxCaseSeconds: number;
   /** fresh orders sent through the ingestion handler (and bare INSERT) */
   ingestOrders: number;
+  /** rounds of the ingestion measurement (handler and bare INSERT each), their medians reported */
+  ingestRounds: number;
   /** requests of the 1-year summary over HTTP through the local gateway */
   httpRequests: number;
   /** fresh `node` processes per bundle for the cold import time (and for bare node); 0 skips the bundles */
@@ -39,6 +41,9 @@ export interface BenchOptions {
   /** progress lines and the table (false: silent, for tests) */
   verbose: boolean;
 }
+
+/** The ingestion measurement's rounds at most (bench/ingestion.ts gives each round stores of its own). */
+export const MAX_INGEST_ROUNDS = 9;
 
 export const DEFAULT_SERVER_URL = "mysql://root@127.0.0.1:3306";
 
@@ -60,6 +65,7 @@ export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
   warmups: 2,
   maxCaseSeconds: 60,
   ingestOrders: 20_000,
+  ingestRounds: 3,
   httpRequests: 10,
   bundleRuns: 10,
   duckdb: true,
@@ -89,6 +95,7 @@ on stdout, the figures in --out. Exits 1 if a report's figures differ from the b
   --warmups N              warm-up runs per report (default 2)
   --max-case-seconds N     stop sampling a report after N s once it has 3 samples (default 60)
   --ingest-orders N        fresh orders for the ingestion measurement (default 20,000)
+  --ingest-rounds N        rounds of it, 1 to 9, the phases' order alternating; medians reported (default 3)
   --http-requests N        1-year summaries over HTTP (default 10)
   --bundle-runs N          fresh node processes per bundle (default 10; 0 skips the bundles)
   --duckdb, --no-duckdb    load the store's raw rows into DuckDB (2 threads) and time it computing every
@@ -96,12 +103,21 @@ on stdout, the figures in --out. Exits 1 if a report's figures differ from the b
   --quiet                  no progress, no table
   --help, -h               this text`;
 
-function number(flag: string, raw: string | undefined, fallback: number, { min = 1, integer = true } = {}): number {
+function number(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  { min = 1, max = Number.MAX_SAFE_INTEGER, integer = true } = {},
+): number {
   if (raw === undefined) return fallback;
   const text = raw.replace(/[_,]/g, "");
   const value = Number(text);
-  const ok = text !== "" && Number.isFinite(value) && value >= min && (!integer || Number.isSafeInteger(value));
-  if (!ok) throw new UsageError(`--${flag} must be ${integer ? "a whole number" : "a number"} >= ${min} (got ${raw})`);
+  const ok =
+    text !== "" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isSafeInteger(value));
+  if (!ok) {
+    const bounds = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag} must be ${integer ? "a whole number" : "a number"} ${bounds} (got ${raw})`);
+  }
   return value;
 }
 
@@ -134,6 +150,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       warmups: { type: "string" },
       "max-case-seconds": { type: "string" },
       "ingest-orders": { type: "string" },
+      "ingest-rounds": { type: "string" },
       "http-requests": { type: "string" },
       "bundle-runs": { type: "string" },
       duckdb: { type: "boolean" },
@@ -167,6 +184,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     warmups: number("warmups", values.warmups, DEFAULTS.warmups, { min: 0 }),
     maxCaseSeconds: number("max-case-seconds", values["max-case-seconds"], DEFAULTS.maxCaseSeconds, { integer: false }),
     ingestOrders: number("ingest-orders", values["ingest-orders"], DEFAULTS.ingestOrders),
+    ingestRounds: number("ingest-rounds", values["ingest-rounds"], DEFAULTS.ingestRounds, { max: MAX_INGEST_ROUNDS }),
     httpRequests: number("http-requests", values["http-requests"], DEFAULTS.httpRequests),
     bundleRuns: number("bundle-runs", values["bundle-runs"], DEFAULTS.bundleRuns, { min: 0 }),
     duckdb: !(values["no-duckdb"] ?? !DEFAULTS.duckdb),

@@ -32,6 +32,11 @@ describe("options", () => {
     expect(() => parseBenchArgs(["--orders", "0"], {})).toThrow(/--orders/);
     expect(() => parseBenchArgs(["--orders", "1.5"], {})).toThrow(/--orders/);
     expect(() => parseBenchArgs(["--nope"], {})).toThrow();
+    expect(parseBenchArgs(["--ingest-rounds", "9"], {})).toMatchObject({ ingestRounds: 9 });
+    expect(() => parseBenchArgs(["--ingest-rounds", "10"], {})).toThrow(
+      /--ingest-rounds must be a whole number from 1 to 9/,
+    );
+    expect(() => parseBenchArgs(["--ingest-rounds", "0"], {})).toThrow(/--ingest-rounds/);
     expect(() => parseBenchArgs(["--database", "analytics"], {})).toThrow(/analytics_bench/);
     expect(parseBenchArgs(["--help"], {})).toBe("help");
     expect(serverOf("mysql://root@127.0.0.1:3306/x")).toBe("mysql://root@127.0.0.1:3306");
