@@ -89,20 +89,6 @@ export interface OrderLinesTable {
   /** Copied from the order (rewritten with it) so product reports need no join. */
   created_at: UtcTime;
   status: OrderStatus;
-  /**
-   * The product tail batch of a paid line not yet folded into the product rollups
-   * (rollups/products/tail.ts); null for lines written before the tail and for cancelled ones.
-   * A batch id whose batch is gone has been folded.
-   */
-  tail_batch: ColumnType<number | null, number | null | undefined, number | null>;
-}
-
-/** One orders ingest's new paid lines, until a fold adds them to the product rollups (rollups/products/fold.ts). */
-export interface ProductTailBatchesTable {
-  id: Generated<number>;
-  store_id: number;
-  /** the batch's lines when written (a re-send may delete some before the fold) */
-  line_count: number;
 }
 
 export interface RefundsTable {
@@ -280,7 +266,6 @@ export interface Database {
   product_days: ProductDaysTable;
   product_months: ProductMonthsTable;
   product_totals: ProductTotalsTable;
-  product_tail_batches: ProductTailBatchesTable;
   cohort_cells: CohortCellsTable;
   cohort_days: CohortDaysTable;
   gap_months: GapMonthsTable;

@@ -5,9 +5,7 @@ import { ingestRefunds } from "../ingest/refunds";
 import type * as Schemas from "../ingest/schemas";
 import { parseRequest } from "../ingest/validate";
 import { createHttpHandler, type KeyedOperation } from "../middleware/http-handler";
-import type { Store } from "../db/schema";
-import { foldProductTailIfDue } from "../rollups/products/fold";
-import { logger, metrics } from "../observability";
+import { metrics } from "../observability";
 
 /**
  * The request schemas, built on the first request instead of at import: building zod's schemas
@@ -23,24 +21,8 @@ const ingestOrdersOperation: KeyedOperation = async ({ db, store, body }) => {
   const result = await ingestOrders(db, store, orders);
   metrics.addMetric("OrdersCreated", MetricUnit.Count, result.created);
   metrics.addMetric("OrdersUpdated", MetricUnit.Count, result.updated);
-  await foldTailAfterIngest(db, store);
   return { body: result };
 };
-
-/**
- * The orders are committed by now; folding the store's product tail when it grew past its bound
- * (rollups/products/fold.ts) only moves their lines from the tail into the rollups, so a failed
- * fold loses nothing and fails no request: it is logged and counted, and the next ingest folds.
- */
-async function foldTailAfterIngest(db: Parameters<KeyedOperation>[0]["db"], store: Store): Promise<void> {
-  try {
-    const folded = await foldProductTailIfDue(db, store);
-    if (folded) metrics.addMetric("ProductTailLinesFolded", MetricUnit.Count, folded.lines);
-  } catch (error) {
-    logger.warn("product tail fold failed; the next orders ingest retries it", { error, storeId: store.id });
-    metrics.addMetric("ProductTailFoldFailures", MetricUnit.Count, 1);
-  }
-}
 
 const ingestRefundsOperation: KeyedOperation = async ({ db, store, body }) => {
   const { refunds } = parseRequest((await requestSchemas()).refundsRequestSchema, body);

@@ -6,8 +6,7 @@ import { withinColumnLimits } from "./column-limits";
 import { badRequest, unprocessable, type ErrorDetail } from "../http/errors";
 import { minorUnits } from "../money/currency";
 import { amountOrZero, parseAmount } from "../money/decimal";
-import { openRollups, type OrderContribution, type RollupWriter } from "../rollups";
-import { batchesStillInTail, openTailBatch } from "../rollups/products/tail";
+import { openRollups, type LineContribution, type OrderContribution, type RollupWriter } from "../rollups";
 import { dbMoney, MAX_ORDER_AMOUNT, readMoney } from "./amounts";
 import { MAX_MONEY_TEXT } from "./fields";
 import type { OrderInput } from "./schemas";
@@ -21,8 +20,9 @@ export interface OrdersResult {
 interface PreparedOrder {
   order: NewOrder;
   lines: NewOrderLine[];
-  /** what the order counts in the rollups when paid, amounts as parsed (its lines go to the product tail) */
+  /** what the order and its lines count in the rollups when paid, amounts as parsed */
   counted: OrderContribution;
+  countedLines: LineContribution[];
 }
 
 /** Everything about an order that can be checked without the database: 400 for any problem. */
@@ -39,6 +39,7 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
     let gross = 0n;
     let lineDiscounts = 0n;
     let units = 0;
+    const countedLines: LineContribution[] = [];
     const lines = input.lines.map((line, lineIndex) => {
       const unitPrice = readMoney(line.unitPrice, decimals, at("lines", lineIndex, "unitPrice"), details);
       const lineDiscount = readMoney(line.discount, decimals, at("lines", lineIndex, "discount"), details);
@@ -48,6 +49,14 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       gross += lineGross;
       lineDiscounts += lineDiscount;
       units += line.quantity;
+      countedLines.push({
+        order_id: input.id,
+        product_id: line.productId,
+        quantity: line.quantity,
+        gross: lineGross,
+        discount: lineDiscount,
+        created_at: input.createdAt,
+      });
       return {
         store_id: store.id,
         order_id: input.id,
@@ -59,7 +68,6 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
         discount: dbMoney(lineDiscount),
         created_at: input.createdAt,
         status: input.status,
-        tail_batch: null as number | null,
       };
     });
     if (orderDiscount > gross - lineDiscounts)
@@ -92,7 +100,7 @@ function prepareOrders(store: Store, orders: readonly OrderInput[]): PreparedOrd
       updated_at: now,
     };
     const counted = { created_at: input.createdAt, units, gross, discounts, shipping, taxes: tax };
-    return { order, lines, counted };
+    return { order, lines, counted, countedLines };
   });
   if (details.length > 0) throw badRequest("the request is invalid; nothing was stored", details);
 
@@ -147,7 +155,18 @@ export async function ingestOrders(
         await moveRefundsWithStatus(trx, rollups, existing, prepared);
         for (const old of existing) if (old.status === "paid") rollups.order(storedOrder(old), -1);
         const paidIds = existing.filter((o) => o.status === "paid").map((o) => o.id);
-        if (paidIds.length > 0) await takeOutFoldedLines(trx, rollups, paidIds);
+        if (paidIds.length > 0) {
+          const oldLines = await trx
+            .selectFrom("order_lines")
+            .select(["order_id", "product_id", "quantity", "gross", "discount", "created_at"])
+            .where("store_id", "=", store.id)
+            .where("order_id", "in", paidIds)
+            .execute();
+          rollups.orderLines(
+            oldLines.map((line) => ({ ...line, gross: parseAmount(line.gross), discount: parseAmount(line.discount) })),
+            -1,
+          );
+        }
         await trx
           .deleteFrom("order_lines")
           .where("store_id", "=", store.id)
@@ -155,12 +174,10 @@ export async function ingestOrders(
           .execute();
         await trx.deleteFrom("orders").where("store_id", "=", store.id).where("id", "in", existingIds).execute();
       }
-      const paid = prepared.filter((p) => p.order.status === "paid");
-      for (const { counted } of paid) rollups.order(counted, 1);
-      const paidLines = paid.reduce((sum, p) => sum + p.lines.length, 0);
-      if (paidLines > 0) {
-        const batch = await openTailBatch(trx, store.id, paidLines);
-        for (const p of paid) for (const line of p.lines) line.tail_batch = batch;
+      for (const { order, counted, countedLines } of prepared) {
+        if (order.status !== "paid") continue;
+        rollups.order(counted, 1);
+        rollups.orderLines(countedLines, 1);
       }
       const rows = prepared.map((p) => ({ ...p.order, prev_paid_at: prevPaidAt.get(p.order.id) ?? null }));
       await insertRows(trx, "orders", rows);
@@ -173,29 +190,6 @@ export async function ingestOrders(
       await rollups.apply();
       return { created: prepared.length - existingIds.length, updated: existingIds.length };
     }),
-  );
-}
-
-/**
- * The stored lines of replaced paid orders leave the product rollups: those already folded into
- * them (no batch, or a batch folded since) as -1 deltas; those still in the tail by being
- * deleted, which the lock on their batch keeps a fold from racing (products/tail.ts).
- */
-async function takeOutFoldedLines(trx: Transaction<Database>, rollups: RollupWriter, orderIds: string[]) {
-  const storeId = rollups.store.id;
-  const oldLines = await trx
-    .selectFrom("order_lines")
-    .select(["order_id", "product_id", "quantity", "gross", "discount", "created_at", "tail_batch"])
-    .where("store_id", "=", storeId)
-    .where("order_id", "in", orderIds)
-    .execute();
-  const batches = [...new Set(oldLines.flatMap((line) => (line.tail_batch === null ? [] : [Number(line.tail_batch)])))];
-  const inTail = await batchesStillInTail(trx, storeId, batches);
-  rollups.orderLines(
-    oldLines
-      .filter((line) => line.tail_batch === null || !inTail.has(Number(line.tail_batch)))
-      .map((line) => ({ ...line, gross: parseAmount(line.gross), discount: parseAmount(line.discount) })),
-    -1,
   );
 }
 

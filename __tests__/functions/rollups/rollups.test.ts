@@ -9,7 +9,6 @@ import { eventsRequestSchema, ordersRequestSchema, refundsRequestSchema } from "
 import { EMPTY_SUMS, salesFigures } from "../../../functions/metrics/figures";
 import { rawFunnelCounts } from "../../../functions/rollups/funnel/raw";
 import { funnelCounts } from "../../../functions/rollups/funnel/read";
-import { foldProductTail } from "../../../functions/rollups/products/fold";
 import { productTallies, rawProductTallies, type Tally } from "../../../functions/rollups/products/read";
 import { PRODUCT_SORTS, rankProducts, topProducts } from "../../../functions/rollups/products/top";
 import { rawSalesByKey } from "../../../functions/rollups/sales/raw-sales";
@@ -82,16 +81,12 @@ const eventOp = fc.record({
   type: fc.constantFrom("session_start", "page_view", "product_view", "add_to_cart", "checkout_start", "purchase"),
   minute: fc.integer({ min: 0, max: MINUTES }),
 });
-/** The product tail folded into the product rollups (rollups/products/fold.ts), maybe while other ops run. */
-const foldOp = fc.record({ kind: fc.constant("fold" as const) });
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
-type Op = ValueOf<typeof orderOp> | ValueOf<typeof refundOp> | ValueOf<typeof eventOp> | ValueOf<typeof foldOp>;
+type Op = ValueOf<typeof orderOp> | ValueOf<typeof refundOp> | ValueOf<typeof eventOp>;
 
 async function apply(store: Parameters<typeof ingestOrders>[1], op: Op): Promise<void> {
   try {
-    if (op.kind === "fold") {
-      await foldProductTail(handle.db, store);
-    } else if (op.kind === "order") {
+    if (op.kind === "order") {
       const { orders } = ordersRequestSchema.parse({
         orders: [
           {
@@ -200,7 +195,7 @@ const sorted = (tallies: Map<string, Tally>) => [...tallies.entries()].sort(([a]
 test("rollup reports equal raw reports after any sequence of ingests, and a rebuild changes nothing", async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.oneof(orderOp, orderOp, refundOp, eventOp, foldOp), { minLength: 5, maxLength: 40 }),
+      fc.array(fc.oneof(orderOp, orderOp, refundOp, eventOp), { minLength: 5, maxLength: 40 }),
       fc.array(rangeArb, { minLength: 3, maxLength: 3 }),
       async (ops, ranges) => {
         // the store's own zone is the first range's: cohorts read their rollup only in it
@@ -255,11 +250,6 @@ test("rollup reports equal raw reports after any sequence of ingests, and a rebu
           await nonZeroCohortDays(store.id),
           await nonZeroGapMonths(store.id),
         ];
-        // a rebuild counts every line, the tail's too: compare it with the rollups once the tail is folded
-        await foldProductTail(handle.db, store);
-        expect(
-          await handle.db.selectFrom("product_tail_batches").select("id").where("store_id", "=", store.id).execute(),
-        ).toEqual([]);
         const before = await rollups();
         await rebuildRollups(handle.db, store.id);
         expect(await rollups()).toEqual(before);

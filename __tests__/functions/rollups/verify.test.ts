@@ -2,7 +2,6 @@ import type { DatabaseHandle } from "../../../functions/db/connection";
 import { ingestOrders } from "../../../functions/ingest/orders";
 import { ingestRefunds } from "../../../functions/ingest/refunds";
 import { ordersRequestSchema, refundsRequestSchema } from "../../../functions/ingest/schemas";
-import { foldProductTail } from "../../../functions/rollups/products/fold";
 import { rebuildRollups } from "../../../functions/rollups/rebuild";
 import { verifyRollups } from "../../../functions/rollups/verify";
 import { newStore, useTestDatabase } from "../../support/harness";
@@ -48,7 +47,6 @@ test("a store whose rollups follow its raw rows verifies clean", async () => {
 
 test("verify names each rollup that disagrees with the raw rows, and a rebuild repairs them", async () => {
   const store = await storeWithHistory();
-  await foldProductTail(handle.db, store); // so the product rollups hold rows to corrupt
   await handle.db.updateTable("sales_slots").set({ first_orders: 0 }).where("store_id", "=", store.id).execute();
   await handle.db.updateTable("cohort_cells").set({ customers: 7 }).where("store_id", "=", store.id).execute();
   await handle.db.updateTable("product_totals").set({ units: 99 }).where("store_id", "=", store.id).execute();

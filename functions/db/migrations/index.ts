@@ -15,7 +15,6 @@ import * as gapMonths from "./013-gap-months";
 import * as exportDays from "./014-export-days";
 import * as funnelSpans from "./015-funnel-spans";
 import * as productLocalDays from "./016-product-local-days";
-import * as productTail from "./017-product-tail";
 
 /**
  * Every migration, in order. Imported statically (not read from disk) so the Lambda bundle
@@ -38,5 +37,4 @@ export const migrations: Record<string, Migration> = {
   "014-export-days": exportDays,
   "015-funnel-spans": funnelSpans,
   "016-product-local-days": productLocalDays,
-  "017-product-tail": productTail,
 };

@@ -96,79 +96,23 @@ export async function rawProductTallies(
   return into;
 }
 
-/**
- * Per product, the paid lines of the store's tail (tail.ts) created in the given instant spans
- * [from, to): what the rollups do not count yet. Added by UNION ALL to the statement reading the
- * rollups of the same spans, so both parts come from one snapshot.
- */
-function tailTalliesQuery(db: Kysely<Database>, storeId: number, spans: [Date, Date][], only: ProductCondition) {
-  let query = db
-    .selectFrom("order_lines")
-    .select(({ fn }) => [
-      "product_id",
-      fn.count<string>("order_id").distinct().as("orders"),
-      fn.sum<string>("quantity").as("units"),
-      fn.sum<string>("gross").as("gross"),
-      fn.sum<string>("discount").as("discounts"),
-      sql<string>`0`.as("returns"),
-    ])
-    .where("store_id", "=", storeId)
-    .where("tail_batch", "in", db.selectFrom("product_tail_batches").select("id").where("store_id", "=", storeId))
-    .where("status", "=", "paid")
-    .where(({ eb, or, and }) =>
-      or(spans.map(([from, to]) => and([eb("created_at", ">=", from), eb("created_at", "<", to)]))),
-    )
-    .groupBy("product_id");
-  if (only !== undefined) query = query.where("product_id", "in", only);
-  return query;
-}
-
-type ProductCondition = ReturnType<typeof productCondition>;
-
-/** Adds rows of per-product sums (a product may have a row from the rollups and one from the tail). */
-function addRows(
-  into: Tallies,
-  rows: readonly {
-    product_id: string;
-    orders: string | number | null;
-    units: string | number | null;
-    gross: string | null;
-    discounts: string | null;
-    returns: string | null;
-  }[],
-): void {
-  for (const row of rows) {
-    const t = tallyOf(into, row.product_id);
-    t.orders += Number(row.orders ?? 0);
-    t.units += Number(row.units ?? 0);
-    t.gross += amountOrZero(row.gross);
-    t.discounts += amountOrZero(row.discounts);
-    t.returns += amountOrZero(row.returns);
-  }
-}
-
 /** A rollup level: its table and the column holding each row's local day or month (a DATE). */
 const DAYS = { table: "product_days", period: "day" } as const;
 const MONTHS = { table: "product_months", period: "month" } as const;
 type Level = typeof DAYS | typeof MONTHS;
 
-/**
- * Per product over whole periods of a rollup level, in spans [from, to) of local day numbers
- * (empty ones skipped), with the tail's lines of the same spans.
- */
+/** Per product over whole periods of a rollup level, in spans [from, to) of local day numbers (empty ones skipped). */
 async function rolledProductTallies(
   db: Kysely<Database>,
-  store: RollupStore,
+  storeId: number,
   level: Level,
   spans: [number, number][],
   filter: ProductFilter,
   into: Tallies,
 ): Promise<void> {
-  const storeId = store.id;
   const periods = spans.filter(([from, to]) => from < to);
   const only = productCondition(db, storeId, filter);
   if (periods.length === 0 || (Array.isArray(only) && only.length === 0)) return;
-  const calendar = LocalCalendar.of(store.timezone);
   // Both tables have the same measures; Kysely cannot type a query over either, so it is typed as product_days.
   let query = db
     .selectFrom(level.table as "product_days")
@@ -193,13 +137,14 @@ async function rolledProductTallies(
     )
     .groupBy("product_id");
   if (only !== undefined) query = query.where("product_id", "in", only);
-  const tail = tailTalliesQuery(
-    db,
-    storeId,
-    periods.map(([from, to]) => [calendar.startOf(from), calendar.startOf(to)]),
-    only,
-  );
-  addRows(into, await query.unionAll(tail).execute());
+  for (const row of await query.execute()) {
+    const t = tallyOf(into, row.product_id);
+    t.orders += Number(row.orders ?? 0);
+    t.units += Number(row.units ?? 0);
+    t.gross += amountOrZero(row.gross);
+    t.discounts += amountOrZero(row.discounts);
+    t.returns += amountOrZero(row.returns);
+  }
 }
 
 /**
@@ -228,7 +173,7 @@ async function directProductTallies(
     rawProductTallies(db, store.id, start, calendar.startOf(firstDay), filter, tallies),
     rolledProductTallies(
       db,
-      store,
+      store.id,
       DAYS,
       firstMonth < endMonth
         ? [
@@ -239,7 +184,7 @@ async function directProductTallies(
       filter,
       tallies,
     ),
-    rolledProductTallies(db, store, MONTHS, [[firstMonth, endMonth]], filter, tallies),
+    rolledProductTallies(db, store.id, MONTHS, [[firstMonth, endMonth]], filter, tallies),
     rawProductTallies(db, store.id, calendar.startOf(endDay), end, filter, tallies),
   ]);
   return withoutZeros(tallies);
@@ -277,30 +222,27 @@ export async function complementIsCheaper(
   return (last - first - inside) / MONTH_MS < inside / MONTH_MS - 1;
 }
 
-/** Per product over all time: `product_totals` with the whole tail. */
 async function totalTallies(db: Kysely<Database>, storeId: number, filter: ProductFilter): Promise<Tallies> {
   const only = productCondition(db, storeId, filter);
   if (Array.isArray(only) && only.length === 0) return new Map();
   let query = db
     .selectFrom("product_totals")
-    .select([
-      "product_id",
-      sql<string>`orders`.as("orders"),
-      "units",
-      "gross_sales as gross",
-      "discounts",
-      "returns",
-    ])
+    .select(["product_id", "orders", "units", "gross_sales", "discounts", "returns"])
     .where("store_id", "=", storeId);
   if (only !== undefined) query = query.where("product_id", "in", only);
-  const tail = tailTalliesQuery(db, storeId, [[ALL_TIME.start, ALL_TIME.end]], only);
-  const totals: Tallies = new Map();
-  addRows(totals, await query.unionAll(tail).execute());
-  return totals;
+  return new Map(
+    (await query.execute()).map((row) => [
+      row.product_id,
+      {
+        orders: row.orders,
+        units: Number(row.units),
+        gross: amountOrZero(row.gross_sales),
+        discounts: amountOrZero(row.discounts),
+        returns: amountOrZero(row.returns),
+      },
+    ]),
+  );
 }
-
-/** Instants before and after any order the API accepts. */
-const ALL_TIME = { start: new Date(Date.UTC(1970, 0, 1)), end: new Date(Date.UTC(2200, 0, 1)) };
 
 /**
  * Per product over [start, end): directly (months, days, raw edges), or, for a range holding

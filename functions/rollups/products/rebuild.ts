@@ -11,8 +11,6 @@ export async function rebuildProducts(trx: Transaction<Database>, storeId: numbe
   await trx.deleteFrom("product_days").where("store_id", "=", storeId).execute();
   await trx.deleteFrom("product_months").where("store_id", "=", storeId).execute();
   await trx.deleteFrom("product_totals").where("store_id", "=", storeId).execute();
-  // Every paid line is counted below: the store's tail is folded by the rebuild.
-  await trx.deleteFrom("product_tail_batches").where("store_id", "=", storeId).execute();
   const localDay = await storeLocalDateSql(trx, storeId);
   if (!localDay) return { productDays: 0, productMonths: 0, productTotals: 0 };
   const products = await sql`

@@ -49,11 +49,6 @@ const LEADERS_PER_LIMIT = 3;
  *    candidates. Any other has less than S / M in each month, so less than S in all, while the
  *    limit-th score over the larger set is at least S: the list is proven.
  *
- * The months' values are the rollups'; lines still in the product tail (tail.ts) are not in
- * them, so every product with tail lines in the range is a candidate from the first round on,
- * read in the same statement as the first leaders: for every other product the rollups' values
- * are its own, and both bounds hold.
- *
  * Every product is tallied instead when a category narrows the list, or the range has fewer than
  * `limit` products with a positive score.
  */
@@ -69,7 +64,7 @@ export async function topProducts(
   if (category === undefined && limit > 0) {
     const months = coveringLocalMonths(LocalCalendar.of(store.timezone), start, end);
     const [first, complement] = await Promise.all([
-      monthLeaders(db, storeId, months, sort, { first: Math.ceil(LEADERS_PER_LIMIT * limit) }, [start, end]),
+      monthLeaders(db, storeId, months, sort, { first: Math.ceil(LEADERS_PER_LIMIT * limit) }),
       complementIsCheaper(db, storeId, start, end),
     ]);
     const ranked = (ids: string[]) =>
@@ -100,9 +95,8 @@ function coveringLocalMonths(calendar: LocalCalendar, start: Date, end: Date): s
 /**
  * Each month's products by gross sales or units, highest first (`product_months`, read down its
  * index on the measure): its `first` K, or all those with at least `atLeast` (units, or gross
- * sales in ten-thousandths); with `tailRange`, also every product with paid lines of the product
- * tail in [start, end). Their ids together, and the sum over months that returned K rows of their
- * K-th value (a month with fewer holds every product it has).
+ * sales in ten-thousandths). Their ids together, and the sum over months that returned K rows of
+ * their K-th value (a month with fewer holds every product it has).
  */
 async function monthLeaders(
   db: Kysely<Database>,
@@ -110,7 +104,6 @@ async function monthLeaders(
   months: readonly string[],
   sort: ProductSort,
   take: { first: number } | { atLeast: bigint },
-  tailRange?: [Date, Date],
 ): Promise<{ ids: string[]; bound: bigint }> {
   if (months.length === 0) return { ids: [], bound: 0n };
   const measure = sort === "unitsSold" ? sql.ref("units") : sql.ref("gross_sales");
@@ -122,13 +115,7 @@ async function monthLeaders(
           where store_id = ${storeId} and month = ${month}
             and ${measure} >= ${sort === "unitsSold" ? Number(take.atLeast) : toDecimalString(take.atLeast)})`,
   );
-  if (tailRange)
-    perMonth.push(sql`(select null as month, product_id, 0 as value from order_lines
-        where store_id = ${storeId}
-          and tail_batch in (select id from product_tail_batches where store_id = ${storeId})
-          and status = 'paid' and created_at >= ${tailRange[0]} and created_at < ${tailRange[1]}
-        group by product_id)`);
-  const rows = await sql<{ month: Date | string | null; product_id: string; value: string | number }>`${sql.join(
+  const rows = await sql<{ month: Date | string; product_id: string; value: string | number }>`${sql.join(
     perMonth,
     sql` union all `,
   )}`
@@ -138,7 +125,6 @@ async function monthLeaders(
   const perMonthRows = new Map<string, { rows: number; last: bigint }>();
   for (const row of rows) {
     ids.add(row.product_id);
-    if (row.month === null) continue; // a tail product
     const key = String(row.month);
     const value = sort === "unitsSold" ? BigInt(row.value) : amountOrZero(String(row.value));
     const seen = perMonthRows.get(key) ?? { rows: 0, last: value };
