@@ -16,7 +16,10 @@
  * phases' order alternating from round to round; the figures are the rounds' medians (the
  * ratio: of the rounds' own ratios). One pair of phases swings by a fifth from run to run on a
  * small machine (the bare INSERT lasts half a second), and a first round also pays for
- * compiling the handler's code. Nothing is deleted until the last round (a deletion's purge
+ * compiling the handler's code. Each phase also records the CPU seconds it used here (Node) and,
+ * when the database server runs on this machine, in the server (server-cpu.ts): where a
+ * phase's time went, which statement timings alone cannot say under concurrency. Nothing is
+ * deleted until the last round (a deletion's purge
  * would run on into the next phase); then every row of the scratch stores, in every table with a
  * store_id, is deleted.
  */
@@ -30,6 +33,7 @@ import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";
 import type { BenchMeta } from "./load";
 import { MAX_INGEST_ROUNDS } from "./options";
+import { localServerCpu, startCpuClock, type PhaseCpu } from "./server-cpu";
 import { median, runPool } from "./stats";
 import { DAY_MS } from "../functions/time";
 
@@ -43,10 +47,15 @@ export const INGEST_STORE_NAME = "Bench ingestion (scratch)";
 export const BARE_STORE_ID = 4_000_000_000;
 
 export const ORDERS_PER_REQUEST = 500;
-/** One round: the handler's and the bare INSERT's figures, measured one after the other. */
+/**
+ * One round: the handler's and the bare INSERT's figures, measured one after the other, with the
+ * CPU each phase used in this process and (when it runs on this machine) in the database server.
+ */
 export interface IngestionRound {
   handlerSeconds: number;
   bareSeconds: number;
+  handlerCpu: PhaseCpu;
+  bareCpu: PhaseCpu;
   ordersPerSec: number;
   bareInsertOrdersPerSec: number;
   ratio: number;
@@ -57,7 +66,7 @@ export interface IngestionRound {
  * compares two phases run back to back on the machine as it then was, which the median rates,
  * taken from different rounds, would not.
  */
-export interface IngestionResult extends IngestionRound {
+export interface IngestionResult extends Omit<IngestionRound, "handlerCpu" | "bareCpu"> {
   orders: number;
   lines: number;
   batchSize: number;
@@ -172,6 +181,8 @@ function bareStoreIds(rounds: number): number[] {
 }
 
 const rate = (orders: number, seconds: number) => Math.round(orders / seconds);
+const describeCpu = (cpu: PhaseCpu) =>
+  cpu.server === undefined ? `node ${cpu.node}` : `node ${cpu.node} + server ${cpu.server}`;
 const ratioOf = (handler: number, bare: number) => Math.round((handler / bare) * 1000) / 1000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -199,7 +210,8 @@ export async function measureIngestion(
   const scratchIds: number[] = [];
   try {
     /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
-    const throughHandler = async (round: number): Promise<number> => {
+    const serverCpu = localServerCpu();
+    const throughHandler = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const scratch = await createStore(db, {
         name: INGEST_STORE_NAME,
         currency: store.currency,
@@ -218,6 +230,7 @@ export async function measureIngestion(
         `ingestion round ${round + 1}/${rounds}: ${orders.length} orders (${lines} lines) in ${batches.length} ` +
           `requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
       );
+      const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
       await runPool(bodies, options.concurrency, async (body, index) => {
         const event = apiGatewayEvent({
@@ -235,14 +248,15 @@ export async function measureIngestion(
             `ingest handler: request ${index} answered ${result.statusCode} ${result.body.slice(0, 500)}`,
           );
       });
-      return (performance.now() - started) / 1000;
+      return { seconds: (performance.now() - started) / 1000, cpu: stopCpu() };
     };
 
     /** The same rows as bare multi-row INSERTs into a store id of the round's own. */
-    const bare = async (round: number): Promise<number> => {
+    const bare = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const storeId = BARE_STORE_ID + round;
       const rows = batches.map((batch) => bareRows(storeId, batch, new Date()));
       log(`ingestion round ${round + 1}/${rounds}: the same rows as bare multi-row INSERTs into store id ${storeId}`);
+      const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
       await runPool(rows, options.concurrency, async (batch) => {
         await db.transaction().execute(async (trx) => {
@@ -250,20 +264,21 @@ export async function measureIngestion(
           await trx.insertInto("order_lines").values(batch.lines).execute();
         });
       });
-      return (performance.now() - started) / 1000;
+      return { seconds: (performance.now() - started) / 1000, cpu: stopCpu() };
     };
 
     const measured: IngestionRound[] = [];
     for (let round = 0; round < rounds; round++) {
-      let handlerSeconds: number;
-      let bareSeconds: number;
+      let handler: { seconds: number; cpu: PhaseCpu };
+      let bareInsert: { seconds: number; cpu: PhaseCpu };
       if (round % 2 === 0) {
-        handlerSeconds = await throughHandler(round);
-        bareSeconds = await bare(round);
+        handler = await throughHandler(round);
+        bareInsert = await bare(round);
       } else {
-        bareSeconds = await bare(round);
-        handlerSeconds = await throughHandler(round);
+        bareInsert = await bare(round);
+        handler = await throughHandler(round);
       }
+      const [handlerSeconds, bareSeconds] = [handler.seconds, bareInsert.seconds];
       const [ordersPerSec, bareInsertOrdersPerSec] = [
         rate(orders.length, handlerSeconds),
         rate(orders.length, bareSeconds),
@@ -271,13 +286,16 @@ export async function measureIngestion(
       measured.push({
         handlerSeconds: Math.round(handlerSeconds * 100) / 100,
         bareSeconds: Math.round(bareSeconds * 100) / 100,
+        handlerCpu: handler.cpu,
+        bareCpu: bareInsert.cpu,
         ordersPerSec,
         bareInsertOrdersPerSec,
         ratio: ratioOf(ordersPerSec, bareInsertOrdersPerSec),
       });
       log(
         `ingestion round ${round + 1}/${rounds}: ${ordersPerSec} orders/s through the handler, ` +
-          `${bareInsertOrdersPerSec} bare, ratio ${measured[round].ratio}`,
+          `${bareInsertOrdersPerSec} bare, ratio ${measured[round].ratio}; CPU seconds, handler ` +
+          `${describeCpu(handler.cpu)}, bare ${describeCpu(bareInsert.cpu)}`,
       );
     }
     const ordersPerSec = Math.round(median(measured.map((r) => r.ordersPerSec)));

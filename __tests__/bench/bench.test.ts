@@ -132,6 +132,13 @@ test("bench --orders 20000 end to end: results.json has every figure, each repor
       isPositive(figures.ordersPerSec) && isPositive(figures.bareInsertOrdersPerSec) && isPositive(figures.ratio),
     ).toBe(true);
   }
+  // each phase's CPU: this process's always, the server's when it runs on this machine
+  for (const round of ingestion.rounds) {
+    for (const cpu of [round.handlerCpu, round.bareCpu]) {
+      expect(isPositive(cpu.node)).toBe(true);
+      expect(cpu.server === undefined || cpu.server >= 0).toBe(true);
+    }
+  }
   // the medians of the three rounds: each figure's middle one (the ratio: of the rounds' own ratios)
   const middle = (values: number[]) => [...values].sort((a, b) => a - b)[1];
   for (const figure of ["ordersPerSec", "bareInsertOrdersPerSec", "ratio"] as const)

@@ -5,6 +5,7 @@ import { bareRows, freshOrders, INGEST_PREFIX } from "../../bench/ingestion";
 import type { BenchMeta } from "../../bench/load";
 import { DEFAULTS, parseBenchArgs, serverOf } from "../../bench/options";
 import { benchRanges } from "../../bench/reports";
+import { cpuSecondsOfStat, startCpuClock } from "../../bench/server-cpu";
 import { percentile, sample } from "../../bench/stats";
 import { utcBounds } from "../../functions/time";
 
@@ -248,5 +249,26 @@ describe("ingestion inputs", () => {
       [0, "25.0000", "0.5000", "12.5000"],
       [1, "3.0000", "0.0000", "3.0000"],
     ]);
+  });
+});
+
+describe("CPU of a phase", () => {
+  test("a /proc stat line gives user plus system time, whatever the command name holds", () => {
+    const rest = "S 1 3813 3813 0 -1 4194560 25060 0 128 0 6123 2877 0 0 20 0 37 0 1234 8796093022208 1157363";
+    expect(cpuSecondsOfStat(`3820 (mariadbd) ${rest}`, 100)).toBe(90);
+    expect(cpuSecondsOfStat(`3820 (odd (name) x) ${rest}`, 100)).toBe(90);
+    expect(() => cpuSecondsOfStat("3820 (mariadbd) S", 100)).toThrow("not a /proc stat line");
+  });
+
+  test("the clock counts this process's CPU, and the server's only when there is a reading", () => {
+    let server = 10;
+    const stop = startCpuClock(() => server);
+    const until = Date.now() + 30;
+    while (Date.now() < until); // spend some CPU
+    server = 12.5;
+    const phase = stop();
+    expect(phase.node).toBeGreaterThan(0);
+    expect(phase.server).toBe(2.5);
+    expect(startCpuClock(undefined)()).not.toHaveProperty("server");
   });
 });
