@@ -28,6 +28,7 @@ import {
 } from "./load";
 import { loadDuckStore, type DuckStore, type DuckTable } from "./duckdb/load";
 import type { BenchOptions } from "./options";
+import { localServerCpu, waitForQuietServer, type Settled } from "./server-cpu";
 import {
   benchRanges,
   busiestWholeMonth,
@@ -57,6 +58,8 @@ export interface PhaseResult {
   phase: "load" | "duckdb-load" | "reports" | "http" | "ingestion" | "bundles";
   seconds: number;
   loadAverage: { atStart: number; atEnd: number };
+  /** the wait, before the phase, for the local database server to go quiet (--settle-seconds) */
+  settled?: Settled;
 }
 
 /** As many as the benchmark machine's cores: the reports' database gets no more. */
@@ -64,17 +67,32 @@ const DUCKDB_THREADS = 2;
 
 const loadAverageNow = () => Math.round(loadavg()[0] * 100) / 100;
 
-/** Runs `work` as a named phase and records its duration and load averages in `phases`. */
-async function phase<T>(phases: PhaseResult[], name: PhaseResult["phase"], work: () => Promise<T>): Promise<T> {
-  const atStart = loadAverageNow();
-  const started = performance.now();
-  const value = await work();
-  phases.push({
-    phase: name,
-    seconds: Math.round((performance.now() - started) / 100) / 10,
-    loadAverage: { atStart, atEnd: loadAverageNow() },
-  });
-  return value;
+/**
+ * Runs named phases, recording each one's duration and load averages in `phases`. Before every
+ * phase but the load, it first waits (at most `settleSeconds`) for the database server, when it
+ * runs on this machine, to go quiet.
+ */
+function phaseRunner(
+  phases: PhaseResult[],
+  settle: { serverCpu?: () => number; settleSeconds: number; log: (line: string) => void },
+) {
+  return async <T>(name: PhaseResult["phase"], work: () => Promise<T>): Promise<T> => {
+    let settled: Settled | undefined;
+    if (name !== "load" && settle.serverCpu && settle.settleSeconds > 0) {
+      settled = await waitForQuietServer(settle.serverCpu, settle.settleSeconds);
+      if (!settled.quiet) settle.log(`bench: the database server was still busy after ${settled.waitedSeconds} s`);
+    }
+    const atStart = loadAverageNow();
+    const started = performance.now();
+    const value = await work();
+    phases.push({
+      phase: name,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      loadAverage: { atStart, atEnd: loadAverageNow() },
+      ...(settled ? { settled } : {}),
+    });
+    return value;
+  };
 }
 
 export interface BenchResults {
@@ -145,6 +163,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const log = options.verbose ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
   const warn = (line: string) => process.stderr.write(`${line}\n`);
   const phases: PhaseResult[] = [];
+  const serverCpu = localServerCpu(options.serverUrl);
+  const phase = phaseRunner(phases, { serverCpu, settleSeconds: options.settleSeconds, log });
   if (!options.skipLoad) {
     log(`bench: fresh database ${options.database}`);
     await freshDatabase(options);
@@ -156,7 +176,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     if (options.skipLoad) await bringSchemaUpToDate(db, log);
     const loaded = options.skipLoad
       ? await reuseBenchStore(db, options.database)
-      : await phase(phases, "load", () => loadBenchStore(db, options, log));
+      : await phase("load", () => loadBenchStore(db, options, log));
     const { meta, store, keyId, apiKey } = loaded;
     const machine = await describeMachine(db);
     const dataEnd = new Date(meta.demo.end);
@@ -167,13 +187,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     let duck: DuckStore | undefined;
     const reports = await (async () => {
       if (options.duckdb) {
-        duck = await phase(phases, "duckdb-load", () =>
+        duck = await phase("duckdb-load", () =>
           loadDuckStore(databaseUrl(options), store.id, { threads: DUCKDB_THREADS, log }),
         );
         log(`duckdb: loaded in ${duck.loadSeconds} s`);
       }
       try {
-        return await phase(phases, "reports", () =>
+        return await phase("reports", () =>
           measureReports(db, store, keyId, ranges, plan, log, warn, duck?.connection),
         );
       } finally {
@@ -182,20 +202,17 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     })();
     const year = ranges.find((r) => r.name === "1y" && r.end === "data-end")!;
     const summaryYear = reports.find((r) => r.name === "summary" && r.range === "1y" && r.end === "data-end");
-    const http = await phase(phases, "http", () =>
-      measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms),
-    );
-    const ingestion = await phase(phases, "ingestion", () =>
+    const http = await phase("http", () => measureHttp(db, apiKey, year, options.httpRequests, summaryYear?.p50Ms));
+    const ingestion = await phase("ingestion", () =>
       measureIngestion(
         db,
         store,
         meta,
-        { orders: options.ingestOrders, concurrency: options.concurrency, rounds: options.ingestRounds },
+        { orders: options.ingestOrders, concurrency: options.concurrency, rounds: options.ingestRounds, serverCpu },
         log,
       ),
     );
-    const bundles =
-      options.bundleRuns > 0 ? await phase(phases, "bundles", () => measureBundles(options.bundleRuns, log)) : [];
+    const bundles = options.bundleRuns > 0 ? await phase("bundles", () => measureBundles(options.bundleRuns, log)) : [];
 
     machine.loadAverage.atEnd = loadAverageNow();
     const results: BenchResults = {

@@ -12,6 +12,7 @@ import { createDatabase } from "../functions/db/connection";
 import { setSharedDatabase } from "../functions/db/shared-database";
 import type { SegmentSource, TraceSubsegment } from "../functions/db/tracing";
 import { BENCH_LIMITS, reuseBenchStore } from "./load";
+import { localServerCpu } from "./server-cpu";
 
 // Read by Powertools when the handler loads (the dynamic import below): no metric lines in the output.
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
@@ -67,7 +68,12 @@ async function main(): Promise<void> {
       plain.db,
       store,
       meta,
-      { orders: arg("--orders", 10_000), concurrency: arg("--concurrency", 4), rounds: 1 },
+      {
+        orders: arg("--orders", 10_000),
+        concurrency: arg("--concurrency", 4),
+        rounds: 1,
+        serverCpu: localServerCpu(url),
+      },
       (line) => process.stderr.write(`${line}\n`),
     );
     const rows = [...clock.totals.entries()].sort(([, a], [, b]) => b.ms - a.ms);

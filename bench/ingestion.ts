@@ -18,7 +18,8 @@
  * small machine (the bare INSERT lasts half a second), and a first round also pays for
  * compiling the handler's code. Each phase also records the CPU seconds it used here (Node) and,
  * when the database server runs on this machine, in the server (server-cpu.ts): where a
- * phase's time went, which statement timings alone cannot say under concurrency. Nothing is
+ * phase's time went, which statement timings alone cannot say under concurrency (`serverCpu`:
+ * the caller's reader of the server's CPU, server-cpu.ts). Nothing is
  * deleted until the last round (a deletion's purge
  * would run on into the next phase); then every row of the scratch stores, in every table with a
  * store_id, is deleted.
@@ -33,7 +34,7 @@ import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";
 import type { BenchMeta } from "./load";
 import { MAX_INGEST_ROUNDS } from "./options";
-import { localServerCpu, startCpuClock, type PhaseCpu } from "./server-cpu";
+import { startCpuClock, type PhaseCpu } from "./server-cpu";
 import { median, runPool } from "./stats";
 import { DAY_MS } from "../functions/time";
 
@@ -195,7 +196,7 @@ export async function measureIngestion(
   db: Kysely<Database>,
   store: Store,
   meta: BenchMeta,
-  options: { orders: number; concurrency: number; rounds?: number },
+  options: { orders: number; concurrency: number; rounds?: number; serverCpu?: () => number },
   log: (line: string) => void,
 ): Promise<IngestionResult> {
   const rounds = options.rounds ?? 3;
@@ -210,7 +211,7 @@ export async function measureIngestion(
   const scratchIds: number[] = [];
   try {
     /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
-    const serverCpu = localServerCpu();
+    const { serverCpu } = options;
     const throughHandler = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const scratch = await createStore(db, {
         name: INGEST_STORE_NAME,

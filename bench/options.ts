@@ -34,6 +34,8 @@ export interface BenchOptions {
   ingestRounds: number;
   /** requests of the 1-year summary over HTTP through the local gateway */
   httpRequests: number;
+  /** before each phase but the load, the most seconds to wait for a local database server to go quiet (0: never) */
+  settleSeconds: number;
   /** fresh `node` processes per bundle for the cold import time (and for bare node); 0 skips the bundles */
   bundleRuns: number;
   /** also compute every ranged report with DuckDB from the raw rows (loaded into it first, timed apart) */
@@ -67,6 +69,7 @@ export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
   ingestOrders: 20_000,
   ingestRounds: 3,
   httpRequests: 10,
+  settleSeconds: 120,
   bundleRuns: 10,
   duckdb: true,
   verbose: true,
@@ -97,6 +100,9 @@ on stdout, the figures in --out. Exits 1 if a report's figures differ from the b
   --ingest-orders N        fresh orders for the ingestion measurement (default 20,000)
   --ingest-rounds N        rounds of it, 1 to 9, the phases' order alternating; medians reported (default 3)
   --http-requests N        1-year summaries over HTTP (default 10)
+  --settle-seconds N       before each phase but the load, wait up to N s for the database server, when it
+                           runs on this machine, to go quiet: under 0.1 s of CPU in 3 s, its flushing and
+                           purging of earlier deletes done (default 120; 0 never waits)
   --bundle-runs N          fresh node processes per bundle (default 10; 0 skips the bundles)
   --duckdb, --no-duckdb    load the store's raw rows into DuckDB (2 threads) and time it computing every
                            ranged report beside the report, checked equal (default on)
@@ -152,6 +158,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       "ingest-orders": { type: "string" },
       "ingest-rounds": { type: "string" },
       "http-requests": { type: "string" },
+      "settle-seconds": { type: "string" },
       "bundle-runs": { type: "string" },
       duckdb: { type: "boolean" },
       "no-duckdb": { type: "boolean" },
@@ -186,6 +193,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     ingestOrders: number("ingest-orders", values["ingest-orders"], DEFAULTS.ingestOrders),
     ingestRounds: number("ingest-rounds", values["ingest-rounds"], DEFAULTS.ingestRounds, { max: MAX_INGEST_ROUNDS }),
     httpRequests: number("http-requests", values["http-requests"], DEFAULTS.httpRequests),
+    settleSeconds: number("settle-seconds", values["settle-seconds"], DEFAULTS.settleSeconds, { min: 0, max: 3600 }),
     bundleRuns: number("bundle-runs", values["bundle-runs"], DEFAULTS.bundleRuns, { min: 0 }),
     duckdb: !(values["no-duckdb"] ?? !DEFAULTS.duckdb),
     verbose: !(values.quiet ?? false),

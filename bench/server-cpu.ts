@@ -27,8 +27,20 @@ function ticksPerSecond(): number {
   }
 }
 
-/** A reader of the local database server's CPU seconds so far, or undefined when none is found. */
-export function localServerCpu(): (() => number) | undefined {
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * A reader of the database server's CPU seconds so far, when `serverUrl` names this machine and
+ * a server process is found here; otherwise undefined.
+ */
+export function localServerCpu(serverUrl: string): (() => number) | undefined {
+  let host: string;
+  try {
+    host = new URL(serverUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  if (!LOOPBACK.has(host)) return undefined;
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
@@ -70,4 +82,35 @@ export function startCpuClock(serverCpu: (() => number) | undefined): () => Phas
     if (serverCpu && server0 !== undefined) phase.server = round2(serverCpu() - server0);
     return phase;
   };
+}
+
+/** How long a phase waited for the server to go quiet, and whether it did. */
+export interface Settled {
+  waitedSeconds: number;
+  quiet: boolean;
+}
+
+/**
+ * Waits until the server used less than `quietCpuSeconds` of CPU over `windowSeconds` (it has
+ * finished flushing and purging what the previous phase or run left behind), at most
+ * `maxSeconds`: a run started right after another's deletes otherwise measures their cleanup.
+ */
+export async function waitForQuietServer(
+  serverCpu: () => number,
+  maxSeconds: number,
+  {
+    windowSeconds = 3,
+    quietCpuSeconds = 0.1,
+    sleep = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000)),
+  } = {},
+): Promise<Settled> {
+  const window = Math.min(windowSeconds, maxSeconds);
+  let waitedSeconds = 0;
+  while (waitedSeconds < maxSeconds) {
+    const before = serverCpu();
+    await sleep(window);
+    waitedSeconds += window;
+    if (serverCpu() - before < quietCpuSeconds * (window / windowSeconds)) return { waitedSeconds, quiet: true };
+  }
+  return { waitedSeconds, quiet: false };
 }

@@ -42,6 +42,9 @@ beforeAll(() => {
       "2",
       "--bundle-runs",
       "1",
+      // the other suites keep the test server busy: the wait is exercised, bounded at 1 s a phase
+      "--settle-seconds",
+      "1",
       "--quiet",
     ],
     { MYSQL_URL: process.env.MYSQL_URL },
@@ -119,6 +122,11 @@ test("bench --orders 20000 end to end: results.json has every figure, each repor
   expect(written.duckdb?.rows).toMatchObject({ orders: 20000, order_lines: scale.lines, events: scale.events });
   expect(isPositive(written.duckdb?.loadSeconds)).toBe(true);
   expect(written.phases.map((p) => p.phase)).toEqual(expect.arrayContaining(["duckdb-load", "reports"]));
+  // a server on this machine is waited for before every phase but the load; elsewhere it cannot be read
+  for (const phase of written.phases) {
+    if (phase.phase === "load") expect(phase.settled).toBeUndefined();
+    else if (phase.settled) expect(phase.settled.waitedSeconds).toBeLessThanOrEqual(1);
+  }
 
   expect(written.http).toHaveLength(1);
   expect(written.http[0]).toMatchObject({ name: "summary", range: "1y", requests: 2 });

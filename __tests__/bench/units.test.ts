@@ -5,7 +5,7 @@ import { bareRows, freshOrders, INGEST_PREFIX } from "../../bench/ingestion";
 import type { BenchMeta } from "../../bench/load";
 import { DEFAULTS, parseBenchArgs, serverOf } from "../../bench/options";
 import { benchRanges } from "../../bench/reports";
-import { cpuSecondsOfStat, startCpuClock } from "../../bench/server-cpu";
+import { cpuSecondsOfStat, localServerCpu, startCpuClock, waitForQuietServer } from "../../bench/server-cpu";
 import { percentile, sample } from "../../bench/stats";
 import { utcBounds } from "../../functions/time";
 
@@ -38,6 +38,9 @@ describe("options", () => {
       /--ingest-rounds must be a whole number from 1 to 9/,
     );
     expect(() => parseBenchArgs(["--ingest-rounds", "0"], {})).toThrow(/--ingest-rounds/);
+    expect(parseBenchArgs([], {})).toMatchObject({ settleSeconds: 120 });
+    expect(parseBenchArgs(["--settle-seconds", "0"], {})).toMatchObject({ settleSeconds: 0 });
+    expect(() => parseBenchArgs(["--settle-seconds", "-1"], {})).toThrow(/--settle-seconds/);
     expect(() => parseBenchArgs(["--database", "analytics"], {})).toThrow(/analytics_bench/);
     expect(parseBenchArgs(["--help"], {})).toBe("help");
     expect(serverOf("mysql://root@127.0.0.1:3306/x")).toBe("mysql://root@127.0.0.1:3306");
@@ -270,5 +273,42 @@ describe("CPU of a phase", () => {
     expect(phase.node).toBeGreaterThan(0);
     expect(phase.server).toBe(2.5);
     expect(startCpuClock(undefined)()).not.toHaveProperty("server");
+  });
+});
+
+describe("waiting for a quiet server", () => {
+  /** A server whose CPU readings are `used[i]` seconds per window, then nothing; time passes only in `sleep`. */
+  const server = (used: number[]) => {
+    let cpu = 0;
+    let window = 0;
+    return {
+      read: () => cpu,
+      sleep: async () => {
+        cpu += used[window++] ?? 0;
+      },
+    };
+  };
+
+  test("a server that does nothing is quiet after one window", async () => {
+    const s = server([]);
+    expect(await waitForQuietServer(s.read, 120, { sleep: s.sleep })).toEqual({ waitedSeconds: 3, quiet: true });
+  });
+
+  test("a server still flushing is waited for, window by window", async () => {
+    const s = server([2.5, 1.2, 0.05]);
+    expect(await waitForQuietServer(s.read, 120, { sleep: s.sleep })).toEqual({ waitedSeconds: 9, quiet: true });
+  });
+
+  test("past the limit the phase goes ahead, and says the server was busy", async () => {
+    const s = server([3, 3, 3, 3]);
+    expect(await waitForQuietServer(s.read, 6, { sleep: s.sleep })).toEqual({ waitedSeconds: 6, quiet: false });
+    const short = server([0.05]);
+    // a limit shorter than the window shortens the window, and the quiet threshold with it
+    expect(await waitForQuietServer(short.read, 1, { sleep: short.sleep })).toEqual({ waitedSeconds: 1, quiet: false });
+  });
+
+  test("only a server on this machine is read", () => {
+    expect(localServerCpu("mysql://root@db.example.com:3306")).toBeUndefined();
+    expect(localServerCpu("not a url")).toBeUndefined();
   });
 });
