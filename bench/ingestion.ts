@@ -16,13 +16,12 @@
  * phases' order alternating from round to round; the figures are the rounds' medians (the
  * ratio: of the rounds' own ratios). One pair of phases swings by a fifth from run to run on a
  * small machine (the bare INSERT lasts half a second), and a first round also pays for
- * compiling the handler's code. Each phase also records the CPU seconds it used here (Node) and,
- * when the database server runs on this machine, in the server (server-cpu.ts): where a
- * phase's time went, which statement timings alone cannot say under concurrency (`serverCpu`:
- * the caller's reader of the server's CPU, server-cpu.ts). Nothing is
- * deleted until the last round (a deletion's purge
- * would run on into the next phase); then every row of the scratch stores, in every table with a
- * store_id, is deleted.
+ * compiling the handler's code. Each phase also records the CPU seconds it used in this process
+ * (Node) and, given the caller's reader of the server's CPU (`serverCpu`, server-cpu.ts), in the
+ * database server: where a phase's time went, which statement timings alone cannot say under
+ * concurrency. Nothing is deleted until the last round (a deletion's purge would run on into
+ * the next phase); then every row of the scratch stores, in every table with a store_id, is
+ * deleted.
  */
 import { sql, type Kysely } from "kysely";
 import type { Database, NewOrder, NewOrderLine, Store } from "../functions/db/schema";
@@ -210,8 +209,8 @@ export async function measureIngestion(
 
   const scratchIds: number[] = [];
   try {
-    /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
     const { serverCpu } = options;
+    /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
     const throughHandler = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const scratch = await createStore(db, {
         name: INGEST_STORE_NAME,
