@@ -5,7 +5,7 @@
  * Linux only; anywhere else, or with the server elsewhere, there is no reading.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 const SERVER_NAMES = new Set(["mariadbd", "mysqld"]);
 
@@ -30,39 +30,66 @@ function ticksPerSecond(): number {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 /**
+ * The inodes of the sockets listening on `port`, from the text of /proc/net/tcp or tcp6 (state
+ * 0A is LISTEN; the local port is the hexadecimal after the address's colon).
+ */
+export function listeningInodes(procNetTcp: string, port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const line of procNetTcp.split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10 || fields[3] !== "0A") continue;
+    if (parseInt(fields[1].split(":")[1] ?? "", 16) === port) inodes.add(fields[9]);
+  }
+  return inodes;
+}
+
+const readOr = <T>(read: () => T, fallback: T): T => {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+};
+
+/** Which of the server processes holds a listening socket of `port`, when their descriptors can be read. */
+function listenerOf(pids: readonly string[], port: number): string | undefined {
+  const inodes = new Set(
+    ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) => [
+      ...listeningInodes(
+        readOr(() => readFileSync(file, "utf8"), ""),
+        port,
+      ),
+    ]),
+  );
+  return pids.find((pid) =>
+    readOr(() => readdirSync(`/proc/${pid}/fd`), [] as string[]).some((fd) =>
+      inodes.has(readOr(() => readlinkSync(`/proc/${pid}/fd/${fd}`), "").replace(/^socket:\[(\d+)\]$/, "$1")),
+    ),
+  );
+}
+
+/**
  * A reader of the database server's CPU seconds so far, when `serverUrl` names this machine and
- * a server process is found here; otherwise undefined.
+ * its server process is found here; otherwise undefined. With several servers running (the test
+ * suite starts private ones), the one listening on the URL's port is read, or none when that
+ * cannot be told (another user's process descriptors are not readable): never a guess.
  */
 export function localServerCpu(serverUrl: string): (() => number) | undefined {
-  let host: string;
+  let url: URL;
   try {
-    host = new URL(serverUrl).hostname;
+    url = new URL(serverUrl);
   } catch {
     return undefined;
   }
-  if (!LOOPBACK.has(host)) return undefined;
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  const pid = pids.find((p) => {
-    try {
-      return SERVER_NAMES.has(readFileSync(`/proc/${p}/comm`, "utf8").trim());
-    } catch {
-      return false;
-    }
-  });
+  if (!LOOPBACK.has(url.hostname)) return undefined;
+  const servers = readOr(() => readdirSync("/proc"), [] as string[])
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => SERVER_NAMES.has(readOr(() => readFileSync(`/proc/${pid}/comm`, "utf8").trim(), "")));
+  const pid = servers.length === 1 ? servers[0] : listenerOf(servers, Number(url.port || 3306));
   if (!pid) return undefined;
   const ticks = ticksPerSecond();
   const read = () => cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"), ticks);
-  try {
-    read();
-  } catch {
-    return undefined;
-  }
-  return read;
+  return readOr(() => (read(), read), undefined);
 }
 
 /** CPU seconds spent during a phase: this process's, and the local server's when there is one. */

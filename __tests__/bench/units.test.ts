@@ -5,7 +5,13 @@ import { bareRows, freshOrders, INGEST_PREFIX } from "../../bench/ingestion";
 import type { BenchMeta } from "../../bench/load";
 import { DEFAULTS, parseBenchArgs, serverOf } from "../../bench/options";
 import { benchRanges } from "../../bench/reports";
-import { cpuSecondsOfStat, localServerCpu, startCpuClock, waitForQuietServer } from "../../bench/server-cpu";
+import {
+  cpuSecondsOfStat,
+  listeningInodes,
+  localServerCpu,
+  startCpuClock,
+  waitForQuietServer,
+} from "../../bench/server-cpu";
 import { percentile, sample } from "../../bench/stats";
 import { utcBounds } from "../../functions/time";
 
@@ -305,6 +311,19 @@ describe("waiting for a quiet server", () => {
     const short = server([0.05]);
     // a limit shorter than the window shortens the window, and the quiet threshold with it
     expect(await waitForQuietServer(short.read, 1, { sleep: short.sleep })).toEqual({ waitedSeconds: 1, quiet: false });
+  });
+
+  test("the server of the URL's port is told from others by its listening socket", () => {
+    const tcp = [
+      "  sl  local_address rem_address st tx_queue rx_queue tr tm->when retrnsmt uid timeout inode",
+      "   0: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000 107 0 10052 1 0 100 0 0 10 0",
+      "   1: 0100007F:D431 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 20991 1 0 100 0 0 10 0",
+      "   2: 0100007F:0CEA 0100007F:9C40 01 00000000:00000000 00:00000000 00000000 107 0 30333 1 0 20 4 30 10 -1",
+    ].join("\n");
+    // 3306 is 0x0CEA; the established connection on it (state 01) is not a listener
+    expect(listeningInodes(tcp, 3306)).toEqual(new Set(["10052"]));
+    expect(listeningInodes(tcp, 54321)).toEqual(new Set(["20991"]));
+    expect(listeningInodes(tcp, 1234)).toEqual(new Set());
   });
 
   test("only a server on this machine is read", () => {
