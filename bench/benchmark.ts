@@ -208,7 +208,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
         db,
         store,
         meta,
-        { orders: options.ingestOrders, concurrency: options.concurrency, rounds: options.ingestRounds, serverCpu },
+        {
+          orders: options.ingestOrders,
+          concurrency: options.concurrency,
+          rounds: options.ingestRounds,
+          serverCpu,
+          settleSeconds: options.settleSeconds,
+        },
         log,
       ),
     );

@@ -19,7 +19,8 @@
  * compiling the handler's code. Each phase also records the CPU seconds it used in this process
  * (Node) and, given the caller's reader of the server's CPU (`serverCpu`, server-cpu.ts), in the
  * database server: where a phase's time went, which statement timings alone cannot say under
- * concurrency. Nothing is deleted until the last round (a deletion's purge would run on into
+ * concurrency; given `settleSeconds` too, each timed phase starts once the server is quiet.
+ * Nothing is deleted until the last round (a deletion's purge would run on into
  * the next phase); then every row of the scratch stores, in every table with a store_id, is
  * deleted.
  */
@@ -33,7 +34,7 @@ import { parseAmount, toDecimalString } from "../functions/money/decimal";
 import { createStore } from "../functions/stores/repository";
 import type { BenchMeta } from "./load";
 import { MAX_INGEST_ROUNDS } from "./options";
-import { startCpuClock, type PhaseCpu } from "./server-cpu";
+import { startCpuClock, waitForQuietServer, type PhaseCpu } from "./server-cpu";
 import { median, runPool } from "./stats";
 import { DAY_MS } from "../functions/time";
 
@@ -195,7 +196,7 @@ export async function measureIngestion(
   db: Kysely<Database>,
   store: Store,
   meta: BenchMeta,
-  options: { orders: number; concurrency: number; rounds?: number; serverCpu?: () => number },
+  options: { orders: number; concurrency: number; rounds?: number; serverCpu?: () => number; settleSeconds?: number },
   log: (line: string) => void,
 ): Promise<IngestionResult> {
   const rounds = options.rounds ?? 3;
@@ -210,6 +211,16 @@ export async function measureIngestion(
   const scratchIds: number[] = [];
   try {
     const { serverCpu } = options;
+    /**
+     * Before each timed phase, the server is let go quiet (server-cpu.ts): the handler's phase
+     * follows the copy of 300,000 customers into its scratch store, whose flushing would otherwise
+     * run on into it, and the bare INSERT's does not.
+     */
+    const settle = async () => {
+      if (!serverCpu || !options.settleSeconds) return;
+      const settled = await waitForQuietServer(serverCpu, options.settleSeconds);
+      if (!settled.quiet) log(`ingestion: the database server was still busy after ${settled.waitedSeconds} s`);
+    };
     /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
     const throughHandler = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const scratch = await createStore(db, {
@@ -230,6 +241,7 @@ export async function measureIngestion(
         `ingestion round ${round + 1}/${rounds}: ${orders.length} orders (${lines} lines) in ${batches.length} ` +
           `requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
       );
+      await settle();
       const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
       await runPool(bodies, options.concurrency, async (body, index) => {
@@ -256,6 +268,7 @@ export async function measureIngestion(
       const storeId = BARE_STORE_ID + round;
       const rows = batches.map((batch) => bareRows(storeId, batch, new Date()));
       log(`ingestion round ${round + 1}/${rounds}: the same rows as bare multi-row INSERTs into store id ${storeId}`);
+      await settle();
       const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
       await runPool(rows, options.concurrency, async (batch) => {
