@@ -212,6 +212,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
           orders: options.ingestOrders,
           concurrency: options.concurrency,
           rounds: options.ingestRounds,
+          warmupOrders: options.ingestWarmup,
           serverCpu,
           settleSeconds: options.settleSeconds,
         },
@@ -353,7 +354,8 @@ export function formatResults(results: BenchResults): string {
     `ingestion: ${int(i.ordersPerSec)} orders/s through the handler, ` +
       `${int(i.bareInsertOrdersPerSec)} orders/s bare INSERT, ratio ${i.ratio} ` +
       `(${int(i.orders)} orders, ${i.batchSize} per request, ${i.concurrency} at once; ` +
-      `the median of ${i.rounds.length} rounds, ratios ${i.rounds.map((r) => r.ratio).join(", ")})`,
+      `the median of ${i.rounds.length} rounds, ratios ${i.rounds.map((r) => r.ratio).join(", ")}` +
+      (i.warmup ? `; after a warm-up of ${int(i.warmup.orders)} orders)` : ")"),
     "",
   );
   lines.push(

@@ -15,8 +15,11 @@
  * The two are measured in `rounds` (default 3), each round into stores of its own, the two
  * phases' order alternating from round to round; the figures are the rounds' medians (the
  * ratio: of the rounds' own ratios). One pair of phases swings by a fifth from run to run on a
- * small machine (the bare INSERT lasts half a second), and a first round also pays for
- * compiling the handler's code. Each phase also records the CPU seconds it used in this process
+ * small machine (the bare INSERT lasts half a second). Before the first round, `warmupOrders` of the
+ * same orders go through both paths first, not counted (into stores of their own), as the reports get
+ * warm-ups: otherwise the first round also pays for compiling the handler's code, which a Lambda
+ * container serving a stream of batches has done long before (its Node CPU was a third above the
+ * next rounds'). Each phase also records the CPU seconds it used in this process
  * (Node) and, given the caller's reader of the server's CPU (`serverCpu`, server-cpu.ts), in the
  * database server: where a phase's time went, which statement timings alone cannot say under
  * concurrency; given `settleSeconds` too, each timed phase starts once the server is quiet.
@@ -46,6 +49,8 @@ export const INGEST_STORE_NAME = "Bench ingestion (scratch)";
  * exists (orders have no foreign key to stores).
  */
 export const BARE_STORE_ID = 4_000_000_000;
+/** The bare INSERTs' store id in the warm-up: after every round's. */
+const WARMUP_BARE_STORE_ID = BARE_STORE_ID + MAX_INGEST_ROUNDS;
 
 export const ORDERS_PER_REQUEST = 500;
 /**
@@ -69,6 +74,8 @@ export interface IngestionRound {
  */
 export interface IngestionResult extends Omit<IngestionRound, "handlerCpu" | "bareCpu"> {
   orders: number;
+  /** the warm-up before the rounds, not counted: its orders (the first requests' of the same orders) and seconds */
+  warmup?: { orders: number; handlerSeconds: number; bareSeconds: number };
   lines: number;
   batchSize: number;
   concurrency: number;
@@ -174,7 +181,7 @@ export async function deleteStores(db: Kysely<Database>, storeIds: readonly numb
 /** The scratch stores of this and of any interrupted earlier measurement. */
 async function scratchStoreIds(db: Kysely<Database>): Promise<number[]> {
   const rows = await db.selectFrom("stores").select("id").where("name", "=", INGEST_STORE_NAME).execute();
-  return [...rows.map((r) => r.id), ...bareStoreIds(MAX_INGEST_ROUNDS)];
+  return [...rows.map((r) => r.id), ...bareStoreIds(MAX_INGEST_ROUNDS), WARMUP_BARE_STORE_ID];
 }
 
 function bareStoreIds(rounds: number): number[] {
@@ -196,7 +203,15 @@ export async function measureIngestion(
   db: Kysely<Database>,
   store: Store,
   meta: BenchMeta,
-  options: { orders: number; concurrency: number; rounds?: number; serverCpu?: () => number; settleSeconds?: number },
+  options: {
+    orders: number;
+    concurrency: number;
+    rounds?: number;
+    /** orders sent through both paths before the first round, not counted (whole requests; 0: none) */
+    warmupOrders?: number;
+    serverCpu?: () => number;
+    settleSeconds?: number;
+  },
   log: (line: string) => void,
 ): Promise<IngestionResult> {
   const rounds = options.rounds ?? 3;
@@ -205,7 +220,9 @@ export async function measureIngestion(
   const orders = freshOrders(meta, options.orders);
   const batches = chunks(orders, ORDERS_PER_REQUEST);
   const bodies = batches.map((batch) => JSON.stringify({ orders: batch }));
+  const warmupRequests = Math.min(batches.length, Math.ceil((options.warmupOrders ?? 0) / ORDERS_PER_REQUEST));
   const lines = batches.reduce((sum, batch) => sum + batch.reduce((n, order) => n + order.lines.length, 0), 0);
+  const ordersIn = (requests: number) => batches.slice(0, requests).reduce((n, batch) => n + batch.length, 0);
   await deleteStores(db, await scratchStoreIds(db)); // what an interrupted run may have left
 
   const scratchIds: number[] = [];
@@ -222,7 +239,10 @@ export async function measureIngestion(
       if (!settled.quiet) log(`ingestion: the database server was still busy after ${settled.waitedSeconds} s`);
     };
     /** The handler's phase into a fresh scratch store with the loaded store's products and customers. */
-    const throughHandler = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
+    const throughHandler = async (
+      label: string,
+      requests = batches.length,
+    ): Promise<{ seconds: number; cpu: PhaseCpu }> => {
       const scratch = await createStore(db, {
         name: INGEST_STORE_NAME,
         currency: store.currency,
@@ -238,13 +258,13 @@ export async function measureIngestion(
         insert into customers (store_id, id, first_seen_at)
         select ${scratch.store.id}, id, first_seen_at from customers where store_id = ${store.id}`.execute(db);
       log(
-        `ingestion round ${round + 1}/${rounds}: ${orders.length} orders (${lines} lines) in ${batches.length} ` +
-          `requests of ${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
+        `ingestion ${label}: ${ordersIn(requests)} orders in ${requests} requests of ` +
+          `${ORDERS_PER_REQUEST}, ${options.concurrency} at once, through the handler`,
       );
       await settle();
       const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
-      await runPool(bodies, options.concurrency, async (body, index) => {
+      await runPool(bodies.slice(0, requests), options.concurrency, async (body, index) => {
         const event = apiGatewayEvent({
           method: "POST",
           path: "/api/v1/orders",
@@ -264,10 +284,13 @@ export async function measureIngestion(
     };
 
     /** The same rows as bare multi-row INSERTs into a store id of the round's own. */
-    const bare = async (round: number): Promise<{ seconds: number; cpu: PhaseCpu }> => {
-      const storeId = BARE_STORE_ID + round;
-      const rows = batches.map((batch) => bareRows(storeId, batch, new Date()));
-      log(`ingestion round ${round + 1}/${rounds}: the same rows as bare multi-row INSERTs into store id ${storeId}`);
+    const bare = async (
+      label: string,
+      storeId: number,
+      requests = batches.length,
+    ): Promise<{ seconds: number; cpu: PhaseCpu }> => {
+      const rows = batches.slice(0, requests).map((batch) => bareRows(storeId, batch, new Date()));
+      log(`ingestion ${label}: the same rows as bare multi-row INSERTs into store id ${storeId}`);
       await settle();
       const stopCpu = startCpuClock(serverCpu);
       const started = performance.now();
@@ -280,16 +303,29 @@ export async function measureIngestion(
       return { seconds: (performance.now() - started) / 1000, cpu: stopCpu() };
     };
 
+    let warmup: IngestionResult["warmup"];
+    if (warmupRequests > 0) {
+      const [handler, bareInsert] = [
+        await throughHandler("warm-up (not counted)", warmupRequests),
+        await bare("warm-up (not counted)", WARMUP_BARE_STORE_ID, warmupRequests),
+      ];
+      warmup = {
+        orders: ordersIn(warmupRequests),
+        handlerSeconds: Math.round(handler.seconds * 100) / 100,
+        bareSeconds: Math.round(bareInsert.seconds * 100) / 100,
+      };
+    }
     const measured: IngestionRound[] = [];
     for (let round = 0; round < rounds; round++) {
+      const label = `round ${round + 1}/${rounds}`;
       let handler: { seconds: number; cpu: PhaseCpu };
       let bareInsert: { seconds: number; cpu: PhaseCpu };
       if (round % 2 === 0) {
-        handler = await throughHandler(round);
-        bareInsert = await bare(round);
+        handler = await throughHandler(label);
+        bareInsert = await bare(label, BARE_STORE_ID + round);
       } else {
-        bareInsert = await bare(round);
-        handler = await throughHandler(round);
+        bareInsert = await bare(label, BARE_STORE_ID + round);
+        handler = await throughHandler(label);
       }
       const [handlerSeconds, bareSeconds] = [handler.seconds, bareInsert.seconds];
       const [ordersPerSec, bareInsertOrdersPerSec] = [
@@ -323,9 +359,11 @@ export async function measureIngestion(
       ordersPerSec,
       bareInsertOrdersPerSec,
       ratio: median(measured.map((r) => r.ratio)),
+      ...(warmup ? { warmup } : {}),
       rounds: measured,
     };
   } finally {
-    await deleteStores(db, [...scratchIds, ...bareStoreIds(rounds)]);
+    const bareIds = [...bareStoreIds(rounds), ...(warmupRequests > 0 ? [WARMUP_BARE_STORE_ID] : [])];
+    await deleteStores(db, [...scratchIds, ...bareIds]);
   }
 }

@@ -32,6 +32,8 @@ export interface BenchOptions {
   ingestOrders: number;
   /** rounds of the ingestion measurement (handler and bare INSERT each), their medians reported */
   ingestRounds: number;
+  /** of the same fresh orders, sent through both paths before the first round, not counted (0: none) */
+  ingestWarmup: number;
   /** requests of the 1-year summary over HTTP through the local gateway */
   httpRequests: number;
   /** before each phase but the load, the most seconds to wait for a local database server to go quiet (0: never) */
@@ -68,6 +70,7 @@ export const DEFAULTS: Omit<BenchOptions, "serverUrl"> = {
   maxCaseSeconds: 60,
   ingestOrders: 20_000,
   ingestRounds: 3,
+  ingestWarmup: 5_000,
   httpRequests: 10,
   settleSeconds: 120,
   bundleRuns: 10,
@@ -99,6 +102,8 @@ on stdout, the figures in --out. Exits 1 if a report's figures differ from the b
   --max-case-seconds N     stop sampling a report after N s once it has 3 samples (default 60)
   --ingest-orders N        fresh orders for the ingestion measurement (default 20,000)
   --ingest-rounds N        rounds of it, 1 to 9, the phases' order alternating; medians reported (default 3)
+  --ingest-warmup N        of those orders, sent through the handler and as bare INSERTs, not counted, before
+                           the first round, as the reports get warm-ups (default 5,000; 0 none)
   --http-requests N        1-year summaries over HTTP (default 10)
   --settle-seconds N       before each phase but the load, wait up to N s for the database server, when it
                            runs on this machine, to go quiet: under 0.1 s of CPU in 3 s, its flushing and
@@ -157,6 +162,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       "max-case-seconds": { type: "string" },
       "ingest-orders": { type: "string" },
       "ingest-rounds": { type: "string" },
+      "ingest-warmup": { type: "string" },
       "http-requests": { type: "string" },
       "settle-seconds": { type: "string" },
       "bundle-runs": { type: "string" },
@@ -192,6 +198,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     maxCaseSeconds: number("max-case-seconds", values["max-case-seconds"], DEFAULTS.maxCaseSeconds, { integer: false }),
     ingestOrders: number("ingest-orders", values["ingest-orders"], DEFAULTS.ingestOrders),
     ingestRounds: number("ingest-rounds", values["ingest-rounds"], DEFAULTS.ingestRounds, { max: MAX_INGEST_ROUNDS }),
+    ingestWarmup: number("ingest-warmup", values["ingest-warmup"], DEFAULTS.ingestWarmup, { min: 0 }),
     httpRequests: number("http-requests", values["http-requests"], DEFAULTS.httpRequests),
     settleSeconds: number("settle-seconds", values["settle-seconds"], DEFAULTS.settleSeconds, { min: 0, max: 3600 }),
     bundleRuns: number("bundle-runs", values["bundle-runs"], DEFAULTS.bundleRuns, { min: 0 }),

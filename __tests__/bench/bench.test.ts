@@ -38,6 +38,8 @@ beforeAll(() => {
       "1",
       "--ingest-orders",
       "1000",
+      "--ingest-warmup",
+      "400",
       "--http-requests",
       "2",
       "--bundle-runs",
@@ -135,6 +137,9 @@ test("bench --orders 20000 end to end: results.json has every figure, each repor
   const { ingestion } = written;
   expect(ingestion.orders).toBe(1000);
   expect(ingestion.rounds).toHaveLength(options.ingestRounds);
+  // the warm-up, not counted: whole requests of the same orders (400 rounded up to one request of 500)
+  expect(ingestion.warmup?.orders).toBe(500);
+  expect(isPositive(ingestion.warmup?.handlerSeconds) && isPositive(ingestion.warmup?.bareSeconds)).toBe(true);
   for (const figures of [ingestion, ...ingestion.rounds]) {
     expect(
       isPositive(figures.ordersPerSec) && isPositive(figures.bareInsertOrdersPerSec) && isPositive(figures.ratio),

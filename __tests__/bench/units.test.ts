@@ -44,7 +44,9 @@ describe("options", () => {
       /--ingest-rounds must be a whole number from 1 to 9/,
     );
     expect(() => parseBenchArgs(["--ingest-rounds", "0"], {})).toThrow(/--ingest-rounds/);
-    expect(parseBenchArgs([], {})).toMatchObject({ settleSeconds: 120 });
+    expect(parseBenchArgs([], {})).toMatchObject({ settleSeconds: 120, ingestWarmup: 5000 });
+    expect(parseBenchArgs(["--ingest-warmup", "0"], {})).toMatchObject({ ingestWarmup: 0 });
+    expect(() => parseBenchArgs(["--ingest-warmup", "-500"], {})).toThrow(/--ingest-warmup/);
     expect(parseBenchArgs(["--settle-seconds", "0"], {})).toMatchObject({ settleSeconds: 0 });
     expect(() => parseBenchArgs(["--settle-seconds", "-1"], {})).toThrow(/--settle-seconds/);
     expect(() => parseBenchArgs(["--database", "analytics"], {})).toThrow(/analytics_bench/);
