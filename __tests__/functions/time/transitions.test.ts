@@ -47,3 +47,44 @@ describe("a report's range, read once", () => {
     expect(() => readRange({ ...plain, to: "2025-02-28" })).toThrow(RangeError);
   });
 });
+
+describe("finding a change to the millisecond", () => {
+  const { cachedTransitions } = jest.requireActual<typeof import("../../../functions/time/transitions")>(
+    "../../../functions/time/transitions",
+  );
+  /** A made-up zone: +60 from each change point on, 0 before, counting the probes. */
+  const zoneChangingAt = (changes: number[]) => {
+    const probe = { count: 0 };
+    const offsetAt = (ms: number) => {
+      probe.count++;
+      return changes.filter((at) => ms >= at).length % 2 === 1 ? 60 : 0;
+    };
+    return { transitions: cachedTransitions(`made-up ${changes.join(",")}`, offsetAt), probe };
+  };
+  const year = (iso: string) => Date.parse(iso);
+
+  it("finds a change on a whole second (as every zone's is) in about 20 probes instead of 30", () => {
+    const at = year("2024-03-10T07:00:00Z");
+    const { transitions, probe } = zoneChangingAt([at]);
+    const start = year("2024-03-01T00:00:00Z");
+    expect(transitions.changesBetween(start, year("2024-03-20T00:00:00Z"))).toEqual([{ at, offsetMinutes: 60 }]);
+    // the block's scan (a probe every 6 days over 128 days) plus the bisection
+    expect(probe.count).toBeLessThanOrEqual(23 + 21);
+    expect(transitions.offsetAt(at - 1)).toBe(0);
+    expect(transitions.offsetAt(at)).toBe(60);
+  });
+
+  it.each([
+    ["inside a second", "2024-03-10T07:00:00.123Z"],
+    ["one millisecond after a second", "2024-03-10T07:00:00.001Z"],
+    ["one millisecond before a second", "2024-03-10T06:59:59.999Z"],
+  ])("stays exact for a change %s", (_, iso) => {
+    const at = year(iso);
+    const back = at + 10 * 86_400_000; // changes that cancel out are a week apart at the closest
+    const { transitions } = zoneChangingAt([at, back]);
+    expect(transitions.changesBetween(at - 86_400_000, back + 86_400_000)).toEqual([
+      { at, offsetMinutes: 60 },
+      { at: back, offsetMinutes: 0 },
+    ]);
+  });
+});
