@@ -1,4 +1,5 @@
 import { clearTransitionCache, offsetSegments, utcOffsetMinutes, zoneTransitions } from "../../../functions/time";
+import { cachedTransitions } from "../../../functions/time/transitions";
 
 const HOUR_MS = 3_600_000;
 const from = Date.parse("2022-12-25T00:00:00Z");
@@ -49,9 +50,6 @@ describe("a report's range, read once", () => {
 });
 
 describe("finding a change to the millisecond", () => {
-  const { cachedTransitions } = jest.requireActual<typeof import("../../../functions/time/transitions")>(
-    "../../../functions/time/transitions",
-  );
   /** A made-up zone: +60 from each change point on, 0 before, counting the probes. */
   const zoneChangingAt = (changes: number[]) => {
     const probe = { count: 0 };
